@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ConfigError } from './config.errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Parses `env` against a zod object schema whose keys are variable names; every problem is
+ * collected into one {@link ConfigError}, so a deployment is fixed in one round trip.
+ * Empty strings count as unset, so `FOO=` falls back to the default like a missing variable.
+ */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Env = process.env): z.output<S> {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') present[key] = value.trim();
+  }
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: issue.path.length > 0 ? issue.path.map(String).join('.') : '(environment)',
+      problem: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
+    })),
+  );
+}
+
+/** A URL of the given schemes; loopback URLs are fine (tests point integrations at fakes). */
+export function urlVar(schemes: readonly string[]) {
+  return z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL (${schemes.map((s) => `${s}://`).join(' or ')}…)` },
+  );
+}
+
+/** A TCP port number. */
+export const portVar = z.coerce
+  .number({ error: 'must be a port number' })
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be between 1 and 65535' })
+  .max(65535, { error: 'must be between 1 and 65535' });
+
+/** A positive whole number given as text. */
+export const positiveIntVar = z.coerce.number({ error: 'must be a number' }).int().positive();
+
+/** `true/false/1/0/yes/no`. */
+export const boolVar = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { type Env, parseEnv, portVar, positiveIntVar, urlVar } from './env.js';
+
+export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** `source:token` pairs → a map from token to the source name recorded on events it brings in. */
+const ingestTokensVar = z.string().transform((value, ctx) => {
+  const tokens = new Map<string, string>();
+  for (const [index, pair] of value.split(',').entries()) {
+    const trimmed = pair.trim();
+    const colon = trimmed.indexOf(':');
+    const source = trimmed.slice(0, colon);
+    const token = trimmed.slice(colon + 1);
+    if (colon <= 0 || token.length === 0 || !/^[A-Za-z0-9_.-]+$/.test(source)) {
+      ctx.addIssue({ code: 'custom', message: `entry ${index + 1} must be source:token (source of [A-Za-z0-9_.-])` });
+    } else if (token.length < 8) {
+      ctx.addIssue({ code: 'custom', message: `the token of "${source}" must be at least 8 characters` });
+    } else if (tokens.has(token)) {
+      ctx.addIssue({ code: 'custom', message: `the token of "${source}" is also used by "${tokens.get(token)}"` });
+    } else {
+      tokens.set(token, source);
+    }
+  }
+  return tokens;
+});
+
+/** Variables every service reads (DESIGN.md, configuration contract). */
+export const coreEnvSchema = z.object({
+  AMQP_URL: urlVar(['amqp', 'amqps']).default(DEFAULT_AMQP_URL),
+  DATABASE_URL: urlVar(['postgres', 'postgresql']).default(DEFAULT_DATABASE_URL),
+  HUB_CONFIG_DIR: z.string().default('./config'),
+  HUB_DATA_DIR: z.string().default('./data'),
+  HUB_EXCHANGE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'must be letters, digits, or _ . : -' })
+    .default('hub.events'),
+  HUB_PREFETCH: positiveIntVar.default(64),
+  HUB_METRICS_PORT: portVar.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAFANA_URL: urlVar(['http', 'https']).optional(),
+});
+
+/** Variables of the ingest gateway. */
+export const gatewayEnvSchema = coreEnvSchema.extend({
+  GATEWAY_PORT: portVar.default(8080),
+  GATEWAY_HOST: z.string().default('0.0.0.0'),
+  GATEWAY_BODY_LIMIT: positiveIntVar.default(1024 * 1024),
+  HUB_INGEST_TOKENS: ingestTokensVar.optional(),
+  GITHUB_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  HUB_ACCEPT_EXTERNAL_EVENTS: z.enum(['true', 'false']).default('true'),
+});
+
+export type CoreConfig = z.output<typeof coreEnvSchema>;
+export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
+
+export function loadCoreConfig(env?: Env): CoreConfig {
+  return parseEnv(coreEnvSchema, env);
+}
+
+export function loadGatewayConfig(env?: Env): GatewayConfig {
+  return parseEnv(gatewayEnvSchema, env);
+}

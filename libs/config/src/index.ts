@@ -1,0 +1,3 @@
+export * from './config.errors.js';
+export * from './env.js';
+export * from './hub.config.js';

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { actionRequestedSchema, actionResultSchema } from './events/action.events.js';
+import { alertDataSchema } from './events/alert.events.js';
+import {
+  deploymentSchema,
+  policyViolatedSchema,
+  provisioningRequestedSchema,
+  scheduleFiredSchema,
+  serviceHealthSchema,
+} from './events/platform.events.js';
+
+/**
+ * One entry of the event catalog. The routing key on `hub.events` is the event type itself.
+ * A `family` entry covers every type that starts with its type and a dot
+ * (`action.requested.argocd.sync` belongs to `action.requested`).
+ */
+export interface EventDefinition {
+  readonly type: string;
+  readonly description: string;
+  readonly data: z.ZodType;
+  readonly family?: boolean;
+}
+
+function define<const T extends EventDefinition>(definition: T): T {
+  return definition;
+}
+
+/** Every event type the hub knows, with the schema of its `data`. */
+export const eventCatalog = {
+  'alert.firing': define({
+    type: 'alert.firing',
+    description: 'An Alertmanager alert is firing',
+    data: alertDataSchema,
+  }),
+  'alert.resolved': define({
+    type: 'alert.resolved',
+    description: 'An Alertmanager alert resolved',
+    data: alertDataSchema,
+  }),
+  'provisioning.requested': define({
+    type: 'provisioning.requested',
+    description: 'A developer portal asks for an application platform',
+    data: provisioningRequestedSchema,
+  }),
+  'deployment.completed': define({
+    type: 'deployment.completed',
+    description: 'A deployment finished successfully',
+    data: deploymentSchema,
+  }),
+  'deployment.failed': define({
+    type: 'deployment.failed',
+    description: 'A deployment failed',
+    data: deploymentSchema,
+  }),
+  'policy.violated': define({
+    type: 'policy.violated',
+    description: 'A policy engine reported a violation',
+    data: policyViolatedSchema,
+  }),
+  'service.degraded': define({
+    type: 'service.degraded',
+    description: 'A service is degraded',
+    data: serviceHealthSchema,
+  }),
+  'service.recovered': define({
+    type: 'service.recovered',
+    description: 'A service recovered',
+    data: serviceHealthSchema,
+  }),
+  'action.requested': define({
+    type: 'action.requested',
+    description: 'Run an action; the type ends in the action kind (action.requested.argocd.sync)',
+    data: actionRequestedSchema,
+    family: true,
+  }),
+  'action.succeeded': define({
+    type: 'action.succeeded',
+    description: 'An action succeeded',
+    data: actionResultSchema,
+  }),
+  'action.failed': define({
+    type: 'action.failed',
+    description: 'An action failed for good',
+    data: actionResultSchema,
+  }),
+  'schedule.fired': define({
+    type: 'schedule.fired',
+    description: 'A schedule fired; the type ends in the schedule name (schedule.fired.nightly-backup)',
+    data: scheduleFiredSchema,
+    family: true,
+  }),
+  external: define({
+    type: 'external',
+    description: 'Any event from another system, accepted as is (external.<anything>)',
+    data: z.unknown(),
+    family: true,
+  }),
+} as const satisfies Record<string, EventDefinition>;
+
+export type CatalogType = keyof typeof eventCatalog;
+export type EventData<T extends CatalogType> = z.output<(typeof eventCatalog)[T]['data']>;
+
+const families = Object.values(eventCatalog as Record<string, EventDefinition>).filter((d) => d.family);
+
+/** Finds the catalog entry for a concrete event type, or undefined when the hub does not know it. */
+export function findEventDefinition(type: string): EventDefinition | undefined {
+  const exact = (eventCatalog as Record<string, EventDefinition>)[type];
+  if (exact && !exact.family) return exact;
+  return families.find((d) => type.startsWith(`${d.type}.`));
+}
+
+/** The routing key of an event type on `hub.events`. */
+export function routingKeyOf(type: string): string {
+  return type;
+}

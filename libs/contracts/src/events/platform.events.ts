@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** S3: a developer-portal request for a new application's platform resources. */
+export const provisioningRequestedSchema = z.object({
+  appName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' }),
+  repositoryUrl: z.url(),
+  ownerTeam: z.string().min(1),
+  quota: z
+    .object({ cpu: z.string().min(1), memory: z.string().min(1), pods: z.number().int().positive().optional() })
+    .optional(),
+});
+
+/** S5: a deployment finished, well or badly, reported by CI/CD or Argo CD. */
+export const deploymentSchema = z.object({
+  app: z.string().min(1),
+  environment: z.string().min(1),
+  version: z.string().optional(),
+  team: z.string().optional(),
+  url: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+/** S4: a policy engine (Kyverno, Falco, …) reported a violation. */
+export const policyViolatedSchema = z.object({
+  policy: z.string().min(1),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  resource: z.string().min(1),
+  namespace: z.string().optional(),
+  message: z.string().min(1),
+});
+
+/** S6: a service's health changed. */
+export const serviceHealthSchema = z.object({
+  service: z.string().min(1),
+  component: z.string().optional(),
+  message: z.string().optional(),
+});
+
+/** S7: a schedule fired; the routing key ends in the schedule's name. */
+export const scheduleFiredSchema = z.object({
+  schedule: z.string().min(1),
+  scheduledAt: z.iso.datetime({ offset: true }),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ProvisioningRequested = z.infer<typeof provisioningRequestedSchema>;
+export type Deployment = z.infer<typeof deploymentSchema>;
+export type PolicyViolated = z.infer<typeof policyViolatedSchema>;
+export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
+export type ScheduleFired = z.infer<typeof scheduleFiredSchema>;

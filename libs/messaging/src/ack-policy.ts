@@ -1,0 +1,30 @@
+import { isHubError } from '@hub/contracts';
+import { DeadLetterError, RetryLaterError } from './messaging.errors.js';
+
+/** What to do with a delivery once its handlers ran. */
+export type AckDecision =
+  | { readonly action: 'ack' }
+  | { readonly action: 'retry'; readonly delayMs: number; readonly reason: string }
+  | { readonly action: 'dead-letter'; readonly reason: string };
+
+/**
+ * The whole ack policy: success → ack; DeadLetterError or a non-retryable HubError → park now;
+ * anything else (retryable errors and unexpected exceptions) → next retry tier, parked once
+ * every tier has been used. `attempt` is 1-based.
+ */
+export function decideAck(error: unknown, attempt: number, retryDelaysMs: readonly number[]): AckDecision {
+  if (error === undefined) return { action: 'ack' };
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (error instanceof DeadLetterError || (isHubError(error) && !error.retryable)) {
+    return { action: 'dead-letter', reason };
+  }
+  if (attempt > retryDelaysMs.length) {
+    return { action: 'dead-letter', reason: `retries exhausted after ${attempt} attempts; last error ${reason}` };
+  }
+  const wanted = error instanceof RetryLaterError ? error.delayMs : undefined;
+  const delayMs =
+    wanted === undefined
+      ? (retryDelaysMs[attempt - 1] as number)
+      : (retryDelaysMs.find((tier) => tier >= wanted) ?? (retryDelaysMs.at(-1) as number));
+  return { action: 'retry', delayMs, reason };
+}

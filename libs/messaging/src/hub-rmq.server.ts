@@ -1,0 +1,247 @@
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
+import { lastValueFrom } from 'rxjs';
+import { findEventDefinition, type HubEvent, topicMatches } from '@hub/contracts';
+import { MessagingMetrics } from '@hub/telemetry';
+import { type AckDecision, decideAck } from './ack-policy.js';
+import { AmqpConnection, describe } from './amqp-connection.js';
+import { ConfirmTracker } from './confirm-tracker.js';
+import { decodeEnvelope } from './envelope-decoder.js';
+import { HubMessageContext } from './hub-message.context.js';
+import { DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS_MS, type ConsumerOptions } from './messaging.options.js';
+import { declareConsumerQueue, declareExchange, topologyNames } from './topology.js';
+import { extractTraceContext, startProcessSpan } from './trace-context.js';
+
+export const HUB_TRANSPORT = Symbol('hub-rmq');
+
+/** Headers the transport adds to the copies it sends to retry tiers and the parking queue. */
+export const HubHeaders = {
+  attempt: 'x-hub-attempt',
+  routingKey: 'x-hub-routing-key',
+  lastError: 'x-hub-last-error',
+  deadLetterReason: 'x-hub-dead-letter-reason',
+  deadLetterQueue: 'x-hub-dead-letter-queue',
+  deadLetteredAt: 'x-hub-dead-lettered-at',
+} as const;
+
+interface Generation {
+  channel: Channel;
+  confirms: ConfirmTracker;
+}
+
+/**
+ * Nest transport on amqplib for the hub bus. Handlers stay `@EventPattern('alert.firing')`; each
+ * pattern becomes a binding of the service's quorum queue. Every delivery is acked only after its
+ * handlers finished: success → ack; failure → a copy to the next retry tier (or the parking queue,
+ * with the reason in headers), confirmed by the broker, then ack. Unexpected exceptions are retried,
+ * never left unacked. Deliveries of a channel that died are left to the broker to redeliver.
+ */
+export class HubRmqServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = HUB_TRANSPORT;
+  private readonly connection: AmqpConnection;
+  private readonly exchange: string;
+  private readonly retryDelaysMs: readonly number[];
+  private readonly metrics = new MessagingMetrics();
+  private readonly running = new Set<Promise<void>>();
+  private generation?: Generation;
+  private consumerTag?: string;
+  private stopping = false;
+
+  constructor(private readonly options: ConsumerOptions) {
+    super();
+    this.exchange = options.exchange ?? DEFAULT_EXCHANGE;
+    this.retryDelaysMs = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)].sort((a, b) => a - b);
+    this.connection = new AmqpConnection(options, (model) => this.setup(model));
+  }
+
+  /** Connected, queue declared, consuming. */
+  get ready(): boolean {
+    return this.connection.ready && !this.stopping;
+  }
+
+  /** Binding patterns: one per `@EventPattern`. */
+  get bindings(): string[] {
+    return [...this.messageHandlers.keys()];
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.connection.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  waitUntilReady(timeoutMs = 10_000): Promise<void> {
+    return this.connection.waitUntilReady(timeoutMs);
+  }
+
+  /** Stops taking deliveries, lets running handlers finish (bounded), then disconnects. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    const generation = this.generation;
+    if (generation && this.consumerTag) await generation.channel.cancel(this.consumerTag).catch(() => undefined);
+    const grace = new Promise((resolve) => setTimeout(resolve, this.options.shutdownGraceMs ?? 10_000).unref());
+    await Promise.race([Promise.allSettled([...this.running]), grace]);
+    await this.connection.close();
+  }
+
+  on(): never {
+    throw new Error('HubRmqServer has no events to listen to; use its logger output and metrics');
+  }
+
+  unwrap<T>(): T {
+    return this.connection as T;
+  }
+
+  private async setup(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (error: Error) => this.logger.warn?.(`Consumer channel error: ${error.message}`));
+    await declareExchange(channel, this.exchange);
+    await declareConsumerQueue(channel, {
+      exchange: this.exchange,
+      queue: this.options.queue,
+      bindings: this.bindings,
+      retryDelaysMs: this.retryDelaysMs,
+      deliveryLimit: this.options.deliveryLimit ?? 5,
+      singleActiveConsumer: this.options.singleActiveConsumer ?? false,
+    });
+    await channel.prefetch(this.options.prefetch ?? 64);
+    const generation: Generation = { channel, confirms: new ConfirmTracker(channel, 10_000, 30_000) };
+    this.generation = generation;
+    const { consumerTag } = await channel.consume(this.options.queue, (message) => {
+      if (message) this.track(this.handleDelivery(generation, message));
+    });
+    this.consumerTag = consumerTag;
+    this.logger.log(`Consuming ${this.options.queue} (bindings: ${this.bindings.join(', ') || 'none'})`);
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  private async handleDelivery(generation: Generation, message: ConsumeMessage): Promise<void> {
+    const started = performance.now();
+    const headers = message.properties.headers ?? {};
+    const attempt = Number(headers[HubHeaders.attempt] ?? 1) || 1;
+    const routingKey = String(headers[HubHeaders.routingKey] ?? message.fields.routingKey);
+    let event: HubEvent | undefined;
+    let failure: unknown;
+    try {
+      event = decodeEnvelope(message.content);
+    } catch (error) {
+      failure = error;
+    }
+    const messageId = event?.id ?? String(message.properties.messageId ?? '');
+    const span = startProcessSpan(extractTraceContext(headers, event), this.options.queue, routingKey, messageId);
+    span.setAttribute('messaging.rabbitmq.delivery_attempt', attempt);
+    const typeLabel = event ? (findEventDefinition(event.type)?.type ?? 'unknown') : 'malformed';
+    await context.with(trace.setSpan(context.active(), span), async () => {
+      if (event && failure === undefined) {
+        const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
+        failure = await this.dispatch(routingKey, event, ctx);
+      }
+      const decision = decideAck(failure, attempt, this.retryDelaysMs);
+      if (failure !== undefined) {
+        span.recordException(failure as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: describe(failure) });
+        this.logger.warn?.(
+          `${routingKey} ${messageId} attempt ${attempt} failed (${decision.action}): ${describe(failure)}`,
+        );
+      }
+      span.setAttribute('hub.ack.decision', decision.action);
+      await this.settle(generation, message, decision, { attempt, routingKey });
+      this.metrics.consumed.inc({ queue: this.options.queue, type: typeLabel, outcome: decision.action });
+      this.metrics.handlingSeconds.observe(
+        { queue: this.options.queue, type: typeLabel },
+        (performance.now() - started) / 1000,
+      );
+      span.end();
+    });
+  }
+
+  /** Runs every handler whose pattern matches; returns the first failure, if any. */
+  private async dispatch(routingKey: string, event: HubEvent, ctx: HubMessageContext): Promise<unknown> {
+    const handlers = [...this.messageHandlers].filter(([pattern]) => topicMatches(pattern, routingKey));
+    if (handlers.length === 0) {
+      this.logger.warn?.(`No handler for ${routingKey} on ${this.options.queue}; acknowledging it`);
+    }
+    try {
+      for (const [, handler] of handlers) {
+        const result: unknown = await handler(event, ctx);
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      }
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('handler failed without an error');
+    }
+  }
+
+  private async settle(
+    generation: Generation,
+    message: ConsumeMessage,
+    decision: AckDecision,
+    meta: { attempt: number; routingKey: string },
+  ): Promise<void> {
+    const { channel, confirms } = generation;
+    try {
+      switch (decision.action) {
+        case 'ack':
+          break;
+        case 'retry':
+          await confirms.publish('', topologyNames.retryQueue(this.options.queue, decision.delayMs), message.content, {
+            ...copyProperties(message),
+            headers: {
+              ...message.properties.headers,
+              [HubHeaders.attempt]: meta.attempt + 1,
+              [HubHeaders.routingKey]: meta.routingKey,
+              [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
+            },
+          });
+          break;
+        case 'dead-letter':
+          await confirms.publish('', topologyNames.deadLetterQueue(this.options.queue), message.content, {
+            ...copyProperties(message),
+            headers: {
+              ...message.properties.headers,
+              [HubHeaders.attempt]: meta.attempt,
+              [HubHeaders.routingKey]: meta.routingKey,
+              [HubHeaders.deadLetterReason]: decision.reason.slice(0, 1_000),
+              [HubHeaders.deadLetterQueue]: this.options.queue,
+              [HubHeaders.deadLetteredAt]: new Date().toISOString(),
+            },
+          });
+          this.metrics.deadLettered.inc({ queue: this.options.queue, reason: 'handler' });
+          break;
+        default:
+          decision satisfies never;
+      }
+      channel.ack(message);
+    } catch (error) {
+      this.logger.warn?.(
+        `Could not settle ${String(message.properties.messageId)} (${decision.action}): ${describe(error)}; ` +
+          'the broker will deliver it again',
+      );
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        // The channel is gone: the broker requeues every unacked delivery of it by itself.
+      }
+    }
+  }
+}
+
+function copyProperties(message: ConsumeMessage): Options.Publish {
+  const p = message.properties;
+  return {
+    persistent: true,
+    contentType: p.contentType as string | undefined,
+    contentEncoding: p.contentEncoding as string | undefined,
+    messageId: p.messageId as string | undefined,
+    correlationId: p.correlationId as string | undefined,
+    type: p.type as string | undefined,
+    appId: p.appId as string | undefined,
+    timestamp: p.timestamp as number | undefined,
+  };
+}

@@ -1,0 +1,72 @@
+import type pg from 'pg';
+
+export interface RunOnceResult<T> {
+  /** True when this consumer had already processed the event: `work` did not run. */
+  readonly duplicate: boolean;
+  readonly result?: T;
+}
+
+/**
+ * Makes a consumer idempotent on the event id with PostgreSQL: the "processed" marker and the
+ * handler's database effects commit in one transaction. A redelivery after a crash finds either
+ * both (and skips) or neither (and runs again); two replicas given the same event serialise on the
+ * marker's primary key, and the second sees a duplicate.
+ */
+export class PgIdempotencyStore {
+  private readonly table: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    table = 'hub_processed_events',
+  ) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`invalid table name ${table}`);
+    this.table = table;
+  }
+
+  async ensureSchema(): Promise<void> {
+    await this.pool.query(
+      `CREATE TABLE IF NOT EXISTS ${this.table} (
+         consumer text NOT NULL,
+         event_id text NOT NULL,
+         processed_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (consumer, event_id))`,
+    );
+  }
+
+  /** Runs `work` inside the transaction that records (consumer, eventId), unless it is recorded already. */
+  async runOnce<T>(
+    consumer: string,
+    eventId: string,
+    work: (tx: pg.PoolClient) => Promise<T>,
+  ): Promise<RunOnceResult<T>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted = await client.query(
+        `INSERT INTO ${this.table} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [consumer, eventId],
+      );
+      if (inserted.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return { duplicate: true };
+      }
+      const result = await work(client);
+      await client.query('COMMIT');
+      return { duplicate: false, result };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Forgets markers older than `olderThanDays` (run it from a schedule; redeliveries come within minutes). */
+  async prune(olderThanDays: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM ${this.table} WHERE processed_at < now() - make_interval(days => $1)`,
+      [olderThanDays],
+    );
+    return result.rowCount ?? 0;
+  }
+}

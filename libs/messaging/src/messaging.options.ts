@@ -1,0 +1,45 @@
+/** Where and how to reach the bus. */
+export interface ConnectionOptions {
+  /** `amqp://user:pass@host:port/vhost`. */
+  url: string;
+  /** Shown in the RabbitMQ management UI and `rabbitmqctl list_connections`. */
+  connectionName: string;
+  /** The topic exchange every event goes through. Default `hub.events`; tests use a unique one. */
+  exchange?: string;
+  /** Heartbeat in seconds: a dead broker is noticed within about twice this. Default 10. */
+  heartbeatSeconds?: number;
+}
+
+export interface PublisherOptions extends ConnectionOptions {
+  /**
+   * Publishes awaiting a broker confirm at once. Past it `publish` fails fast with
+   * PublishOverloadError instead of buffering without bound. Default 1,000.
+   */
+  maxUnconfirmed?: number;
+  /** A publish not confirmed within this many ms fails with PublishTimeoutError. Default 10,000. */
+  confirmTimeoutMs?: number;
+}
+
+export interface ConsumerOptions extends ConnectionOptions {
+  /** The service's own durable quorum queue; its parking queue is `<queue>.dlq`. */
+  queue: string;
+  /** Unacknowledged deliveries at once: bounds in-flight work (back-pressure). Default 64. */
+  prefetch?: number;
+  /**
+   * Delays of the retry tiers, in ms. A failed attempt N (1-based) waits `retryDelaysMs[N-1]`;
+   * once every tier is used, the message is dead-lettered. Default [1000, 10000, 60000].
+   */
+  retryDelaysMs?: readonly number[];
+  /**
+   * Deliveries the broker allows for one message before it parks it in `<queue>.dlq` itself.
+   * Guards against messages that crash the consumer before it can decide anything. Default 5.
+   */
+  deliveryLimit?: number;
+  /** One consumer at a time receives from the queue, to keep order. Default false. */
+  singleActiveConsumer?: boolean;
+  /** On shutdown, how long to let running handlers finish before closing. Default 10,000 ms. */
+  shutdownGraceMs?: number;
+}
+
+export const DEFAULT_EXCHANGE = 'hub.events';
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 10_000, 60_000];

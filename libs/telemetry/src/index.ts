@@ -1,0 +1,5 @@
+export * from './tracing.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './metrics.controller.js';
+export * from './span-name.interceptor.js';

@@ -1,0 +1,5 @@
+export * from './postgres.js';
+export * from './queue-reader.js';
+export * from './rabbitmq.js';
+export * from './spans.js';
+export * from './wait-for.js';
