@@ -14,7 +14,7 @@ export type AckDecision =
  */
 export function decideAck(error: unknown, attempt: number, retryDelaysMs: readonly number[]): AckDecision {
   if (error === undefined) return { action: 'ack' };
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : JSON.stringify(error);
   if (error instanceof DeadLetterError || (isHubError(error) && !error.retryable)) {
     return { action: 'dead-letter', reason };
   }
@@ -25,6 +25,6 @@ export function decideAck(error: unknown, attempt: number, retryDelaysMs: readon
   const delayMs =
     wanted === undefined
       ? (retryDelaysMs[attempt - 1] as number)
-      : (retryDelaysMs.find((tier) => tier >= wanted) ?? (retryDelaysMs.at(-1) as number));
+      : (retryDelaysMs.find((tier) => tier >= wanted) ?? retryDelaysMs[retryDelaysMs.length - 1]!);
   return { action: 'retry', delayMs, reason };
 }

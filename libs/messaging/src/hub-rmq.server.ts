@@ -96,7 +96,9 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
 
   private async setup(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) => this.logger.warn?.(`Consumer channel error: ${error.message}`));
+    channel.on('error', (error: Error) => {
+      this.logger.warn(`Consumer channel error: ${error.message}`);
+    });
     await declareExchange(channel, this.exchange);
     await declareConsumerQueue(channel, {
       exchange: this.exchange,
@@ -146,7 +148,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       if (failure !== undefined) {
         span.recordException(failure as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: describe(failure) });
-        this.logger.warn?.(
+        this.logger.warn(
           `${routingKey} ${messageId} attempt ${attempt} failed (${decision.action}): ${describe(failure)}`,
         );
       }
@@ -165,7 +167,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private async dispatch(routingKey: string, event: HubEvent, ctx: HubMessageContext): Promise<unknown> {
     const handlers = [...this.messageHandlers].filter(([pattern]) => topicMatches(pattern, routingKey));
     if (handlers.length === 0) {
-      this.logger.warn?.(`No handler for ${routingKey} on ${this.options.queue}; acknowledging it`);
+      this.logger.warn(`No handler for ${routingKey} on ${this.options.queue}; acknowledging it`);
     }
     try {
       for (const [, handler] of handlers) {
@@ -219,7 +221,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       }
       channel.ack(message);
     } catch (error) {
-      this.logger.warn?.(
+      this.logger.warn(
         `Could not settle ${String(message.properties.messageId)} (${decision.action}): ${describe(error)}; ` +
           'the broker will deliver it again',
       );

@@ -55,7 +55,7 @@ export function extractTraceContext(
     return propagation.extract(ROOT_CONTEXT, headers, headerGetter);
   }
   if (typeof envelope?.traceparent === 'string') {
-    return propagation.extract(ROOT_CONTEXT, envelope as Headers, headerGetter);
+    return propagation.extract(ROOT_CONTEXT, envelope, headerGetter);
   }
   return ROOT_CONTEXT;
 }

@@ -25,13 +25,13 @@ export const probe = {
 
 @Controller()
 class ProbeController {
-  @EventPattern('probe.#')
+  @EventPattern<string>('probe.#')
   async handle(@Payload() event: HubEvent, @Ctx() ctx: HubMessageContext): Promise<void> {
     const delivery = { event, attempt: ctx.getAttempt(), routingKey: ctx.getRoutingKey(), at: Date.now() };
     probe.deliveries.push(delivery);
     await Promise.resolve();
     const failure = probe.behaviour(delivery);
-    if (failure) throw failure;
+    if (failure) throw failure as Error;
   }
 }
 

@@ -41,7 +41,7 @@ server.addHandler(
   true,
 );
 server.listen((error) => {
-  if (error) throw error;
+  if (error) throw error instanceof Error ? error : new Error('the consumer could not start');
 });
 await server.waitUntilReady();
 process.stdout.write('READY\n');
