@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
@@ -39,6 +40,7 @@ interface Generation {
  */
 export class HubRmqServer extends Server implements CustomTransportStrategy {
   override readonly transportId = HUB_TRANSPORT;
+  protected override readonly logger = new Logger(HubRmqServer.name);
   private readonly connection: AmqpConnection;
   private readonly exchange: string;
   private readonly retryDelaysMs: readonly number[];

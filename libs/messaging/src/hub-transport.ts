@@ -12,8 +12,11 @@ import { RpcPassthroughFilter } from './rpc-passthrough.filter.js';
  * hands the original error to the transport must be in place first: registration is deferred,
  * the filter added, then the listeners registered as `connectMicroservice` would have done.
  */
-export function connectHubTransport(app: INestApplication, options: ConsumerOptions): HubRmqServer {
-  const server = new HubRmqServer(options);
+export function connectHubTransport(
+  app: INestApplication,
+  serverOrOptions: HubRmqServer | ConsumerOptions,
+): HubRmqServer {
+  const server = serverOrOptions instanceof HubRmqServer ? serverOrOptions : new HubRmqServer(serverOrOptions);
   const microservice = app.connectMicroservice(
     { strategy: server },
     { deferInitialization: true },
