@@ -19,7 +19,11 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env = process.en
   throw new ConfigError(
     result.error.issues.map((issue) => ({
       variable: issue.path.length > 0 ? issue.path.map(String).join('.') : '(environment)',
-      problem: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
+      // zod 4 issues carry no `input`: whether the variable was given decides "not set" vs. its message.
+      problem:
+        issue.code === 'invalid_type' && !Object.hasOwn(present, String(issue.path[0]))
+          ? 'is required but not set'
+          : issue.message,
     })),
   );
 }

@@ -39,6 +39,10 @@ describe('hub configuration', () => {
     expect((error as ConfigError).message).toContain('at least 8 characters');
   });
 
+  it('says what is wrong with a malformed value instead of calling it unset', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_PORT: 'abc' })).toThrow('GATEWAY_PORT: must be a port number');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadCoreConfig({ AMQP_URL: '' }).AMQP_URL).toBe(DEFAULT_AMQP_URL);
   });

@@ -1,0 +1,91 @@
+import { HubError } from '@hub/contracts';
+import { type z } from 'zod';
+
+/** Every error the gateway answers with; the exception filter maps each code to one HTTP status. */
+export enum GatewayErrorCode {
+  InvalidJson = 'INVALID_JSON',
+  BadRequest = 'BAD_REQUEST',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  BatchTooLarge = 'BATCH_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  ValidationFailed = 'VALIDATION_FAILED',
+  NotReady = 'NOT_READY',
+  Internal = 'INTERNAL',
+}
+
+/** One field of a request that is wrong: where it is (`alerts.0.status`) and what was expected. */
+export interface Problem {
+  readonly path: string;
+  readonly problem: string;
+}
+
+/** The request is not authenticated: no `Authorization: Bearer <token>` header. */
+export class MissingCredentialsError extends HubError<GatewayErrorCode.Unauthenticated> {
+  readonly code = GatewayErrorCode.Unauthenticated;
+  readonly retryable = false;
+}
+
+/** The bearer token is not one of `HUB_INGEST_TOKENS`. */
+export class UnknownTokenError extends HubError<GatewayErrorCode.Forbidden> {
+  readonly code = GatewayErrorCode.Forbidden;
+  readonly retryable = false;
+}
+
+/** The content type names no format this endpoint reads. */
+export class UnsupportedMediaTypeError extends HubError<GatewayErrorCode.UnsupportedMediaType> {
+  readonly code = GatewayErrorCode.UnsupportedMediaType;
+  readonly retryable = false;
+}
+
+/** A CloudEvents batch holds more events than one request may carry. */
+export class BatchTooLargeError extends HubError<GatewayErrorCode.BatchTooLarge> {
+  readonly code = GatewayErrorCode.BatchTooLarge;
+  readonly retryable = false;
+}
+
+/** The body parsed but does not match the expected schema; `problems` lists every bad field. */
+export class ValidationError extends HubError<GatewayErrorCode.ValidationFailed> {
+  readonly code = GatewayErrorCode.ValidationFailed;
+  readonly retryable = false;
+
+  constructor(
+    message: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(message, { problems });
+  }
+}
+
+/** The gateway cannot take events now (`GET /readyz`). */
+export class NotReadyError extends HubError<GatewayErrorCode.NotReady> {
+  readonly code = GatewayErrorCode.NotReady;
+  readonly retryable = true;
+}
+
+/** Turns zod issues into problems, each path prefixed (`3.data.appName` for the fourth event of a batch). */
+export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): Problem[] {
+  return issues.map((issue) => ({
+    path: pathOf([...prefix, ...issue.path]),
+    problem: issue.message,
+  }));
+}
+
+/** `['alerts', 0, 'status']` → `alerts.0.status`; the body itself is `(body)`. */
+export function pathOf(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(body)' : path.map(String).join('.');
+}
+
+/** Parses `value` with `schema`, or throws a {@link ValidationError} that lists every problem. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = problemsOf(result.error.issues);
+  throw new ValidationError(
+    `${what} is invalid: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    problems,
+  );
+}

@@ -1,0 +1,172 @@
+import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON } from '@hub/contracts';
+import { recordSpans } from '@hub/testing';
+import { BS_TOKEN, type GatewayHarness, startGateway } from '../__tests__/gateway.harness.js';
+import { MAX_BATCH_SIZE } from './cloud-event.parser.js';
+
+recordSpans('ingest-gateway-test');
+
+const provisioning = {
+  specversion: '1.0',
+  id: 'prov-1',
+  source: '/backstage/scaffolder',
+  type: 'provisioning.requested',
+  time: '2025-11-20T10:00:00Z',
+  data: { appName: 'payments-api', repositoryUrl: 'https://git.example.com/payments/api', ownerTeam: 'payments' },
+};
+
+describe('POST /v1/events', () => {
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  const post = (body: unknown, headers: Record<string, string>) =>
+    gateway.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { authorization: `Bearer ${BS_TOKEN}`, ...headers },
+    });
+
+  it('accepts a structured event, keeping its id and time', async () => {
+    const response = await post(provisioning, { 'content-type': CLOUDEVENTS_JSON });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ accepted: 1, ids: ['prov-1'] });
+    const [received] = await gateway.received(1);
+    expect(received?.message.fields.routingKey).toBe('provisioning.requested');
+    expect(received?.message.properties.messageId).toBe('prov-1');
+    expect(String(received?.message.properties.headers?.traceparent)).toMatch(/^00-[0-9a-f]{32}-/);
+    expect(received?.event).toMatchObject({
+      ...provisioning,
+      hubsource: 'backstage',
+      datacontenttype: 'application/json',
+    });
+  });
+
+  it('accepts a batch, publishing every event under its own routing key', async () => {
+    const { time: _time, ...untimed } = provisioning;
+    const batch = [
+      { ...untimed, id: 'b-1' },
+      { ...untimed, id: 'b-2', type: 'deployment.failed', data: { app: 'payments-api', environment: 'prod' } },
+      {
+        ...untimed,
+        id: 'b-3',
+        type: 'action.requested.argocd.sync',
+        data: { actionId: 'a1', kind: 'argocd.sync', target: 'payments-api' },
+      },
+    ];
+    const response = await post(batch, { 'content-type': `${CLOUDEVENTS_BATCH_JSON}; charset=utf-8` });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ accepted: 3, ids: ['b-1', 'b-2', 'b-3'] });
+    const received = await gateway.received(3);
+    const keys = Object.fromEntries(received.map((r) => [r.event.id, r.message.fields.routingKey]));
+    expect(keys).toEqual({
+      'b-1': 'provisioning.requested',
+      'b-2': 'deployment.failed',
+      'b-3': 'action.requested.argocd.sync',
+    });
+    for (const { event } of received) expect(Date.parse(event.time)).not.toBeNaN();
+  });
+
+  it('accepts a binary-mode event', async () => {
+    const response = await post(
+      { service: 'checkout', message: 'p99 latency over SLO' },
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'ce-specversion': '1.0',
+        'ce-id': 'bin-7',
+        'ce-source': '/statuspage/probe',
+        'ce-type': 'service.degraded',
+        'ce-subject': 'checkout',
+        'ce-incidentkey': 'checkout-latency',
+      },
+    );
+    expect(response.statusCode).toBe(202);
+    const [received] = await gateway.received(1);
+    expect(received?.message.fields.routingKey).toBe('service.degraded');
+    expect(received?.event).toMatchObject({
+      id: 'bin-7',
+      subject: 'checkout',
+      incidentkey: 'checkout-latency',
+      datacontenttype: 'application/json; charset=utf-8',
+      data: { service: 'checkout', message: 'p99 latency over SLO' },
+    });
+  });
+
+  it('rejects the whole batch with 422 when one event is bad, naming its index', async () => {
+    const batch = [provisioning, { ...provisioning, id: 'prov-2', data: { appName: 'Bad Name' } }];
+    const response = await post(batch, { 'content-type': CLOUDEVENTS_BATCH_JSON });
+    expect(response.statusCode).toBe(422);
+    const details = response.json<{ error: { details: { path: string }[] } }>().error.details;
+    expect(details.map((d) => d.path)).toEqual(['1.data.appName', '1.data.repositoryUrl', '1.data.ownerTeam']);
+  });
+
+  it('answers 422 to a type outside the catalog and to missing attributes', async () => {
+    const unknown = await post({ ...provisioning, type: 'pizza.ordered' }, { 'content-type': CLOUDEVENTS_JSON });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error.details).toEqual([{ path: 'type', problem: expect.stringContaining('catalog') }]);
+    const { source: _s, id: _i, ...partial } = provisioning;
+    const missing = await post(partial, { 'content-type': CLOUDEVENTS_JSON });
+    expect(missing.statusCode).toBe(422);
+    const details = missing.json<{ error: { details: { path: string }[] } }>().error.details;
+    expect(details.map((d) => d.path).sort()).toEqual(['id', 'source']);
+  });
+
+  it('answers 413 to a batch over the limit', async () => {
+    const batch = Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => ({ ...provisioning, id: `many-${i}` }));
+    const response = await post(batch, { 'content-type': CLOUDEVENTS_BATCH_JSON });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error).toEqual({
+      code: 'BATCH_TOO_LARGE',
+      message: expect.stringContaining(`${MAX_BATCH_SIZE}`),
+    });
+  });
+
+  it('answers 415 to JSON that is neither structured nor binary mode', async () => {
+    const response = await post(provisioning, { 'content-type': 'application/json' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.message).toContain(CLOUDEVENTS_JSON);
+  });
+
+  it('published nothing for the rejected requests', async () => {
+    expect(await gateway.unexpected()).toEqual([]);
+  });
+});
+
+describe('POST /v1/events with external events turned off and no tokens', () => {
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ HUB_ACCEPT_EXTERNAL_EVENTS: 'false', HUB_INGEST_TOKENS: '' });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  const post = (body: unknown) =>
+    gateway.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: JSON.stringify(body),
+      headers: { 'content-type': CLOUDEVENTS_JSON },
+    });
+
+  it('refuses external.* events', async () => {
+    const response = await post({ ...provisioning, type: 'external.github.push', data: {} });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.details[0].problem).toContain('HUB_ACCEPT_EXTERNAL_EVENTS');
+  });
+
+  it('accepts catalog events without credentials, as source "anonymous"', async () => {
+    const response = await post(provisioning);
+    expect(response.statusCode).toBe(202);
+    const [received] = await gateway.received(1);
+    expect(received?.event.hubsource).toBe('anonymous');
+  });
+});

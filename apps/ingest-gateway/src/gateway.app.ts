@@ -1,0 +1,41 @@
+import { type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type GatewayConfig } from '@hub/config';
+import { createLogger, PinoNestLogger } from '@hub/telemetry';
+import { GatewayModule, type PublisherTuning } from './gateway.module.js';
+import { registerContentTypeParsers } from './http/content-types.js';
+import { registerHttpMetrics } from './metrics/http-metrics.js';
+
+export interface GatewayAppOptions {
+  /** Nest's logger. Default: pino at `LOG_LEVEL`, trace ids on every line. */
+  logger?: LoggerService;
+  /** Publisher limits (pending confirms, confirm timeout, heartbeat); the defaults suit production. */
+  publisher?: PublisherTuning;
+}
+
+/**
+ * Builds the gateway on Fastify, initialised but not listening: `main.ts` listens, tests use
+ * `app.inject()` or `app.listen(0)`. The publisher starts connecting during `init()` and keeps
+ * trying in the background, so the app comes up (not ready) even when the broker is down.
+ */
+export async function createGatewayApp(
+  config: GatewayConfig,
+  options: GatewayAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.GATEWAY_BODY_LIMIT });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(config, options.publisher),
+    adapter,
+    {
+      rawBody: true,
+      logger: options.logger ?? new PinoNestLogger(createLogger('ingest-gateway', config.LOG_LEVEL)),
+      abortOnError: false,
+    },
+  );
+  registerContentTypeParsers(app, config.GATEWAY_BODY_LIMIT);
+  registerHttpMetrics(adapter.getInstance());
+  await app.init();
+  await adapter.getInstance().ready();
+  return app;
+}

@@ -1,0 +1,43 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { type GatewayConfig } from '@hub/config';
+import { MessagingModule, type PublisherOptions } from '@hub/messaging';
+import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
+import { IngestAuthGuard } from './auth/ingest-auth.guard.js';
+import { TokenVerifier } from './auth/token-verifier.js';
+import { HttpExceptionFilter } from './errors/http-exception.filter.js';
+import { EventsController } from './events/events.controller.js';
+import { GATEWAY_CONFIG } from './gateway.config.js';
+import { HealthController } from './health/health.controller.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { AlertmanagerController } from './webhooks/alertmanager/alertmanager.controller.js';
+
+/** Publisher settings the caller may tune; where to publish comes from the configuration. */
+export type PublisherTuning = Pick<PublisherOptions, 'maxUnconfirmed' | 'confirmTimeoutMs' | 'heartbeatSeconds'>;
+
+/** The ingest gateway: HTTP at the edge, a confirmed publish to the bus behind it. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, publisher: PublisherTuning = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        MessagingModule.forRoot({
+          ...publisher,
+          url: config.AMQP_URL,
+          connectionName: 'ingest-gateway',
+          exchange: config.HUB_EXCHANGE,
+        }),
+      ],
+      controllers: [AlertmanagerController, EventsController, HealthController, MetricsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.HUB_INGEST_TOKENS) },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
+        IngestAuthGuard,
+        IngestService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type HubEvent } from '@hub/contracts';
+import { HubPublisher } from '@hub/messaging';
+
+/** What the gateway answers once the broker confirmed every event of a request (202). */
+export interface IngestResult {
+  readonly accepted: number;
+  readonly ids: readonly string[];
+}
+
+/**
+ * Publishes the events of one request and resolves only when the broker confirmed all of them.
+ * If any publish fails, the request fails with that error (the filter answers 503 + Retry-After
+ * for retryable ones): nothing is reported accepted without a confirm. Events of the same request
+ * that were confirmed stay on the bus; the client's retry may publish them again, which consumers
+ * absorb because they are idempotent on the event id.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+
+  constructor(private readonly publisher: HubPublisher) {}
+
+  async ingest(events: readonly HubEvent[]): Promise<IngestResult> {
+    const outcomes = await Promise.allSettled(events.map((event) => this.publisher.publish(event)));
+    const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
+    if (failures.length > 0) {
+      this.logger.warn(`${failures.length} of ${events.length} events not confirmed by the broker`);
+      throw failures[0]?.reason;
+    }
+    const ids = events.map((event) => event.id);
+    this.logger.debug(`Accepted ${ids.length} events: ${ids.join(', ')}`);
+    return { accepted: ids.length, ids };
+  }
+}

@@ -1,0 +1,31 @@
+import { Counter, register } from 'prom-client';
+import { type FastifyInstance } from 'fastify';
+
+const NAME = 'hub_http_requests_total';
+
+/** Requests answered, by method, route pattern (not URL: bounded cardinality) and status. */
+function requestsCounter(): Counter<'method' | 'route' | 'status'> {
+  const existing = register.getSingleMetric(NAME) as Counter<'method' | 'route' | 'status'> | undefined;
+  return (
+    existing ??
+    new Counter({
+      name: NAME,
+      help: 'HTTP requests answered, by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [register],
+    })
+  );
+}
+
+/** Counts every response Fastify sends, errors and unknown routes (`route="(unmatched)"`) included. */
+export function registerHttpMetrics(fastify: FastifyInstance): void {
+  const requests = requestsCounter();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    requests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? '(unmatched)',
+      status: String(reply.statusCode),
+    });
+    done();
+  });
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// npm run bench: the gateway's accepted events/s and latency under a fixed local load, side by
+// side in one run with a raw Fastify + amqplib (confirm) baseline on the same broker and queue type.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
+import autocannon from 'autocannon';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const payload = readFileSync(`${root}examples/alertmanager/argocd-unhealthy.json`, 'utf8');
+const token = 'bench-token-0123456789';
+const stamp = Date.now().toString(36);
+
+if (
+  spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'], { cwd: root, stdio: 'inherit' }).status
+) {
+  process.exit(1);
+}
+
+/** A quorum queue bound to the exchange, drained as fast as it fills, so both runs see the same broker work. */
+async function drain(exchange) {
+  const connection = await amqp.connect(AMQP_URL);
+  const channel = await connection.createChannel();
+  const queue = `${exchange}.drain`;
+  await channel.assertExchange(exchange, 'topic', { durable: true, alternateExchange: `${exchange}.unrouted` });
+  await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.bindQueue(queue, exchange, '#');
+  await channel.prefetch(500);
+  let consumed = 0;
+  await channel.consume(queue, (message) => {
+    consumed++;
+    channel.ack(message);
+  });
+  return {
+    get consumed() {
+      return consumed;
+    },
+    async close() {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.deleteExchange(exchange).catch(() => undefined);
+      await channel.deleteExchange(`${exchange}.unrouted`).catch(() => undefined);
+      await channel.deleteQueue(`${exchange}.unrouted`).catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
+
+function start(args, env) {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return child;
+}
+
+async function waitReady(url, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} not ready`);
+}
+
+function load(port) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}/v1/webhooks/alertmanager`,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: payload,
+  });
+}
+
+function rssMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+async function measure(name, port, child, exchange, sink) {
+  await load(port).then(() => undefined); // warm-up run, not reported
+  const before = sink.consumed;
+  const result = await load(port);
+  const row = {
+    name,
+    'req/s': Math.round(result.requests.average),
+    'events/s': Math.round(result['2xx'] / seconds),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    'max ms': result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    'RSS MB': rssMb(child.pid),
+    consumed: sink.consumed - before,
+  };
+  return row;
+}
+
+const rows = [];
+{
+  const exchange = `bench-gw-${stamp}`;
+  const sink = await drain(exchange);
+  const child = start(['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'], {
+    GATEWAY_PORT: '18080',
+    GATEWAY_HOST: '127.0.0.1',
+    HUB_EXCHANGE: exchange,
+    HUB_INGEST_TOKENS: `bench:${token}`,
+    LOG_LEVEL: 'warn',
+    HUB_SERVICE: 'ingest-gateway',
+    AMQP_URL,
+  });
+  child.stdout.resume();
+  await waitReady('http://127.0.0.1:18080/readyz');
+  rows.push(await measure('hub ingest-gateway', 18080, child, exchange, sink));
+  child.kill('SIGTERM');
+  await sink.close();
+}
+{
+  const exchange = `bench-raw-${stamp}`;
+  const sink = await drain(exchange);
+  const child = start(['scripts/bench/raw-baseline.mjs'], { AMQP_URL, BENCH_EXCHANGE: exchange, PORT: '18081' });
+  await new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('READY') && resolve()));
+  rows.push(await measure('raw fastify+amqplib', 18081, child, exchange, sink));
+  child.kill('SIGTERM');
+  await sink.close();
+}
+
+console.log(
+  `\nGateway ingest bench — ${seconds} s per run after a warm-up, ${connections} connections, 1 alert per request`,
+);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
+console.table(rows);
+const [hub, raw] = rows;
+console.log(`ratio: ${(hub['events/s'] / raw['events/s']).toFixed(2)}`);
