@@ -30,7 +30,7 @@ export async function createSiemForwarderApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     SiemForwarderModule.forRoot(sink, server),
     new FastifyAdapter(),
-    { logger: options.logger ?? undefined, bufferLogs: options.logger !== undefined },
+    { logger: options.logger ?? undefined },
   );
   connectHubTransport(app, server);
   app.enableShutdownHooks();

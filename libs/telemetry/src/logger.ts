@@ -1,22 +1,29 @@
 import { trace } from '@opentelemetry/api';
 import { type LoggerService } from '@nestjs/common';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 /**
  * A pino logger whose every line carries `service` and, inside a span, `trace_id` and `span_id`,
  * so a log line leads to its trace and back.
  */
-export function createLogger(service: string, level: LevelWithSilent = 'info'): Logger {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin() {
-      const context = trace.getActiveSpan()?.spanContext();
-      return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
+export function createLogger(
+  service: string,
+  level: LevelWithSilent = 'info',
+  destination?: DestinationStream,
+): Logger {
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin() {
+        const context = trace.getActiveSpan()?.spanContext();
+        return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
+      },
     },
-  });
+    destination,
+  );
 }
 
 /** Nest's logger interface over pino, so framework messages share the format and trace ids. */
