@@ -6,7 +6,10 @@ import Fastify from 'fastify';
 const { AMQP_URL, BENCH_EXCHANGE, PORT } = process.env;
 const connection = await amqp.connect(AMQP_URL);
 const channel = await connection.createConfirmChannel();
-await channel.assertExchange(BENCH_EXCHANGE, 'topic', { durable: true });
+await channel.assertExchange(BENCH_EXCHANGE, 'topic', {
+  durable: true,
+  alternateExchange: `${BENCH_EXCHANGE}.unrouted`,
+});
 
 const app = Fastify({ bodyLimit: 1024 * 1024 });
 app.post('/v1/webhooks/alertmanager', async (request, reply) => {

@@ -17,7 +17,8 @@ export interface TelemetryOptions {
 }
 
 export interface Telemetry {
-  readonly provider: NodeTracerProvider;
+  /** Undefined when `OTEL_SDK_DISABLED=true`: no spans, no trace ids in logs, no context on the bus. */
+  readonly provider?: NodeTracerProvider;
   /** True when spans leave the process (an OTLP endpoint is configured). */
   readonly exporting: boolean;
   shutdown(): Promise<void>;
@@ -29,14 +30,18 @@ let started: Telemetry | undefined;
  * Starts tracing before any instrumented module loads. Spans always exist (so logs carry trace ids
  * and context crosses the bus); they are exported over OTLP/HTTP only when `OTEL_EXPORTER_OTLP_ENDPOINT`
  * or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set and `OTEL_TRACES_EXPORTER` is not `none`.
- * Calling it twice returns the first instance.
+ * `OTEL_SDK_DISABLED=true` turns tracing off entirely (it costs about a third of the gateway's
+ * throughput: see docs/benchmarks.md). Calling it twice returns the first instance.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (started) return started;
   const env = options.env ?? process.env;
+  if (env.OTEL_SDK_DISABLED === 'true') {
+    started = { exporting: false, shutdown: () => Promise.resolve() };
+    return started;
+  }
   const exporting =
     env.OTEL_TRACES_EXPORTER !== 'none' &&
-    env.OTEL_SDK_DISABLED !== 'true' &&
     Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   diag.setLogger(quietDiagLogger, DiagLogLevel.WARN);
   const spanProcessors = [...(options.spanProcessors ?? [])];

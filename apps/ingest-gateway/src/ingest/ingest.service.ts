@@ -29,7 +29,7 @@ export class IngestService {
       throw failures[0]?.reason;
     }
     const ids = events.map((event) => event.id);
-    this.logger.debug(`Accepted ${ids.length} events: ${ids.join(', ')}`);
+    this.logger.log({ msg: 'events accepted', count: ids.length, ids, types: [...new Set(events.map((e) => e.type))] });
     return { accepted: ids.length, ids };
   }
 }
