@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type GatewayConfig } from '@hub/config';
 import { createLogger, PinoNestLogger } from '@hub/telemetry';
+import { registerIngestAuth } from './auth/ingest-auth.hook.js';
+import { TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
 import { registerContentTypeParsers } from './http/content-types.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
@@ -35,6 +37,7 @@ export async function createGatewayApp(
   );
   registerContentTypeParsers(app, config.GATEWAY_BODY_LIMIT);
   registerHttpMetrics(adapter.getInstance());
+  registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
   await app.init();
   await adapter.getInstance().ready();
   return app;

@@ -59,6 +59,16 @@ describe('ingest gateway over HTTP', () => {
       expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
     });
 
+    it('checks credentials before reading the body', async () => {
+      const response = await gateway.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/alertmanager',
+        headers: { 'content-type': 'application/json' },
+        payload: '{not json',
+      });
+      expect(response.statusCode).toBe(401);
+    });
+
     it('answers 403 to an unknown token', async () => {
       const response = await post('/v1/webhooks/alertmanager', webhook, { authorization: `Bearer ${AM_TOKEN}x` });
       expect(response.statusCode).toBe(403);
@@ -110,8 +120,14 @@ describe('ingest gateway over HTTP', () => {
       }
     });
 
-    it('answers 404 to an unknown route in the same format', async () => {
-      const response = await gateway.app.inject({ method: 'GET', url: '/v1/nothing' });
+    it('answers 404 to an unknown route in the same format (once authenticated)', async () => {
+      const anonymous = await gateway.app.inject({ method: 'GET', url: '/v1/nothing' });
+      expect(anonymous.statusCode).toBe(401);
+      const response = await gateway.app.inject({
+        method: 'GET',
+        url: '/v1/nothing',
+        headers: { authorization: `Bearer ${AM_TOKEN}` },
+      });
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual({
         error: { code: 'NOT_FOUND', message: expect.stringContaining('/v1/nothing') },

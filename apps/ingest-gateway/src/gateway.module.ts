@@ -3,7 +3,6 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { type GatewayConfig } from '@hub/config';
 import { MessagingModule, type PublisherOptions } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
-import { IngestAuthGuard } from './auth/ingest-auth.guard.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { HttpExceptionFilter } from './errors/http-exception.filter.js';
 import { EventsController } from './events/events.controller.js';
@@ -35,7 +34,6 @@ export class GatewayModule {
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.HUB_INGEST_TOKENS) },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
-        IngestAuthGuard,
         IngestService,
       ],
     };

@@ -1,14 +1,13 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 import { type GatewayConfig } from '@hub/config';
-import { IngestAuthGuard, IngestSource } from '../auth/ingest-auth.guard.js';
+import { IngestSource } from '../auth/ingest-auth.hook.js';
 import { GATEWAY_CONFIG } from '../gateway.config.js';
 import { type IngestResult, IngestService } from '../ingest/ingest.service.js';
 import { parseCloudEvents } from './cloud-event.parser.js';
 
 /** CloudEvents over HTTP, in structured, batch or binary mode: every event of the catalog. */
 @Controller('v1/events')
-@UseGuards(IngestAuthGuard)
 export class EventsController {
   constructor(
     private readonly ingest: IngestService,

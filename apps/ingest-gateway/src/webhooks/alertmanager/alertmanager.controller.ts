@@ -1,5 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Logger, Post, UseGuards } from '@nestjs/common';
-import { IngestAuthGuard, IngestSource } from '../../auth/ingest-auth.guard.js';
+import { Body, Controller, Headers, HttpCode, Logger, Post } from '@nestjs/common';
+import { IngestSource } from '../../auth/ingest-auth.hook.js';
 import { UnsupportedMediaTypeError, validate } from '../../errors/gateway.errors.js';
 import { JSON_TYPE, mediaTypeOf } from '../../http/content-types.js';
 import { type IngestResult, IngestService } from '../../ingest/ingest.service.js';
@@ -8,7 +8,6 @@ import { alertmanagerPayloadSchema } from './alertmanager.schema.js';
 
 /** Alertmanager's webhook receiver (`webhook_configs.url`): one hub event per alert. */
 @Controller('v1/webhooks/alertmanager')
-@UseGuards(IngestAuthGuard)
 export class AlertmanagerController {
   private readonly logger = new Logger(AlertmanagerController.name);
 
