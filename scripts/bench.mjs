@@ -74,8 +74,11 @@ async function waitReady(url, timeoutMs = 20_000) {
   throw new Error(`${url} not ready`);
 }
 
-function load(port) {
+const fixedRate = Number(process.env.BENCH_RATE ?? 500);
+
+function load(port, rate) {
   return autocannon({
+    ...(rate ? { overallRate: rate, connections: 20 } : {}),
     url: `http://127.0.0.1:${port}/v1/webhooks/alertmanager`,
     method: 'POST',
     connections,
@@ -98,6 +101,7 @@ async function measure(name, port, child, exchange, sink) {
   await load(port).then(() => undefined); // warm-up run, not reported
   const before = sink.consumed;
   const result = await load(port);
+  const steady = await load(port, fixedRate);
   const row = {
     name,
     'accepted/s': Math.round(result['2xx'] / result.duration),
@@ -106,6 +110,7 @@ async function measure(name, port, child, exchange, sink) {
     'max ms': result.latency.max,
     non2xx: result.non2xx,
     errors: result.errors,
+    [`p99 @${fixedRate}/s`]: steady.latency.p99,
     'RSS MB': rssMb(child.pid),
     consumed: sink.consumed - before,
   };
@@ -147,7 +152,7 @@ for (const [name, extraEnv] of [
 }
 
 console.log(
-  `\nGateway ingest bench — ${seconds} s per run after a warm-up, ${connections} connections, 1 alert per request`,
+  `\nGateway ingest bench — ${seconds} s per run after a warm-up, ${connections} connections (then ${fixedRate} req/s), 1 alert per request`,
 );
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,

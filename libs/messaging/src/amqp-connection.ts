@@ -38,6 +38,7 @@ export class AmqpConnection {
   async start(): Promise<void> {
     const model = await amqp.connect(withHeartbeat(this.options.url, this.options.heartbeatSeconds ?? 10), {
       clientProperties: { connection_name: this.options.connectionName },
+      noDelay: true,
       recovery: {
         waitForConnect: false,
         initialDelay: 200,
