@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionRequestedSchema, actionResultSchema } from './events/action.events.js';
 import { alertDataSchema } from './events/alert.events.js';
+import { notificationRequestedSchema } from './events/notification.events.js';
 import {
   deploymentSchema,
   policyViolatedSchema,
@@ -82,6 +83,11 @@ export const eventCatalog = {
     type: 'action.failed',
     description: 'An action failed for good',
     data: actionResultSchema,
+  }),
+  'notification.requested': define({
+    type: 'notification.requested',
+    description: 'Tell people about an incident (Slack thread, Teams card)',
+    data: notificationRequestedSchema,
   }),
   'schedule.fired': define({
     type: 'schedule.fired',

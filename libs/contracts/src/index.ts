@@ -5,3 +5,4 @@ export * from './topic.js';
 export * from './events/alert.events.js';
 export * from './events/action.events.js';
 export * from './events/platform.events.js';
+export * from './events/notification.events.js';

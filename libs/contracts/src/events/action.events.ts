@@ -18,7 +18,9 @@ export const actionResultSchema = z.object({
   durationMs: z.number().nonnegative(),
   dryRun: z.boolean().default(false),
   reason: z.string().optional(),
+  /** What the target system reported (Argo CD operation phase and revision, …). */
+  details: z.record(z.string(), z.unknown()).default({}),
 });
 
-export type ActionRequested = z.infer<typeof actionRequestedSchema>;
-export type ActionResult = z.infer<typeof actionResultSchema>;
+export type ActionRequested = z.output<typeof actionRequestedSchema>;
+export type ActionResult = z.output<typeof actionResultSchema>;

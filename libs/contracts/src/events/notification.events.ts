@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Where an incident stands; the notifier shows it on the incident's root message. */
+export const incidentStateSchema = z.enum([
+  'firing',
+  'remediating',
+  'remediated',
+  'remediation-failed',
+  'escalated',
+  'resolved',
+]);
+
+/**
+ * Asks the notifier to tell people about an incident. Updates of one incident share
+ * `incidentKey` (one Slack thread per incident); `sequence` grows with every update, so a late,
+ * older update never overwrites a newer state on the root message.
+ */
+export const notificationRequestedSchema = z.object({
+  incidentKey: z.string().min(1),
+  incidentId: z.string().min(1),
+  sequence: z.number().int().nonnegative(),
+  state: incidentStateSchema,
+  title: z.string().min(1),
+  text: z.string(),
+  severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+  fields: z.record(z.string(), z.string()).default({}),
+  links: z.array(z.object({ title: z.string().min(1), url: z.string().min(1) })).default([]),
+  /** A route of the notifier's routing config (`default`, `oncall`, a team…). */
+  route: z.string().min(1).default('default'),
+});
+
+export type IncidentState = z.infer<typeof incidentStateSchema>;
+export type NotificationRequested = z.output<typeof notificationRequestedSchema>;

@@ -1,0 +1,82 @@
+import { type ColumnType, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+/** Event ids a consumer has processed (idempotency markers). */
+export interface ProcessedEventsTable {
+  consumer: string;
+  event_id: string;
+  processed_at: Generated<Date>;
+}
+
+/** One incident per alert fingerprint (or other incident key) while it is open. */
+export interface IncidentsTable {
+  id: string;
+  key: string;
+  sensor: string;
+  status: string;
+  title: string;
+  labels: Json<Record<string, string>>;
+  /** Grows with every state change; notifications carry it. */
+  sequence: Generated<number>;
+  action_id: string | null;
+  fire_count: Generated<number>;
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+  last_fired_at: NullableTimestamp;
+  remediated_at: NullableTimestamp;
+  escalated_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+  external_refs: Json<Record<string, unknown>>;
+}
+
+export interface IncidentHistoryTable {
+  id: Generated<string>;
+  incident_id: string;
+  at: Timestamp;
+  status: string;
+  detail: Json<Record<string, unknown>>;
+}
+
+/** One row per action the executor ran (the action id is the idempotency key). */
+export interface ActionRunsTable {
+  action_id: string;
+  kind: string;
+  target: string;
+  params: Json<Record<string, unknown>>;
+  incident_key: string | null;
+  status: string;
+  attempts: Generated<number>;
+  dry_run: Generated<boolean>;
+  reason: string | null;
+  details: Json<Record<string, unknown>>;
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+  duration_ms: number | null;
+}
+
+/** Where an incident's notifications went: one chat thread per incident and channel. */
+export interface NotificationThreadsTable {
+  incident_key: string;
+  channel: string;
+  conversation: string;
+  thread_ts: string;
+  last_sequence: number;
+  updated_at: Timestamp;
+}
+
+export interface HubDatabase {
+  hub_processed_events: ProcessedEventsTable;
+  incidents: IncidentsTable;
+  incident_history: IncidentHistoryTable;
+  action_runs: ActionRunsTable;
+  notification_threads: NotificationThreadsTable;
+}
+
+export type Incident = Selectable<IncidentsTable>;
+export type NewIncident = Insertable<IncidentsTable>;
+export type IncidentUpdate = Updateable<IncidentsTable>;
+export type ActionRun = Selectable<ActionRunsTable>;
+export type NotificationThread = Selectable<NotificationThreadsTable>;
