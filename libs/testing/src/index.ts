@@ -3,3 +3,4 @@ export * from './queue-reader.js';
 export * from './rabbitmq.js';
 export * from './spans.js';
 export * from './wait-for.js';
+export * from './fakes/index.js';

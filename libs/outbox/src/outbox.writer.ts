@@ -1,0 +1,52 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+
+/** One line of an outbox file: what the hub would have sent, and why it did not. */
+export interface OutboxEntry {
+  at: string;
+  integration: string;
+  operation: string;
+  traceId?: string;
+  request: unknown;
+}
+
+/**
+ * The embedded default of every integration that is not configured (DESIGN.md): instead of calling
+ * the vendor, append what would have been sent to `$HUB_DATA_DIR/outbox/<integration>.jsonl` and
+ * log it, so the whole hub runs with no accounts and shows every call it would make.
+ */
+export class OutboxWriter {
+  readonly path: string;
+  private readonly logger: Logger;
+  private ready?: Promise<unknown>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    dataDir: string,
+    readonly integration: string,
+  ) {
+    this.path = join(dataDir, 'outbox', `${integration}.jsonl`);
+    this.logger = new Logger(`Outbox:${integration}`);
+  }
+
+  /** Appends one entry (appends are serialised, so lines never interleave). */
+  write(operation: string, request: unknown): Promise<OutboxEntry> {
+    const entry: OutboxEntry = {
+      at: new Date().toISOString(),
+      integration: this.integration,
+      operation,
+      traceId: trace.getActiveSpan()?.spanContext().traceId,
+      request,
+    };
+    this.ready ??= mkdir(join(this.path, '..'), { recursive: true });
+    const done = this.queue.then(async () => {
+      await this.ready;
+      await appendFile(this.path, `${JSON.stringify(entry)}\n`);
+    });
+    this.queue = done.catch(() => undefined);
+    this.logger.log({ msg: `${this.integration} not configured: wrote ${operation} to the outbox`, path: this.path });
+    return done.then(() => entry);
+  }
+}

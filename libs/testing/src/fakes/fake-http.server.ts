@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+/** One request a fake received, as the vendor would have seen it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+  /** The body parsed as JSON, or as a form (`application/x-www-form-urlencoded`), else undefined. */
+  json?: unknown;
+  at: number;
+}
+
+export interface FakeReply {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Answers one request; return undefined to fall through to the next route. */
+export type FakeRoute = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
+
+/**
+ * A loopback HTTP server that records every request and answers from its routes, in the order
+ * they were added (later `route()` calls win, so a test can script a failure over the default).
+ * The base of the vendor fakes (Argo CD, Kubernetes, Slack, Teams, …).
+ */
+export class FakeHttpServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly routes: { method: string; pattern: RegExp; handle: FakeRoute }[] = [];
+  private server?: Server;
+  private base = '';
+
+  /** `http://127.0.0.1:<port>` once started. */
+  get url(): string {
+    return this.base;
+  }
+
+  /** Adds a route; `pattern` matches the path (without query). Later routes are tried first. */
+  route(method: string, pattern: RegExp, handle: FakeRoute): this {
+    this.routes.unshift({ method, pattern, handle });
+    return this;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Requests whose method and path match. */
+  find(method: string, pattern: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && pattern.test(r.path));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      json: parseBody(body, req.headers['content-type']),
+      at: Date.now(),
+    };
+    this.requests.push(request);
+    let reply: FakeReply | undefined;
+    for (const route of this.routes) {
+      if (route.method !== request.method || !route.pattern.test(request.path)) continue;
+      reply = await route.handle(request);
+      if (reply) break;
+    }
+    reply ??= { status: 404, body: { message: `no fake route for ${request.method} ${request.path}` } };
+    const payload =
+      reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status ?? 200, {
+      ...(typeof reply.body === 'string' ? {} : { 'content-type': 'application/json' }),
+      ...reply.headers,
+    });
+    res.end(payload);
+  }
+}
+
+function parseBody(body: string, contentType: string | undefined): unknown {
+  if (body === '') return undefined;
+  if (contentType?.includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(body));
+  }
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
