@@ -58,3 +58,30 @@ describe(migrateToLatest.name, () => {
       .execute();
   });
 });
+
+describe('runOnce', () => {
+  let schema: TestSchema;
+  let db: Database;
+
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    db = createDatabase(schema.url, 4).db;
+    await migrateToLatest(db);
+  });
+
+  afterAll(async () => {
+    await db.destroy();
+    await schema.drop();
+  });
+
+  it('runs the work once per consumer and event, and rolls the marker back with a failed work', async () => {
+    const { runOnce } = await import('./run-once.js');
+    const work = vi.fn(() => Promise.resolve('done'));
+    expect(await runOnce(db, 'c', 'e1', work)).toEqual({ duplicate: false, result: 'done' });
+    expect(await runOnce(db, 'c', 'e1', work)).toEqual({ duplicate: true });
+    expect(await runOnce(db, 'other', 'e1', work)).toEqual({ duplicate: false, result: 'done' });
+    await expect(runOnce(db, 'c', 'e2', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await runOnce(db, 'c', 'e2', work)).toEqual({ duplicate: false, result: 'done' });
+    expect(work).toHaveBeenCalledTimes(3);
+  });
+});
