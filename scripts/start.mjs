@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs every hub service as its own process (the hub's main job): builds if needed, prefixes and
-// pretty-prints each service's logs, stops them all on Ctrl-C / SIGTERM, and stops everything
-// (exit code 1) when one of them dies, saying which.
+// Runs every hub service as its own process (the hub's main job): builds if needed, migrates the
+// database, prefixes and pretty-prints each service's logs, stops them all on Ctrl-C / SIGTERM, and
+// stops everything (exit code 1) when one of them dies, saying which.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,12 @@ const build = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/t
 });
 if (build.status !== 0) {
   console.error('hub: the build failed; fix the errors above and run npm start again');
+  process.exit(1);
+}
+
+const migrate = spawnSync(process.execPath, ['libs/database/dist/migrate.cli.js'], { cwd: root, stdio: 'inherit' });
+if (migrate.status !== 0) {
+  console.error('hub: the database migration failed (is PostgreSQL running at DATABASE_URL?); nothing was started');
   process.exit(1);
 }
 
