@@ -1,3 +1,4 @@
+export * from './alertmanager.js';
 export * from './postgres.js';
 export * from './queue-reader.js';
 export * from './rabbitmq.js';
