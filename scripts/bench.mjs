@@ -1,162 +1,47 @@
 #!/usr/bin/env node
-// npm run bench: the gateway's accepted events/s and latency under a fixed local load, side by
-// side in one run with a raw Fastify + amqplib (confirm) baseline on the same broker and queue type.
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// npm run bench [-- gateway|flow]: measures the hub side by side with raw amqplib baselines in one
+// run on this machine and prints the figures (no assertions: see docs/benchmarks.md).
+import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import amqp from 'amqplib';
-import autocannon from 'autocannon';
+import { benchFlow } from './bench/flow.mjs';
+import { benchGateway } from './bench/gateway.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const payload = readFileSync(`${root}examples/alertmanager/argocd-unhealthy.json`, 'utf8');
-const token = 'bench-token-0123456789';
-const stamp = Date.now().toString(36);
+const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const run = (suite) => suites.length === 0 || suites.includes(suite);
 
 if (
   spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'], { cwd: root, stdio: 'inherit' }).status
 ) {
   process.exit(1);
 }
-
-/** A quorum queue bound to the exchange, drained as fast as it fills, so both runs see the same broker work. */
-async function drain(exchange) {
-  const connection = await amqp.connect(AMQP_URL);
-  const channel = await connection.createChannel();
-  const queue = `${exchange}.drain`;
-  await channel.assertExchange(exchange, 'topic', { durable: true, alternateExchange: `${exchange}.unrouted` });
-  await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-  await channel.bindQueue(queue, exchange, '#');
-  await channel.prefetch(500);
-  let consumed = 0;
-  const { consumerTag } = await channel.consume(queue, (message) => {
-    if (!message) return;
-    consumed++;
-    channel.ack(message);
-  });
-  return {
-    get consumed() {
-      return consumed;
-    },
-    async close() {
-      await channel.cancel(consumerTag);
-      await channel.deleteQueue(queue).catch(() => undefined);
-      await channel.deleteExchange(exchange).catch(() => undefined);
-      await channel.deleteExchange(`${exchange}.unrouted`).catch(() => undefined);
-      await channel.deleteQueue(`${exchange}.unrouted`).catch(() => undefined);
-      await connection.close();
-    },
-  };
-}
-
-function start(args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return child;
-}
-
-async function waitReady(url, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} not ready`);
-}
-
-const fixedRate = Number(process.env.BENCH_RATE ?? 500);
-
-function load(port, rate) {
-  return autocannon({
-    ...(rate ? { overallRate: rate, connections: 20 } : {}),
-    url: `http://127.0.0.1:${port}/v1/webhooks/alertmanager`,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: payload,
-  });
-}
-
-function rssMb(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return NaN;
-  }
-}
-
-async function measure(name, port, child, exchange, sink) {
-  await load(port).then(() => undefined); // warm-up run, not reported
-  const before = sink.consumed;
-  const result = await load(port);
-  const steady = await load(port, fixedRate);
-  const row = {
-    name,
-    'accepted/s': Math.round(result['2xx'] / result.duration),
-    'p50 ms': result.latency.p50,
-    'p99 ms': result.latency.p99,
-    'max ms': result.latency.max,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    [`p99 @${fixedRate}/s`]: steady.latency.p99,
-    'RSS MB': rssMb(child.pid),
-    consumed: sink.consumed - before,
-  };
-  return row;
-}
-
-const rows = [];
-for (const [name, extraEnv] of [
-  ['hub ingest-gateway', {}],
-  ['hub gateway, tracing off', { OTEL_SDK_DISABLED: 'true' }],
-]) {
-  const exchange = `bench-gw-${stamp}-${rows.length}`;
-  const sink = await drain(exchange);
-  const child = start(['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'], {
-    GATEWAY_PORT: '18080',
-    GATEWAY_HOST: '127.0.0.1',
-    HUB_EXCHANGE: exchange,
-    HUB_INGEST_TOKENS: `bench:${token}`,
-    HUB_SERVICE: 'ingest-gateway',
-    AMQP_URL,
-    ...extraEnv,
-  });
-  child.stdout.resume();
-  await waitReady('http://127.0.0.1:18080/readyz');
-  rows.push(await measure(name, 18080, child, exchange, sink));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-  await sink.close();
-}
-{
-  const exchange = `bench-raw-${stamp}`;
-  const sink = await drain(exchange);
-  const child = start(['scripts/bench/raw-baseline.mjs'], { AMQP_URL, BENCH_EXCHANGE: exchange, PORT: '18081' });
-  await new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('READY') && resolve()));
-  rows.push(await measure('raw fastify+amqplib', 18081, child, exchange, sink));
-  child.kill('SIGTERM');
-  await sink.close();
-}
-
-console.log(
-  `\nGateway ingest bench — ${seconds} s per run after a warm-up, ${connections} connections (then ${fixedRate} req/s), 1 alert per request`,
-);
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 );
-console.table(rows);
-const [hub, , raw] = rows;
-console.log(`ratio: ${(hub['accepted/s'] / raw['accepted/s']).toFixed(2)}`);
+
+if (run('gateway')) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+  const { rows, fixedRate } = await benchGateway({ root, amqpUrl, seconds, connections });
+  console.log(
+    `\nGateway — ${seconds} s per run after a warm-up, ${connections} connections (then ${fixedRate} req/s), 1 alert per request`,
+  );
+  console.table(rows);
+  console.log(`gateway ratio: ${(rows[0]['accepted/s'] / rows[2]['accepted/s']).toFixed(2)}`);
+}
+
+if (run('flow')) {
+  const { rows, rss } = await benchFlow({ root, amqpUrl });
+  console.log(
+    '\nWhole path — webhook → sensor → executor (Argo CD fake) → sensor → notifier (Slack fake), vs raw 4-hop relay',
+  );
+  console.log(
+    'latency: from sending the webhook to Slack\'s "Remediation succeeded" call (raw: to the 4th hop\'s consume)',
+  );
+  console.table(rows);
+  console.log('RSS after the hub runs (MB):', rss);
+  const max = (path) => rows.find((r) => r.path === path && r.load.startsWith('max'))?.['completed/s'] ?? NaN;
+  console.log(`ratio: ${(max('hub') / max('raw 4-hop relay')).toFixed(2)}`);
+}
