@@ -1,5 +1,6 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as sensor from './migrations/0004-sensor.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -8,6 +9,7 @@ import * as initial from './migrations/0001-initial.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0004-sensor': sensor,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -19,7 +21,11 @@ export interface MigrationReport {
 /** Brings the schema to the latest migration; replicas starting together serialise on Kysely's lock. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the database's table types
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  // Kysely looks for its own tables in any schema; pin them to ours, or a second schema in the same
+  // database (tests, several installations) would find the first one's and skip creating its own.
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  const migrationTableSchema = rows[0]?.schema ?? 'public';
+  const { error, results } = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error.message : 'unknown error';
