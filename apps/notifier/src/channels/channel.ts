@@ -1,0 +1,23 @@
+import { type Notification } from '../notifications/notification.js';
+import { type ResolvedRoute, type Route } from '../routing/routing.config.js';
+
+export type ChannelName = 'slack' | 'teams';
+
+/** What one delivery did: sent now, or found already sent (a redelivered event). */
+export type DeliveryOutcome = 'delivered' | 'duplicate';
+
+/**
+ * A place notifications go (Slack, Teams). Each channel is idempotent on the notification's event
+ * id and throws a channel error (`channel.errors.ts`) when the vendor fails.
+ */
+export interface Channel {
+  readonly name: ChannelName;
+  /** `live` talks to the vendor; `outbox` writes the requests to `$HUB_DATA_DIR/outbox` instead. */
+  readonly mode: 'live' | 'outbox';
+  /** Whether the route sends to this channel. */
+  accepts(route: Route): boolean;
+  deliver(notification: Notification, route: ResolvedRoute): Promise<DeliveryOutcome>;
+}
+
+/** Injection token of the configured channels, in delivery order. */
+export const CHANNELS = Symbol('notifier-channels');

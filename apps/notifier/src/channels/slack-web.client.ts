@@ -1,0 +1,130 @@
+import { Logger } from '@nestjs/common';
+import {
+  type Logger as SlackLogger,
+  LogLevel,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+  WebClient,
+} from '@slack/web-api';
+import { slackApiBase } from '../notifier.config.js';
+import {
+  type ChannelError,
+  ChannelRateLimitedError,
+  ChannelRejectedError,
+  ChannelUnavailableError,
+} from './channel.errors.js';
+import { type SlackApi, type SlackPostRequest, type SlackUpdateRequest } from './slack.channel.js';
+
+export interface SlackWebClientOptions {
+  token: string;
+  /** `SLACK_API_URL`: the Slack host (`https://slack.com`) or a loopback fake. */
+  apiUrl: string;
+  timeoutMs: number;
+  /** Retries of network errors and 5xx by the client itself (short backoff), before the retry tiers. */
+  retries: number;
+  /** A 429 with a Retry-After up to this is waited out here; a longer one goes to the retry tiers. */
+  maxRateLimitWaitMs: number;
+}
+
+/** Slack platform errors that are worth another try; every other `ok:false` is final. */
+const TRANSIENT = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const MAX_INLINE_WAITS = 3;
+
+/**
+ * The real `@slack/web-api` client. Rate limits are turned into our own decision
+ * (`rejectRateLimitedCalls`) rather than left to the client, whose handling pauses its whole request
+ * queue for every incident, waits as long as Slack asks (the incident's lock held meanwhile), and
+ * resumes queued calls outside their handler's trace context. Here a short Retry-After is waited out
+ * in the handler (at most `maxRateLimitWaitMs`, a few times), a long one becomes
+ * {@link ChannelRateLimitedError} so the delivery goes to the transport's retry tier that fits.
+ */
+export class SlackWebClient implements SlackApi {
+  readonly kind = 'slack';
+  private readonly client: WebClient;
+  private readonly logger = new Logger(SlackWebClient.name);
+
+  constructor(private readonly options: SlackWebClientOptions) {
+    this.client = new WebClient(options.token, {
+      slackApiUrl: slackApiBase(options.apiUrl),
+      timeout: options.timeoutMs,
+      retryConfig: { retries: options.retries, factor: 2, minTimeout: 250, maxTimeout: 2_000, randomize: true },
+      rejectRateLimitedCalls: true,
+      // Never queue inside the client: a queued call would start in another call's async context.
+      maxRequestConcurrency: 10_000,
+      logger: nestLogger(this.logger),
+    });
+  }
+
+  async postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }> {
+    const result = await this.call('chat.postMessage', () => this.client.chat.postMessage(request));
+    if (!result.channel || !result.ts) {
+      throw new ChannelUnavailableError('slack', 'chat.postMessage answered without channel or ts');
+    }
+    return { channel: result.channel, ts: result.ts };
+  }
+
+  async update(request: SlackUpdateRequest): Promise<void> {
+    await this.call('chat.update', () => this.client.chat.update(request));
+  }
+
+  private async call<T>(method: string, send: () => Promise<T>): Promise<T> {
+    for (let waits = 0; ; waits++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof WebAPIRateLimitedError)) throw slackError(method, error);
+        const waitMs = error.retryAfter * 1_000;
+        if (waitMs > this.options.maxRateLimitWaitMs || waits >= MAX_INLINE_WAITS) {
+          throw new ChannelRateLimitedError('slack', `${method} rate-limited for ${error.retryAfter} s`, waitMs);
+        }
+        this.logger.warn({ msg: 'Slack rate limit: waiting before retrying', method, retryAfterMs: waitMs });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+}
+
+/** Slack's failures as channel errors: transient ones retryable, the rest final with Slack's reason. */
+export function slackError(method: string, error: unknown): ChannelError {
+  if (error instanceof WebAPIPlatformError) {
+    const code = error.data.error;
+    const message = `${method} failed: ${code}`;
+    return TRANSIENT.has(code)
+      ? new ChannelUnavailableError('slack', message, { cause: error })
+      : new ChannelRejectedError('slack', message, { cause: error });
+  }
+  if (error instanceof WebAPIHTTPError) {
+    const message = `${method} answered HTTP ${error.statusCode}`;
+    return error.statusCode >= 500 || error.statusCode === 408
+      ? new ChannelUnavailableError('slack', message, { cause: error })
+      : new ChannelRejectedError('slack', message, { cause: error });
+  }
+  if (error instanceof WebAPIRequestError) {
+    return new ChannelUnavailableError('slack', `${method} request failed: ${error.original.message}`, {
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ChannelUnavailableError('slack', `${method} failed: ${message}`, { cause: error });
+}
+
+/** The client's log lines through Nest's logger (and so pino, with trace ids); debug is dropped. */
+function nestLogger(logger: Logger): SlackLogger {
+  let level = LogLevel.WARN;
+  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    debug: () => undefined,
+    info: (...parts: unknown[]) => {
+      if (level === LogLevel.INFO || level === LogLevel.DEBUG) logger.log(text(parts));
+    },
+    warn: (...parts: unknown[]) => logger.warn(text(parts)),
+    error: (...parts: unknown[]) => logger.error(text(parts)),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

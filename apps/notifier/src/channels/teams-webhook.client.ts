@@ -1,0 +1,69 @@
+import { type OutboxWriter } from '@hub/outbox';
+import { type TeamsMessage } from '../render/teams.card.js';
+import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
+
+/** Where Teams cards go: the Workflows webhook, or the outbox. */
+export interface TeamsWebhook {
+  readonly mode: 'live' | 'outbox';
+  post(message: TeamsMessage): Promise<void>;
+}
+
+/**
+ * POSTs to a Teams Workflows webhook with `fetch` (traced by the undici instrumentation as a child
+ * of the handler's span). 2xx (Workflows answers 202) is done; 429 and 5xx are retried later
+ * (honouring Retry-After); any other 4xx is final, with the webhook's answer as the reason.
+ */
+export class TeamsWebhookClient implements TeamsWebhook {
+  readonly mode = 'live';
+
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async post(message: TeamsMessage): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(message),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ChannelUnavailableError('teams', `Teams webhook unreachable: ${reason}`, { cause: error });
+    }
+    if (response.ok) {
+      await response.body?.cancel();
+      return;
+    }
+    const answer = (await response.text().catch(() => '')).slice(0, 500);
+    const reason = `Teams webhook answered ${response.status}${answer ? `: ${answer}` : ''}`;
+    if (response.status === 429) {
+      throw new ChannelRateLimitedError('teams', reason, retryAfterMs(response.headers.get('retry-after')));
+    }
+    if (response.status >= 500 || response.status === 408) throw new ChannelUnavailableError('teams', reason);
+    throw new ChannelRejectedError('teams', reason);
+  }
+}
+
+/** Teams when `TEAMS_WEBHOOK_URL` is not set: the exact body goes to `$HUB_DATA_DIR/outbox/teams.jsonl`. */
+export class TeamsOutboxClient implements TeamsWebhook {
+  readonly mode = 'outbox';
+
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  async post(message: TeamsMessage): Promise<void> {
+    await this.outbox.write('webhook.post', message);
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */
+function retryAfterMs(header: string | null): number {
+  if (header === null) return 1_000;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now());
+}

@@ -1,0 +1,31 @@
+import { Counter, register } from 'prom-client';
+import { metricsRegistry } from '@hub/telemetry';
+
+/** `delivered`, `outbox` (written instead of sent), `duplicate` (redelivery), `retry`, `rejected`. */
+export type DeliveryMetricOutcome = 'delivered' | 'outbox' | 'duplicate' | 'retry' | 'rejected';
+
+const NAME = 'hub_notifications_delivered_total';
+
+/**
+ * The notifier's own metric, on the process registry that `GET /metrics` serves. Looked up before
+ * it is created, so several notifier apps in one process (the end-to-end tests) share it.
+ */
+export class NotifierMetrics {
+  readonly deliveries: Counter<'channel' | 'outcome'>;
+
+  constructor() {
+    metricsRegistry();
+    this.deliveries =
+      (register.getSingleMetric(NAME) as Counter<'channel' | 'outcome'> | undefined) ??
+      new Counter({
+        name: NAME,
+        help: 'Notification deliveries, by channel (slack, teams) and outcome',
+        labelNames: ['channel', 'outcome'],
+        registers: [register],
+      });
+  }
+
+  record(channel: string, outcome: DeliveryMetricOutcome): void {
+    this.deliveries.inc({ channel, outcome });
+  }
+}

@@ -1,0 +1,13 @@
+import { type NotificationRequested } from '@hub/contracts';
+
+/**
+ * One `notification.requested` as the channels see it: the event's data plus the event id (the
+ * idempotency key of every delivery), the event time, and the trace id of the handler's span.
+ */
+export interface Notification extends NotificationRequested {
+  readonly eventId: string;
+  readonly time: string;
+  readonly traceId?: string;
+  /** Grafana Explore link to the trace, when `GRAFANA_URL` is set. */
+  readonly traceUrl?: string;
+}

@@ -1,0 +1,83 @@
+import { type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createDatabase, type Database, migrateToLatest } from '@hub/database';
+import { connectHubTransport, HubRmqServer } from '@hub/messaging';
+import { OutboxWriter } from '@hub/outbox';
+import { type Channel } from './channels/channel.js';
+import { SlackOutboxClient } from './channels/slack-outbox.client.js';
+import { SlackWebClient } from './channels/slack-web.client.js';
+import { SlackChannel } from './channels/slack.channel.js';
+import { TeamsOutboxClient, TeamsWebhookClient } from './channels/teams-webhook.client.js';
+import { TeamsChannel } from './channels/teams.channel.js';
+import { NOTIFIER_QUEUE, type NotifierConfig, ROUTING_FILE } from './notifier.config.js';
+import { NotifierModule } from './notifier.module.js';
+import { loadRouting, type RoutingTable } from './routing/routing.config.js';
+import { DatabaseLifecycle } from './threads/database.lifecycle.js';
+import { ThreadStore } from './threads/thread.store.js';
+
+export interface NotifierApp {
+  app: NestFastifyApplication;
+  server: HubRmqServer;
+  db: Database;
+  routing: RoutingTable;
+  channels: readonly Channel[];
+}
+
+/**
+ * Builds the notifier (not yet listening): validates the routing file (a bad one throws
+ * RoutingConfigError), migrates the database, and wires Slack and Teams — each live when configured,
+ * else to the outbox — behind the `notification.requested` consumer.
+ */
+export async function createNotifierApp(
+  config: NotifierConfig,
+  options: { logger?: LoggerService | false; queue?: string } = {},
+): Promise<NotifierApp> {
+  const routing = await loadRouting(config.HUB_CONFIG_DIR, ROUTING_FILE);
+  const { db } = createDatabase(config.DATABASE_URL, config.NOTIFIER_DB_POOL_SIZE);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const channels = buildChannels(config, db);
+  const server = new HubRmqServer({
+    url: config.AMQP_URL,
+    connectionName: 'notifier',
+    exchange: config.HUB_EXCHANGE,
+    queue: options.queue ?? NOTIFIER_QUEUE,
+    prefetch: config.HUB_PREFETCH,
+    retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    NotifierModule.forRoot({
+      routing,
+      channels,
+      grafana: { url: config.GRAFANA_URL, tempoDatasource: config.GRAFANA_TEMPO_DATASOURCE },
+      database: new DatabaseLifecycle(db),
+      server,
+    }),
+    new FastifyAdapter(),
+    { logger: options.logger ?? undefined },
+  );
+  connectHubTransport(app, server);
+  app.enableShutdownHooks();
+  return { app, server, db, routing, channels };
+}
+
+function buildChannels(config: NotifierConfig, db: Database): Channel[] {
+  const slack = config.SLACK_TOKEN
+    ? new SlackWebClient({
+        token: config.SLACK_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        timeoutMs: config.SLACK_TIMEOUT_MS,
+        retries: config.SLACK_RETRIES,
+        maxRateLimitWaitMs: config.SLACK_MAX_RATE_LIMIT_WAIT_MS,
+      })
+    : new SlackOutboxClient(new OutboxWriter(config.HUB_DATA_DIR, 'slack'));
+  const teams = config.TEAMS_WEBHOOK_URL
+    ? new TeamsWebhookClient(config.TEAMS_WEBHOOK_URL, config.TEAMS_TIMEOUT_MS)
+    : new TeamsOutboxClient(new OutboxWriter(config.HUB_DATA_DIR, 'teams'));
+  return [new SlackChannel(slack, new ThreadStore(db)), new TeamsChannel(teams, db)];
+}

@@ -1,0 +1,120 @@
+import { type Notification } from '../notifications/notification.js';
+import { severityWord, STATES, truncate } from './presentation.js';
+
+interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+
+interface Mrkdwn {
+  type: 'mrkdwn';
+  text: string;
+}
+
+interface Button {
+  type: 'button';
+  text: PlainText;
+  url: string;
+  action_id: string;
+}
+
+/** The Block Kit blocks the notifier sends (a subset of Slack's `KnownBlock`). */
+export type SlackBlock =
+  | { type: 'header'; text: PlainText }
+  | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[] }
+  | { type: 'actions'; elements: Button[] }
+  | { type: 'context'; elements: Mrkdwn[] };
+
+/** A message body: `text` is the notification / screen-reader fallback of the blocks. */
+export interface SlackContent {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */
+const LIMITS = { header: 150, sectionText: 3000, field: 2000, fieldsPerSection: 10, buttonText: 75, url: 3000 };
+const MAX_BUTTONS = 25;
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The incident's root message: title with the current state, state and severity, the
+ * notification's fields, its text, link buttons (and the Grafana trace), and a context line with
+ * the trace id, incident key and update number. `chat.update` replaces it with the newest state.
+ */
+export function slackRootMessage(n: Notification): SlackContent {
+  const state = STATES[n.state];
+  const fields = [
+    field('State', `${state.slackEmoji} ${state.word}`),
+    field('Severity', severityWord(n.severity)),
+    ...Object.entries(n.fields).map(([key, value]) => field(key, value)),
+  ];
+  const blocks: SlackBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(`${state.slackEmoji} ${n.title}`, LIMITS.header), emoji: true },
+    },
+  ];
+  for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
+    blocks.push({ type: 'section', fields: fields.slice(i, i + LIMITS.fieldsPerSection) });
+  }
+  if (n.text.trim() !== '') blocks.push(section(n.text));
+  const buttons = linkButtons(n);
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
+  blocks.push(contextLine(n));
+  return { text: `${state.slackEmoji} ${state.word}: ${escapeMrkdwn(n.title)}`, blocks };
+}
+
+/** One update in the incident's thread: the state, what happened, and the trace. */
+export function slackReplyMessage(n: Notification): SlackContent {
+  const state = STATES[n.state];
+  const what = n.text.trim() === '' ? n.title : n.text;
+  const headline = `${state.slackEmoji} *${state.word}* — ${escapeMrkdwn(what)}`;
+  const details = Object.entries(n.fields).map(([key, value]) => `*${escapeMrkdwn(key)}:* ${escapeMrkdwn(value)}`);
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(headline, LIMITS.sectionText) } },
+  ];
+  if (details.length > 0)
+    blocks.push({ type: 'context', elements: [mrkdwn(truncate(details.join('  ·  '), LIMITS.field))] });
+  blocks.push(contextLine(n));
+  return { text: `${state.slackEmoji} ${state.word}: ${escapeMrkdwn(what)}`, blocks };
+}
+
+function field(name: string, value: string): Mrkdwn {
+  return mrkdwn(truncate(`*${escapeMrkdwn(name)}*\n${escapeMrkdwn(value)}`, LIMITS.field));
+}
+
+function section(text: string): SlackBlock {
+  return { type: 'section', text: mrkdwn(truncate(escapeMrkdwn(text), LIMITS.sectionText)) };
+}
+
+function mrkdwn(text: string): Mrkdwn {
+  return { type: 'mrkdwn', text };
+}
+
+function linkButtons(n: Notification): Button[] {
+  const links = n.links.filter((link) => /^https?:\/\//i.test(link.url) && link.url.length <= LIMITS.url);
+  const buttons = links.map((link, index) => button(link.title, link.url, `link-${index}`));
+  const trimmed = buttons.slice(0, n.traceUrl ? MAX_BUTTONS - 1 : MAX_BUTTONS);
+  if (n.traceUrl && n.traceUrl.length <= LIMITS.url) trimmed.push(button('View trace in Grafana', n.traceUrl, 'trace'));
+  return trimmed;
+}
+
+function button(title: string, url: string, actionId: string): Button {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: truncate(title, LIMITS.buttonText), emoji: true },
+    url,
+    action_id: actionId,
+  };
+}
+
+function contextLine(n: Notification): SlackBlock {
+  const trace = n.traceId ? (n.traceUrl ? `<${n.traceUrl}|${n.traceId}>` : `\`${n.traceId}\``) : 'none';
+  const parts = [`Trace ${trace}`, `Incident \`${escapeMrkdwn(n.incidentKey)}\``, `Update #${n.sequence}`];
+  return { type: 'context', elements: [mrkdwn(truncate(parts.join('  ·  '), LIMITS.field))] };
+}

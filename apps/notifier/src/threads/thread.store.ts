@@ -1,0 +1,92 @@
+import { type Kysely, sql } from 'kysely';
+import { type Database, type HubDatabase, type NotificationThread } from '@hub/database';
+
+/** Advisory-lock namespace (first key of the two-key form), so other services' locks never collide. */
+const LOCK_NAMESPACE = 'hub.notifier.thread';
+
+/**
+ * The chat threads of one incident (`notification_threads`) and the notifier's per-step markers
+ * (`hub_processed_events`), seen while holding the incident's lock. Every write commits at once: a
+ * message posted to Slack is recorded before the next call, so a later failure never forgets it.
+ */
+export class IncidentThreads {
+  constructor(
+    private readonly conn: Kysely<HubDatabase>,
+    readonly incidentKey: string,
+  ) {}
+
+  list(): Promise<NotificationThread[]> {
+    return this.conn
+      .selectFrom('notification_threads')
+      .selectAll()
+      .where('incident_key', '=', this.incidentKey)
+      .execute();
+  }
+
+  /** Records a new thread root; `sequence` is the update the root shows. */
+  create(channel: string, conversation: string, threadTs: string, sequence: number): Promise<NotificationThread> {
+    return this.conn
+      .insertInto('notification_threads')
+      .values({ incident_key: this.incidentKey, channel, conversation, thread_ts: threadTs, last_sequence: sequence })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Moves the root's shown update forward to `sequence` (never back). */
+  async advance(channel: string, sequence: number): Promise<void> {
+    await this.conn
+      .updateTable('notification_threads')
+      .set({ last_sequence: sequence, updated_at: new Date() })
+      .where('incident_key', '=', this.incidentKey)
+      .where('channel', '=', channel)
+      .where('last_sequence', '<', sequence)
+      .execute();
+  }
+
+  /** True when `step` was done for `eventId` before (a redelivery). */
+  async isDone(step: string, eventId: string): Promise<boolean> {
+    const row = await this.conn
+      .selectFrom('hub_processed_events')
+      .select('event_id')
+      .where('consumer', '=', step)
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async markDone(step: string, eventId: string): Promise<void> {
+    await this.conn
+      .insertInto('hub_processed_events')
+      .values({ consumer: step, event_id: eventId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Serialises the work on one incident across handlers and replicas: a session-level advisory lock
+ * on `hashtext(incident key)`, held on one pooled connection for the whole delivery. A transaction
+ * lock (`pg_advisory_xact_lock`) would roll back the record of a root already posted to Slack when a
+ * later call fails; with a session lock each write commits at once. The lock dies with the session,
+ * so a crashed replica never leaves it held.
+ */
+export class ThreadStore {
+  constructor(private readonly db: Database) {}
+
+  withIncident<T>(incidentKey: string, work: (threads: IncidentThreads) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      const unlock = () =>
+        sql`SELECT pg_advisory_unlock(hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey}))`.execute(conn);
+      await sql`SELECT pg_advisory_lock(hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey}))`.execute(conn);
+      let result: T;
+      try {
+        result = await work(new IncidentThreads(conn, incidentKey));
+      } catch (error) {
+        await unlock().catch(() => undefined);
+        throw error;
+      }
+      await unlock();
+      return result;
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { OutboxWriter } from '@hub/outbox';
+import { type RemediationExecutorConfig } from '../remediation-executor.config.js';
+import { type Action } from './action.js';
+import { ArgoCdClient } from './argocd-sync/argocd.client.js';
+import { ArgoCdSyncAction } from './argocd-sync/argocd-sync.action.js';
+import { ARGOCD_SYNC_KIND, planArgoCdSync } from './argocd-sync/argocd-sync.plan.js';
+import { ExternalSecretRefreshAction } from './externalsecret-refresh/externalsecret-refresh.action.js';
+import {
+  EXTERNALSECRET_REFRESH_KIND,
+  planExternalSecretRefresh,
+} from './externalsecret-refresh/externalsecret-refresh.plan.js';
+import { KubernetesClient, kubeConfigOf } from './externalsecret-refresh/kubernetes.client.js';
+import { OutboxAction } from './outbox/outbox.action.js';
+
+/** The action kinds this executor runs, by kind. */
+export class ActionRegistry {
+  private readonly byKind: ReadonlyMap<string, Action>;
+
+  constructor(actions: readonly Action[]) {
+    this.byKind = new Map(actions.map((action) => [action.kind, action]));
+  }
+
+  get(kind: string): Action | undefined {
+    return this.byKind.get(kind);
+  }
+
+  get kinds(): string[] {
+    return [...this.byKind.keys()];
+  }
+}
+
+/**
+ * One action per kind: the real one when its target system is configured, else the outbox
+ * (embedded default). Throws when KUBECONFIG names a file that cannot be read.
+ */
+export function createActions(config: RemediationExecutorConfig): Action[] {
+  const requestTimeoutMs = config.HUB_ACTION_REQUEST_TIMEOUT_MS;
+  const version = config.EXTERNAL_SECRETS_API_VERSION;
+  const argoCd =
+    config.ARGOCD_URL && config.ARGOCD_TOKEN
+      ? new ArgoCdSyncAction(
+          new ArgoCdClient({ url: config.ARGOCD_URL, token: config.ARGOCD_TOKEN, requestTimeoutMs }),
+          {
+            syncTimeoutMs: config.ARGOCD_SYNC_TIMEOUT_MS,
+            pollIntervalMs: config.ARGOCD_POLL_INTERVAL_MS,
+          },
+        )
+      : new OutboxAction(
+          ARGOCD_SYNC_KIND,
+          planArgoCdSync,
+          new OutboxWriter(config.HUB_DATA_DIR, 'argocd'),
+          'set ARGOCD_URL and ARGOCD_TOKEN',
+        );
+  const kubeConfig = kubeConfigOf({
+    apiUrl: config.KUBE_API_URL,
+    token: config.KUBE_TOKEN,
+    caFile: config.KUBE_CA_FILE,
+    kubeconfigPath: config.KUBECONFIG,
+  });
+  const externalSecrets = kubeConfig
+    ? new ExternalSecretRefreshAction(new KubernetesClient(kubeConfig, requestTimeoutMs), version)
+    : new OutboxAction(
+        EXTERNALSECRET_REFRESH_KIND,
+        (request) => planExternalSecretRefresh(request, version),
+        new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes'),
+        'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG',
+      );
+  return [argoCd, externalSecrets];
+}

@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ActionRequested, isHubError } from '@hub/contracts';
+import { type Action, type ActionContext, type ActionOutcome, type PlannedCall } from '../action.js';
+import { type ArgoCdClient } from './argocd.client.js';
+import { ArgoCdOperationInProgressError, ArgoCdSyncFailedError, ArgoCdSyncTimeoutError } from './argocd.errors.js';
+import { ARGOCD_SYNC_KIND, argoCdSyncRequestOf, planArgoCdSync } from './argocd-sync.plan.js';
+import { type ArgoCdApplication, type ArgoCdOperationState, TERMINAL_PHASES } from './argocd.types.js';
+
+/** How one attempt follows a sync. */
+export interface ArgoCdSyncTiming {
+  /** ARGOCD_SYNC_TIMEOUT_MS: how long one attempt follows the operation. */
+  syncTimeoutMs: number;
+  /** ARGOCD_POLL_INTERVAL_MS. */
+  pollIntervalMs: number;
+}
+
+/**
+ * `argocd.sync` (S1): asks Argo CD to sync an Application, then follows
+ * `status.operationState.phase` until the operation ends. A sync refused because another operation
+ * runs ("another operation is already in progress") is not a failure: the action follows that
+ * operation and reports its outcome, since it brings the app to the same desired state.
+ */
+export class ArgoCdSyncAction implements Action {
+  readonly kind = ARGOCD_SYNC_KIND;
+
+  constructor(
+    private readonly client: ArgoCdClient,
+    private readonly timing: ArgoCdSyncTiming,
+  ) {}
+
+  plan(request: ActionRequested): PlannedCall {
+    return planArgoCdSync(request);
+  }
+
+  async run(request: ActionRequested, context: ActionContext): Promise<ActionOutcome> {
+    const sync = argoCdSyncRequestOf(request);
+    const deadline = Date.now() + this.timing.syncTimeoutMs;
+    let followedRunningOperation = false;
+    try {
+      await this.client.sync(sync, context.signal);
+    } catch (error) {
+      if (!(error instanceof ArgoCdOperationInProgressError)) throw error;
+      followedRunningOperation = true;
+    }
+    const app = await this.follow(sync.name, sync.appNamespace, deadline, context.signal);
+    const state = app.status?.operationState ?? {};
+    const details = {
+      application: sync.name,
+      ...(sync.appNamespace ? { appNamespace: sync.appNamespace } : {}),
+      phase: state.phase,
+      message: state.message,
+      revision: state.syncResult?.revision ?? app.status?.sync?.revision,
+      startedAt: state.startedAt,
+      finishedAt: state.finishedAt,
+      syncStatus: app.status?.sync?.status,
+      healthStatus: app.status?.health?.status,
+      followedRunningOperation,
+    };
+    if (state.phase !== 'Succeeded') {
+      throw new ArgoCdSyncFailedError(
+        `sync of ${sync.name} ended in phase ${state.phase}: ${state.message ?? ''}`,
+        details,
+      );
+    }
+    return { details };
+  }
+
+  /** Polls the app until no operation is pending and the last one reached a final phase. */
+  private async follow(
+    name: string,
+    appNamespace: string | undefined,
+    deadline: number,
+    signal: AbortSignal,
+  ): Promise<ArgoCdApplication> {
+    let last: ArgoCdOperationState | undefined;
+    for (;;) {
+      try {
+        const app = await this.client.getApplication(name, appNamespace, signal);
+        last = app.status?.operationState;
+        if (!app.operation && last?.phase !== undefined && TERMINAL_PHASES.has(last.phase)) return app;
+      } catch (error) {
+        // A blip while polling does not fail the sync; the deadline bounds it.
+        if (signal.aborted || !isHubError(error) || !error.retryable) throw error;
+      }
+      if (Date.now() + this.timing.pollIntervalMs > deadline) {
+        throw new ArgoCdSyncTimeoutError(
+          `sync of ${name} did not finish within ${this.timing.syncTimeoutMs} ms (last phase ${last?.phase ?? 'unknown'})`,
+          { application: name, appNamespace, phase: last?.phase, timeoutMs: this.timing.syncTimeoutMs },
+        );
+      }
+      await sleep(this.timing.pollIntervalMs, undefined, { signal });
+    }
+  }
+}

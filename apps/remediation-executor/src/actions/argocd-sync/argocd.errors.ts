@@ -1,0 +1,62 @@
+import { HubError } from '@hub/contracts';
+import { isRetryableStatus } from '../http-status.js';
+
+/** Codes of the Argo CD failures, wrapped at the client boundary. */
+export enum ArgoCdErrorCode {
+  Unreachable = 'ARGOCD_UNREACHABLE',
+  RequestFailed = 'ARGOCD_REQUEST_FAILED',
+  ApplicationNotFound = 'ARGOCD_APPLICATION_NOT_FOUND',
+  OperationInProgress = 'ARGOCD_OPERATION_IN_PROGRESS',
+  SyncFailed = 'ARGOCD_SYNC_FAILED',
+  SyncTimeout = 'ARGOCD_SYNC_TIMEOUT',
+}
+
+/** The Argo CD API did not answer: network error or request timeout. */
+export class ArgoCdUnreachableError extends HubError<ArgoCdErrorCode.Unreachable> {
+  readonly code = ArgoCdErrorCode.Unreachable;
+  readonly retryable = true;
+}
+
+/** Argo CD answered with an error status; 5xx, 408 and 429 are worth another attempt. */
+export class ArgoCdRequestError extends HubError<ArgoCdErrorCode.RequestFailed> {
+  readonly code = ArgoCdErrorCode.RequestFailed;
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    readonly status: number,
+    /** From `Retry-After`, when Argo CD (or its proxy) sent one. */
+    readonly retryAfterMs?: number,
+    context: Record<string, unknown> = {},
+  ) {
+    super(message, { status, ...context });
+    this.retryable = isRetryableStatus(status);
+  }
+}
+
+/** No such Application (404, gRPC NotFound): permanent. */
+export class ArgoCdApplicationNotFoundError extends HubError<ArgoCdErrorCode.ApplicationNotFound> {
+  readonly code = ArgoCdErrorCode.ApplicationNotFound;
+  readonly retryable = false;
+}
+
+/**
+ * A sync was refused because another operation runs on the app ("another operation is already in
+ * progress", gRPC FailedPrecondition). The sync action follows that operation instead of failing.
+ */
+export class ArgoCdOperationInProgressError extends HubError<ArgoCdErrorCode.OperationInProgress> {
+  readonly code = ArgoCdErrorCode.OperationInProgress;
+  readonly retryable = true;
+}
+
+/** The sync operation ended in phase Failed or Error: retrying the same sync would fail the same way. */
+export class ArgoCdSyncFailedError extends HubError<ArgoCdErrorCode.SyncFailed> {
+  readonly code = ArgoCdErrorCode.SyncFailed;
+  readonly retryable = false;
+}
+
+/** The operation was still running when ARGOCD_SYNC_TIMEOUT_MS ran out. */
+export class ArgoCdSyncTimeoutError extends HubError<ArgoCdErrorCode.SyncTimeout> {
+  readonly code = ArgoCdErrorCode.SyncTimeout;
+  readonly retryable = false;
+}

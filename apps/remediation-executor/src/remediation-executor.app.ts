@@ -1,0 +1,61 @@
+import { type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { migrateToLatest } from '@hub/database';
+import { connectHubTransport, HubPublisher, HubRmqServer } from '@hub/messaging';
+import { createActions } from './actions/action.registry.js';
+import { ExecutorDatabase } from './database/executor.database.js';
+import { REMEDIATION_EXECUTOR_QUEUE, type RemediationExecutorConfig } from './remediation-executor.config.js';
+import { RemediationExecutorModule } from './remediation-executor.module.js';
+import { ActionRunner } from './runner/action.runner.js';
+
+/** The built executor: the Nest app (HTTP side and transport), its consumer, publisher, runner and pools. */
+export interface RemediationExecutorApp {
+  app: NestFastifyApplication;
+  server: HubRmqServer;
+  publisher: HubPublisher;
+  runner: ActionRunner;
+  database: ExecutorDatabase;
+}
+
+/** Options of `createRemediationExecutorApp`. */
+export interface RemediationExecutorAppOptions {
+  /** Nest's logger; `false` silences it. */
+  logger?: LoggerService | false;
+  /** The queue to consume (default `remediation-executor`; tests use a unique one). */
+  queue?: string;
+}
+
+/**
+ * Builds the executor (not yet listening): migrates the database, picks each action kind's real
+ * client or the outbox, and attaches the hub transport. `app.close()` aborts running actions (they
+ * resume on redelivery), stops consuming, and closes the publisher and the database pools.
+ */
+export async function createRemediationExecutorApp(
+  config: RemediationExecutorConfig,
+  options: RemediationExecutorAppOptions = {},
+): Promise<RemediationExecutorApp> {
+  const actions = createActions(config);
+  const database = ExecutorDatabase.open(config.DATABASE_URL, config.HUB_ACTION_CONCURRENCY);
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const server = new HubRmqServer({
+    url: config.AMQP_URL,
+    connectionName: 'remediation-executor',
+    exchange: config.HUB_EXCHANGE,
+    queue: options.queue ?? REMEDIATION_EXECUTOR_QUEUE,
+    prefetch: config.HUB_PREFETCH,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    RemediationExecutorModule.forRoot({ config, server, database, actions }),
+    new FastifyAdapter(),
+    { logger: options.logger ?? undefined },
+  );
+  connectHubTransport(app, server);
+  app.enableShutdownHooks();
+  return { app, server, publisher: app.get(HubPublisher), runner: app.get(ActionRunner), database };
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { boolVar, coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+
+/**
+ * The executor's variables: the core set, the execution policy (attempts, backoff, lock wait,
+ * dry run) and the target systems. A target system that is not configured is not an error: its
+ * actions go to the outbox (the embedded default).
+ */
+export const remediationExecutorEnvSchema = coreEnvSchema
+  .extend({
+    HUB_METRICS_PORT: portVar.default(9102),
+    /** Every action is a dry run: validated and recorded, never sent. */
+    HUB_DRY_RUN: boolVar.default(false),
+    HUB_ACTION_MAX_ATTEMPTS: positiveIntVar.default(4),
+    /** First retry delay; doubles per attempt up to HUB_ACTION_BACKOFF_MAX_MS. */
+    HUB_ACTION_BACKOFF_MS: positiveIntVar.default(1_000),
+    HUB_ACTION_BACKOFF_MAX_MS: positiveIntVar.default(30_000),
+    /** How long an action waits for another action on the same target (or id) before it is retried later. */
+    HUB_ACTION_LOCK_WAIT_MS: positiveIntVar.default(600_000),
+    /** Actions running at once per replica (each holds one database session for its locks). */
+    HUB_ACTION_CONCURRENCY: positiveIntVar.default(16),
+    /** Timeout of one HTTP request to a target system. */
+    HUB_ACTION_REQUEST_TIMEOUT_MS: positiveIntVar.default(10_000),
+    ARGOCD_URL: urlVar(['http', 'https']).optional(),
+    ARGOCD_TOKEN: z.string().optional(),
+    /** How long a sync may run (followed through `operationState.phase`) before the action fails. */
+    ARGOCD_SYNC_TIMEOUT_MS: positiveIntVar.default(300_000),
+    ARGOCD_POLL_INTERVAL_MS: positiveIntVar.default(2_000),
+    KUBE_API_URL: urlVar(['http', 'https']).optional(),
+    /** Bearer token for KUBE_API_URL (optional: `kubectl proxy` needs none). */
+    KUBE_TOKEN: z.string().optional(),
+    /** CA bundle of an https KUBE_API_URL whose certificate is not publicly trusted. */
+    KUBE_CA_FILE: z.string().optional(),
+    /** Path of a kubeconfig file (its current context), used when KUBE_API_URL is not set. */
+    KUBECONFIG: z.string().optional(),
+    /** API version of ExternalSecrets to patch (`v1beta1`, or `v1` for External Secrets 0.17+). */
+    EXTERNAL_SECRETS_API_VERSION: z.enum(['v1beta1', 'v1']).default('v1beta1'),
+  })
+  .superRefine(
+    (env, ctx) => {
+      if (env.ARGOCD_URL && !env.ARGOCD_TOKEN) {
+        ctx.addIssue({ code: 'custom', path: ['ARGOCD_TOKEN'], message: 'is required when ARGOCD_URL is set' });
+      }
+      if (env.KUBE_TOKEN && !env.KUBE_API_URL) {
+        ctx.addIssue({ code: 'custom', path: ['KUBE_API_URL'], message: 'is required when KUBE_TOKEN is set' });
+      }
+    },
+    { when: () => true },
+  );
+
+/** The executor's validated configuration. */
+export type RemediationExecutorConfig = z.output<typeof remediationExecutorEnvSchema>;
+
+/** Reads the executor's variables from `env` (default `process.env`); throws one ConfigError listing every problem. */
+export function loadRemediationExecutorConfig(env?: Env): RemediationExecutorConfig {
+  return parseEnv(remediationExecutorEnvSchema, env);
+}
+
+/** The queue this service owns on the bus. */
+export const REMEDIATION_EXECUTOR_QUEUE = 'remediation-executor';
+
+/** Injection token of the configuration. */
+export const EXECUTOR_CONFIG = Symbol('RemediationExecutorConfig');

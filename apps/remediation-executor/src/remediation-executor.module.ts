@@ -1,0 +1,50 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { HubRmqServer, MessagingModule } from '@hub/messaging';
+import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
+import { type Action } from './actions/action.js';
+import { ActionRegistry } from './actions/action.registry.js';
+import { ActionRequestedConsumer } from './consumer/action-requested.consumer.js';
+import { ExecutorDatabase } from './database/executor.database.js';
+import { HealthController } from './health/health.controller.js';
+import { EXECUTOR_CONFIG, type RemediationExecutorConfig } from './remediation-executor.config.js';
+import { ActionRunsRepository } from './runner/action-runs.repository.js';
+import { ActionRunner } from './runner/action.runner.js';
+import { EXECUTION_POLICY, executionPolicyOf } from './runner/execution.policy.js';
+
+/** What the app factory builds before Nest: the consumer, the database pools and the actions. */
+export interface RemediationExecutorDeps {
+  config: RemediationExecutorConfig;
+  server: HubRmqServer;
+  database: ExecutorDatabase;
+  actions: readonly Action[];
+}
+
+/** The remediation executor: `action.requested.#` in, actions run, `action.succeeded|failed` out. */
+@Module({})
+export class RemediationExecutorModule {
+  static forRoot(deps: RemediationExecutorDeps): DynamicModule {
+    const { config } = deps;
+    return {
+      module: RemediationExecutorModule,
+      imports: [
+        MessagingModule.forRoot({
+          url: config.AMQP_URL,
+          connectionName: 'remediation-executor',
+          exchange: config.HUB_EXCHANGE,
+        }),
+      ],
+      controllers: [ActionRequestedConsumer, HealthController, MetricsController],
+      providers: [
+        { provide: EXECUTOR_CONFIG, useValue: config },
+        { provide: HubRmqServer, useValue: deps.server },
+        { provide: ExecutorDatabase, useValue: deps.database },
+        { provide: ActionRegistry, useValue: new ActionRegistry(deps.actions) },
+        { provide: ActionRunsRepository, useValue: new ActionRunsRepository(deps.database.db) },
+        { provide: EXECUTION_POLICY, useValue: executionPolicyOf(config) },
+        ActionRunner,
+        { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
+      ],
+    };
+  }
+}

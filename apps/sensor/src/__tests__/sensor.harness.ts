@@ -1,0 +1,212 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Env } from '@hub/config';
+import { type ActionResult, type AlertData, createEvent, type HubEvent } from '@hub/contracts';
+import { HubPublisher } from '@hub/messaging';
+import { amqpUrl, createTestSchema, QueueReader, type TestSchema, uniqueName, waitFor } from '@hub/testing';
+import { createSensorApp, type SensorApp } from '../sensor.app.js';
+import { loadSensorConfig } from '../sensor.config.js';
+
+/** An `incidents` row as the tests read it. */
+export interface IncidentRecord {
+  id: string;
+  key: string;
+  status: string;
+  sequence: number;
+  fire_count: number;
+  action_id: string | null;
+  opened_at: Date;
+  remediated_at: Date | null;
+  resolved_at: Date | null;
+}
+
+/** The incidents of `key`, oldest first. */
+export async function incidentsOf(schema: TestSchema, key: string): Promise<IncidentRecord[]> {
+  const { rows } = await schema.pool.query<IncidentRecord>(
+    'SELECT * FROM incidents WHERE key = $1 ORDER BY opened_at',
+    [key],
+  );
+  return rows;
+}
+
+/** The repository's shipped sensors (`config/sensors`). */
+export const SHIPPED_SENSORS = new URL('../../../../config/sensors', import.meta.url).pathname;
+
+/** Sensor files for a test: the shipped ones, with text replacements (shorter durations…), plus extra files. */
+export interface SensorFiles {
+  readonly replace?: readonly (readonly [string, string])[];
+  readonly extra?: Record<string, string>;
+}
+
+export interface SensorHarness extends SensorApp {
+  readonly exchange: string;
+  readonly queue: string;
+  readonly schema: TestSchema;
+  readonly publisher: HubPublisher;
+  /** Publishes events as the gateway or the executor would. */
+  publish(...events: HubEvent[]): Promise<void>;
+  /** Waits for `count` more events published by the sensor (notifications, action requests). */
+  received(count: number): Promise<HubEvent[]>;
+  /** Events published beyond those taken by `received`, after a settling pause. */
+  unexpected(pauseMs?: number): Promise<HubEvent[]>;
+  /** A second sensor app on the same queue, exchange and schema: another replica. */
+  startReplica(): Promise<SensorApp & { close(): Promise<void> }>;
+  /** Messages the sensor parked in its dead-letter queue. */
+  parked(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The sensor on its own exchange, queue and PostgreSQL schema, with a queue reading what it publishes. */
+export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promise<SensorHarness> {
+  const configDir = await mkdtemp(join(tmpdir(), 'hub-sensor-'));
+  await cp(SHIPPED_SENSORS, join(configDir, 'sensors'), { recursive: true });
+  for (const name of ['slo-remediation.yaml', 'externalsecret-refresh.yaml']) {
+    const path = join(configDir, 'sensors', name);
+    let text = await readFile(path, 'utf8');
+    for (const [from, to] of files.replace ?? []) text = text.replaceAll(from, to);
+    await writeFile(path, text);
+  }
+  for (const [name, text] of Object.entries(files.extra ?? {})) await writeFile(join(configDir, 'sensors', name), text);
+  const schema = await createTestSchema();
+  const exchange = uniqueName('sensor-ex');
+  const queue = uniqueName('sensor');
+  const config = loadSensorConfig({
+    AMQP_URL: amqpUrl(),
+    DATABASE_URL: schema.url,
+    HUB_EXCHANGE: exchange,
+    HUB_CONFIG_DIR: configDir,
+    SENSOR_RETRY_DELAYS_MS: '200,500,1000,2000,4000',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const sensor = await createSensorApp(config, { logger: false, queue });
+  await sensor.app.init();
+  await sensor.app.startAllMicroservices();
+  await sensor.server.waitUntilReady();
+  const publisher = new HubPublisher({ url: amqpUrl(), connectionName: 'test-publisher', exchange });
+  await publisher.start();
+  await publisher.waitUntilReady();
+  const reader = await QueueReader.open(amqpUrl());
+  const readQueue = (await reader.channel.assertQueue('', { exclusive: true })).queue;
+  for (const pattern of ['notification.requested', 'action.requested.#']) {
+    await reader.channel.bindQueue(readQueue, exchange, pattern);
+  }
+  const pending: HubEvent[] = [];
+  const take = async () => {
+    for (const message of await reader.drain(readQueue))
+      pending.push(JSON.parse(message.content.toString()) as HubEvent);
+    return pending;
+  };
+  return {
+    ...sensor,
+    exchange,
+    queue,
+    schema,
+    publisher,
+    async publish(...events) {
+      await Promise.all(events.map((event) => publisher.publish(event)));
+    },
+    async received(count) {
+      await waitFor(`${count} events from the sensor`, async () => (await take()).length >= count, {
+        timeoutMs: 20_000,
+      });
+      return pending.splice(0, count);
+    },
+    async unexpected(pauseMs = 500) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      return (await take()).splice(0);
+    },
+    async startReplica() {
+      const replica = await createSensorApp(config, { logger: false, queue });
+      await replica.app.init();
+      await replica.app.startAllMicroservices();
+      await replica.server.waitUntilReady();
+      return { ...replica, close: () => replica.app.close() };
+    },
+    parked: () => reader.depth(`${queue}.dlq`),
+    async close() {
+      await sensor.app.close();
+      await publisher.close();
+      await reader.close();
+      await schema.drop();
+      await rm(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An `alert.firing` / `alert.resolved` event as the gateway makes it from an Alertmanager webhook. */
+export function alertEvent(
+  status: 'firing' | 'resolved',
+  labels: Record<string, string>,
+  fingerprint: string,
+  extra: Partial<AlertData> = {},
+): HubEvent<AlertData> {
+  return createEvent({
+    type: `alert.${status}`,
+    source: '/alertmanager/hub-gateway',
+    subject: labels.alertname,
+    incidentkey: fingerprint,
+    hubsource: 'alertmanager',
+    data: {
+      status,
+      fingerprint,
+      labels,
+      annotations: { summary: `${labels.alertname} on ${labels.name}` },
+      startsAt: '2025-11-20T09:14:32.118Z',
+      generatorURL: 'http://prometheus.monitoring.svc:9090/graph?g0.expr=argocd_app_info',
+      externalURL: 'http://alertmanager.monitoring.svc:9093',
+      receiver: 'hub-gateway',
+      ...extra,
+    },
+  });
+}
+
+/** The labels of S1's alert (examples/alertmanager/argocd-unhealthy.json). */
+export function argocdLabels(name = 'payments-api', namespace = 'payments'): Record<string, string> {
+  return {
+    alertname: 'ArgoCDApplicationUnhealthy',
+    slo: 'argocd-application-health',
+    name,
+    dest_namespace: namespace,
+    namespace: 'argocd',
+    severity: 'warning',
+  };
+}
+
+/** The executor's verdict on an action request, with the envelope extensions copied as it does. */
+export function actionResult(request: HubEvent, succeeded: boolean, reason?: string): HubEvent<ActionResult> {
+  const data = request.data as { actionId: string; kind: string; target: string; dryRun: boolean };
+  return createEvent({
+    type: succeeded ? 'action.succeeded' : 'action.failed',
+    source: '/remediation-executor',
+    subject: data.target,
+    incidentkey: request.incidentkey,
+    correlationid: request.correlationid,
+    data: {
+      actionId: data.actionId,
+      kind: data.kind,
+      target: data.target,
+      attempts: succeeded ? 1 : 3,
+      durationMs: 1234,
+      dryRun: data.dryRun,
+      details: {},
+      ...(reason ? { reason } : {}),
+    },
+  });
+}
+
+/** The notifications among `events`, as `[state, sequence]` pairs. */
+export function states(events: readonly HubEvent[]): [string, number][] {
+  return events
+    .filter((e) => e.type === 'notification.requested')
+    .map((e) => {
+      const data = e.data as { state: string; sequence: number };
+      return [data.state, data.sequence];
+    });
+}
+
+/** Keeps a test's fingerprints apart from other tests' (they share nothing, but logs read better). */
+export function fingerprint(): string {
+  return uniqueName('fp');
+}

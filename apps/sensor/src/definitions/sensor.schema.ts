@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { findEventDefinition, incidentStateSchema } from '@hub/contracts';
+import { parseDuration } from '../expressions/duration.js';
+import { parsePath } from '../expressions/event-path.js';
+import { compileFilter, compileRegex } from '../expressions/filter.js';
+import { type ParamTemplate, Template } from '../expressions/template.js';
+
+/** Runs a compiler inside zod, turning its exception into an issue at the value's path. */
+function compiled<I, O>(input: z.ZodType<I>, compile: (value: I) => O) {
+  return input.transform((value, ctx): O => {
+    try {
+      return compile(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+}
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be lower-case letters, digits and -, up to 63' });
+const template = compiled(z.string(), (source) => Template.compile(source));
+const path = compiled(z.string(), parsePath);
+const duration = compiled(z.union([z.string(), z.literal(0)]), (value) => parseDuration(String(value)));
+/** The sensor's own feedback loop: a sensor depending on these would react to itself. */
+const OWN_TYPES = /^(?:action\.(?:requested|succeeded|failed)|notification\.requested)(?:\.|$)/;
+const eventType = z
+  .string()
+  .refine((type) => findEventDefinition(type) !== undefined, {
+    error: (issue) => `"${String(issue.input)}" is not an event type of the catalog`,
+  })
+  .refine((type) => !OWN_TYPES.test(type), {
+    error: (issue) => `"${String(issue.input)}" is the sensor's own feedback loop; a sensor cannot depend on it`,
+  });
+const actionKind = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:\.[a-z0-9]+(?:[-_][a-z0-9]+)*)*$/, {
+  error: 'must look like argocd.sync (lower-case words separated by dots)',
+});
+const severity = z.enum(['info', 'warning', 'critical']);
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const filterSchema = z
+  .discriminatedUnion(
+    'op',
+    [
+      z.strictObject({ path, op: z.enum(['eq', 'neq']), value: scalar }),
+      z.strictObject({ path, op: z.literal('regex'), value: z.string().refine(isRegex, { error: regexProblem }) }),
+      z.strictObject({ path, op: z.literal('exists') }),
+    ],
+    { error: 'op must be one of eq, neq, regex, exists' },
+  )
+  .transform(compileFilter);
+
+const dependencySchema = z.strictObject({
+  name: dnsLabel,
+  eventType,
+  filters: z.array(filterSchema).default([]),
+});
+
+/** Action params: any YAML tree; each string in it is compiled as a template, problems at their own path. */
+const paramsSchema = z.record(z.string(), z.unknown()).transform((params, ctx) => {
+  const compile = (value: unknown, path: PropertyKey[]): ParamTemplate => {
+    if (typeof value === 'string') {
+      try {
+        return Template.compile(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path, message: (error as Error).message });
+        return null;
+      }
+    }
+    if (Array.isArray(value)) return value.map((item, index) => compile(item, [...path, index]));
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, compile(item, [...path, key])]));
+    }
+    return value as number | boolean | null;
+  };
+  return compile(params, []) as Readonly<Record<string, ParamTemplate>>;
+});
+
+const triggerSchema = z.strictObject({
+  name: dnsLabel,
+  action: z.strictObject({
+    kind: actionKind,
+    target: template,
+    params: paramsSchema.default({}),
+  }),
+  dryRun: z.boolean().default(false),
+});
+
+const incidentSchema = z.strictObject({
+  key: template.default(Template.compile('{{ incidentkey }}')),
+  title: template,
+  text: template.optional(),
+  severity: severity.optional(),
+  fields: z.record(z.string(), template).default({}),
+  route: z.string().min(1).default('default'),
+  resolveOn: eventType.default('alert.resolved'),
+  cooldown: duration.default(0),
+  verifyAfter: duration.default(5 * 60_000),
+  actionTimeout: duration.default(15 * 60_000),
+});
+
+/**
+ * One sensor file document (`apiVersion: hub/v1`, `kind: Sensor`). Parsing compiles it: templates,
+ * paths, regular expressions and durations are checked here, at start-up, so a sensor that loads
+ * cannot fail on syntax later — only on an event lacking a value a template needs.
+ */
+export const sensorSchema = z.strictObject({
+  apiVersion: z.literal('hub/v1', { error: 'must be hub/v1' }),
+  kind: z.literal('Sensor', { error: 'must be Sensor' }),
+  metadata: z.strictObject({ name: dnsLabel, description: z.string().optional() }),
+  spec: z.strictObject({
+    dependencies: z
+      .array(dependencySchema)
+      .min(1, { error: 'a sensor needs at least one dependency' })
+      .superRefine((dependencies, ctx) => uniqueNames(dependencies, ctx)),
+    incident: incidentSchema,
+    triggers: z
+      .array(triggerSchema)
+      .min(1, { error: 'a sensor needs a trigger' })
+      .max(1, { error: 'one trigger per sensor for now (an incident runs one remediation at a time)' }),
+    escalation: z
+      .strictObject({ route: z.string().min(1).default('oncall'), severity: severity.default('critical') })
+      .default({ route: 'oncall', severity: 'critical' }),
+  }),
+});
+
+export type Sensor = z.output<typeof sensorSchema>;
+export type SensorDependency = Sensor['spec']['dependencies'][number];
+export type SensorTrigger = Sensor['spec']['triggers'][number];
+export type Severity = z.output<typeof severity>;
+
+/** Incident states the sensor writes; the notification contract's states. */
+export const IncidentStatus = incidentStateSchema.enum;
+
+function uniqueNames(items: readonly { name: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  for (const [index, item] of items.entries()) {
+    if (seen.has(item.name)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${item.name}" is used twice` });
+    }
+    seen.add(item.name);
+  }
+}
+
+function isRegex(value: string): boolean {
+  return regexProblem({ input: value }) === undefined;
+}
+
+function regexProblem(issue: { input: unknown }): string | undefined {
+  try {
+    compileRegex(String(issue.input));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

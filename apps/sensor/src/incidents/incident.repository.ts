@@ -1,0 +1,143 @@
+import { sql } from 'kysely';
+import { type IncidentState } from '@hub/contracts';
+import { type IncidentContext, type IncidentRow, type SensorTransaction } from './sensor-database.js';
+
+/** Advisory-lock class of incident keys (the first int of `pg_advisory_xact_lock(int, int)`): "SENS". */
+const INCIDENT_LOCK_CLASS = 0x53454e53;
+
+export interface NewIncident {
+  readonly id: string;
+  readonly key: string;
+  readonly sensor: string;
+  readonly title: string;
+  readonly labels: Record<string, string>;
+  readonly context: IncidentContext;
+  readonly at: Date;
+}
+
+/**
+ * The incidents and their history in PostgreSQL. Every method runs in the caller's transaction;
+ * `lockKey` serialises all work on one incident key across handlers and replicas until it commits
+ * (the unique partial index `incidents_open_key` stays the last line against a second open row).
+ */
+export class IncidentRepository {
+  async lockKey(trx: SensorTransaction, key: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(${INCIDENT_LOCK_CLASS}::int, hashtext(${key}))`.execute(trx);
+  }
+
+  findOpen(trx: SensorTransaction, key: string): Promise<IncidentRow | undefined> {
+    return trx
+      .selectFrom('incidents')
+      .selectAll()
+      .where('key', '=', key)
+      .where('resolved_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
+  /** The incident whose latest remediation is `actionId`, open or not. */
+  findByAction(trx: SensorTransaction, actionId: string): Promise<IncidentRow | undefined> {
+    return trx
+      .selectFrom('incidents')
+      .selectAll()
+      .where('action_id', '=', actionId)
+      .orderBy('opened_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  lockById(trx: SensorTransaction, id: string): Promise<IncidentRow> {
+    return trx.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+  }
+
+  /** When a remediation of `key` last started, across all its incidents (the cooldown spans them). */
+  async lastRemediationAt(trx: SensorTransaction, key: string): Promise<Date | undefined> {
+    const row = await trx
+      .selectFrom('incident_history as h')
+      .innerJoin('incidents as i', 'i.id', 'h.incident_id')
+      .select((eb) => eb.fn.max('h.at').as('at'))
+      .where('i.key', '=', key)
+      .where('h.status', '=', 'remediating')
+      .executeTakeFirst();
+    return row?.at ? new Date(row.at) : undefined;
+  }
+
+  /** Opens an incident in state firing (sequence 1, first fire counted). */
+  async open(trx: SensorTransaction, incident: NewIncident, detail: Record<string, unknown>): Promise<IncidentRow> {
+    const row = await trx
+      .insertInto('incidents')
+      .values({
+        id: incident.id,
+        key: incident.key,
+        sensor: incident.sensor,
+        status: 'firing',
+        title: incident.title,
+        labels: JSON.stringify(incident.labels),
+        context: JSON.stringify(incident.context),
+        sequence: 1,
+        fire_count: 1,
+        opened_at: incident.at,
+        updated_at: incident.at,
+        last_fired_at: incident.at,
+        external_refs: '{}',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.record(trx, row.id, 'firing', incident.at, detail);
+    return row;
+  }
+
+  /** Moves the incident to `status`: sequence + 1, a history row, and the given column changes. */
+  async transition(
+    trx: SensorTransaction,
+    incident: IncidentRow,
+    status: IncidentState,
+    at: Date,
+    detail: Record<string, unknown>,
+    changes: {
+      action_id?: string;
+      remediated_at?: Date;
+      escalated_at?: Date;
+      resolved_at?: Date;
+      context?: IncidentContext;
+    } = {},
+  ): Promise<IncidentRow> {
+    const { context, ...columns } = changes;
+    const row = await trx
+      .updateTable('incidents')
+      .set((eb) => ({
+        ...columns,
+        ...(context ? { context: JSON.stringify(context) } : {}),
+        status,
+        sequence: eb('sequence', '+', 1),
+        updated_at: at,
+      }))
+      .where('id', '=', incident.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.record(trx, row.id, status, at, detail);
+    return row;
+  }
+
+  /** Counts one more firing of an open incident (Alertmanager repeats, duplicates of a storm). */
+  countFiring(trx: SensorTransaction, incident: IncidentRow, at: Date): Promise<IncidentRow> {
+    return trx
+      .updateTable('incidents')
+      .set((eb) => ({ fire_count: eb('fire_count', '+', 1), last_fired_at: at }))
+      .where('id', '=', incident.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  private async record(
+    trx: SensorTransaction,
+    incidentId: string,
+    status: string,
+    at: Date,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await trx
+      .insertInto('incident_history')
+      .values({ incident_id: incidentId, status, at, detail: JSON.stringify(detail) })
+      .execute();
+  }
+}

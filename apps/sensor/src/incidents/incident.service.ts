@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { type ActionResult, type HubEvent } from '@hub/contracts';
+import { formatDuration } from '../expressions/duration.js';
+import { type IncidentPlan, type ResolvePlan } from '../matching/incident-plan.js';
+import { type SensorMetrics } from '../metrics/sensor.metrics.js';
+import { actionRequestOf, describeAction, notificationOf } from './incident-events.js';
+import { IncidentRepository } from './incident.repository.js';
+import { decideOnRepeat } from './repeat.policy.js';
+import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
+
+/**
+ * The incident state machine, one incident key at a time (the caller's transaction holds the key's
+ * lock). Each method applies the state change to the database and returns the events to publish
+ * once that transaction commits:
+ *
+ *   (none) ─firing→ firing ─remediate→ remediating ─succeeded→ remediated ─still firing after verifyAfter→ escalated
+ *                    │  └ cooldown: wait for a repeat   ├─failed→ remediation-failed → escalated
+ *                    │                                  └─still firing after actionTimeout, no result→ escalated
+ *   any open state ─resolveOn→ resolved (a later firing opens a new incident)
+ */
+export class IncidentService {
+  private readonly logger = new Logger(IncidentService.name);
+  private readonly repository = new IncidentRepository();
+
+  constructor(private readonly metrics: SensorMetrics) {}
+
+  /** A sensor's dependency matched: open, count a repeat, remediate, or escalate. */
+  async onTriggered(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent): Promise<HubEvent[]> {
+    await this.repository.lockKey(trx, plan.key);
+    const open = await this.repository.findOpen(trx, plan.key);
+    const now = new Date();
+    if (!open) return this.open(trx, plan, event, now);
+    if (open.sensor !== plan.sensor) {
+      this.logger.warn({
+        msg: 'incident key owned by another sensor',
+        key: plan.key,
+        owner: open.sensor,
+        sensor: plan.sensor,
+      });
+      return [];
+    }
+    const incident = await this.repository.countFiring(trx, open, now);
+    const decision = decideOnRepeat(incident, plan, now);
+    switch (decision.kind) {
+      case 'count':
+        return [];
+      case 'remediate':
+        return (await this.cooldownUntil(trx, plan, now)) ? [] : this.remediate(trx, incident, plan, now);
+      case 'escalate':
+        return this.escalate(trx, incident, decision.reason, now, event.id);
+    }
+  }
+
+  /** The sensor's `resolveOn` event: resolve the open incident of the key, if any. */
+  async onResolved(trx: SensorTransaction, plan: ResolvePlan, event: HubEvent): Promise<HubEvent[]> {
+    await this.repository.lockKey(trx, plan.key);
+    const open = await this.repository.findOpen(trx, plan.key);
+    if (!open || open.sensor !== plan.sensor) return [];
+    const now = new Date();
+    const incident = await this.transition(trx, open, 'resolved', now, { eventId: event.id }, { resolved_at: now });
+    const after = formatDuration(now.getTime() - open.opened_at.getTime());
+    const text = `resolved after ${after}${open.remediated_at ? ` (remediated by ${describeAction(open.context.action)})` : ''}`;
+    return [
+      notificationOf(incident, 'resolved', text, {
+        severity: 'info',
+        fields: { fireCount: String(incident.fire_count) },
+      }),
+    ];
+  }
+
+  /** The executor's verdict on a remediation: remediated, or remediation-failed then escalated. */
+  async onActionResult(
+    trx: SensorTransaction,
+    result: ActionResult,
+    succeeded: boolean,
+    event: HubEvent,
+  ): Promise<HubEvent[]> {
+    const found = await this.repository.findByAction(trx, result.actionId);
+    if (!found) {
+      this.logger.warn({ msg: 'result of an unknown action ignored', actionId: result.actionId, eventId: event.id });
+      return [];
+    }
+    await this.repository.lockKey(trx, found.key);
+    const incident = await this.repository.lockById(trx, found.id);
+    if (incident.action_id !== result.actionId || incident.status !== 'remediating') {
+      this.logger.warn({
+        msg: 'late action result ignored',
+        actionId: result.actionId,
+        incidentId: incident.id,
+        status: incident.status,
+      });
+      return [];
+    }
+    const now = new Date();
+    const detail = { eventId: event.id, actionId: result.actionId, attempts: result.attempts, reason: result.reason };
+    const fields = { attempts: String(result.attempts), durationMs: String(Math.round(result.durationMs)) };
+    const what = describeAction(incident.context.action);
+    if (succeeded) {
+      const remediated = await this.transition(trx, incident, 'remediated', now, detail, { remediated_at: now });
+      return [notificationOf(remediated, 'remediated', `remediation succeeded: ${what}`, { severity: 'info', fields })];
+    }
+    const reason = result.reason ?? 'no reason given';
+    const failed = await this.transition(trx, incident, 'remediation-failed', now, detail);
+    const failure = notificationOf(failed, 'remediation-failed', `remediation failed: ${what} — ${reason}`, {
+      fields: { ...fields, reason },
+    });
+    return [failure, ...(await this.escalate(trx, failed, `remediation failed: ${reason}`, now, event.id))];
+  }
+
+  private async open(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent, now: Date): Promise<HubEvent[]> {
+    const { summary, severity, route, escalation, fields, links } = plan;
+    const incident = await this.repository.open(
+      trx,
+      {
+        id: randomUUID(),
+        key: plan.key,
+        sensor: plan.sensor,
+        title: plan.title,
+        labels: plan.labels,
+        at: now,
+        context: { summary, severity, route, escalation, fields, links },
+      },
+      { eventId: event.id, dependency: plan.dependency },
+    );
+    this.metrics.transitions.inc({ sensor: plan.sensor, state: 'firing' });
+    const heldUntil = await this.cooldownUntil(trx, plan, now);
+    const held = heldUntil
+      ? ` — remediation held back by the ${formatDuration(plan.cooldownMs)} cooldown of ${plan.key} (until ${heldUntil.toISOString()})`
+      : '';
+    const firing = notificationOf(incident, 'firing', `${summary}${held}`, { fields: { fireCount: '1' } });
+    return heldUntil ? [firing] : [firing, ...(await this.remediate(trx, incident, plan, now))];
+  }
+
+  private async remediate(
+    trx: SensorTransaction,
+    incident: IncidentRow,
+    plan: IncidentPlan,
+    now: Date,
+  ): Promise<HubEvent[]> {
+    const actionId = randomUUID();
+    const { action } = plan;
+    const context = { ...incident.context, action };
+    const detail = {
+      actionId,
+      trigger: action.trigger,
+      kind: action.kind,
+      target: action.target,
+      dryRun: action.dryRun,
+    };
+    const remediating = await this.transition(trx, incident, 'remediating', now, detail, {
+      action_id: actionId,
+      context,
+    });
+    this.metrics.triggers.inc({ sensor: plan.sensor, trigger: action.trigger, kind: action.kind });
+    return [
+      actionRequestOf(remediating, actionId, action),
+      notificationOf(remediating, 'remediating', `remediation started: ${describeAction(action)}`),
+    ];
+  }
+
+  private async escalate(
+    trx: SensorTransaction,
+    incident: IncidentRow,
+    reason: string,
+    now: Date,
+    eventId: string,
+  ): Promise<HubEvent[]> {
+    const { route, severity } = incident.context.escalation;
+    const escalated = await this.transition(
+      trx,
+      incident,
+      'escalated',
+      now,
+      { eventId, reason, route },
+      { escalated_at: now },
+    );
+    const text = `escalated to ${route}: ${reason}`;
+    return [
+      notificationOf(escalated, 'escalated', text, {
+        route,
+        severity,
+        fields: { reason, fireCount: String(escalated.fire_count) },
+      }),
+    ];
+  }
+
+  /** The end of the key's cooldown when a remediation of it started less than `cooldown` ago. */
+  private async cooldownUntil(trx: SensorTransaction, plan: IncidentPlan, now: Date): Promise<Date | undefined> {
+    if (plan.cooldownMs <= 0) return undefined;
+    const last = await this.repository.lastRemediationAt(trx, plan.key);
+    const until = last ? new Date(last.getTime() + plan.cooldownMs) : undefined;
+    return until && until > now ? until : undefined;
+  }
+
+  private async transition(...args: Parameters<IncidentRepository['transition']>): Promise<IncidentRow> {
+    const row = await this.repository.transition(...args);
+    this.metrics.transitions.inc({ sensor: row.sensor, state: row.status });
+    return row;
+  }
+}

@@ -1,0 +1,47 @@
+import { decideOnRepeat } from './repeat.policy.js';
+import { type IncidentContext } from './sensor-database.js';
+
+const now = new Date('2025-11-20T10:00:00Z');
+const ago = (ms: number) => new Date(now.getTime() - ms);
+const context: IncidentContext = {
+  summary: 's',
+  severity: 'warning',
+  route: 'default',
+  escalation: { route: 'oncall', severity: 'critical' },
+  fields: {},
+  links: [],
+  action: { trigger: 't', kind: 'argocd.sync', target: 'payments-api', params: {}, dryRun: false },
+};
+const plan = { verifyAfterMs: 300_000, actionTimeoutMs: 900_000 };
+const incident = (status: string, updatedAgo: number, remediatedAgo?: number) => ({
+  status,
+  updated_at: ago(updatedAgo),
+  remediated_at: remediatedAgo === undefined ? null : ago(remediatedAgo),
+  context,
+});
+
+describe(decideOnRepeat.name, () => {
+  it('remediates a firing incident (the cooldown held it back before)', () => {
+    expect(decideOnRepeat(incident('firing', 1_000), plan, now)).toEqual({ kind: 'remediate' });
+  });
+
+  it('gives a successful fix verifyAfter before escalating', () => {
+    expect(decideOnRepeat(incident('remediated', 60_000, 60_000), plan, now)).toEqual({ kind: 'count' });
+    expect(decideOnRepeat(incident('remediated', 360_000, 360_000), plan, now)).toEqual({
+      kind: 'escalate',
+      reason: 'still firing 6m after argocd.sync payments-api succeeded',
+    });
+  });
+
+  it('waits actionTimeout for a result before escalating', () => {
+    expect(decideOnRepeat(incident('remediating', 60_000), plan, now)).toEqual({ kind: 'count' });
+    expect(decideOnRepeat(incident('remediating', 960_000), plan, now)).toEqual({
+      kind: 'escalate',
+      reason: 'no result from argocd.sync payments-api within 16m',
+    });
+  });
+
+  it.each(['remediation-failed', 'escalated', 'resolved'])('only counts a repeat of a %s incident', (status) => {
+    expect(decideOnRepeat(incident(status, 9_999_999, 9_999_999), plan, now)).toEqual({ kind: 'count' });
+  });
+});

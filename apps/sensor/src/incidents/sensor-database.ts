@@ -1,0 +1,44 @@
+import { type ColumnType, type Generated, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { type HubEvent } from '@hub/contracts';
+import { type HubDatabase } from '@hub/database';
+import { type Severity } from '../definitions/sensor.schema.js';
+import { type ActionPlan, type Link } from '../matching/incident-plan.js';
+
+type Json<T> = ColumnType<T, string, string>;
+
+/**
+ * What later notifications of an incident need once the alert that opened it is gone (action
+ * results and resolutions carry none of it), kept in `incidents.context` (migration 0004).
+ */
+export interface IncidentContext {
+  readonly summary: string;
+  readonly severity: Severity;
+  readonly route: string;
+  readonly escalation: { readonly route: string; readonly severity: Severity };
+  readonly fields: Record<string, string>;
+  readonly links: readonly Link[];
+  /** The remediation last requested (set when the incident goes to remediating). */
+  readonly action?: ActionPlan;
+}
+
+/** Events a committed state change still has to publish (migration 0004). */
+export interface SensorOutboxTable {
+  position: Generated<string>;
+  event_id: string;
+  source_event_id: string;
+  event: Json<HubEvent>;
+  created_at: Generated<Date>;
+}
+
+/** What migration 0004 adds to the hub's tables, for `db.withTables<SensorTables>()`. */
+export type SensorTables = {
+  incidents: { context: Json<IncidentContext> };
+  sensor_outbox: SensorOutboxTable;
+};
+
+/** The hub's tables as the sensor sees them: with its own column and table. */
+export type SensorDatabase = HubDatabase & SensorTables;
+
+export type SensorDb = Kysely<SensorDatabase>;
+export type SensorTransaction = Transaction<SensorDatabase>;
+export type IncidentRow = Selectable<SensorDatabase['incidents']>;

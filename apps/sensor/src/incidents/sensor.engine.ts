@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type ActionResult, type HubEvent } from '@hub/contracts';
+import { type Database, runOnce } from '@hub/database';
+import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { SensorMetrics } from '../metrics/sensor.metrics.js';
+import { SensorOutbox } from '../outbox/sensor.outbox.js';
+import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
+import { IncidentService } from './incident.service.js';
+import { type SensorTables, type SensorTransaction } from './sensor-database.js';
+
+type Work = (trx: SensorTransaction) => Promise<HubEvent[]>;
+
+/**
+ * What the consumers call. Matches an event against the sensors, runs the incident state machine
+ * for each match in ONE transaction that also marks the event processed (`runOnce`) and stages the
+ * events to publish (outbox), then publishes them once that transaction committed.
+ */
+@Injectable()
+export class SensorEngine {
+  private readonly logger = new Logger(SensorEngine.name);
+
+  constructor(
+    @Inject(SENSOR_DATABASE) private readonly db: Database,
+    @Inject(SENSOR_REGISTRY) private readonly registry: SensorRegistry,
+    @Inject(SENSOR_OPTIONS) private readonly options: SensorOptions,
+    @Inject(IncidentService) private readonly incidents: IncidentService,
+    @Inject(SensorOutbox) private readonly outbox: SensorOutbox,
+    @Inject(SensorMetrics) private readonly metrics: SensorMetrics,
+  ) {}
+
+  /** An event some sensor may depend on (`alert.firing`) or resolve on (`alert.resolved`). */
+  async handleEvent(event: HubEvent): Promise<void> {
+    const { triggered, resolving, failures } = this.registry.match(event);
+    for (const failure of failures) {
+      this.logger.error({
+        msg: failure.message,
+        sensor: failure.sensor,
+        eventId: event.id,
+        problems: failure.problems,
+      });
+      this.metrics.matches.inc({ sensor: failure.sensor, outcome: 'template-error' });
+    }
+    if (triggered.length === 0 && resolving.length === 0) {
+      this.logger.debug({ msg: 'no sensor matches', eventId: event.id, type: event.type, subject: event.subject });
+      return;
+    }
+    // One lock order for every transaction (by key), so two events never wait on each other in a cycle.
+    const steps = [
+      ...triggered.map((plan) => ({
+        key: plan.key,
+        run: (trx: SensorTransaction) => this.incidents.onTriggered(trx, plan, event),
+      })),
+      ...resolving.map((plan) => ({
+        key: plan.key,
+        run: (trx: SensorTransaction) => this.incidents.onResolved(trx, plan, event),
+      })),
+    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const duplicate = await this.process(event, async (trx) => {
+      const published: HubEvent[] = [];
+      for (const step of steps) published.push(...(await step.run(trx)));
+      return published;
+    });
+    if (duplicate) return;
+    for (const plan of triggered) this.metrics.matches.inc({ sensor: plan.sensor, outcome: 'triggered' });
+    for (const plan of resolving) this.metrics.matches.inc({ sensor: plan.sensor, outcome: 'resolved' });
+  }
+
+  /** `action.succeeded` / `action.failed` from the executor. */
+  async handleActionResult(event: HubEvent<ActionResult>, succeeded: boolean): Promise<void> {
+    await this.process(event, (trx) => this.incidents.onActionResult(trx, event.data, succeeded, event));
+  }
+
+  /**
+   * Runs `work` once per event id and publishes what it staged. On a redelivery (a retry after a
+   * failed publish, a replica that died after committing) the work is skipped and what is still
+   * staged for the event is published. Returns whether the event was a duplicate.
+   */
+  private async process(event: HubEvent, work: Work): Promise<boolean> {
+    const outcome = await runOnce(this.db, this.options.consumer, event.id, async (hubTrx) => {
+      const trx = hubTrx.withTables<SensorTables>();
+      const events = await work(trx);
+      await this.outbox.stage(trx, event.id, events);
+      return events;
+    });
+    const pending = outcome.duplicate ? await this.outbox.pendingFor(event.id) : (outcome.result ?? []);
+    if (outcome.duplicate && pending.length > 0) {
+      this.logger.warn({
+        msg: 'republishing events staged by an earlier delivery',
+        eventId: event.id,
+        count: pending.length,
+      });
+    }
+    await this.outbox.publish(pending);
+    return outcome.duplicate;
+  }
+}

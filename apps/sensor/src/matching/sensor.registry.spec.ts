@@ -1,0 +1,118 @@
+import { createEvent } from '@hub/contracts';
+import { parseSensorFile } from '../definitions/sensor-loader.js';
+import { SensorRegistry } from './sensor.registry.js';
+
+const sensorYaml = (name: string, slo: string, extra = '') => `apiVersion: hub/v1
+kind: Sensor
+metadata: { name: ${name} }
+spec:
+  dependencies:
+    - name: alert
+      eventType: alert.firing
+      filters:
+        - { path: data.labels.slo, op: eq, value: ${slo} }
+  incident:
+    title: '{{ data.labels.alertname }} {{ data.labels.name }}'${extra}
+  triggers:
+    - name: sync
+      action:
+        kind: argocd.sync
+        target: '{{ data.labels.name }}'
+        params: { name: '{{ data.labels.name }}', namespace: '{{ data.labels.dest_namespace }}', prune: false }
+`;
+
+function registry(forceDryRun = false, ...texts: string[]): SensorRegistry {
+  const loaded = texts.flatMap((text, i) => {
+    const { sensors, problems } = parseSensorFile(`s${i}.yaml`, text);
+    expect(problems).toEqual([]);
+    return sensors;
+  });
+  return new SensorRegistry(loaded, { forceDryRun });
+}
+
+const alert = (
+  status: 'firing' | 'resolved',
+  labels: Record<string, string>,
+  annotations: Record<string, string> = {},
+) =>
+  createEvent({
+    type: `alert.${status}`,
+    source: '/test',
+    subject: labels.alertname,
+    incidentkey: 'fp-1',
+    data: { status, fingerprint: 'fp-1', labels, annotations, startsAt: 'x', externalURL: 'http://am' },
+  });
+
+const labels = {
+  alertname: 'Unhealthy',
+  slo: 'a',
+  name: 'payments-api',
+  dest_namespace: 'payments',
+  severity: 'critical',
+};
+
+describe(SensorRegistry.name, () => {
+  it('plans an incident from a matching alert with the envelope incidentkey as default key', () => {
+    const sut = registry(false, sensorYaml('one', 'a'), sensorYaml('two', 'b'));
+    const { triggered, resolving, failures } = sut.match(alert('firing', labels, { runbook_url: 'http://rb' }));
+    expect(resolving).toEqual([]);
+    expect(failures).toEqual([]);
+    expect(triggered).toEqual([
+      expect.objectContaining({
+        sensor: 'one',
+        dependency: 'alert',
+        key: 'fp-1',
+        title: 'Unhealthy payments-api',
+        summary: 'Unhealthy is firing',
+        severity: 'critical',
+        route: 'default',
+        fields: { alertname: 'Unhealthy' },
+        links: [
+          { title: 'Alertmanager', url: 'http://am' },
+          { title: 'Runbook', url: 'http://rb' },
+        ],
+        cooldownMs: 0,
+        verifyAfterMs: 300_000,
+        escalation: { route: 'oncall', severity: 'critical' },
+        action: {
+          trigger: 'sync',
+          kind: 'argocd.sync',
+          target: 'payments-api',
+          params: { name: 'payments-api', namespace: 'payments', prune: false },
+          dryRun: false,
+        },
+      }),
+    ]);
+  });
+
+  it('resolves with the same filters on the resolveOn type, and lists the types to bind', () => {
+    const sut = registry(false, sensorYaml('one', 'a'));
+    expect(sut.match(alert('resolved', labels))).toEqual({
+      triggered: [],
+      resolving: [{ sensor: 'one', key: 'fp-1' }],
+      failures: [],
+    });
+    expect(sut.match(alert('resolved', { ...labels, slo: 'b' })).resolving).toEqual([]);
+    expect(sut.eventTypes()).toEqual(['alert.firing', 'alert.resolved']);
+  });
+
+  it('reports every missing value of a matching event at once, naming the sensor fields', () => {
+    const sut = registry(false, sensorYaml('one', 'a'));
+    const { triggered, failures } = sut.match(alert('firing', { slo: 'a', alertname: 'X' }));
+    expect(triggered).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.problems.map((p) => p.field)).toEqual([
+      'spec.incident.title',
+      'spec.triggers.0.action.target',
+      'spec.triggers.0.action.params',
+    ]);
+    expect(failures[0]?.message).toContain('data.labels.name is missing');
+  });
+
+  it('forces dry runs, and takes severity and text from the sensor when it sets them', () => {
+    const extra = "\n    severity: info\n    text: 'check {{ data.labels.name }}'";
+    const sut = registry(true, sensorYaml('one', 'a', extra));
+    const [plan] = sut.match(alert('firing', labels)).triggered;
+    expect(plan).toMatchObject({ severity: 'info', summary: 'check payments-api', action: { dryRun: true } });
+  });
+});

@@ -1,0 +1,76 @@
+import { type HubEvent } from '@hub/contracts';
+import { type LoadedSensor } from '../definitions/sensor-loader.js';
+import { type Sensor } from '../definitions/sensor.schema.js';
+import { type IncidentPlan, planIncident, type ResolvePlan } from './incident-plan.js';
+import { SensorPlanError } from './matching.errors.js';
+
+/** What one event means to the loaded sensors. */
+export interface EventMatches {
+  readonly triggered: IncidentPlan[];
+  readonly resolving: ResolvePlan[];
+  /** Sensors that matched but whose templates could not be filled from the event. */
+  readonly failures: SensorPlanError[];
+}
+
+/**
+ * The loaded sensors, and the question the consumers ask them: which sensors does this event
+ * trigger (a dependency's type and every one of its filters match) and which incidents does it
+ * resolve (the sensor's `resolveOn` type, matched by the same filters — a resolved alert carries
+ * the labels it fired with). Immutable: hot reload will swap a whole registry.
+ */
+export class SensorRegistry {
+  private readonly byName: ReadonlyMap<string, Sensor>;
+
+  constructor(
+    loaded: readonly LoadedSensor[],
+    private readonly options: { forceDryRun: boolean } = { forceDryRun: false },
+  ) {
+    this.byName = new Map(loaded.map(({ sensor }) => [sensor.metadata.name, sensor]));
+  }
+
+  get sensors(): Sensor[] {
+    return [...this.byName.values()];
+  }
+
+  get(name: string): Sensor | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Every event type some sensor reacts to (the queue must be bound to each). */
+  eventTypes(): string[] {
+    const types = this.sensors.flatMap((s) => [
+      ...s.spec.dependencies.map((d) => d.eventType),
+      s.spec.incident.resolveOn,
+    ]);
+    return [...new Set(types)].sort();
+  }
+
+  match(event: HubEvent): EventMatches {
+    const matches: EventMatches = { triggered: [], resolving: [], failures: [] };
+    for (const sensor of this.sensors) {
+      try {
+        const dependency = sensor.spec.dependencies.find(
+          (d) => d.eventType === event.type && d.filters.every((f) => f.matches(event)),
+        );
+        if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.options));
+        if (sensor.spec.incident.resolveOn === event.type) {
+          const resolving = sensor.spec.dependencies.some((d) => d.filters.every((f) => f.matches(event)));
+          if (resolving) matches.resolving.push({ sensor: sensor.metadata.name, key: resolveKey(sensor, event) });
+        }
+      } catch (error) {
+        if (!(error instanceof SensorPlanError)) throw error;
+        matches.failures.push(error);
+      }
+    }
+    return matches;
+  }
+}
+
+function resolveKey(sensor: Sensor, event: HubEvent): string {
+  try {
+    return sensor.spec.incident.key.render(event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SensorPlanError(sensor.metadata.name, event.id, [{ field: 'spec.incident.key', message }]);
+  }
+}

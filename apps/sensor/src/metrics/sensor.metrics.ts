@@ -1,0 +1,47 @@
+import { Counter, Gauge, register } from 'prom-client';
+
+/** Counts open incidents by state; each running sensor app registers one (they are summed). */
+export type OpenIncidentCounter = () => Promise<Record<string, number>>;
+
+const openIncidentCounters = new Set<OpenIncidentCounter>();
+
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return (register.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter({ name, help, labelNames });
+}
+
+/**
+ * The sensor's Prometheus metrics: matches and triggers per sensor, template failures, state
+ * transitions, and a gauge of open incidents by state read from the database at scrape time (the
+ * database is the truth shared by every replica, so each replica reports the same numbers).
+ */
+export class SensorMetrics {
+  readonly matches = counter('hub_sensor_matches_total', 'Events that matched a sensor', ['sensor', 'outcome']);
+  readonly triggers = counter('hub_sensor_triggers_total', 'Actions requested by a sensor trigger', [
+    'sensor',
+    'trigger',
+    'kind',
+  ]);
+  readonly transitions = counter('hub_sensor_incident_transitions_total', 'Incident state changes', [
+    'sensor',
+    'state',
+  ]);
+  readonly openIncidents =
+    (register.getSingleMetric('hub_sensor_open_incidents') as Gauge<'state'> | undefined) ??
+    new Gauge({
+      name: 'hub_sensor_open_incidents',
+      help: 'Incidents not yet resolved, by state',
+      labelNames: ['state'],
+      async collect() {
+        this.reset();
+        for (const count of openIncidentCounters) {
+          for (const [state, n] of Object.entries(await count().catch(() => ({})))) this.inc({ state }, n);
+        }
+      },
+    });
+
+  /** Adds a source of open-incident counts; returns the function that removes it again. */
+  countOpenIncidentsWith(count: OpenIncidentCounter): () => void {
+    openIncidentCounters.add(count);
+    return () => openIncidentCounters.delete(count);
+  }
+}

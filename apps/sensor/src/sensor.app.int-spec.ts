@@ -1,0 +1,128 @@
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEvent } from '@hub/contracts';
+import { InvalidSensorsError } from './definitions/sensor.errors.js';
+import { createSensorApp } from './sensor.app.js';
+import { loadSensorConfig } from './sensor.config.js';
+import {
+  alertEvent,
+  argocdLabels,
+  fingerprint,
+  type SensorHarness,
+  startSensor,
+  states,
+} from './__tests__/sensor.harness.js';
+
+const degradedSensor = `apiVersion: hub/v1
+kind: Sensor
+metadata: { name: degraded-restart }
+spec:
+  dependencies:
+    - name: degraded
+      eventType: service.degraded
+      filters: [{ path: data.service, op: regex, value: 'checkout-.*' }]
+  incident:
+    key: 'service/{{ data.service }}'
+    title: '{{ data.service }} is degraded'
+    text: '{{ data.message }}'
+    resolveOn: service.recovered
+  triggers:
+    - name: restart
+      action:
+        kind: kubernetes.rollout-restart
+        target: '{{ data.service }}'
+        params: { deployment: '{{ data.service }}' }
+`;
+
+describe('the sensor app', () => {
+  let sensor: SensorHarness;
+
+  beforeAll(async () => {
+    sensor = await startSensor({ extra: { 'degraded.yaml': degradedSensor } }, { HUB_DRY_RUN: 'true' });
+  });
+
+  afterAll(async () => {
+    await sensor?.close();
+  });
+
+  it('binds its queue to the event types its sensors depend on and resolve on', async () => {
+    expect(sensor.server.bindings.sort()).toEqual([
+      'action.failed',
+      'action.succeeded',
+      'alert.firing',
+      'alert.resolved',
+      'service.degraded',
+      'service.recovered',
+    ]);
+    await sensor.publish(
+      createEvent({
+        type: 'service.degraded',
+        source: '/statuspage',
+        data: { service: 'checkout-api', message: 'p99 latency above 2 s' },
+      }),
+    );
+    const opened = await sensor.received(3);
+    expect(opened[1]).toMatchObject({
+      type: 'action.requested.kubernetes.rollout-restart',
+      incidentkey: 'service/checkout-api',
+      data: { target: 'checkout-api', params: { deployment: 'checkout-api' }, dryRun: true },
+    });
+    expect(opened[0]!.data).toMatchObject({
+      state: 'firing',
+      title: 'checkout-api is degraded',
+      text: 'p99 latency above 2 s',
+    });
+    await sensor.publish(
+      createEvent({ type: 'service.recovered', source: '/statuspage', data: { service: 'checkout-api' } }),
+    );
+    expect(states(await sensor.received(1))).toEqual([['resolved', 3]]);
+  });
+
+  it('asks for dry runs only when HUB_DRY_RUN is set', async () => {
+    await sensor.publish(alertEvent('firing', argocdLabels(), fingerprint()));
+    const events = await sensor.received(3);
+    expect(events[1]!.data).toMatchObject({ kind: 'argocd.sync', dryRun: true });
+    expect(events[2]!.data).toMatchObject({ text: 'remediation started: argocd.sync payments-api (dry run)' });
+  });
+
+  it('answers health, readiness and metrics', async () => {
+    expect((await sensor.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    const ready = await sensor.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.json()).toEqual({ status: 'ready' });
+    const metrics = (await sensor.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/hub_sensor_matches_total\{sensor="slo-remediation",outcome="triggered"\} \d+/);
+    expect(metrics).toMatch(
+      /hub_sensor_triggers_total\{sensor="slo-remediation",trigger="sync-app",kind="argocd.sync"\} \d+/,
+    );
+    expect(metrics).toMatch(/hub_sensor_open_incidents\{state="remediating"\} [1-9]/);
+  });
+});
+
+describe('start-up with a bad sensor file', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hub-sensor-bad-'));
+    await mkdir(join(dir, 'sensors'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails naming the file, the line and the path, before touching the broker or the database', async () => {
+    const bad = degradedSensor.replace("target: '{{ data.service }}'", "target: '{{ data.service }'");
+    await writeFile(join(dir, 'sensors', 'broken.yaml'), bad);
+    const config = loadSensorConfig({
+      HUB_CONFIG_DIR: dir,
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      AMQP_URL: 'amqp://nobody@127.0.0.1:1',
+    });
+    const error = await createSensorApp(config, { logger: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidSensorsError);
+    expect((error as Error).message).toContain(
+      `${join(dir, 'sensors', 'broken.yaml')}:18 spec.triggers.0.action.target: "{{ data.service }" has an unmatched`,
+    );
+  });
+});

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createDatabase, type Database, migrateToLatest } from '@hub/database';
+import { connectHubTransport, HubRmqServer } from '@hub/messaging';
+import { bindSensorEventTypes } from './consumers/sensor-bindings.js';
+import { loadSensors } from './definitions/sensor-loader.js';
+import { SensorEngine } from './incidents/sensor.engine.js';
+import { SensorRegistry } from './matching/sensor.registry.js';
+import { SENSOR_QUEUE, type SensorConfig } from './sensor.config.js';
+import { SensorModule } from './sensor.module.js';
+
+export interface SensorApp {
+  app: NestFastifyApplication;
+  server: HubRmqServer;
+  registry: SensorRegistry;
+  db: Database;
+}
+
+export interface SensorAppOptions {
+  /** Nest's logger; `false` silences it. Default: Nest's own. */
+  logger?: LoggerService | false;
+  /** The queue to consume (default `sensor`); also the idempotency consumer name. */
+  queue?: string;
+}
+
+/**
+ * Builds the sensor (not yet consuming or listening): loads and validates every sensor of
+ * `$HUB_CONFIG_DIR/sensors` first (one bad file fails the start, naming file and path), migrates
+ * the database, then wires the bus consumer — bound to the alert and action-result types and to
+ * every type a loaded sensor depends on — and the HTTP side (`/healthz`, `/readyz`, `/metrics`).
+ */
+export async function createSensorApp(config: SensorConfig, options: SensorAppOptions = {}): Promise<SensorApp> {
+  const loaded = await loadSensors(join(config.HUB_CONFIG_DIR, 'sensors'));
+  const registry = new SensorRegistry(loaded, { forceDryRun: config.HUB_DRY_RUN });
+  const { db } = createDatabase(config.DATABASE_URL);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const queue = options.queue ?? SENSOR_QUEUE;
+  const server = new HubRmqServer({
+    url: config.AMQP_URL,
+    connectionName: 'sensor',
+    exchange: config.HUB_EXCHANGE,
+    queue,
+    prefetch: config.HUB_PREFETCH,
+    retryDelaysMs: config.SENSOR_RETRY_DELAYS_MS,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    SensorModule.forRoot({
+      config,
+      registry,
+      db,
+      server,
+      options: {
+        consumer: queue,
+        outboxRelayMs: config.SENSOR_OUTBOX_RELAY_MS,
+        publishWaitMs: config.SENSOR_PUBLISH_WAIT_MS,
+      },
+    }),
+    new FastifyAdapter(),
+    { logger: options.logger ?? undefined },
+  );
+  connectHubTransport(app, server);
+  const extra = bindSensorEventTypes(server, registry, app.get(SensorEngine));
+  new Logger('Sensors').log({
+    msg: `loaded ${registry.sensors.length} sensor(s)`,
+    sensors: registry.sensors.map((s) => s.metadata.name),
+    extraBindings: extra,
+    dryRun: config.HUB_DRY_RUN,
+  });
+  app.enableShutdownHooks();
+  return { app, server, registry, db };
+}

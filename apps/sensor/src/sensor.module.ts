@@ -1,0 +1,84 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { sql } from 'kysely';
+import { type Database } from '@hub/database';
+import { HubPublisher, HubRmqServer, MessagingModule } from '@hub/messaging';
+import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
+import { ActionResultConsumer } from './consumers/action-result.consumer.js';
+import { AlertConsumer } from './consumers/alert.consumer.js';
+import { HealthController } from './health/health.controller.js';
+import { IncidentService } from './incidents/incident.service.js';
+import { type SensorTables } from './incidents/sensor-database.js';
+import { SensorEngine } from './incidents/sensor.engine.js';
+import { type SensorRegistry } from './matching/sensor.registry.js';
+import { SensorMetrics } from './metrics/sensor.metrics.js';
+import { OutboxRelay } from './outbox/outbox.relay.js';
+import { SensorOutbox } from './outbox/sensor.outbox.js';
+import { type SensorConfig } from './sensor.config.js';
+import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from './sensor.options.js';
+
+/** What the factory builds before Nest: the loaded sensors, the database handle, the transport. */
+export interface SensorModuleDeps {
+  readonly config: SensorConfig;
+  readonly registry: SensorRegistry;
+  readonly db: Database;
+  readonly server: HubRmqServer;
+  readonly options: SensorOptions;
+}
+
+/** Reports open incidents to the metrics while the app runs; closes the database pool last. */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  private readonly unregister: () => void;
+
+  constructor(
+    @Inject(SENSOR_DATABASE) private readonly db: Database,
+    @Inject(SensorMetrics) metrics: SensorMetrics,
+  ) {
+    this.unregister = metrics.countOpenIncidentsWith(async () => {
+      const { rows } = await sql<{ status: string; count: string }>`
+        SELECT status, count(*) AS count FROM incidents WHERE resolved_at IS NULL GROUP BY status`.execute(db);
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unregister();
+    await this.db.destroy();
+  }
+}
+
+@Module({})
+export class SensorModule {
+  static forRoot({ config, registry, db, server, options }: SensorModuleDeps): DynamicModule {
+    return {
+      module: SensorModule,
+      imports: [
+        MessagingModule.forRoot({
+          url: config.AMQP_URL,
+          connectionName: 'sensor-publisher',
+          exchange: config.HUB_EXCHANGE,
+        }),
+      ],
+      controllers: [AlertConsumer, ActionResultConsumer, HealthController, MetricsController],
+      providers: [
+        { provide: HubRmqServer, useValue: server },
+        { provide: SENSOR_REGISTRY, useValue: registry },
+        { provide: SENSOR_DATABASE, useValue: db },
+        { provide: SENSOR_OPTIONS, useValue: options },
+        { provide: SensorMetrics, useValue: new SensorMetrics() },
+        { provide: IncidentService, useFactory: (m: SensorMetrics) => new IncidentService(m), inject: [SensorMetrics] },
+        {
+          provide: SensorOutbox,
+          useFactory: (publisher: HubPublisher) =>
+            new SensorOutbox(db.withTables<SensorTables>(), publisher, options.publishWaitMs),
+          inject: [HubPublisher],
+        },
+        SensorEngine,
+        OutboxRelay,
+        DatabaseLifecycle,
+        { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+/** Injection token of {@link SensorOptions}. */
+export const SENSOR_OPTIONS = Symbol('SensorOptions');
+
+/** Injection token of the sensor's Kysely handle (`Kysely<HubDatabase>`; `withTables` adds its own). */
+export const SENSOR_DATABASE = Symbol('SensorDatabase');
+
+/** The service's run-time knobs, from its configuration. */
+export interface SensorOptions {
+  /** The idempotency consumer name (`runOnce`): the queue, so replicas of one queue share markers. */
+  readonly consumer: string;
+  /** Interval of the outbox relay, and the age from which it takes a staged event over. */
+  readonly outboxRelayMs: number;
+  /** How long publishing waits for a (re)connecting publisher before the delivery is retried. */
+  readonly publishWaitMs: number;
+}
+
+/** Injection token of the loaded {@link SensorRegistry}. */
+export const SENSOR_REGISTRY = Symbol('SensorRegistry');
