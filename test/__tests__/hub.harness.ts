@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type INestApplication } from '@nestjs/common';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadGatewayConfig } from '@hub/config';
+import { HubPublisher, type HubRmqServer } from '@hub/messaging';
+import {
+  amqpUrl,
+  createTestSchema,
+  FakeArgoCd,
+  FakeKubernetesApi,
+  FakeSlack,
+  FakeTeamsWebhook,
+  type TestSchema,
+  uniqueName,
+} from '@hub/testing';
+import { createGatewayApp } from '../../apps/ingest-gateway/src/gateway.app.js';
+import { createNotifierApp, loadNotifierConfig } from '../../apps/notifier/src/index.js';
+import {
+  createRemediationExecutorApp,
+  loadRemediationExecutorConfig,
+} from '../../apps/remediation-executor/src/index.js';
+import { createSensorApp, loadSensorConfig } from '../../apps/sensor/src/index.js';
+
+export const INGEST_TOKEN = 'alertmanager-e2e-token';
+export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
+
+/** The whole hub in one process: every service on its own queue of a unique exchange, one schema, vendor fakes. */
+export interface Hub {
+  readonly gatewayUrl: string;
+  readonly schema: TestSchema;
+  readonly argocd: FakeArgoCd;
+  readonly kubernetes: FakeKubernetesApi;
+  readonly slack: FakeSlack;
+  readonly teams: FakeTeamsWebhook;
+  post(body: unknown): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startHub(): Promise<Hub> {
+  const schema = await createTestSchema();
+  const dataDir = await mkdtemp(join(tmpdir(), 'hub-e2e-'));
+  const argocd = await new FakeArgoCd().start();
+  const kubernetes = await new FakeKubernetesApi().start();
+  const slack = await new FakeSlack().start();
+  const teams = await new FakeTeamsWebhook().start();
+  const env = {
+    AMQP_URL: amqpUrl(),
+    DATABASE_URL: schema.url,
+    HUB_EXCHANGE: uniqueName('e2e'),
+    HUB_CONFIG_DIR: CONFIG_DIR,
+    HUB_DATA_DIR: dataDir,
+    HUB_INGEST_TOKENS: `alertmanager:${INGEST_TOKEN}`,
+    LOG_LEVEL: 'silent',
+    GRAFANA_URL: 'http://grafana.example',
+    ARGOCD_URL: argocd.url,
+    ARGOCD_TOKEN: argocd.token,
+    ARGOCD_POLL_INTERVAL_MS: '20',
+    HUB_ACTION_MAX_ATTEMPTS: '3',
+    HUB_ACTION_BACKOFF_MS: '20',
+    KUBE_API_URL: kubernetes.url,
+    KUBE_TOKEN: kubernetes.token,
+    SLACK_TOKEN: 'xoxb-e2e',
+    SLACK_API_URL: slack.url,
+    TEAMS_WEBHOOK_URL: teams.webhookUrl,
+  };
+  const consumers: { app: INestApplication; server: HubRmqServer }[] = [
+    await createSensorApp(loadSensorConfig(env), { logger: false, queue: uniqueName('sensor') }),
+    await createRemediationExecutorApp(loadRemediationExecutorConfig(env), {
+      logger: false,
+      queue: uniqueName('exec'),
+    }),
+    await createNotifierApp(loadNotifierConfig(env), { logger: false, queue: uniqueName('notifier') }),
+  ];
+  for (const { app, server } of consumers) {
+    await app.init();
+    await app.startAllMicroservices();
+    await server.waitUntilReady(20_000);
+  }
+  const gateway: NestFastifyApplication = await createGatewayApp(loadGatewayConfig(env));
+  await gateway.get(HubPublisher).waitUntilReady();
+  await gateway.listen(0, '127.0.0.1');
+  const gatewayUrl = await gateway.getUrl();
+  return {
+    gatewayUrl,
+    schema,
+    argocd,
+    kubernetes,
+    slack,
+    teams,
+    post: (body) =>
+      fetch(`${gatewayUrl}/v1/webhooks/alertmanager`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+        body: JSON.stringify(body),
+      }),
+    async stop() {
+      await gateway.close();
+      for (const { app } of consumers.reverse()) await app.close();
+      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop()]);
+      await schema.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An Alertmanager v4 webhook with one alert (the fingerprint follows the labels, as Alertmanager's does). */
+export function alertWebhook(
+  status: 'firing' | 'resolved',
+  labels: Record<string, string>,
+  fingerprint = Object.values(labels).join('-'),
+): Record<string, unknown> {
+  const startsAt = '2026-11-23T04:00:00Z';
+  return {
+    version: '4',
+    groupKey: `{}:{alertname="${labels.alertname}"}`,
+    truncatedAlerts: 0,
+    status,
+    receiver: 'hub',
+    groupLabels: { alertname: labels.alertname },
+    commonLabels: labels,
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example:9093',
+    alerts: [
+      {
+        status,
+        labels,
+        annotations: { summary: `${labels.alertname} for ${labels.name}` },
+        startsAt,
+        endsAt: status === 'resolved' ? '2026-11-23T04:30:00Z' : '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.example:9090/graph',
+        fingerprint,
+      },
+    ],
+  };
+}
