@@ -41,7 +41,8 @@ if (run('flow')) {
     'latency: from sending the webhook to Slack\'s "Remediation succeeded" call (raw: to the 4th hop\'s consume)',
   );
   console.table(rows);
-  console.log('RSS after the hub runs (MB):', rss);
+  console.log("Hub services after the runs (CPU s: time used over all runs; handling: from each service's /metrics):");
+  console.table(rss);
   const max = (path) => rows.find((r) => r.path === path && r.load.startsWith('max'))?.['completed/s'] ?? NaN;
   console.log(`ratio: ${(max('hub') / max('raw 4-hop relay')).toFixed(2)}`);
 }

@@ -8,9 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { fixedRate, percentiles, rssMb, saturate, settle } from './load.mjs';
+import { cpuSeconds, fixedRate, percentiles, rssMb, saturate, settle } from './load.mjs';
 
 const APP = /bench-[a-z0-9]+-\d+/;
+
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
 
 function startProcess(root, args, env) {
   const child = spawn(process.execPath, args, {
@@ -21,7 +29,9 @@ function startProcess(root, args, env) {
   let stderr = '';
   child.stdout.resume();
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  running.add(child);
   child.on('exit', (code) => {
+    running.delete(child);
     if (code && !child.stopping) console.error(`bench: ${args.at(-1)} exited with ${code}\n${stderr}`);
   });
   return child;
@@ -77,6 +87,16 @@ async function startFakes(fixedAt) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
   return { argocd: `${base}/argocd`, slack: `${base}/slack`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Messages handled and the mean handling time, from the service's own /metrics. */
+async function handling(port) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const total = (name) =>
+    [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+  const count = total('hub_message_handling_seconds_count');
+  const seconds = total('hub_message_handling_seconds_sum');
+  return count ? { handled: count, 'mean handling ms': Math.round((seconds / count) * 1000) } : {};
 }
 
 async function runCases(label, target, done) {

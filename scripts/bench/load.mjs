@@ -89,3 +89,13 @@ export async function settle(count, expected, idleMs = 5_000) {
     }
   }
 }
+
+/** CPU time (user + system) a process has used so far, in seconds. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Math.round((Number(fields[11]) + Number(fields[12])) / 100);
+  } catch {
+    return NaN;
+  }
+}
