@@ -101,11 +101,13 @@ async function handling(port) {
 
 async function runCases(label, target, done) {
   const rows = [];
+  const seconds = Number(process.env.BENCH_FLOW_SECONDS ?? 10);
   const cases = [
-    ['200/s', (sent, runId) => fixedRate({ ...target, rate: 200, seconds: 10, runId, sent })],
-    ['500/s', (sent, runId) => fixedRate({ ...target, rate: 500, seconds: 10, runId, sent })],
-    ['max (50 clients)', (sent, runId) => saturate({ ...target, connections: 50, seconds: 10, runId, sent })],
-  ];
+    ['20/s', (sent, runId) => fixedRate({ ...target, rate: 20, seconds, runId, sent })],
+    ['200/s', (sent, runId) => fixedRate({ ...target, rate: 200, seconds, runId, sent })],
+    ['500/s', (sent, runId) => fixedRate({ ...target, rate: 500, seconds, runId, sent })],
+    ['max (50 clients)', (sent, runId) => saturate({ ...target, connections: 50, seconds, runId, sent })],
+  ].filter(([name]) => !process.env.BENCH_FLOW_ONLY || name.startsWith(process.env.BENCH_FLOW_ONLY));
   for (const [name, drive] of cases) {
     const sent = new Map();
     const runId = `bench-${Math.random().toString(36).slice(2, 7)}`;
@@ -160,6 +162,7 @@ export async function benchFlow({ root, amqpUrl }) {
       ARGOCD_POLL_INTERVAL_MS: '50',
       SLACK_TOKEN: 'xoxb-bench',
       SLACK_API_URL: fakes.slack,
+      ...JSON.parse(process.env.BENCH_FLOW_ENV ?? '{}'),
       GATEWAY_HOST: '127.0.0.1',
       GATEWAY_PORT: '18082',
     };
@@ -188,7 +191,8 @@ export async function benchFlow({ root, amqpUrl }) {
       ...Object.keys(services).map((s, i) => [s, children[i]]),
       ['ingest-gateway', gateway],
     ]) {
-      rss[service] = rssMb(child.pid);
+      const port = services[service] ?? 18082;
+      rss[service] = { 'RSS MB': rssMb(child.pid), 'CPU s': cpuSeconds(child.pid), ...(await handling(port)) };
     }
     await stop([gateway, ...children]);
     await fakes.close();
