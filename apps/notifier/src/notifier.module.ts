@@ -1,9 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { HubRmqServer } from '@hub/messaging';
+import { BusHealthController, HubRmqServer } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { type Channel, CHANNELS } from './channels/channel.js';
-import { HealthController } from './health/health.controller.js';
 import { NotifierMetrics } from './metrics/notifier.metrics.js';
 import { NotificationConsumer } from './notifications/notification.consumer.js';
 import { GRAFANA_LINK, NotificationService } from './notifications/notification.service.js';
@@ -25,7 +24,7 @@ export class NotifierModule {
   static forRoot(parts: NotifierParts): DynamicModule {
     return {
       module: NotifierModule,
-      controllers: [NotificationConsumer, HealthController, MetricsController],
+      controllers: [NotificationConsumer, BusHealthController, MetricsController],
       providers: [
         NotificationService,
         NotifierMetrics,

@@ -2,11 +2,10 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { sql } from 'kysely';
 import { type Database } from '@hub/database';
-import { HubPublisher, HubRmqServer, MessagingModule } from '@hub/messaging';
+import { BusHealthController, HubPublisher, HubRmqServer, MessagingModule } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
 import { AlertConsumer } from './consumers/alert.consumer.js';
-import { HealthController } from './health/health.controller.js';
 import { IncidentService } from './incidents/incident.service.js';
 import { type SensorTables } from './incidents/sensor-database.js';
 import { SensorEngine } from './incidents/sensor.engine.js';
@@ -60,7 +59,7 @@ export class SensorModule {
           exchange: config.HUB_EXCHANGE,
         }),
       ],
-      controllers: [AlertConsumer, ActionResultConsumer, HealthController, MetricsController],
+      controllers: [AlertConsumer, ActionResultConsumer, BusHealthController, MetricsController],
       providers: [
         { provide: HubRmqServer, useValue: server },
         { provide: SENSOR_REGISTRY, useValue: registry },

@@ -1,4 +1,5 @@
 export * from './ack-policy.js';
+export * from './bus-health.controller.js';
 export * from './amqp-connection.js';
 export * from './envelope-decoder.js';
 export * from './hub-message.context.js';
