@@ -74,6 +74,21 @@ describe('self-healing end to end (S1, S2)', () => {
     expect(rows[0].resolved_at).toBeInstanceOf(Date);
   });
 
+  it('S1: the same alert firing again after it resolved opens a new thread', async () => {
+    await hub.post(alertWebhook('firing', argoAlert('payments-api')));
+    await waitFor('a second root for payments-api', () => {
+      const roots = hub.slack
+        .roots('#platform-alerts')
+        .filter((m) => JSON.stringify(m.blocks).includes('payments-api'));
+      return roots.length === 2 ? roots : undefined;
+    });
+    const { rows } = await hub.schema.pool.query(
+      `SELECT count(*)::int AS n FROM incidents WHERE title LIKE '%payments-api%' AND resolved_at IS NULL`,
+    );
+    expect(rows[0].n).toBe(1);
+    expect(hub.argocd.syncsOf('payments-api')).toHaveLength(1); // within the sensor's cooldown: no second sync
+  });
+
   it('S1: a sync that keeps failing is retried, then reported failed and escalated to on-call', async () => {
     hub.argocd.addApplication('billing-api', { destNamespace: 'billing' });
     hub.argocd.scriptSyncs({ status: 500, body: { error: 'boom', code: 13, message: 'boom' } }, 3); // HUB_ACTION_MAX_ATTEMPTS

@@ -22,10 +22,11 @@ describe('notifier: one Slack thread per incident, a Teams card per update', () 
     const [root] = rootsOf(key, channel);
     return root ? hub.slack.replies(channel, root.ts) : [];
   };
+  // Threads are stored per incident: `<incident key>/<incident id>` (the harness's id is `inc-<key>`).
   const threadRow = (key: string) =>
     hub.schema.pool.query<{ channel: string; last_sequence: number }>(
       'SELECT channel, last_sequence FROM notification_threads WHERE incident_key = $1 ORDER BY channel',
-      [key],
+      [`${key}/inc-${key}`],
     );
 
   it('edits the root through firing → remediating → remediated → resolved, with a reply per update', async () => {

@@ -59,6 +59,7 @@ export interface ActionRunsTable {
 
 /** Where an incident's notifications went: one chat thread per incident and channel. */
 export interface NotificationThreadsTable {
+  /** `<incident key>/<incident id>`: an alert that fires again after it resolved gets a new thread. */
   incident_key: string;
   channel: string;
   conversation: string;

@@ -59,7 +59,9 @@ export class SlackChannel implements Channel {
     const target = route.slack?.channel;
     if (!target) return Promise.reject(new ChannelRejectedError('slack', 'the route has no Slack channel'));
     const key = `${this.api.kind}:${target}`;
-    return this.threads.withIncident(n.incidentKey, async (incident) => {
+    // A thread belongs to one incident, not to its key: the same alert firing again after it was
+    // resolved opens a new incident (sequence from 1), which gets a new root.
+    return this.threads.withIncident(`${n.incidentKey}/${n.incidentId}`, async (incident) => {
       let sent = false;
       const threads = await incident.list();
       let thread = threads.find((t) => t.channel === key);
