@@ -14,7 +14,7 @@ export type AckDecision =
  */
 export function decideAck(error: unknown, attempt: number, retryDelaysMs: readonly number[]): AckDecision {
   if (error === undefined) return { action: 'ack' };
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : JSON.stringify(error);
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error);
   if (error instanceof DeadLetterError || (isHubError(error) && !error.retryable)) {
     return { action: 'dead-letter', reason };
   }
@@ -27,4 +27,13 @@ export function decideAck(error: unknown, attempt: number, retryDelaysMs: readon
       ? (retryDelaysMs[attempt - 1] as number)
       : (retryDelaysMs.find((tier) => tier >= wanted) ?? retryDelaysMs[retryDelaysMs.length - 1]!);
   return { action: 'retry', delayMs, reason };
+}
+
+/** A thrown non-Error, as text; never throws itself (circular values, BigInts). */
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

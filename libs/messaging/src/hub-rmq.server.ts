@@ -122,7 +122,9 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
 
   private track(work: Promise<void>): void {
     this.running.add(work);
-    void work.finally(() => this.running.delete(work));
+    void work
+      .catch((error: unknown) => this.logger.error(`Handling a delivery failed unexpectedly: ${describe(error)}`))
+      .finally(() => this.running.delete(work));
   }
 
   private async handleDelivery(generation: Generation, message: ConsumeMessage): Promise<void> {

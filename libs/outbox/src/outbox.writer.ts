@@ -40,7 +40,10 @@ export class OutboxWriter {
       traceId: trace.getActiveSpan()?.spanContext().traceId,
       request,
     };
-    this.ready ??= mkdir(join(this.path, '..'), { recursive: true });
+    this.ready ??= mkdir(join(this.path, '..'), { recursive: true }).catch((error: unknown) => {
+      this.ready = undefined; // try again with the next entry (the folder may be fixed by then)
+      throw error;
+    });
     const done = this.queue.then(async () => {
       await this.ready;
       await appendFile(this.path, `${JSON.stringify(entry)}\n`);

@@ -63,6 +63,9 @@ export class ActionRunner implements BeforeApplicationShutdown {
       return { run: await this.execute(request, event.incidentkey, recorded), replayed: false };
     });
     if (handled.replayed) this.metrics.finished(request.kind, 'replayed');
+    // After a broker restart the consumer may be back before the publisher: give it a moment
+    // rather than burning a retry tier (the result is recorded; a retry would only replay it).
+    await this.publisher.waitUntilReady(5_000).catch(() => undefined);
     await this.publisher.publish(resultEventOf(handled.run, event));
     return handled;
   }

@@ -32,7 +32,9 @@ export async function runAttempts(
   const { policy, signal } = options;
   let attempt = options.done;
   let lastReason = 'interrupted before it finished';
-  while (attempt < policy.maxAttempts) {
+  // A run resumed after a crash gets at least one more attempt: the interrupted one never ended.
+  const maxAttempts = Math.max(policy.maxAttempts, options.done + 1);
+  while (attempt < maxAttempts) {
     attempt++;
     interruptIfAborted(signal);
     await options.beforeAttempt?.(attempt);
@@ -43,7 +45,7 @@ export async function runAttempts(
       const verdict = classifyFailure(error);
       if (!verdict.retryable) return { ok: false, error, reason: verdict.reason, attempts: attempt };
       lastReason = verdict.reason;
-      if (attempt >= policy.maxAttempts) break;
+      if (attempt >= maxAttempts) break;
       const delayMs = retryDelayMs(policy, attempt, verdict.retryAfterMs);
       options.onRetry?.(attempt, delayMs, verdict.reason);
       await sleep(delayMs, undefined, { signal }).catch(() => interruptIfAborted(signal));
