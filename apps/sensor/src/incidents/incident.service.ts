@@ -31,6 +31,12 @@ export class IncidentService {
     const open = await this.repository.findOpen(trx, plan.key);
     const now = new Date();
     if (!open) return this.open(trx, plan, event, now);
+    if (open.sensor === plan.sensor && isLater(startsAtOf(event), open.context.startsAt)) {
+      // A new instance of the alert (it started after the one this incident tracks): the earlier
+      // one ended even if its resolution has not been handled yet — close it, open a new incident.
+      const closed = await this.close(trx, open, now, event.id, 'superseded by a newer instance of the alert');
+      return [...closed, ...(await this.open(trx, plan, event, now))];
+    }
     if (open.sensor !== plan.sensor) {
       this.logger.warn({
         msg: 'incident key owned by another sensor',
@@ -57,10 +63,34 @@ export class IncidentService {
     await this.repository.lockKey(trx, plan.key);
     const open = await this.repository.findOpen(trx, plan.key);
     if (!open || open.sensor !== plan.sensor) return [];
-    const now = new Date();
-    const incident = await this.transition(trx, open, 'resolved', now, { eventId: event.id }, { resolved_at: now });
+    if (isLater(open.context.startsAt, startsAtOf(event))) {
+      // Handled late: it resolves an earlier instance of the alert, not the one this incident tracks.
+      this.logger.warn({ msg: 'stale resolution ignored', key: plan.key, incidentId: open.id, eventId: event.id });
+      return [];
+    }
+    return this.close(trx, open, new Date(), event.id);
+  }
+
+  /** Resolves an open incident and says so. */
+  private async close(
+    trx: SensorTransaction,
+    open: IncidentRow,
+    now: Date,
+    eventId: string,
+    why?: string,
+  ): Promise<HubEvent[]> {
+    const incident = await this.transition(
+      trx,
+      open,
+      'resolved',
+      now,
+      { eventId, ...(why ? { why } : {}) },
+      {
+        resolved_at: now,
+      },
+    );
     const after = formatDuration(now.getTime() - open.opened_at.getTime());
-    const text = `resolved after ${after}${open.remediated_at ? ` (remediated by ${describeAction(open.context.action)})` : ''}`;
+    const text = `resolved after ${after}${open.remediated_at ? ` (remediated by ${describeAction(open.context.action)})` : ''}${why ? ` — ${why}` : ''}`;
     return [
       notificationOf(incident, 'resolved', text, {
         severity: 'info',
@@ -119,7 +149,7 @@ export class IncidentService {
         title: plan.title,
         labels: plan.labels,
         at: now,
-        context: { summary, severity, route, escalation, fields, links },
+        context: { summary, severity, route, escalation, fields, links, startsAt: startsAtOf(event) },
       },
       { eventId: event.id, dependency: plan.dependency },
     );
@@ -198,4 +228,15 @@ export class IncidentService {
     this.metrics.transitions.inc({ sensor: row.sensor, state: row.status });
     return row;
   }
+}
+
+/** `data.startsAt` of an alert event (Alertmanager's start of this alert instance), if any. */
+function startsAtOf(event: HubEvent): string | undefined {
+  const startsAt = (event.data as { startsAt?: unknown } | undefined)?.startsAt;
+  return typeof startsAt === 'string' && !Number.isNaN(Date.parse(startsAt)) ? startsAt : undefined;
+}
+
+/** True when both times are known and `a` is after `b`. */
+function isLater(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && Date.parse(a) > Date.parse(b);
 }

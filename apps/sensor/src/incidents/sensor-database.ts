@@ -19,6 +19,8 @@ export interface IncidentContext {
   readonly links: readonly Link[];
   /** The remediation last requested (set when the incident goes to remediating). */
   readonly action?: ActionPlan;
+  /** `startsAt` of the alert instance that opened the incident (alerts only): orders late events. */
+  readonly startsAt?: string;
 }
 
 /** Events a committed state change still has to publish (migration 0004). */
