@@ -97,10 +97,17 @@ export function planIncident(
       dryRun: options.forceDryRun || trigger.dryRun,
     },
   };
-  if (problems.length > 0) throw new SensorPlanError(sensor.metadata.name, event.id, problems);
-  if (plan.key === '') {
-    throw new SensorPlanError(sensor.metadata.name, event.id, [{ field: 'spec.incident.key', message: 'is empty' }]);
+  // Empty values would only be refused further down the flow (the executor and the notifier park
+  // events whose data breaks the catalog), leaving the incident waiting: refuse them here.
+  const required: [string, string][] = [
+    ['spec.incident.key', plan.key],
+    ['spec.incident.title', plan.title],
+    ['spec.triggers.0.action.target', plan.action.target],
+  ];
+  for (const [field, value] of required) {
+    if (value.trim() === '' && !problems.some((p) => p.field === field)) problems.push({ field, message: 'is empty' });
   }
+  if (problems.length > 0) throw new SensorPlanError(sensor.metadata.name, event.id, problems);
   return plan;
 }
 

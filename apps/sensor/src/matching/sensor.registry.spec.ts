@@ -109,6 +109,15 @@ describe(SensorRegistry.name, () => {
     expect(failures[0]?.message).toContain('data.labels.name is missing');
   });
 
+  it('refuses a present but empty target, which the executor would only park', () => {
+    const sut = registry(false, sensorYaml('one', 'a'));
+    const { triggered, failures } = sut.match(
+      alert('firing', { slo: 'a', alertname: 'X', name: ' ', dest_namespace: 'd' }),
+    );
+    expect(triggered).toEqual([]);
+    expect(failures[0]?.problems).toEqual([{ field: 'spec.triggers.0.action.target', message: 'is empty' }]);
+  });
+
   it('forces dry runs, and takes severity and text from the sensor when it sets them', () => {
     const extra = "\n    severity: info\n    text: 'check {{ data.labels.name }}'";
     const sut = registry(true, sensorYaml('one', 'a', extra));
