@@ -19,6 +19,8 @@ export const remediationExecutorEnvSchema = coreEnvSchema
     HUB_ACTION_LOCK_WAIT_MS: positiveIntVar.default(600_000),
     /** Actions running at once per replica (each holds one database session for its locks). */
     HUB_ACTION_CONCURRENCY: positiveIntVar.default(16),
+    /** How often (and after how long) results the broker never confirmed are published again. */
+    EXECUTOR_RESULT_RELAY_MS: positiveIntVar.default(30_000),
     /** Timeout of one HTTP request to a target system. */
     HUB_ACTION_REQUEST_TIMEOUT_MS: positiveIntVar.default(10_000),
     ARGOCD_URL: urlVar(['http', 'https']).optional(),

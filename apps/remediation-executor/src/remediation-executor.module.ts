@@ -11,6 +11,7 @@ import { EXECUTOR_CONFIG, type RemediationExecutorConfig } from './remediation-e
 import { ActionRunsRepository } from './runner/action-runs.repository.js';
 import { ActionRunner } from './runner/action.runner.js';
 import { EXECUTION_POLICY, executionPolicyOf } from './runner/execution.policy.js';
+import { ResultRelay } from './runner/result.relay.js';
 
 /** What the app factory builds before Nest: the consumer, the database pools and the actions. */
 export interface RemediationExecutorDeps {
@@ -43,6 +44,7 @@ export class RemediationExecutorModule {
         { provide: ActionRunsRepository, useValue: new ActionRunsRepository(deps.database.db) },
         { provide: EXECUTION_POLICY, useValue: executionPolicyOf(config) },
         ActionRunner,
+        ResultRelay,
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],
     };

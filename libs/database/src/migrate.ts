@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as sensor from './migrations/0004-sensor.js';
+import * as executorResultPublished from './migrations/0005-executor-result-published.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -10,6 +11,7 @@ import * as sensor from './migrations/0004-sensor.js';
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0004-sensor': sensor,
+  '0005-executor-result-published': executorResultPublished,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

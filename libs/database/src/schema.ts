@@ -55,6 +55,8 @@ export interface ActionRunsTable {
   started_at: Timestamp;
   finished_at: NullableTimestamp;
   duration_ms: number | null;
+  /** When the broker confirmed the result event (migration 0005); null until then. */
+  result_published_at: NullableTimestamp;
 }
 
 /** Where an incident's notifications went: one chat thread per incident and channel. */

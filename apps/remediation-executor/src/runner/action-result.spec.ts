@@ -25,6 +25,7 @@ describe(resultEventOf.name, () => {
     started_at: new Date('2025-11-20T10:00:00Z'),
     finished_at: new Date('2025-11-20T10:00:05Z'),
     duration_ms: 5_000,
+    result_published_at: null,
   };
 
   it('carries the record and the request envelope extensions', () => {

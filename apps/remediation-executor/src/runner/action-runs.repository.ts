@@ -45,6 +45,28 @@ export class ActionRunsRepository {
     await this.db.updateTable('action_runs').set({ attempts }).where('action_id', '=', actionId).execute();
   }
 
+  /** Records that the broker confirmed the run's result event. */
+  async markPublished(actionId: string): Promise<void> {
+    await this.db
+      .updateTable('action_runs')
+      .set({ result_published_at: sql<Date>`now()` })
+      .where('action_id', '=', actionId)
+      .execute();
+  }
+
+  /** Finished runs whose result the broker has not confirmed, finished more than `olderThanMs` ago. */
+  async unpublished(olderThanMs: number, limit: number): Promise<ActionRun[]> {
+    return this.db
+      .selectFrom('action_runs')
+      .selectAll()
+      .where('result_published_at', 'is', null)
+      .where('status', '<>', 'running')
+      .where('finished_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
+      .orderBy('finished_at')
+      .limit(limit)
+      .execute();
+  }
+
   /** Records the outcome; the duration runs from the first start, in the database's clock. */
   async finish(actionId: string, run: FinishedRun): Promise<ActionRun> {
     return this.db

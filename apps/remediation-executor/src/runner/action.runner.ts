@@ -67,6 +67,7 @@ export class ActionRunner implements BeforeApplicationShutdown {
     // rather than burning a retry tier (the result is recorded; a retry would only replay it).
     await this.publisher.waitUntilReady(5_000).catch(() => undefined);
     await this.publisher.publish(resultEventOf(handled.run, event));
+    await this.runs.markPublished(handled.run.action_id);
     return handled;
   }
 
