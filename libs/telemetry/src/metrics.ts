@@ -11,34 +11,48 @@ export function metricsRegistry(): Registry {
   return register;
 }
 
-function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+/**
+ * The process-wide counter `name`, created on first use. Several app instances in one process
+ * (tests, the bench) share it instead of failing on a duplicate registration.
+ */
+export function processCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
   const existing = register.getSingleMetric(name);
   return (existing as Counter<L> | undefined) ?? new Counter({ name, help, labelNames, registers: [register] });
 }
 
+/** The process-wide histogram `name`, created on first use (see {@link processCounter}). */
+export function processHistogram<L extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  buckets: number[],
+): Histogram<L> {
+  const existing = register.getSingleMetric(name);
+  return (
+    (existing as Histogram<L> | undefined) ?? new Histogram({ name, help, labelNames, buckets, registers: [register] })
+  );
+}
+
 /** What the bus does, as seen by this process (one set per process, shared by every channel). */
 export class MessagingMetrics {
-  readonly published = counter('hub_messages_published_total', 'Messages published to the bus, by outcome', [
+  readonly published = processCounter('hub_messages_published_total', 'Messages published to the bus, by outcome', [
     'exchange',
     'type',
     'outcome',
   ]);
-  readonly consumed = counter('hub_messages_consumed_total', 'Messages consumed, by handling outcome', [
+  readonly consumed = processCounter('hub_messages_consumed_total', 'Messages consumed, by handling outcome', [
     'queue',
     'type',
     'outcome',
   ]);
-  readonly deadLettered = counter('hub_messages_dead_lettered_total', 'Messages sent to a parking queue', [
+  readonly deadLettered = processCounter('hub_messages_dead_lettered_total', 'Messages sent to a parking queue', [
     'queue',
     'reason',
   ]);
-  readonly handlingSeconds =
-    (register.getSingleMetric('hub_message_handling_seconds') as Histogram<'queue' | 'type'> | undefined) ??
-    new Histogram({
-      name: 'hub_message_handling_seconds',
-      help: 'Time a handler took for one message',
-      labelNames: ['queue', 'type'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [register],
-    });
+  readonly handlingSeconds = processHistogram(
+    'hub_message_handling_seconds',
+    'Time a handler took for one message',
+    ['queue', 'type'],
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
 }

@@ -1,20 +1,12 @@
-import { Counter, register } from 'prom-client';
+import { type Counter } from 'prom-client';
 import { type FastifyInstance } from 'fastify';
+import { processCounter } from '@hub/telemetry';
 
 const NAME = 'hub_http_requests_total';
 
 /** Requests answered, by method, route pattern (not URL: bounded cardinality) and status. */
 function requestsCounter(): Counter<'method' | 'route' | 'status'> {
-  const existing = register.getSingleMetric(NAME) as Counter<'method' | 'route' | 'status'> | undefined;
-  return (
-    existing ??
-    new Counter({
-      name: NAME,
-      help: 'HTTP requests answered, by method, route and status',
-      labelNames: ['method', 'route', 'status'],
-      registers: [register],
-    })
-  );
+  return processCounter(NAME, 'HTTP requests answered, by method, route and status', ['method', 'route', 'status']);
 }
 
 /** Counts every response Fastify sends, errors and unknown routes (`route="(unmatched)"`) included. */

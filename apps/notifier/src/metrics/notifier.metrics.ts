@@ -1,5 +1,5 @@
-import { Counter, register } from 'prom-client';
-import { metricsRegistry } from '@hub/telemetry';
+import { type Counter } from 'prom-client';
+import { metricsRegistry, processCounter } from '@hub/telemetry';
 
 /** `delivered`, `outbox` (written instead of sent), `duplicate` (redelivery), `retry`, `rejected`. */
 export type DeliveryMetricOutcome = 'delivered' | 'outbox' | 'duplicate' | 'retry' | 'rejected';
@@ -15,14 +15,10 @@ export class NotifierMetrics {
 
   constructor() {
     metricsRegistry();
-    this.deliveries =
-      (register.getSingleMetric(NAME) as Counter<'channel' | 'outcome'> | undefined) ??
-      new Counter({
-        name: NAME,
-        help: 'Notification deliveries, by channel (slack, teams) and outcome',
-        labelNames: ['channel', 'outcome'],
-        registers: [register],
-      });
+    this.deliveries = processCounter(NAME, 'Notification deliveries, by channel (slack, teams) and outcome', [
+      'channel',
+      'outcome',
+    ]);
   }
 
   record(channel: string, outcome: DeliveryMetricOutcome): void {

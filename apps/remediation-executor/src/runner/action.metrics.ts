@@ -1,4 +1,4 @@
-import { Counter, Histogram, register } from 'prom-client';
+import { processCounter, processHistogram } from '@hub/telemetry';
 
 /** `outcome` label values: how a run ended, or `replayed` for a result re-published on redelivery. */
 export type ActionMetricOutcome = 'succeeded' | 'failed' | 'dry-run' | 'replayed';
@@ -9,33 +9,24 @@ export type ActionMetricOutcome = 'succeeded' | 'failed' | 'dry-run' | 'replayed
  * stray request cannot grow the series without bound.
  */
 export class ActionMetrics {
-  readonly actions =
-    (register.getSingleMetric('hub_actions_total') as Counter<'kind' | 'outcome'> | undefined) ??
-    new Counter({
-      name: 'hub_actions_total',
-      help: 'Actions the executor finished (or re-published), by kind and outcome',
-      labelNames: ['kind', 'outcome'],
-      registers: [register],
-    });
+  readonly actions = processCounter(
+    'hub_actions_total',
+    'Actions the executor finished (or re-published), by kind and outcome',
+    ['kind', 'outcome'],
+  );
 
-  readonly attempts =
-    (register.getSingleMetric('hub_action_attempts_total') as Counter<'kind' | 'result'> | undefined) ??
-    new Counter({
-      name: 'hub_action_attempts_total',
-      help: 'Attempts against target systems, by kind and result (ok, retryable, permanent)',
-      labelNames: ['kind', 'result'],
-      registers: [register],
-    });
+  readonly attempts = processCounter(
+    'hub_action_attempts_total',
+    'Attempts against target systems, by kind and result (ok, retryable, permanent)',
+    ['kind', 'result'],
+  );
 
-  readonly durationSeconds =
-    (register.getSingleMetric('hub_action_duration_seconds') as Histogram<'kind' | 'outcome'> | undefined) ??
-    new Histogram({
-      name: 'hub_action_duration_seconds',
-      help: 'Time from the start of an action to its recorded outcome',
-      labelNames: ['kind', 'outcome'],
-      buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
-      registers: [register],
-    });
+  readonly durationSeconds = processHistogram(
+    'hub_action_duration_seconds',
+    'Time from the start of an action to its recorded outcome',
+    ['kind', 'outcome'],
+    [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+  );
 
   constructor(private readonly knownKinds: readonly string[]) {}
 

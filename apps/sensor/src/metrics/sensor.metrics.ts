@@ -1,13 +1,10 @@
-import { Counter, Gauge, register } from 'prom-client';
+import { Gauge, register } from 'prom-client';
+import { processCounter } from '@hub/telemetry';
 
 /** Counts open incidents by state; each running sensor app registers one (they are summed). */
 export type OpenIncidentCounter = () => Promise<Record<string, number>>;
 
 const openIncidentCounters = new Set<OpenIncidentCounter>();
-
-function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-  return (register.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter({ name, help, labelNames });
-}
 
 /**
  * The sensor's Prometheus metrics: matches and triggers per sensor, template failures, state
@@ -15,13 +12,13 @@ function counter<L extends string>(name: string, help: string, labelNames: reado
  * database is the truth shared by every replica, so each replica reports the same numbers).
  */
 export class SensorMetrics {
-  readonly matches = counter('hub_sensor_matches_total', 'Events that matched a sensor', ['sensor', 'outcome']);
-  readonly triggers = counter('hub_sensor_triggers_total', 'Actions requested by a sensor trigger', [
+  readonly matches = processCounter('hub_sensor_matches_total', 'Events that matched a sensor', ['sensor', 'outcome']);
+  readonly triggers = processCounter('hub_sensor_triggers_total', 'Actions requested by a sensor trigger', [
     'sensor',
     'trigger',
     'kind',
   ]);
-  readonly transitions = counter('hub_sensor_incident_transitions_total', 'Incident state changes', [
+  readonly transitions = processCounter('hub_sensor_incident_transitions_total', 'Incident state changes', [
     'sensor',
     'state',
   ]);
