@@ -1,3 +1,4 @@
 export * from './config.errors.js';
 export * from './env.js';
 export * from './hub.config.js';
+export * from './teams.config.js';

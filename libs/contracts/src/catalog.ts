@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actionRequestedSchema, actionResultSchema } from './events/action.events.js';
 import { alertDataSchema } from './events/alert.events.js';
 import { notificationRequestedSchema } from './events/notification.events.js';
+import { ticketRequestedSchema } from './events/ticket.events.js';
 import {
   deploymentSchema,
   policyViolatedSchema,
@@ -88,6 +89,11 @@ export const eventCatalog = {
     type: 'notification.requested',
     description: 'Tell people about an incident (Slack thread, Teams card)',
     data: notificationRequestedSchema,
+  }),
+  'ticket.requested': define({
+    type: 'ticket.requested',
+    description: 'Open, comment on or resolve the ticket of an incident (JIRA, ServiceNow)',
+    data: ticketRequestedSchema,
   }),
   'schedule.fired': define({
     type: 'schedule.fired',

@@ -6,3 +6,4 @@ export * from './events/alert.events.js';
 export * from './events/action.events.js';
 export * from './events/platform.events.js';
 export * from './events/notification.events.js';
+export * from './events/ticket.events.js';

@@ -24,7 +24,7 @@ const template = compiled(z.string(), (source) => Template.compile(source));
 const path = compiled(z.string(), parsePath);
 const duration = compiled(z.union([z.string(), z.literal(0)]), (value) => parseDuration(String(value)));
 /** The sensor's own feedback loop: a sensor depending on these would react to itself. */
-const OWN_TYPES = /^(?:action\.(?:requested|succeeded|failed)|notification\.requested)(?:\.|$)/;
+const OWN_TYPES = /^(?:action\.(?:requested|succeeded|failed)|notification\.requested|ticket\.requested)(?:\.|$)/;
 const eventType = z
   .string()
   .refine((type) => findEventDefinition(type) !== undefined, {

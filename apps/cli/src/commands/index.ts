@@ -1,0 +1,4 @@
+import { type CommandGroup } from '../command.js';
+
+/** Every command group of `hub`, in the order `hub --help` lists them. Add a group here. */
+export const commandGroups: readonly CommandGroup[] = [];

@@ -1,0 +1,51 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTeams, parseTeams, TeamsConfigError } from './teams.config.js';
+
+describe('teams.yaml', () => {
+  it('loads the shipped file and finds the owner of an event, or the default team', async () => {
+    const teams = await loadTeams(join(import.meta.dirname, '../../../config'));
+    expect(teams.names).toEqual(expect.arrayContaining(['platform', 'security', 'payments']));
+    expect(teams.ownerOf({ data: { labels: { team: 'payments' } } })).toMatchObject({ name: 'payments', via: 'event' });
+    expect(teams.ownerOf({ data: { owner: 'group:default/security' } }).name).toBe('security');
+    expect(teams.ownerOf({ data: { labels: { team: 'ghosts' } } })).toMatchObject({
+      name: 'platform',
+      via: 'default',
+      unknown: 'ghosts',
+    });
+    expect(teams.ownerOf({ data: {} })).toMatchObject({ name: 'platform', via: 'default' });
+    expect(teams.team('security').team.jira?.project).toBe('SEC');
+    expect(teams.unknownTeams(['security', 'nope'])).toEqual(['nope']);
+  });
+
+  it('lists every problem with its path', () => {
+    const file = `
+defaultTeam: nobody
+owner: ['not a path!']
+teams:
+  Bad_Name: {}
+  ok:
+    jira: { project: lower }
+    slak: { channel: '#x' }
+`;
+    let error: unknown;
+    try {
+      parseTeams(file, 'teams.yaml');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TeamsConfigError);
+    const paths = (error as TeamsConfigError).problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['owner.0', 'teams.Bad_Name', 'teams.ok.jira.project', 'teams.ok']));
+    expect((error as TeamsConfigError).message).toContain('teams.yaml');
+  });
+
+  it('gives one built-in team without a file, and names the line of a YAML syntax error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'teams-'));
+    expect((await loadTeams(dir)).names).toEqual(['platform']);
+    await writeFile(join(dir, 'teams.yaml'), 'teams: [\n');
+    await expect(loadTeams(dir)).rejects.toThrow(/line \d+/);
+  });
+});

@@ -1,0 +1,207 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+
+const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const OWNER_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_/-]+|\[["'][^"']+["']\])*$/;
+
+const text = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .trim()
+    .min(1, { error: `must be ${what}` });
+
+const teamSchema = z.strictObject({
+  description: z.string().optional(),
+  /** The team's Slack channel (name like `#payments` or id). */
+  slack: z.strictObject({ channel: text('a channel name or id') }).optional(),
+  /** The environment variable holding the team's Teams webhook URL (a URL is a secret, so not in the file). */
+  msteams: z
+    .strictObject({ webhookUrlEnv: z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }) })
+    .optional(),
+  jira: z
+    .strictObject({
+      project: z.string().regex(/^[A-Z][A-Z0-9_]{0,9}$/, { error: 'must be a JIRA project key like PLAT' }),
+      issueType: text('an issue type name').default('Task'),
+      components: z.array(text('a component name')).default([]),
+    })
+    .optional(),
+  servicenow: z
+    .strictObject({
+      assignmentGroup: text('an assignment group name or sys_id'),
+      category: z.string().optional(),
+    })
+    .optional(),
+  /** Who is paged on escalation: a Slack mention (`<!subteam^S123>` or `@group`) and/or a Teams mention. */
+  oncall: z.strictObject({ slack: z.string().min(1).optional(), msteams: z.string().min(1).optional() }).optional(),
+});
+
+/**
+ * `$HUB_CONFIG_DIR/teams.yaml`: who owns what, and where each team is reached. The notifier, the
+ * ticketing service and the sensors read it; a name that is not here is a load error wherever it is used.
+ */
+export const teamsFileSchema = z
+  .strictObject({
+    /** The team of an event whose owner cannot be found (or names no known team). */
+    defaultTeam: z.string().regex(TEAM_NAME, { error: 'must be a team name' }),
+    /** Where an event names its owner team, tried in order (dot paths into the event envelope). */
+    owner: z
+      .array(z.string().regex(OWNER_PATH, { error: 'must be a dot path like data.labels.team' }))
+      .default(['data.labels.team', 'data.owner', 'data.team']),
+    teams: z.record(z.string(), teamSchema).superRefine((teams, ctx) => {
+      for (const name of Object.keys(teams)) {
+        if (!TEAM_NAME.test(name)) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'team names are lower-case letters, digits and -' });
+        }
+      }
+    }),
+  })
+  .superRefine((file, ctx) => {
+    if (file.teams && !Object.hasOwn(file.teams, file.defaultTeam)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultTeam'], message: `"${file.defaultTeam}" is not in teams` });
+    }
+  });
+
+export type Team = z.output<typeof teamSchema>;
+export type TeamsFile = z.output<typeof teamsFileSchema>;
+
+/** A bad teams file: every problem with its path. */
+export class TeamsConfigError extends Error {
+  override readonly name = 'TeamsConfigError';
+
+  constructor(
+    readonly file: string,
+    readonly problems: readonly { path: string; problem: string }[],
+  ) {
+    super(
+      `Invalid ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.path}: ${p.problem}`).join('\n'),
+    );
+  }
+}
+
+/** A resolved owner: the team's name and settings, and why it was chosen. */
+export interface ResolvedTeam {
+  readonly name: string;
+  readonly team: Team;
+  /** `event` when the event named the team, `default` when the default team was used. */
+  readonly via: 'event' | 'default' | 'named';
+  /** The team the event named that is not configured (the default team was used instead). */
+  readonly unknown?: string;
+}
+
+/** The validated teams, asked per event. */
+export class TeamDirectory {
+  private readonly ownerPaths: readonly (readonly string[])[];
+
+  constructor(
+    readonly file: TeamsFile,
+    readonly source: string,
+  ) {
+    this.ownerPaths = file.owner.map(splitPath);
+  }
+
+  get names(): readonly string[] {
+    return Object.keys(this.file.teams);
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.file.teams, name);
+  }
+
+  /** The named team; unknown names fall back to the default team, flagged. */
+  team(name: string | undefined): ResolvedTeam {
+    if (name !== undefined && this.has(name)) return { name, team: this.file.teams[name]!, via: 'named' };
+    return { ...this.defaultTeam(), ...(name !== undefined ? { unknown: name } : {}) };
+  }
+
+  /** The owner of an event (CloudEvents envelope): the first owner path with a known team, else the default. */
+  ownerOf(event: unknown): ResolvedTeam {
+    let unknown: string | undefined;
+    for (const path of this.ownerPaths) {
+      const value = valueAt(event, path);
+      if (typeof value !== 'string' || value === '') continue;
+      const name = value.replace(/^group:(?:default\/)?/, ''); // Backstage owner refs: group:default/payments
+      if (this.has(name)) return { name, team: this.file.teams[name]!, via: 'event' };
+      unknown ??= value;
+    }
+    return { ...this.defaultTeam(), ...(unknown !== undefined ? { unknown } : {}) };
+  }
+
+  /** Every name in `names` that is not a team (for load errors of files that name teams). */
+  unknownTeams(names: Iterable<string>): string[] {
+    return [...names].filter((name) => !this.has(name));
+  }
+
+  private defaultTeam(): ResolvedTeam {
+    const name = this.file.defaultTeam;
+    return { name, team: this.file.teams[name]!, via: 'default' };
+  }
+}
+
+/** Used when `teams.yaml` does not exist: one `platform` team that owns everything. */
+export const BUILT_IN_TEAMS: TeamsFile = {
+  defaultTeam: 'platform',
+  owner: ['data.labels.team', 'data.owner', 'data.team'],
+  teams: {
+    platform: { slack: { channel: '#hub-alerts' }, jira: { project: 'OPS', issueType: 'Task', components: [] } },
+  },
+};
+
+/** Parses and validates teams YAML; every problem is reported with its path in one error. */
+export function parseTeams(text: string, file: string): TeamDirectory {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new TeamsConfigError(
+      file,
+      document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        return {
+          path: at ? `line ${at.line}, column ${at.col}` : '(yaml)',
+          problem: error.message.split('\n')[0] ?? error.code,
+        };
+      }),
+    );
+  }
+  const result = teamsFileSchema.safeParse(document.toJS() ?? {});
+  if (!result.success) {
+    throw new TeamsConfigError(
+      file,
+      result.error.issues.map((issue) => ({
+        path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(file)',
+        problem: issue.message,
+      })),
+    );
+  }
+  return new TeamDirectory(result.data, file);
+}
+
+/** Reads `<configDir>/teams.yaml`; a missing file gives the built-in single team, a bad one throws. */
+export async function loadTeams(configDir: string, fileName = 'teams.yaml'): Promise<TeamDirectory> {
+  const file = join(configDir, fileName);
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new TeamDirectory(BUILT_IN_TEAMS, '(built-in)');
+    throw new TeamsConfigError(file, [{ path: '(file)', problem: `cannot be read: ${(error as Error).message}` }]);
+  }
+  return parseTeams(content, file);
+}
+
+function splitPath(path: string): string[] {
+  const parts: string[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[["']([^"']+)["']\]/g)) parts.push(match[1] ?? match[2]!);
+  return parts;
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
