@@ -12,11 +12,11 @@ const echo: CommandGroup = {
   name: 'echo',
   summary: 'prints its arguments',
   usage: 'Usage: hub echo <words…>',
-  run: async (args, io) => {
-    if (args.length === 0) throw new UsageError('nothing to echo');
-    if (args[0] === 'fail') throw new Error('it broke');
+  run: (args, io) => {
+    if (args.length === 0) return Promise.reject(new UsageError('nothing to echo'));
+    if (args[0] === 'fail') return Promise.reject(new Error('it broke'));
     io.out(args.join(' '));
-    return 0;
+    return Promise.resolve(0);
   },
 };
 
