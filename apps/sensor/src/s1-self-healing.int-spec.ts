@@ -71,6 +71,8 @@ describe('S1 self-healing with the shipped slo-remediation sensor', () => {
         { title: 'Alertmanager', url: 'http://alertmanager.monitoring.svc:9093' },
       ],
       route: 'default',
+      kind: 'incident',
+      mention: false,
     });
     expect(opened[2]!.data).toMatchObject({
       sequence: 2,

@@ -18,6 +18,8 @@ export function notification(overrides: Partial<Notification> = {}): Notificatio
     fields: { app: 'payments-api', namespace: 'payments' },
     links: [{ title: 'Argo CD', url: 'https://argocd.example/applications/payments-api' }],
     route: 'default',
+    kind: 'incident',
+    mention: false,
     ...overrides,
   };
 }

@@ -101,6 +101,8 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
         fields: { app: 'payments-api', namespace: 'payments' },
         links: [{ title: 'Argo CD', url: 'https://argocd.example/applications/payments-api' }],
         route: 'default',
+        kind: 'incident',
+        mention: false,
         ...data,
       };
       const event = createEvent({

@@ -44,6 +44,8 @@ export function notificationOf(
     fields: { sensor: incident.sensor, ...context.fields, ...actionFields(context.action), ...extras.fields },
     links: [...context.links],
     route: extras.route ?? context.route,
+    kind: 'incident',
+    mention: state === 'escalated',
   };
   return createEvent({
     type: 'notification.requested',

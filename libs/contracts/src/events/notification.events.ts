@@ -27,6 +27,15 @@ export const notificationRequestedSchema = z.object({
   links: z.array(z.object({ title: z.string().min(1), url: z.string().min(1) })).default([]),
   /** A route of the notifier's routing config (`default`, `oncall`, a team…). */
   route: z.string().min(1).default('default'),
+  /**
+   * `incident`: one thread per incident, root edited as `state` changes (S1). `message`: a one-off
+   * message to the team, no thread and no state on show (S5 deployment completed/failed).
+   */
+  kind: z.enum(['incident', 'message']).default('incident'),
+  /** The owner team (config/teams.yaml); the notifier sends to that team's channels when set. */
+  team: z.string().min(1).optional(),
+  /** Mention the team's on-call (teams.yaml `oncall`) — set on escalations. */
+  mention: z.boolean().default(false),
 });
 
 export type IncidentState = z.infer<typeof incidentStateSchema>;
