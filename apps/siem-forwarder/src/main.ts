@@ -6,10 +6,14 @@ import { createSiemForwarderApp } from './siem-forwarder.app.js';
 async function main(): Promise<void> {
   const config = loadSiemForwarderConfig();
   const logger = new PinoNestLogger(createLogger('siem-forwarder', config.LOG_LEVEL));
-  const { app, sink } = await createSiemForwarderApp(config, { logger });
+  const { app, sinks } = await createSiemForwarderApp(config, { logger });
   await app.startAllMicroservices();
   await app.listen(config.HUB_METRICS_PORT, '0.0.0.0');
-  logger.log(`siem-forwarder: audit log ${sink.path}; health and metrics on :${config.HUB_METRICS_PORT}`, 'Main');
+  logger.log(
+    `siem-forwarder: sinks ${sinks.map((sink) => `${sink.name} → ${sink.target}`).join(', ')}; ` +
+      `health and metrics on :${config.HUB_METRICS_PORT}`,
+    'Main',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,25 +1,50 @@
-import { join } from 'node:path';
 import { type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connectHubTransport, HubRmqServer } from '@hub/messaging';
-import { AuditLogSink } from './audit/audit-log.sink.js';
+import { type AuditLogSink } from './audit/audit-log.sink.js';
+import { ForwarderService } from './forwarding/forwarder.service.js';
+import { SinkQueue } from './forwarding/sink-queue.js';
+import { SiemMetrics } from './metrics/siem.metrics.js';
+import { Redactor } from './redaction/redactor.js';
+import { createSinks } from './sinks/sinks.factory.js';
+import { type Sink } from './sinks/sink.js';
 import { SIEM_FORWARDER_QUEUE, type SiemForwarderConfig } from './siem-forwarder.config.js';
 import { SiemForwarderModule } from './siem-forwarder.module.js';
 
 export interface SiemForwarderApp {
   app: NestFastifyApplication;
   server: HubRmqServer;
+  /** The local audit log (always on). */
   sink: AuditLogSink;
+  sinks: Sink[];
+  forwarder: ForwarderService;
 }
 
-/** Builds the SIEM forwarder (not yet listening): its bus consumer and its HTTP side. */
+/** Builds the SIEM forwarder (not yet listening): its sinks, its bus consumer and its HTTP side. */
 export async function createSiemForwarderApp(
   config: SiemForwarderConfig,
   options: { logger?: LoggerService | false; queue?: string } = {},
 ): Promise<SiemForwarderApp> {
-  const sink = new AuditLogSink(join(config.HUB_DATA_DIR, 'audit', 'audit.jsonl'));
-  await sink.open();
+  const { audit, all } = await createSinks(config);
+  const metrics = new SiemMetrics();
+  const queues = all.map(
+    (sink) =>
+      new SinkQueue(
+        sink,
+        {
+          batchSize: config.SIEM_BATCH_SIZE,
+          batchWaitMs: config.SIEM_BATCH_WAIT_MS,
+          retryInitialMs: config.SIEM_RETRY_INITIAL_MS,
+          retryMaxMs: config.SIEM_RETRY_MAX_MS,
+        },
+        metrics,
+      ),
+  );
+  const forwarder = new ForwarderService(
+    queues,
+    new Redactor([...config.SIEM_REDACT_KEYS, ...config.SIEM_REDACT_EXTRA_KEYS]),
+  );
   const server = new HubRmqServer({
     url: config.AMQP_URL,
     connectionName: 'siem-forwarder',
@@ -28,11 +53,11 @@ export async function createSiemForwarderApp(
     prefetch: config.HUB_PREFETCH,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    SiemForwarderModule.forRoot(sink, server),
+    SiemForwarderModule.forRoot(forwarder, server),
     new FastifyAdapter(),
     { logger: options.logger ?? undefined },
   );
   connectHubTransport(app, server);
   app.enableShutdownHooks();
-  return { app, server, sink };
+  return { app, server, sink: audit, sinks: all, forwarder };
 }

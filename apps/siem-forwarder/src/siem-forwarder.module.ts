@@ -2,17 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BusHealthController, HubRmqServer } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditLogSink } from './audit/audit-log.sink.js';
-import { AuditConsumer } from './audit/audit.consumer.js';
+import { ForwardConsumer } from './forwarding/forward.consumer.js';
+import { ForwarderService } from './forwarding/forwarder.service.js';
 
 @Module({})
 export class SiemForwarderModule {
-  static forRoot(sink: AuditLogSink, server: HubRmqServer): DynamicModule {
+  static forRoot(forwarder: ForwarderService, server: HubRmqServer): DynamicModule {
     return {
       module: SiemForwarderModule,
-      controllers: [AuditConsumer, BusHealthController, MetricsController],
+      controllers: [ForwardConsumer, BusHealthController, MetricsController],
       providers: [
-        { provide: AuditLogSink, useValue: sink },
+        { provide: ForwarderService, useValue: forwarder },
         { provide: HubRmqServer, useValue: server },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],

@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent } from '@hub/contracts';
+import { type HubEvent } from '@hub/contracts';
 import { AuditLogSink, readRecords, verifyAuditLog } from './audit-log.sink.js';
+
+const append = (sink: AuditLogSink, event: HubEvent, traceId?: string) =>
+  sink.deliver([{ event, ...(traceId ? { traceId } : {}) }]);
 
 describe(AuditLogSink.name, () => {
   let dir: string;
@@ -22,16 +26,15 @@ describe(AuditLogSink.name, () => {
   it('chains records and continues the chain after a restart', async () => {
     const sut = new AuditLogSink(path);
     await sut.open();
-    await sut.append(event(1), 'a'.repeat(32));
-    await sut.append(event(2));
+    await append(sut, event(1), 'a'.repeat(32));
+    await append(sut, event(2));
     await sut.close();
 
     const reopened = new AuditLogSink(path);
     await reopened.open();
-    const third = await reopened.append(event(3));
+    await append(reopened, event(3));
     await reopened.close();
 
-    expect(third?.seq).toBe(3);
     const records = await readRecords(path);
     expect(records.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(records[0]?.traceId).toBe('a'.repeat(32));
@@ -39,32 +42,35 @@ describe(AuditLogSink.name, () => {
     expect(await verifyAuditLog(path)).toEqual({ ok: true, records: 3 });
   });
 
-  it('writes a redelivered event once, even across a restart', async () => {
+  it('writes a redelivered event once, within a batch and across a restart', async () => {
     const sut = new AuditLogSink(path);
     await sut.open();
     const first = event(1);
-    expect(await sut.append(first)).toBeDefined();
-    expect(await sut.append(first)).toBeUndefined();
+    await append(sut, first);
+    await append(sut, first);
+    const second = event(2);
+    await sut.deliver([{ event: second }, { event: second }]);
     await sut.close();
     const reopened = new AuditLogSink(path);
     await reopened.open();
-    expect(await reopened.append(first)).toBeUndefined();
+    await append(reopened, first);
     await reopened.close();
-    expect(await readRecords(path)).toHaveLength(1);
+    expect((await readRecords(path)).map((r) => r.eventId)).toEqual([first.id, second.id]);
+    expect(await verifyAuditLog(path)).toEqual({ ok: true, records: 2 });
   });
 
   it('keeps order under concurrent appends', async () => {
     const sut = new AuditLogSink(path);
     await sut.open();
-    await Promise.all(Array.from({ length: 50 }, (_, n) => sut.append(event(n))));
+    await Promise.all(Array.from({ length: 50 }, (_, n) => append(sut, event(n))));
     await sut.close();
     expect(await verifyAuditLog(path)).toEqual({ ok: true, records: 50 });
   });
 
-  it('detects an edited line and a removed line', async () => {
+  it('detects an edited, a removed and a reordered line, and names the line', async () => {
     const sut = new AuditLogSink(path);
     await sut.open();
-    for (let n = 1; n <= 4; n++) await sut.append(event(n));
+    for (let n = 1; n <= 4; n++) await append(sut, event(n));
     await sut.close();
     const lines = (await readFile(path, 'utf8')).trim().split('\n');
 
@@ -72,10 +78,17 @@ describe(AuditLogSink.name, () => {
     expect(await verifyAuditLog(path)).toMatchObject({
       ok: false,
       brokenAt: 2,
-      problem: 'its content does not match its hash',
+      problem: 'its content does not match its hash (the record was edited)',
     });
 
     await writeFile(path, [lines[0], lines[2], lines[3]].join('\n') + '\n');
-    expect(await verifyAuditLog(path)).toMatchObject({ ok: false, brokenAt: 2 });
+    expect(await verifyAuditLog(path)).toMatchObject({
+      ok: false,
+      brokenAt: 2,
+      problem: 'seq 3 where 2 was expected: a record before it was removed',
+    });
+
+    await writeFile(path, [lines[0], lines[1], lines[3], lines[2]].join('\n') + '\n');
+    expect(await verifyAuditLog(path)).toMatchObject({ ok: false, brokenAt: 3 });
   });
 });

@@ -1,0 +1,50 @@
+export const REDACTED = '[REDACTED]';
+
+/** `X-Api-Key`, `api_key` and `apiKey` are the same name to the redactor. */
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+/** Credentials that show up as values under innocent names (`"header": "Bearer …"`). */
+const CREDENTIAL_VALUE = /^(bearer|basic|splunk|token|digest)\s+\S+/i;
+/** `scheme://user:password@host` → the password goes. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
+
+/**
+ * Removes secrets from a record before any sink sees it: the value of every object key whose name
+ * contains one of the configured names (`token` catches `slackToken` and `x-auth-token`), header
+ * values that carry a credential scheme, and passwords in URLs. Keys and structure stay, so the
+ * record still says that a token was there. Returns a copy; the input is not changed.
+ */
+export class Redactor {
+  private readonly names: string[];
+
+  constructor(names: readonly string[]) {
+    this.names = [...new Set(names.map(normalise).filter((name) => name !== ''))];
+  }
+
+  redact<T>(value: T): T {
+    return this.walk(value) as T;
+  }
+
+  private walk(value: unknown): unknown {
+    if (typeof value === 'string') return this.redactString(value);
+    if (Array.isArray(value)) return value.map((item) => this.walk(item));
+    if (value === null || typeof value !== 'object') return value;
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      copy[key] = this.isSecretName(key) && item !== null && item !== '' ? REDACTED : this.walk(item);
+    }
+    return copy;
+  }
+
+  private isSecretName(key: string): boolean {
+    const name = normalise(key);
+    return this.names.some((secret) => name.includes(secret));
+  }
+
+  private redactString(value: string): string {
+    if (CREDENTIAL_VALUE.test(value)) return REDACTED;
+    return value.includes('@') ? value.replace(URL_PASSWORD, `$1${REDACTED}@`) : value;
+  }
+}
