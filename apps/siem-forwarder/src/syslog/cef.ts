@@ -68,7 +68,7 @@ export function cefSeverity(event: HubEvent): number {
   const data = asObject(event.data);
   const labels = asObject(data?.labels);
   const severity = stringField(data, 'severity') ?? stringField(labels, 'severity');
-  switch (severity?.toLowerCase()) {
+  switch ((severity ?? '').toLowerCase()) {
     case 'critical':
       return 9;
     case 'error':
