@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 /** One request a fake received, as the vendor would have seen it. */
 export interface RecordedRequest {
@@ -7,6 +8,9 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
+  /** The bytes as sent (still compressed when `content-encoding: gzip`). */
+  raw: Buffer;
+  /** The body as text, un-gzipped when it was sent with `content-encoding: gzip` (and is valid gzip). */
   body: string;
   /** The body parsed as JSON, or as a form (`application/x-www-form-urlencoded`), else undefined. */
   json?: unknown;
@@ -64,13 +68,15 @@ export class FakeHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = decode(raw, req.headers['content-encoding']);
     const url = new URL(req.url ?? '/', 'http://fake');
     const request: RecordedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
+      raw,
       body,
       json: parseBody(body, req.headers['content-type']),
       at: Date.now(),
@@ -90,6 +96,15 @@ export class FakeHttpServer {
       ...reply.headers,
     });
     res.end(payload);
+  }
+}
+
+function decode(raw: Buffer, encoding: string | undefined): string {
+  if (encoding !== 'gzip') return raw.toString('utf8');
+  try {
+    return gunzipSync(raw).toString('utf8');
+  } catch {
+    return raw.toString('utf8');
   }
 }
 

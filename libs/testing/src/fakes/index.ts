@@ -3,3 +3,6 @@ export * from './slack.fake.js';
 export * from './teams.fake.js';
 export * from './argocd.fake.js';
 export * from './kubernetes.fake.js';
+export * from './splunk-hec.fake.js';
+export * from './syslog.fake.js';
+export * from './self-signed.js';
