@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type HubEvent } from '@hub/contracts';
 import { HubHeaders } from '@hub/messaging';
-import { amqpUrl, QueueReader, rabbitmqctl, uniqueName, waitFor } from '@hub/testing';
+import { amqpUrl, QueueReader, rabbitmqctl, waitFor } from '@hub/testing';
 import { inject } from 'vitest';
 import { readRecords, verifyAuditLog } from './audit/audit-chain.js';
 import { s1Flow, type SiemHarness, startSiemForwarder } from './__tests__/siem.harness.js';
