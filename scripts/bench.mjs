@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// npm run bench [-- gateway|flow]: measures the hub side by side with raw amqplib baselines in one
+// npm run bench [-- gateway|flow|siem]: measures the hub side by side with raw amqplib baselines in one
 // run on this machine and prints the figures (no assertions: see docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchFlow } from './bench/flow.mjs';
 import { benchGateway } from './bench/gateway.mjs';
+import { benchSiem } from './bench/siem.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -45,4 +46,15 @@ if (run('flow')) {
   console.table(rss);
   const max = (path) => rows.find((r) => r.path === path && r.load.startsWith('max'))?.['completed/s'] ?? NaN;
   console.log(`ratio: ${(max('hub') / max('raw 4-hop relay')).toFixed(2)}`);
+}
+
+if (run('siem')) {
+  const { rows, outage } = await benchSiem({ root, amqpUrl });
+  console.log(
+    '\nSIEM forwarder → loopback Splunk HEC, draining a pre-filled queue, vs raw amqplib consume → gzip → HTTP',
+  );
+  console.table(rows);
+  console.log(`siem ratio: ${(rows[0]['events/s'] / rows[1]['events/s']).toFixed(2)}`);
+  console.log('HEC down (503) with events flowing, then back: forwarder RSS and the backlog in RabbitMQ');
+  console.table(outage);
 }

@@ -20,7 +20,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function startProcess(root, args, env) {
+export function startProcess(root, args, env) {
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env },
@@ -37,7 +37,7 @@ function startProcess(root, args, env) {
   return child;
 }
 
-async function stop(children) {
+export async function stop(children) {
   await Promise.all(
     children.map(
       (child) =>
@@ -52,7 +52,7 @@ async function stop(children) {
   );
 }
 
-async function waitReady(url, timeoutMs = 30_000) {
+export async function waitReady(url, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
