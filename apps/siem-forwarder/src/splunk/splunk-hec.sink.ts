@@ -58,15 +58,20 @@ export class SplunkHecSink implements Sink {
         break;
       }
       const invalid = reply.body['invalid-event-number'];
-      if (
-        reply.status === 400 &&
-        DATA_ERRORS.has(reply.body.code ?? -1) &&
-        (invalid !== undefined || part.length === 1)
-      ) {
-        const index = invalid ?? 0;
-        rejected.set(offset + index, `${reply.body.text ?? 'refused'} (HEC code ${reply.body.code})`);
-        offset += index + 1;
-        continue;
+      if (reply.status === 400 && DATA_ERRORS.has(reply.body.code ?? -1)) {
+        const reason = `${reply.body.text ?? 'refused'} (HEC code ${reply.body.code})`;
+        if (invalid !== undefined || part.length === 1) {
+          rejected.set(offset + (invalid ?? 0), reason);
+          offset += (invalid ?? 0) + 1;
+          continue;
+        }
+        // No event number: one at a time tells which records the HEC refuses.
+        for (const [index, record] of part.entries()) {
+          const single = await this.deliver([record]);
+          const refusal = single.rejected.get(0);
+          if (refusal !== undefined) rejected.set(offset + index, refusal);
+        }
+        break;
       }
       throw new SinkUnavailableError(
         this.name,
