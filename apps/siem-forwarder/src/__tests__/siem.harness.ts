@@ -54,6 +54,7 @@ export async function startSiemForwarder(env: Env = {}): Promise<SiemHarness> {
     SIEM_RETRY_MAX_MS: '2000',
     ...env,
   });
+  // SIEM_DEBUG=1 shows the forwarder's log (retries, dead-letters) while a test is being written.
   const forwarder = await createSiemForwarderApp(config, { logger: process.env.SIEM_DEBUG ? undefined : false, queue });
   await forwarder.app.startAllMicroservices();
   await forwarder.app.init();
