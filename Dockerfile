@@ -36,8 +36,10 @@ COPY --from=deps --chown=root:root /src/libs ./libs
 COPY --from=deps --chown=root:root /src/apps ./apps
 COPY --chown=root:root config ./config
 COPY --chown=root:root --chmod=0755 deploy/docker/entrypoint.sh /usr/local/bin/hub-entrypoint
+COPY --chown=root:root deploy/docker/healthcheck.mjs /usr/local/lib/hub/healthcheck.mjs
 # The `node` user (uid 1000) of the official image; it owns only the data directory.
 RUN mkdir -p /var/lib/hub && chown 1000:1000 /var/lib/hub
 USER 1000:1000
 EXPOSE 8080 9101 9102 9103 9104 9105 9106
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/usr/local/lib/hub/healthcheck.mjs"]
 ENTRYPOINT ["/usr/local/bin/hub-entrypoint"]
