@@ -7,7 +7,8 @@ import { HubPublisher } from './hub.publisher.js';
 
 /** Sum and count of `hub_event_age_seconds` observations of one queue. */
 async function ageOf(queue: string): Promise<{ sum: number; count: number }> {
-  const values = (await register.getSingleMetric('hub_event_age_seconds')?.get())?.values ?? [];
+  const metric = await register.getSingleMetric('hub_event_age_seconds')?.get();
+  const values = (metric?.values ?? []) as { labels: Record<string, unknown>; value: number; metricName?: string }[];
   const total = (suffix: string) =>
     values
       .filter((v) => v.labels.queue === queue && v.metricName === `hub_event_age_seconds${suffix}`)

@@ -1,3 +1,4 @@
+import { type Counter } from 'prom-client';
 import { findEventDefinition, type HubEvent } from '@hub/contracts';
 import { processCounter } from '@hub/telemetry';
 
@@ -6,12 +7,17 @@ import { processCounter } from '@hub/telemetry';
  * belongs to (`hubsource`, `anonymous` without tokens) and catalog type (`unknown` otherwise), so
  * the series stay bounded. The "events in per source/type" panel of the hub overview dashboard.
  */
-export function countIngested(events: readonly HubEvent[]): void {
-  const counter = processCounter('hub_events_ingested_total', 'Events accepted by the gateway, by source and type', [
-    'source',
-    'type',
-  ]);
-  for (const event of events) {
-    counter.inc({ source: event.hubsource ?? 'anonymous', type: findEventDefinition(event.type)?.type ?? 'unknown' });
+export class IngestMetrics {
+  private readonly ingested: Counter<'source' | 'type'> = processCounter(
+    'hub_events_ingested_total',
+    'Events accepted by the gateway, by source and type',
+    ['source', 'type'],
+  );
+
+  accepted(events: readonly HubEvent[]): void {
+    for (const event of events) {
+      const type = findEventDefinition(event.type)?.type ?? 'unknown';
+      this.ingested.inc({ source: event.hubsource ?? 'anonymous', type });
+    }
   }
 }
