@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { type IContainer } from 'kubernetes-models/v1/Container';
 import { type IPodSpec } from 'kubernetes-models/v1/PodSpec';
@@ -77,6 +77,17 @@ describe('helm/hub', () => {
     expect(kubernetesErrors({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
       'Widget/w: no schema for example.com/v1 Widget',
     ]);
+  });
+
+  it('documents every value of values.schema.json in the README values table', () => {
+    const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
+    const leaves = (node: Plain, path: string[]): string[] => {
+      const properties = node.properties as Record<string, Plain> | undefined;
+      if (!properties || path.join('.') === 'services') return [path.join('.')];
+      return Object.entries(properties).flatMap(([key, child]) => leaves(child, [...path, key]));
+    };
+    const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8')) as Plain;
+    expect(leaves(schema, []).filter((key) => !readme.includes(`| \`${key}\` |`))).toEqual([]);
   });
 
   it('rejects values that break values.schema.json', () => {
