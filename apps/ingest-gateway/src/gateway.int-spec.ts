@@ -172,6 +172,7 @@ describe('ingest gateway over HTTP', () => {
       expect(response.body).toMatch(/hub_messages_published_total\{[^}]*outcome="confirmed"[^}]*\} [1-9]/);
       expect(response.body).toMatch(/hub_http_requests_total\{method="POST",route="\/v1\/events",status="202"\} [1-9]/);
       expect(response.body).toMatch(/hub_http_requests_total\{[^}]*status="401"\} [1-9]/);
+      expect(response.body).toMatch(/hub_events_ingested_total\{source="backstage",type="[a-z.]+"\} [1-9]/);
     });
   });
 

@@ -163,6 +163,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         { queue: this.options.queue, type: typeLabel },
         (performance.now() - started) / 1000,
       );
+      const age = event ? Date.now() - Date.parse(event.time) : Number.NaN;
+      if (age >= 0) this.metrics.eventAgeSeconds.observe({ queue: this.options.queue, type: typeLabel }, age / 1000);
       span.end();
     });
   }

@@ -55,4 +55,15 @@ export class MessagingMetrics {
     ['queue', 'type'],
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   );
+  /**
+   * Latency across the bus: from the envelope's `time` (when the gateway ingested the event, or a
+   * service produced it) to the end of its handling, retries included. The dashboards' end-to-end
+   * latency histogram; per queue it shows where in the flow time is spent.
+   */
+  readonly eventAgeSeconds = processHistogram(
+    'hub_event_age_seconds',
+    "Time from the event's envelope time to the end of its handling, by queue and type",
+    ['queue', 'type'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+  );
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type HubEvent } from '@hub/contracts';
 import { HubPublisher } from '@hub/messaging';
+import { IngestMetrics } from '../metrics/ingest-metrics.js';
 
 /** What the gateway answers once the broker confirmed every event of a request (202). */
 export interface IngestResult {
@@ -18,6 +19,7 @@ export interface IngestResult {
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
+  private readonly metrics = new IngestMetrics();
 
   constructor(private readonly publisher: HubPublisher) {}
 
@@ -28,6 +30,7 @@ export class IngestService {
       this.logger.warn(`${failures.length} of ${events.length} events not confirmed by the broker`);
       throw failures[0]?.reason;
     }
+    this.metrics.accepted(events);
     const ids = events.map((event) => event.id);
     this.logger.log({ msg: 'events accepted', count: ids.length, ids, types: [...new Set(events.map((e) => e.type))] });
     return { accepted: ids.length, ids };
