@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type HubEvent } from '@hub/contracts';
-import { type Database, type ScheduleSlot } from '@hub/database';
+import { type Database } from '@hub/database';
 import { type SlotPlan } from '../schedules/catch-up.js';
 
 /** A slot this replica claimed: its event is this replica's to publish. */
@@ -138,26 +138,6 @@ export class SlotRepository {
       .where('slot', '<', new Date(Date.now() - retentionMs))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-
-  /** The last decided slot and the last fired slot of every schedule, for `hub schedules list`. */
-  async positions(): Promise<
-    Map<string, { lastSlot?: Date; lastFired?: Pick<ScheduleSlot, 'slot' | 'published_at'> }>
-  > {
-    const states = await this.db.selectFrom('schedule_state').select(['schedule', 'last_slot']).execute();
-    const fired = await this.db
-      .selectFrom('schedule_slots')
-      .distinctOn('schedule')
-      .select(['schedule', 'slot', 'published_at'])
-      .orderBy('schedule')
-      .orderBy('slot', 'desc')
-      .execute();
-    const positions = new Map<string, { lastSlot?: Date; lastFired?: Pick<ScheduleSlot, 'slot' | 'published_at'> }>();
-    for (const state of states) positions.set(state.schedule, state.last_slot ? { lastSlot: state.last_slot } : {});
-    for (const row of fired) {
-      positions.set(row.schedule, { ...positions.get(row.schedule), lastFired: row });
-    }
-    return positions;
   }
 
   async reachable(): Promise<boolean> {
