@@ -59,5 +59,5 @@ describe('two scheduler replicas on one database and broker', () => {
     const replicas = [a.service.instance, b.service.instance];
     expect(rows.every((row) => replicas.includes(row.claimed_by))).toBe(true);
     console.info(`two replicas: ${slots.length} slots, claims by replica: ${rows.map((r) => r.n).join(' / ')}`);
-  });
+  }, 120_000);
 });
