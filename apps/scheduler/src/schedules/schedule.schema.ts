@@ -11,7 +11,7 @@ export const CATCH_UP_POLICIES = ['skip', 'last', 'all'] as const;
 export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 
 const duration = (what: string) =>
-  z.string().transform((text, ctx) => {
+  z.string({ error: `must be a duration like 30s, 10m, 2h (${what})` }).transform((text, ctx) => {
     const ms = parseDurationMs(text);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (like 30s, 10m, 2h, 1h30m; ${what})` });
