@@ -37,11 +37,25 @@ export const remediationExecutorEnvSchema = coreEnvSchema
     KUBECONFIG: z.string().optional(),
     /** API version of ExternalSecrets to patch (`v1beta1`, or `v1` for External Secrets 0.17+). */
     EXTERNAL_SECRETS_API_VERSION: z.enum(['v1beta1', 'v1']).default('v1beta1'),
+    /** Argo Workflows server (`argo-workflows.submit`, S7 backups); unset → the outbox. */
+    ARGO_WORKFLOWS_URL: urlVar(['http', 'https']).optional(),
+    /** Bearer token for ARGO_WORKFLOWS_URL (optional: an Argo server in `server` auth mode needs none). */
+    ARGO_WORKFLOWS_TOKEN: z.string().optional(),
+    /** How long a submitted workflow is followed (`status.phase`) before the action fails. */
+    ARGO_WORKFLOWS_TIMEOUT_MS: positiveIntVar.default(3_600_000),
+    ARGO_WORKFLOWS_POLL_INTERVAL_MS: positiveIntVar.default(10_000),
   })
   .superRefine(
     (env, ctx) => {
       if (env.ARGOCD_URL && !env.ARGOCD_TOKEN) {
         ctx.addIssue({ code: 'custom', path: ['ARGOCD_TOKEN'], message: 'is required when ARGOCD_URL is set' });
+      }
+      if (env.ARGO_WORKFLOWS_TOKEN && !env.ARGO_WORKFLOWS_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ARGO_WORKFLOWS_URL'],
+          message: 'is required when ARGO_WORKFLOWS_TOKEN is set',
+        });
       }
       if (env.KUBE_TOKEN && !env.KUBE_API_URL) {
         ctx.addIssue({ code: 'custom', path: ['KUBE_API_URL'], message: 'is required when KUBE_TOKEN is set' });

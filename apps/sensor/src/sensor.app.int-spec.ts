@@ -52,6 +52,10 @@ describe('the sensor app', () => {
       'action.succeeded',
       'alert.firing',
       'alert.resolved',
+      'schedule.fired.certificate-check',
+      'schedule.fired.nightly-backup',
+      'schedule.fired.preview-cleanup',
+      'schedule.fired.team-cost-report',
       'service.degraded',
       'service.recovered',
     ]);

@@ -2,3 +2,5 @@ export * from './config.errors.js';
 export * from './env.js';
 export * from './hub.config.js';
 export * from './teams.config.js';
+export * from './duration.js';
+export * from './yaml-documents.js';

@@ -7,3 +7,4 @@ export * from './events/action.events.js';
 export * from './events/platform.events.js';
 export * from './events/notification.events.js';
 export * from './events/ticket.events.js';
+export * from './event-id.js';

@@ -70,12 +70,35 @@ export interface NotificationThreadsTable {
   updated_at: Timestamp;
 }
 
+/** Each schedule's last decided slot (migration 0014); the row lock serialises scheduler replicas. */
+export interface ScheduleStateTable {
+  schedule: string;
+  last_slot: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One row per fired slot (migration 0014): the primary key (schedule, slot) is the claim. */
+export interface ScheduleSlotsTable {
+  schedule: string;
+  slot: Timestamp;
+  event_id: string;
+  event: Json<Record<string, unknown>>;
+  catch_up: Generated<boolean>;
+  claimed_by: string;
+  claimed_at: Timestamp;
+  /** When the broker confirmed the event; null until then (the relay publishes those). */
+  published_at: NullableTimestamp;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
   incident_history: IncidentHistoryTable;
   action_runs: ActionRunsTable;
   notification_threads: NotificationThreadsTable;
+  schedule_state: ScheduleStateTable;
+  schedule_slots: ScheduleSlotsTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;
@@ -83,3 +106,4 @@ export type NewIncident = Insertable<IncidentsTable>;
 export type IncidentUpdate = Updateable<IncidentsTable>;
 export type ActionRun = Selectable<ActionRunsTable>;
 export type NotificationThread = Selectable<NotificationThreadsTable>;
+export type ScheduleSlot = Selectable<ScheduleSlotsTable>;

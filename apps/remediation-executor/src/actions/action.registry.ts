@@ -1,6 +1,8 @@
+import { type KubeConfig } from '@kubernetes/client-node';
+import { type ActionRequested } from '@hub/contracts';
 import { OutboxWriter } from '@hub/outbox';
 import { type RemediationExecutorConfig } from '../remediation-executor.config.js';
-import { type Action } from './action.js';
+import { type Action, type PlannedCall } from './action.js';
 import { ArgoCdClient } from './argocd-sync/argocd.client.js';
 import { ArgoCdSyncAction } from './argocd-sync/argocd-sync.action.js';
 import { ARGOCD_SYNC_KIND, planArgoCdSync } from './argocd-sync/argocd-sync.plan.js';
@@ -11,6 +13,21 @@ import {
 } from './externalsecret-refresh/externalsecret-refresh.plan.js';
 import { KubernetesClient, kubeConfigOf } from './externalsecret-refresh/kubernetes.client.js';
 import { OutboxAction } from './outbox/outbox.action.js';
+import { ArgoWorkflowsClient } from './argo-workflows-submit/argo-workflows.client.js';
+import { ArgoWorkflowsSubmitAction } from './argo-workflows-submit/argo-workflows-submit.action.js';
+import { ARGO_WORKFLOWS_SUBMIT_KIND, planWorkflowSubmit } from './argo-workflows-submit/argo-workflows-submit.plan.js';
+import { CertManagerCheckRenewAction } from './certmanager-check-renew/certmanager-check-renew.action.js';
+import {
+  CERTMANAGER_CHECK_RENEW_KIND,
+  planCertificateCheck,
+} from './certmanager-check-renew/certmanager-check-renew.plan.js';
+import { NamespacesCleanupPreviewAction } from './namespaces-cleanup-preview/namespaces-cleanup-preview.action.js';
+import {
+  NAMESPACES_CLEANUP_PREVIEW_KIND,
+  planCleanup,
+} from './namespaces-cleanup-preview/namespaces-cleanup-preview.plan.js';
+import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.action.js';
+import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
 
 /** The action kinds this executor runs, by kind. */
 export class ActionRegistry {
@@ -65,5 +82,38 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
         new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes'),
         'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG',
       );
-  return [argoCd, externalSecrets];
+  return [argoCd, externalSecrets, ...scheduledOperations(config, kubeConfig)];
+}
+
+/**
+ * The S7 scheduled operations: three on the Kubernetes API, one on Argo Workflows; each to the
+ * outbox when its system is not configured.
+ */
+function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: KubeConfig | undefined): Action[] {
+  const kubernetesHint = 'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG';
+  const kubernetesOutbox = new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes');
+  const kube = kubeConfig && new KubernetesClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS);
+  const onKubernetes = (kind: string, planner: (request: ActionRequested) => PlannedCall, real?: Action): Action =>
+    real ?? new OutboxAction(kind, planner, kubernetesOutbox, kubernetesHint);
+  const argoWorkflows = config.ARGO_WORKFLOWS_URL
+    ? new ArgoWorkflowsSubmitAction(
+        new ArgoWorkflowsClient({
+          url: config.ARGO_WORKFLOWS_URL,
+          token: config.ARGO_WORKFLOWS_TOKEN,
+          requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,
+        }),
+        { timeoutMs: config.ARGO_WORKFLOWS_TIMEOUT_MS, pollIntervalMs: config.ARGO_WORKFLOWS_POLL_INTERVAL_MS },
+      )
+    : new OutboxAction(
+        ARGO_WORKFLOWS_SUBMIT_KIND,
+        planWorkflowSubmit,
+        new OutboxWriter(config.HUB_DATA_DIR, 'argo-workflows'),
+        'set ARGO_WORKFLOWS_URL (and ARGO_WORKFLOWS_TOKEN)',
+      );
+  return [
+    onKubernetes(CERTMANAGER_CHECK_RENEW_KIND, planCertificateCheck, kube && new CertManagerCheckRenewAction(kube)),
+    onKubernetes(NAMESPACES_CLEANUP_PREVIEW_KIND, planCleanup, kube && new NamespacesCleanupPreviewAction(kube)),
+    onKubernetes(QUOTA_TEAM_REPORT_KIND, planTeamReport, kube && new QuotaTeamReportAction(kube)),
+    argoWorkflows,
+  ];
 }

@@ -6,6 +6,11 @@ export interface ActionContext {
   readonly signal: AbortSignal;
   /** 1-based attempt of this action id (continues across a resumed run). */
   readonly attempt: number;
+  /**
+   * A dry run of an action that `readsInDryRun`: read the target system as usual, change nothing,
+   * and report what would have changed.
+   */
+  readonly dryRun?: boolean;
 }
 
 /** What a successful run reports (copied to `action_runs.details` and `action.succeeded`). */
@@ -35,6 +40,12 @@ export interface Action {
    * anything; throws `InvalidActionParamsError` for a request that can never succeed.
    */
   plan(request: ActionRequested): PlannedCall;
+  /**
+   * Whether a dry run runs the action with `context.dryRun` (reads, reports what it would change)
+   * instead of only showing its plan: for actions whose plan depends on what the cluster holds
+   * (which namespaces are old enough to delete, which certificates expire soon).
+   */
+  readonly readsInDryRun?: boolean;
   /** One attempt against the target system. */
   run(request: ActionRequested, context: ActionContext): Promise<ActionOutcome>;
 }

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import { type ActionResult, createEvent, type HubEvent } from '@hub/contracts';
+import { type ActionResult, createEvent, type HubEvent, nameBasedUuid } from '@hub/contracts';
 import { type ActionRun } from '@hub/database';
 
 /** `source` of the events this service publishes. */
 export const EXECUTOR_SOURCE = '/hub/remediation-executor';
 
 /** RFC 4122 namespace of result event ids (a fixed, random UUID). */
-const RESULT_ID_NAMESPACE = Buffer.from('5b8f0c3e9a6d4e2fa1c47d0e3b9a2f61', 'hex');
+const RESULT_ID_NAMESPACE = '5b8f0c3e9a6d4e2fa1c47d0e3b9a2f61';
 
 /**
  * The id of an action's result event: a name-based UUID (version 5) of the action id, the same
@@ -14,11 +13,7 @@ const RESULT_ID_NAMESPACE = Buffer.from('5b8f0c3e9a6d4e2fa1c47d0e3b9a2f61', 'hex
  * idempotent on the event id (the sensor) take it once.
  */
 export function resultEventId(actionId: string): string {
-  const hash = createHash('sha1').update(RESULT_ID_NAMESPACE).update(actionId, 'utf8').digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(RESULT_ID_NAMESPACE, actionId);
 }
 
 /**

@@ -106,8 +106,10 @@ export class ActionRunner implements BeforeApplicationShutdown {
     } catch (error) {
       return failed(error, 0, dryRun);
     }
-    if (dryRun) return { status: 'succeeded', attempts: 0, dryRun: true, details: { dryRun: true, plan } };
-    const result = await runAttempts((attempt) => this.attempt(action, request, attempt), {
+    if (dryRun && !action.readsInDryRun) {
+      return { status: 'succeeded', attempts: 0, dryRun: true, details: { dryRun: true, plan } };
+    }
+    const result = await runAttempts((attempt) => this.attempt(action, request, attempt, dryRun), {
       policy: this.policy.retry,
       done,
       signal: this.stopping.signal,
@@ -121,18 +123,18 @@ export class ActionRunner implements BeforeApplicationShutdown {
           reason,
         }),
     });
-    if (!result.ok) return failed(result.error, result.attempts, false, result.reason);
+    if (!result.ok) return failed(result.error, result.attempts, dryRun, result.reason);
     return {
       status: 'succeeded',
       attempts: result.attempts,
-      dryRun: result.outcome.dryRun ?? false,
+      dryRun: dryRun || (result.outcome.dryRun ?? false),
       details: result.outcome.details,
     };
   }
 
-  private async attempt(action: Action, request: ActionRequested, attempt: number) {
+  private async attempt(action: Action, request: ActionRequested, attempt: number, dryRun: boolean) {
     try {
-      const outcome = await action.run(request, { signal: this.stopping.signal, attempt });
+      const outcome = await action.run(request, { signal: this.stopping.signal, attempt, dryRun });
       this.metrics.attempted(action.kind, 'ok');
       return outcome;
     } catch (error) {

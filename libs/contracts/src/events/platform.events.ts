@@ -39,8 +39,15 @@ export const serviceHealthSchema = z.object({
 /** S7: a schedule fired; the routing key ends in the schedule's name. */
 export const scheduleFiredSchema = z.object({
   schedule: z.string().min(1),
+  /** The slot (UTC): the same on every replica, so the event id and incident key derive from it. */
   scheduledAt: z.iso.datetime({ offset: true }),
   params: z.record(z.string(), z.unknown()).default({}),
+  /** The schedule's IANA time zone. */
+  timezone: z.string().optional(),
+  /** The slot as wall-clock time with offset in that zone (`2026-03-29T03:30:00+02:00`). */
+  localTime: z.iso.datetime({ offset: true }).optional(),
+  /** True when the slot was missed (no scheduler ran) and fired later by the catch-up policy. */
+  catchUp: z.boolean().optional(),
 });
 
 export type ProvisioningRequested = z.infer<typeof provisioningRequestedSchema>;

@@ -6,3 +6,4 @@ export * from './kubernetes.fake.js';
 export * from './splunk-hec.fake.js';
 export * from './syslog.fake.js';
 export * from './self-signed.js';
+export * from './argo-workflows.fake.js';

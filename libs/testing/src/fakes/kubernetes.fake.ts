@@ -10,6 +10,14 @@ export interface KubernetesPatchRecord {
   contentType: string;
   body: unknown;
   at: number;
+  /** `status` for a patch of the status subresource. */
+  subresource?: string;
+}
+
+/** What a fake ResourceQuota reports. */
+export interface FakeResourceQuota {
+  hard: Record<string, string>;
+  used: Record<string, string>;
 }
 
 type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
@@ -18,6 +26,12 @@ const OBJECT_PATH = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([
 const MERGE_PATCH = 'application/merge-patch+json';
 const ESO_GROUP = 'external-secrets.io';
 const ESO_VERSIONS = new Set(['v1', 'v1beta1']);
+const CERT_MANAGER_GROUP = 'cert-manager.io';
+const STATUS_PATH = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)\/status$/;
+const CERTIFICATE_LIST = /^\/apis\/cert-manager\.io\/v1\/(?:namespaces\/([^/]+)\/)?certificates$/;
+const NAMESPACE_LIST = /^\/api\/v1\/namespaces$/;
+const NAMESPACE_PATH = /^\/api\/v1\/namespaces\/([^/]+)$/;
+const QUOTA_LIST = /^\/api\/v1\/namespaces\/([^/]+)\/resourcequotas$/;
 
 /**
  * A loopback Kubernetes API server for namespaced custom objects (ExternalSecrets): GET and
@@ -25,11 +39,19 @@ const ESO_VERSIONS = new Set(['v1', 'v1beta1']);
  * errors as `Status` objects (404 NotFound, 401 Unauthorized, 415 for patch types a custom
  * resource does not take). A patch that changes the `force-sync` annotation makes the fake
  * "reconcile" like the External Secrets operator: `status.refreshTime` moves and Ready turns True.
+ *
+ * Also (S7): cert-manager Certificates (list cluster-wide or per namespace, merge-patch of the
+ * `status` subresource with the optimistic `resourceVersion` check → 409 Conflict), Namespaces
+ * (list with a `labelSelector`, delete → phase Terminating) and ResourceQuotas (list per namespace).
  */
 export class FakeKubernetesApi extends FakeHttpServer {
   static readonly DEFAULT_TOKEN = 'kube-fake-token';
   readonly patches: KubernetesPatchRecord[] = [];
+  /** Names of the namespaces deleted, in order. */
+  readonly deletedNamespaces: string[] = [];
   private readonly objects = new Map<string, KubeObject>();
+  private readonly namespaces = new Map<string, KubeObject>();
+  private readonly quotas = new Map<string, KubeObject[]>();
   private readonly scripted: { reply: FakeReply; remaining: number }[] = [];
   private resourceVersion = 1000;
 
@@ -37,6 +59,11 @@ export class FakeKubernetesApi extends FakeHttpServer {
     super();
     this.route('GET', OBJECT_PATH, (request) => this.authorized(request) ?? this.read(request));
     this.route('PATCH', OBJECT_PATH, (request) => this.authorized(request) ?? this.patch(request));
+    this.route('GET', CERTIFICATE_LIST, (request) => this.authorized(request) ?? this.listCertificates(request));
+    this.route('PATCH', STATUS_PATH, (request) => this.authorized(request) ?? this.patchStatus(request));
+    this.route('GET', NAMESPACE_LIST, (request) => this.authorized(request) ?? this.listNamespaces(request));
+    this.route('DELETE', NAMESPACE_PATH, (request) => this.authorized(request) ?? this.deleteNamespace(request));
+    this.route('GET', QUOTA_LIST, (request) => this.authorized(request) ?? this.listQuotas(request));
   }
 
   /** A Kubernetes `Status` failure object. */
@@ -73,6 +100,82 @@ export class FakeKubernetesApi extends FakeHttpServer {
     return this;
   }
 
+  /**
+   * A cert-manager Certificate whose current certificate expires at `notAfter` (Ready True), or
+   * one not issued yet (`notAfter` undefined: Ready False). `issuing` adds an Issuing True condition.
+   */
+  addCertificate(
+    namespace: string,
+    name: string,
+    options: { notAfter?: Date; issuing?: boolean; dnsNames?: string[] } = {},
+  ): this {
+    const ready = options.notAfter
+      ? { type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired' }
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: 'DoesNotExist',
+          message: 'Issuing certificate as Secret does not exist',
+        };
+    const conditions: Record<string, unknown>[] = [{ ...ready, observedGeneration: 1 }];
+    if (options.issuing)
+      conditions.push({ type: 'Issuing', status: 'True', reason: 'Renewing', observedGeneration: 1 });
+    this.objects.set(key(CERT_MANAGER_GROUP, 'certificates', namespace, name), {
+      apiVersion: `${CERT_MANAGER_GROUP}/v1`,
+      kind: 'Certificate',
+      metadata: this.metadata(name, namespace),
+      spec: {
+        secretName: `${name}-tls`,
+        dnsNames: options.dnsNames ?? [`${name}.example.com`],
+        issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' },
+      },
+      status: {
+        conditions,
+        ...(options.notAfter
+          ? {
+              notAfter: options.notAfter.toISOString(),
+              notBefore: new Date(options.notAfter.getTime() - 90 * 86_400_000).toISOString(),
+              renewalTime: new Date(options.notAfter.getTime() - 30 * 86_400_000).toISOString(),
+            }
+          : {}),
+      },
+    });
+    return this;
+  }
+
+  certificate(namespace: string, name: string): KubeObject | undefined {
+    return this.objects.get(key(CERT_MANAGER_GROUP, 'certificates', namespace, name));
+  }
+
+  /** A namespace with labels, created at `createdAt` (default now). */
+  addNamespace(name: string, labels: Record<string, string> = {}, createdAt = new Date()): this {
+    this.namespaces.set(name, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { ...this.metadata(name), creationTimestamp: createdAt.toISOString(), labels },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
+    return this;
+  }
+
+  namespace(name: string): KubeObject | undefined {
+    return this.namespaces.get(name);
+  }
+
+  addResourceQuota(namespace: string, name: string, quota: FakeResourceQuota): this {
+    const list = this.quotas.get(namespace) ?? [];
+    list.push({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: this.metadata(name, namespace),
+      spec: { hard: quota.hard },
+      status: { hard: quota.hard, used: quota.used },
+    });
+    this.quotas.set(namespace, list);
+    return this;
+  }
+
   /** The current state of an ExternalSecret, or undefined. */
   externalSecret(namespace: string, name: string): KubeObject | undefined {
     return this.objects.get(key(ESO_GROUP, 'externalsecrets', namespace, name));
@@ -84,6 +187,85 @@ export class FakeKubernetesApi extends FakeHttpServer {
     return this;
   }
 
+  private metadata(name: string, namespace?: string): Record<string, unknown> {
+    return {
+      name,
+      ...(namespace ? { namespace } : {}),
+      uid: crypto.randomUUID(),
+      resourceVersion: String(this.resourceVersion++),
+      generation: 1,
+      creationTimestamp: new Date().toISOString(),
+    };
+  }
+
+  private listCertificates(request: RecordedRequest): FakeReply {
+    const [, namespace] = CERTIFICATE_LIST.exec(request.path) ?? [];
+    const prefix = `${CERT_MANAGER_GROUP}/certificates/${namespace ? `${namespace}/` : ''}`;
+    const items = [...this.objects.entries()].filter(([k]) => k.startsWith(prefix)).map(([, object]) => object);
+    return { body: list(`${CERT_MANAGER_GROUP}/v1`, 'CertificateList', items, this.resourceVersion) };
+  }
+
+  private patchStatus(request: RecordedRequest): FakeReply {
+    const [, group = '', version = '', namespace = '', plural = '', name = ''] = STATUS_PATH.exec(request.path) ?? [];
+    const object = this.objects.get(key(group, plural, namespace, name));
+    if (!object) return notFound({ group, plural, name });
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (contentType !== MERGE_PATCH || typeof request.json !== 'object' || request.json === null) {
+      return FakeKubernetesApi.status(415, 'UnsupportedMediaType', `this fake applies ${MERGE_PATCH} only`);
+    }
+    const patch = request.json as { metadata?: { resourceVersion?: string }; status?: unknown };
+    const expected = patch.metadata?.resourceVersion;
+    if (expected !== undefined && expected !== object.metadata.resourceVersion) {
+      return FakeKubernetesApi.status(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${plural}.${group} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    this.patches.push({
+      group,
+      version,
+      namespace,
+      plural,
+      name,
+      contentType,
+      body: request.json,
+      at: Date.now(),
+      subresource: 'status',
+    });
+    // The status subresource ignores everything but `status`.
+    const patched = { ...object, status: mergePatch(object.status, patch.status ?? {}) } as KubeObject;
+    patched.metadata = { ...object.metadata, resourceVersion: String(this.resourceVersion++) };
+    this.objects.set(key(group, plural, namespace, name), patched);
+    return { body: patched };
+  }
+
+  private listNamespaces(request: RecordedRequest): FakeReply {
+    const selector = parseSelector(request.query.get('labelSelector') ?? '');
+    if (!selector)
+      return FakeKubernetesApi.status(400, 'BadRequest', 'unable to parse requirement: invalid label selector');
+    const items = [...this.namespaces.values()].filter((ns) =>
+      selector((ns.metadata.labels as Record<string, string> | undefined) ?? {}),
+    );
+    return { body: list('v1', 'NamespaceList', items, this.resourceVersion) };
+  }
+
+  private deleteNamespace(request: RecordedRequest): FakeReply {
+    const [, name = ''] = NAMESPACE_PATH.exec(request.path) ?? [];
+    const namespace = this.namespaces.get(name);
+    if (!namespace)
+      return FakeKubernetesApi.status(404, 'NotFound', `namespaces "${name}" not found`, { name, kind: 'namespaces' });
+    if (namespace.metadata.deletionTimestamp === undefined) this.deletedNamespaces.push(name);
+    namespace.metadata.deletionTimestamp ??= new Date().toISOString();
+    namespace.status = { phase: 'Terminating' };
+    return { body: namespace };
+  }
+
+  private listQuotas(request: RecordedRequest): FakeReply {
+    const [, namespace = ''] = QUOTA_LIST.exec(request.path) ?? [];
+    return { body: list('v1', 'ResourceQuotaList', this.quotas.get(namespace) ?? [], this.resourceVersion) };
+  }
+
   private authorized(request: RecordedRequest): FakeReply | undefined {
     if (request.headers.authorization === `Bearer ${this.token}`) return undefined;
     return FakeKubernetesApi.status(401, 'Unauthorized', 'Unauthorized');
@@ -91,7 +273,8 @@ export class FakeKubernetesApi extends FakeHttpServer {
 
   private locate(request: RecordedRequest) {
     const [, group = '', version = '', namespace = '', plural = '', name = ''] = OBJECT_PATH.exec(request.path) ?? [];
-    const served = group === ESO_GROUP && ESO_VERSIONS.has(version);
+    const served =
+      (group === ESO_GROUP && ESO_VERSIONS.has(version)) || (group === CERT_MANAGER_GROUP && version === 'v1');
     return {
       group,
       version,
@@ -175,4 +358,30 @@ function notFound(target: { group: string; plural: string; name: string }): Fake
     group: target.group,
     kind: target.plural,
   });
+}
+
+function list(apiVersion: string, kind: string, items: KubeObject[], resourceVersion: number) {
+  return { apiVersion, kind, metadata: { resourceVersion: String(resourceVersion) }, items };
+}
+
+/**
+ * An equality-based label selector (`a=b,c!=d,e,!f`) as a predicate, or undefined when it does
+ * not parse (the API server answers 400 then).
+ */
+function parseSelector(text: string): ((labels: Record<string, string>) => boolean) | undefined {
+  const tests: ((labels: Record<string, string>) => boolean)[] = [];
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^(!?)([A-Za-z0-9./_-]+)(?:\s*(==|=|!=)\s*([A-Za-z0-9._-]*))?$/.exec(part);
+    if (!match) return undefined;
+    const [, not, name = '', op, value] = match;
+    if (not && op) return undefined;
+    if (not) tests.push((labels) => !Object.hasOwn(labels, name));
+    else if (!op) tests.push((labels) => Object.hasOwn(labels, name));
+    else if (op === '!=') tests.push((labels) => labels[name] !== value);
+    else tests.push((labels) => labels[name] === value);
+  }
+  return (labels) => tests.every((test) => test(labels));
 }

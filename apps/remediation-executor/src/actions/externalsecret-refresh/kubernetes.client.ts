@@ -1,5 +1,6 @@
 import {
   ApiException,
+  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   Observable,
@@ -27,11 +28,28 @@ export interface CustomObjectRef {
   name: string;
 }
 
+/** A kind of custom resource (cluster-wide or in one namespace). */
+export interface CustomResourceType {
+  group: string;
+  version: string;
+  plural: string;
+}
+
 /** The parts of a Kubernetes object the actions read. */
 export interface KubernetesObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string | Date;
+    deletionTimestamp?: string | Date;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 }
 
@@ -69,6 +87,7 @@ export function kubeConfigOf(connection: KubernetesConnection): KubeConfig | und
  */
 export class KubernetesClient {
   private readonly api: CustomObjectsApi;
+  private readonly core: CoreV1Api;
   /** The API server this client talks to. */
   readonly server: string;
 
@@ -77,29 +96,95 @@ export class KubernetesClient {
     private readonly requestTimeoutMs: number,
   ) {
     this.api = config.makeApiClient(CustomObjectsApi);
+    this.core = config.makeApiClient(CoreV1Api);
     this.server = config.getCurrentCluster()?.server ?? '';
   }
 
   /** Applies an RFC 7386 merge patch (`application/merge-patch+json`); answers the patched object. */
   async mergePatch(ref: CustomObjectRef, patch: object, signal: AbortSignal): Promise<KubernetesObject> {
+    return this.call<KubernetesObject>(ref, () =>
+      this.api.patchNamespacedCustomObject({ ...ref, body: patch }, this.options(signal, PatchStrategy.MergePatch)),
+    );
+  }
+
+  /**
+   * Merge-patches the object's `status` subresource (what `kubectl … --subresource=status` and
+   * cert-manager's `cmctl renew` write). A `metadata.resourceVersion` in the patch makes the API
+   * server refuse it with 409 when the object changed since it was read.
+   */
+  async mergePatchStatus(ref: CustomObjectRef, patch: object, signal: AbortSignal): Promise<KubernetesObject> {
+    return this.call<KubernetesObject>(ref, () =>
+      this.api.patchNamespacedCustomObjectStatus(
+        { ...ref, body: patch },
+        this.options(signal, PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
+  /** Custom objects of a type, in one namespace or (namespace undefined) in all. */
+  async listCustomObjects(
+    type: CustomResourceType,
+    namespace: string | undefined,
+    signal: AbortSignal,
+  ): Promise<KubernetesObject[]> {
+    const list = await this.call<{ items?: KubernetesObject[] }>(
+      { ...type, namespace: namespace ?? '*', name: '*' },
+      () =>
+        namespace
+          ? this.api.listNamespacedCustomObject({ ...type, namespace }, this.options(signal))
+          : this.api.listClusterCustomObject(type, this.options(signal)),
+    );
+    return list.items ?? [];
+  }
+
+  /** Namespaces matching a label selector (`preview=true`, `team`). */
+  async listNamespaces(labelSelector: string, signal: AbortSignal): Promise<KubernetesObject[]> {
+    const list = await this.call(namespacesRef('*'), () =>
+      this.core.listNamespace({ labelSelector }, this.options(signal)),
+    );
+    return list.items as KubernetesObject[];
+  }
+
+  /** Deletes a namespace (and, through the namespace controller, everything in it). */
+  async deleteNamespace(name: string, signal: AbortSignal): Promise<void> {
+    await this.call(namespacesRef(name), () =>
+      this.core.deleteNamespace({ name, body: { propagationPolicy: 'Background' } }, this.options(signal)),
+    );
+  }
+
+  /** The ResourceQuotas of a namespace, with `status.hard` and `status.used`. */
+  async listResourceQuotas(namespace: string, signal: AbortSignal): Promise<KubernetesObject[]> {
+    const list = await this.call({ group: '', version: 'v1', plural: 'resourcequotas', namespace, name: '*' }, () =>
+      this.core.listNamespacedResourceQuota({ namespace }, this.options(signal)),
+    );
+    return list.items as KubernetesObject[];
+  }
+
+  /** Request options: the action's abort signal with the request timeout, and a patch content type. */
+  private options(signal: AbortSignal, contentType?: string) {
     const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.requestTimeoutMs)]);
     const middleware = {
       pre: (context: RequestContext) => {
-        context.setHeaderParam('Content-Type', PatchStrategy.MergePatch);
+        if (contentType) context.setHeaderParam('Content-Type', contentType);
         context.setSignal(timeout);
         return new Observable(Promise.resolve(context));
       },
       post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
     };
+    return { middleware: [middleware], middlewareMergeStrategy: 'append' as const };
+  }
+
+  private async call<T>(ref: CustomObjectRef, request: () => Promise<T>): Promise<T> {
     try {
-      return (await this.api.patchNamespacedCustomObject(
-        { ...ref, body: patch },
-        { middleware: [middleware], middlewareMergeStrategy: 'append' },
-      )) as KubernetesObject;
+      return await request();
     } catch (error) {
       throw toKubernetesError(error, ref);
     }
   }
+}
+
+function namespacesRef(name: string): CustomObjectRef {
+  return { group: '', version: 'v1', plural: 'namespaces', namespace: '', name };
 }
 
 function toKubernetesError(error: unknown, ref: CustomObjectRef): Error {

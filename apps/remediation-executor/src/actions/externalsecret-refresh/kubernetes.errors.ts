@@ -6,6 +6,7 @@ export enum KubernetesErrorCode {
   Unreachable = 'KUBERNETES_UNREACHABLE',
   RequestFailed = 'KUBERNETES_REQUEST_FAILED',
   NotFound = 'KUBERNETES_NOT_FOUND',
+  Conflict = 'KUBERNETES_CONFLICT',
 }
 
 /** The API server did not answer: network error or request timeout. */
@@ -35,4 +36,10 @@ export class KubernetesRequestError extends HubError<KubernetesErrorCode.Request
 export class KubernetesNotFoundError extends HubError<KubernetesErrorCode.NotFound> {
   readonly code = KubernetesErrorCode.NotFound;
   readonly retryable = false;
+}
+
+/** The object changed between read and write (409 on a `resourceVersion` precondition): read again and retry. */
+export class KubernetesConflictError extends HubError<KubernetesErrorCode.Conflict> {
+  readonly code = KubernetesErrorCode.Conflict;
+  readonly retryable = true;
 }

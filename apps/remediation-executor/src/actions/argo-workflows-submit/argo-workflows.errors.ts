@@ -1,0 +1,54 @@
+import { HubError } from '@hub/contracts';
+import { isRetryableStatus } from '../http-status.js';
+
+/** Codes of the Argo Workflows failures, wrapped at the client boundary. */
+export enum ArgoWorkflowsErrorCode {
+  Unreachable = 'ARGO_WORKFLOWS_UNREACHABLE',
+  RequestFailed = 'ARGO_WORKFLOWS_REQUEST_FAILED',
+  NotFound = 'ARGO_WORKFLOWS_NOT_FOUND',
+  WorkflowFailed = 'ARGO_WORKFLOWS_WORKFLOW_FAILED',
+  WorkflowTimeout = 'ARGO_WORKFLOWS_WORKFLOW_TIMEOUT',
+}
+
+/** The Argo server did not answer: network error or request timeout. */
+export class ArgoWorkflowsUnreachableError extends HubError<ArgoWorkflowsErrorCode.Unreachable> {
+  readonly code = ArgoWorkflowsErrorCode.Unreachable;
+  readonly retryable = true;
+}
+
+/** The Argo server answered with an error; 5xx, 408 and 429 are worth another attempt. */
+export class ArgoWorkflowsRequestError extends HubError<ArgoWorkflowsErrorCode.RequestFailed> {
+  readonly code = ArgoWorkflowsErrorCode.RequestFailed;
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterMs?: number,
+    context: Record<string, unknown> = {},
+  ) {
+    super(message, { status, ...context });
+    this.retryable = isRetryableStatus(status);
+  }
+}
+
+/** The WorkflowTemplate (or workflow) does not exist: permanent. */
+export class ArgoWorkflowsNotFoundError extends HubError<ArgoWorkflowsErrorCode.NotFound> {
+  readonly code = ArgoWorkflowsErrorCode.NotFound;
+  readonly retryable = false;
+}
+
+/**
+ * The workflow ended Failed or Error. Permanent for this action: another attempt would run the
+ * backup again on top of a failed one; the sensor escalates instead.
+ */
+export class ArgoWorkflowFailedError extends HubError<ArgoWorkflowsErrorCode.WorkflowFailed> {
+  readonly code = ArgoWorkflowsErrorCode.WorkflowFailed;
+  readonly retryable = false;
+}
+
+/** The workflow did not finish within ARGO_WORKFLOWS_TIMEOUT_MS (it may still run: people look). */
+export class ArgoWorkflowTimeoutError extends HubError<ArgoWorkflowsErrorCode.WorkflowTimeout> {
+  readonly code = ArgoWorkflowsErrorCode.WorkflowTimeout;
+  readonly retryable = false;
+}

@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type INestApplication } from '@nestjs/common';
+import { type HubEvent } from '@hub/contracts';
+import { declareExchange, type HubRmqServer } from '@hub/messaging';
+import {
+  amqpUrl,
+  createTestSchema,
+  FakeArgoWorkflows,
+  FakeKubernetesApi,
+  QueueReader,
+  type TestSchema,
+  uniqueName,
+} from '@hub/testing';
+import { createRemediationExecutorApp, loadRemediationExecutorConfig } from '../apps/remediation-executor/src/index.js';
+import { createSchedulerApp, loadSchedulerConfig, type SchedulerApp } from '../apps/scheduler/src/index.js';
+import { createSensorApp, loadSensorConfig } from '../apps/sensor/src/index.js';
+
+const CONFIG_DIR = new URL('../config', import.meta.url).pathname;
+const DAY = 86_400_000;
+
+/** The scheduler's clock, moved by the test. */
+const clock = { current: new Date('2026-05-03T23:59:00Z'), now: () => new Date(clock.current) };
+
+describe('S7 scheduled operations end to end: shipped schedules → scheduler → shipped sensors → executor', () => {
+  let schema: TestSchema;
+  let dataDir: string;
+  let argo: FakeArgoWorkflows;
+  let kube: FakeKubernetesApi;
+  let reader: QueueReader;
+  let scheduler: SchedulerApp;
+  const consumers: { app: INestApplication; server: HubRmqServer }[] = [];
+  const bus: { key: string; event: HubEvent<Record<string, unknown>> }[] = [];
+
+  const of = (type: string, incidentkey: string) =>
+    bus.filter((m) => m.key.startsWith(type) && m.event.incidentkey === incidentkey).map((m) => m.event);
+
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    dataDir = await mkdtemp(join(tmpdir(), 'hub-s7-'));
+    argo = await new FakeArgoWorkflows().start();
+    argo.addWorkflowTemplate('backups', 'nightly-backup', {
+      phases: ['Running', 'Failed'],
+      message: 'child "dump-postgres" failed: exit code 2',
+    });
+    kube = await new FakeKubernetesApi().start();
+    kube
+      .addNamespace('preview-pr-7', { preview: 'true' }, new Date(Date.now() - 20 * DAY))
+      .addNamespace('preview-pr-9', { preview: 'true' }, new Date(Date.now() - 2 * DAY));
+    const env = {
+      AMQP_URL: amqpUrl(),
+      DATABASE_URL: schema.url,
+      HUB_EXCHANGE: uniqueName('s7'),
+      HUB_CONFIG_DIR: CONFIG_DIR,
+      HUB_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      KUBE_API_URL: kube.url,
+      KUBE_TOKEN: kube.token,
+      ARGO_WORKFLOWS_URL: argo.url,
+      ARGO_WORKFLOWS_TOKEN: argo.token,
+      ARGO_WORKFLOWS_POLL_INTERVAL_MS: '20',
+      SCHEDULER_TICK_MS: '100',
+    };
+    reader = await QueueReader.open(amqpUrl());
+    await declareExchange(reader.channel, env.HUB_EXCHANGE);
+    const queue = (await reader.channel.assertQueue('', { exclusive: true })).queue;
+    await reader.channel.bindQueue(queue, env.HUB_EXCHANGE, '#');
+    await reader.channel.consume(
+      queue,
+      (message) =>
+        message &&
+        bus.push({ key: message.fields.routingKey, event: JSON.parse(message.content.toString()) as HubEvent<never> }),
+      { noAck: true },
+    );
+    consumers.push(await createSensorApp(loadSensorConfig(env), { logger: false, queue: uniqueName('sensor') }));
+    consumers.push(
+      await createRemediationExecutorApp(loadRemediationExecutorConfig(env), {
+        logger: false,
+        queue: uniqueName('exec'),
+      }),
+    );
+    for (const { app, server } of consumers) {
+      await app.init();
+      await app.startAllMicroservices();
+      await server.waitUntilReady(20_000);
+    }
+    scheduler = await createSchedulerApp(loadSchedulerConfig(env), { logger: false, clock });
+    await scheduler.app.init();
+    await scheduler.publisher.waitUntilReady();
+    await scheduler.service.pass(); // first seen at 01:59 Berlin time: nothing owed yet
+  });
+
+  afterAll(async () => {
+    await scheduler?.app.close();
+    for (const { app } of consumers.reverse()) await app.close();
+    await reader?.close();
+    await Promise.all([argo?.stop(), kube?.stop()]);
+    await schema?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('02:00 Berlin: the backup workflow is submitted, fails, and the run escalates', async () => {
+    clock.current = new Date('2026-05-04T00:00:01Z'); // 02:00:01 CEST
+    const key = 'schedule/nightly-backup/2026-05-04T00:00:00.000Z';
+    await vi.waitFor(() => expect(of('notification.requested', key).map((e) => e.data.state)).toContain('escalated'), {
+      timeout: 20_000,
+    });
+    expect(of('schedule.fired.nightly-backup', key)).toHaveLength(1);
+    const [request] = of('action.requested.argo-workflows.submit', key);
+    expect(request?.data).toMatchObject({
+      kind: 'argo-workflows.submit',
+      target: 'backups/nightly-backup',
+      params: { parameters: { retentionDays: '30', scheduledAt: '2026-05-04T00:00:00.000Z' } },
+    });
+    expect(argo.submits).toMatchObject([{ namespace: 'backups', template: 'nightly-backup' }]);
+    const [failed] = of('action.failed', key);
+    expect(failed?.data.reason).toContain('child "dump-postgres" failed: exit code 2');
+    const escalated = of('notification.requested', key).find((e) => e.data.state === 'escalated');
+    expect(escalated?.data).toMatchObject({ route: 'oncall', severity: 'critical' });
+  });
+
+  it('03:30 Berlin: the expired preview namespace is deleted and listed in the result', async () => {
+    clock.current = new Date('2026-05-04T01:30:01Z'); // 03:30:01 CEST
+    const key = 'schedule/preview-cleanup/2026-05-04T01:30:00.000Z';
+    await vi.waitFor(() => expect(of('action.succeeded', key)).toHaveLength(1), { timeout: 20_000 });
+    expect(of('action.succeeded', key)[0]?.data.details).toMatchObject({
+      deleted: [{ namespace: 'preview-pr-7', ageDays: 20 }],
+      kept: ['preview-pr-9'],
+    });
+    expect(kube.deletedNamespaces).toEqual(['preview-pr-7']);
+    await vi.waitFor(() => expect(of('notification.requested', key).map((e) => e.data.state)).toContain('remediated'));
+  });
+});
