@@ -3,3 +3,8 @@ export * from './slack.fake.js';
 export * from './teams.fake.js';
 export * from './argocd.fake.js';
 export * from './kubernetes.fake.js';
+export * from './adf.validator.js';
+export * from './jira-base.fake.js';
+export * from './jira-cloud.fake.js';
+export * from './jira-server.fake.js';
+export * from './servicenow.fake.js';

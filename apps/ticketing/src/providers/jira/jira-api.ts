@@ -2,6 +2,14 @@ import { HttpException } from 'jira.js';
 import { type TicketContent, type TicketNote } from '../../tickets/ticket-content.js';
 import { retryAfterMs, type VendorFailure } from '../vendor-call.js';
 
+/**
+ * jira.js sends through axios; with axios's `fetch` adapter the call goes through Node's fetch
+ * (undici), whose OpenTelemetry instrumentation works through diagnostics channels — so each JIRA
+ * call is a client span of the consume span. Axios's default `http` adapter is imported as ESM by
+ * jira.js's ESM build, which the `http` instrumentation (patching `require`) does not see.
+ */
+export const JIRA_ADAPTER = 'fetch';
+
 /** A workflow transition as the provider needs it. */
 export interface JiraTransition {
   readonly id: string;

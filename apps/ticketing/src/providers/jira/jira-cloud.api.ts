@@ -1,7 +1,7 @@
 import { Version3Client } from 'jira.js';
 import { type TicketContent, type TicketNote } from '../../tickets/ticket-content.js';
 import { adfDescription, adfNote } from './adf.js';
-import { issueState, type JiraApi, type JiraTransition, toTransitions } from './jira-api.js';
+import { issueState, JIRA_ADAPTER, type JiraApi, type JiraTransition, toTransitions } from './jira-api.js';
 
 export interface JiraCloudOptions {
   host: string;
@@ -23,7 +23,7 @@ export class JiraCloudApi implements JiraApi {
     this.client = new Version3Client({
       host: options.host,
       authentication: { basic: { email: options.email, apiToken: options.apiToken } },
-      baseRequestConfig: { timeout: options.timeoutMs },
+      baseRequestConfig: { timeout: options.timeoutMs, adapter: JIRA_ADAPTER },
     });
   }
 

@@ -1,6 +1,6 @@
 import { Version2Client } from 'jira.js';
 import { type TicketContent, type TicketNote } from '../../tickets/ticket-content.js';
-import { issueState, type JiraApi, type JiraTransition, toTransitions } from './jira-api.js';
+import { issueState, JIRA_ADAPTER, type JiraApi, type JiraTransition, toTransitions } from './jira-api.js';
 import { wikiDescription, wikiNote } from './wiki.js';
 
 export interface JiraServerOptions {
@@ -28,6 +28,7 @@ export class JiraServerApi implements JiraApi {
       ...(options.basic ? { authentication: { basic: options.basic } } : {}),
       baseRequestConfig: {
         timeout: options.timeoutMs,
+        adapter: JIRA_ADAPTER,
         ...(options.pat ? { headers: { Authorization: `Bearer ${options.pat}` } } : {}),
       },
     });
