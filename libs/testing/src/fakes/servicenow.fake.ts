@@ -103,7 +103,7 @@ export class FakeServiceNow extends FakeHttpServer {
     if (typeof body !== 'object' || body === null)
       return failure(400, 'Exception while reading request', 'Invalid payload');
     const fields = strings(body as Body);
-    if (!fields.short_description) return failure(400, 'Invalid request', 'short_description is mandatory');
+    if (!fields.short_description?.trim()) return failure(400, 'Invalid request', 'short_description is mandatory');
     const incident: FakeServiceNowIncident = {
       sys_id: randomBytes(16).toString('hex'),
       number: `INC${String(++this.sequence).padStart(7, '0')}`,
