@@ -8,11 +8,11 @@ function scripted(...failures: VendorFailure[]) {
   let calls = 0;
   const send = () => {
     const failure = failures[calls++];
-    return failure ? Promise.reject(failure) : Promise.resolve('ok');
+    return failure ? Promise.reject(Object.assign(new Error(failure.message), { failure })) : Promise.resolve('ok');
   };
   return { send, calls: () => calls };
 }
-const classify = (error: unknown) => error as VendorFailure;
+const classify = (error: unknown) => (error as { failure: VendorFailure }).failure;
 
 describe(callVendor.name, () => {
   it('waits out short 429s inline and hands a long one to the retry tiers', async () => {
