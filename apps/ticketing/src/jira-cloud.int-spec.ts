@@ -180,6 +180,24 @@ describe('ticketing: JIRA Cloud (REST v3 through jira.js)', () => {
     expect(calls.some((c) => String(c.attributes['url.full']).includes('/rest/api/3/issue'))).toBe(true);
   });
 
+  it('counts requests by operation and outcome on /metrics', async () => {
+    const response = await hub.apps[0]!.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    for (const [operation, outcome] of [
+      ['open', 'created'],
+      ['open', 'commented'],
+      ['open', 'reopened'],
+      ['open', 'suppressed'],
+      ['resolve', 'resolved'],
+      ['resolve', 'ignored'],
+      ['open', 'rejected'],
+    ]) {
+      expect(response.body).toMatch(
+        new RegExp(`hub_tickets_total\\{operation="${operation}",outcome="${outcome}"\\} [1-9]`),
+      );
+    }
+  });
+
   function processSpans(eventId: string) {
     return spans
       .spans()
