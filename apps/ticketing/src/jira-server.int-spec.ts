@@ -41,4 +41,17 @@ describe('ticketing: JIRA Data Center / Server (REST v2, personal access token)'
     await waitFor('reopened', () => issue!.status === 'To Do');
     expect(issuesOf(fp)).toHaveLength(1);
   });
+
+  it('adopts an issue whose create answer was lost, found through the v2 search', async () => {
+    const fp = uniqueName('fp');
+    jira.dropNextCreate();
+    await hub.publish(request('open', fp));
+    await waitFor('the map row open', async () => (await hub.rows(fp))[0]?.status === 'open', { timeoutMs: 20_000 });
+    expect(issuesOf(fp)).toHaveLength(1);
+    expect((await hub.rows(fp))[0]!.display_key).toBe(issuesOf(fp)[0]!.key);
+    const searches = jira.find('GET', /^\/rest\/api\/2\/search$/);
+    expect(searches.map((r) => r.query.get('jql'))).toContain(
+      `labels = "${fingerprintMarker(fp)}" ORDER BY created DESC`,
+    );
+  });
 });

@@ -72,7 +72,12 @@ export const ticketingEnvSchema = coreEnvSchema.extend({
   /** Per vendor HTTP request. */
   TICKETING_TIMEOUT_MS: positiveIntVar.default(10_000),
   /** Inline retries of a safe (read) call on network errors and 5xx before the retry tiers take over. */
-  TICKETING_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(2),
+  TICKETING_RETRIES: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0–10' })
+    .max(10, { error: 'must be 0–10' })
+    .default(2),
   /** A 429/503 with a Retry-After up to this is waited out in the handler; longer ones go to the retry tiers. */
   TICKETING_MAX_RATE_LIMIT_WAIT_MS: millisVar.default(5_000),
   GRAFANA_TEMPO_DATASOURCE: z.string().min(1).default('tempo'),
