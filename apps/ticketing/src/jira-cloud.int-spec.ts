@@ -72,6 +72,7 @@ describe('ticketing: JIRA Cloud (REST v3 through jira.js)', () => {
 
     await hub.publish(request('open', fp, { team: 'security' }));
     await waitFor('the reopen', () => issue.status === 'To Do');
+    await waitFor('the map row open again', async () => (await hub.rows(fp))[0]?.status === 'open');
     expect(issue.transitions).toEqual(['Done', 'Reopen']);
     expect(issuesOf(fp)).toHaveLength(1);
     expect(await hub.rows(fp)).toEqual([{ status: 'open', display_key: issue.key, resolution: null }]);
@@ -89,7 +90,11 @@ describe('ticketing: JIRA Cloud (REST v3 through jira.js)', () => {
     ]);
 
     await hub.publish(request('open', fp));
-    await waitFor('a second issue', () => issuesOf(fp).length === 2);
+    await waitFor(
+      'a second issue, mapped',
+      async () => (await hub.rows(fp)).map((r) => r.status).join() === 'resolved,open',
+    );
+    expect(issuesOf(fp)).toHaveLength(2);
     expect(first.status).toBe('Done');
     expect(first.transitions).toEqual(['Done']);
     const rows = await hub.rows(fp);

@@ -60,6 +60,7 @@ describe('ticketing: the outbox when no JIRA or ServiceNow is configured', () =>
     expect(written[0]!.request.ticket).toMatchObject({ fingerprint: fp });
     expect(written[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(written[1]!.request.note?.heading).toBe('Fired again (firing)');
+    await waitFor('the map row open again', async () => (await hub.rows(fp))[0]?.status === 'open');
     expect(await hub.rows(fp)).toEqual([{ status: 'open', display_key: key, resolution: null }]);
   });
 });

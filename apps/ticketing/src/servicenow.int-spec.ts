@@ -41,6 +41,7 @@ describe('ticketing: ServiceNow (Table API)', () => {
 
     await hub.publish(request('open', fp));
     await waitFor('reopened', () => incident!.fields.state === '2');
+    await waitFor('the map row open again', async () => (await hub.rows(fp))[0]?.status === 'open');
     expect(incidentsOf(fp)).toHaveLength(1);
     expect((await hub.rows(fp)).map((r) => [r.status, r.display_key])).toEqual([['open', incident!.number]]);
   });
