@@ -120,6 +120,21 @@ describe('ticketing: JIRA Cloud (REST v3 through jira.js)', () => {
     expect((await hub.rows(fp)).map((r) => r.resolution)).toEqual(["Won't Do"]);
   });
 
+  it('creates a new ticket when a person deleted the open one', async () => {
+    const fp = uniqueName('fp');
+    await hub.publish(request('open', fp));
+    const deleted = await oneIssue(fp);
+    await waitFor('mapped', async () => (await hub.rows(fp))[0]?.status === 'open');
+    jira.deleteIssue(deleted.key);
+    await hub.publish(request('open', fp));
+    await waitFor(
+      'a new issue, mapped',
+      async () => (await hub.rows(fp)).map((r) => r.status).join() === 'abandoned,open',
+    );
+    expect(issuesOf(fp)).toHaveLength(1);
+    expect(issuesOf(fp)[0]!.key).not.toBe(deleted.key);
+  });
+
   it('routes by team: payments → PAY, an unknown team and no team → the default team (PLAT)', async () => {
     const [pay, unknown, none] = [uniqueName('fp'), uniqueName('fp'), uniqueName('fp')];
     await hub.publish(request('open', pay, { team: 'payments' }));

@@ -44,14 +44,22 @@ export class TicketRateLimitedError extends HubError<TicketingErrorCode.RateLimi
 export class TicketRejectedError extends HubError<TicketingErrorCode.Rejected> {
   readonly code = TicketingErrorCode.Rejected;
   readonly retryable = false;
+  /** The vendor's HTTP status, when it answered one (404 on a known key: the ticket was deleted). */
+  readonly status?: number;
 
   constructor(
     readonly vendor: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
-    super(message, { vendor }, options);
+    super(message, { vendor, status: options?.status }, options);
+    this.status = options?.status;
   }
+}
+
+/** The ticket is gone at the vendor (deleted by a person): the map forgets it. */
+export function isTicketGone(error: unknown): boolean {
+  return error instanceof TicketRejectedError && error.status === 404;
 }
 
 /** An earlier create of the fingerprint may have reached the vendor but is not searchable yet: wait. */

@@ -68,6 +68,7 @@ export async function callVendor<T>(
       }
       throw new TicketRejectedError(vendor, `${what} refused (HTTP ${status}): ${failure.message}`, {
         cause: failure.cause,
+        status,
       });
     }
   }

@@ -3,7 +3,7 @@ import { type TicketRequested } from '@hub/contracts';
 import { type TicketRow } from '@hub/database';
 import { PgIdempotencyStore } from '@hub/messaging';
 import { grafanaTraceUrl, type GrafanaLinkOptions } from '@hub/telemetry';
-import { TicketClaimPendingError, TicketUnavailableError } from '../providers/provider.errors.js';
+import { isTicketGone, TicketClaimPendingError, TicketUnavailableError } from '../providers/provider.errors.js';
 import { TICKET_PROVIDER, type TicketProvider, type TicketRef } from '../providers/ticket-provider.js';
 import { TeamRouting } from './team-routing.js';
 import { type TicketContent, ticketContent, type TicketNote, type TicketRoute } from './ticket-content.js';
@@ -85,14 +85,27 @@ export class TicketService {
     if (active && 'reclaim' in active) return this.create(work, active.reclaim);
     if (active) {
       if (active.last_event_id === meta.eventId) return { outcome: 'unchanged', ticket: active.display_key! };
-      await this.provider.comment(active.ticket_key!, this.note(work, `Fired again (${request.state})`));
+      try {
+        await this.provider.comment(active.ticket_key!, this.note(work, `Fired again (${request.state})`));
+      } catch (error) {
+        if (!isTicketGone(error)) throw error;
+        await this.forget(active, meta.eventId);
+        return this.create(work);
+      }
       await this.store.touched(active.id, meta.eventId);
       return { outcome: 'commented', ticket: active.display_key! };
     }
     const last = await this.store.latestClosed(request.fingerprint);
     if (last?.ticket_key) {
       if (last.last_event_id === meta.eventId) return { outcome: 'unchanged', ticket: last.display_key! };
-      const state = await this.provider.state(last.ticket_key);
+      const state = await this.provider.state(last.ticket_key).catch((error: unknown) => {
+        if (isTicketGone(error)) return 'gone' as const;
+        throw error;
+      });
+      if (state === 'gone') {
+        await this.forget(last, meta.eventId);
+        return this.create(work);
+      }
       if (state?.wontFix ?? last.status === 'wontfix') {
         const resolution = state?.resolution ?? last.resolution ?? "won't fix";
         await this.provider.comment(
@@ -126,7 +139,14 @@ export class TicketService {
     if (active === undefined || 'reclaim' in active) return { outcome: 'ignored' };
     if (active.last_event_id === meta.eventId) return { outcome: 'unchanged', ticket: active.display_key! };
     const text = request.reason ?? 'The incident resolved.';
-    const closed = await this.provider.resolve(active.ticket_key!, this.note(work, 'Resolved', text));
+    let closed;
+    try {
+      closed = await this.provider.resolve(active.ticket_key!, this.note(work, 'Resolved', text));
+    } catch (error) {
+      if (!isTicketGone(error)) throw error;
+      await this.forget(active, meta.eventId);
+      return { outcome: 'ignored', ticket: active.display_key! };
+    }
     await this.store.closed(
       active.id,
       closed.wontFix ? 'wontfix' : 'resolved',
@@ -186,6 +206,12 @@ export class TicketService {
       return undefined;
     }
     return { reclaim: row.id };
+  }
+
+  /** The vendor no longer has the ticket (a person deleted it): the map stops using it. */
+  private async forget(row: TicketRow, eventId: string): Promise<void> {
+    this.logger.warn({ msg: 'ticket deleted at the vendor: forgetting it', ticket: row.display_key });
+    await this.store.closed(row.id, 'abandoned', 'deleted', eventId);
   }
 
   private note(work: Work, heading: string, text?: string): TicketNote {

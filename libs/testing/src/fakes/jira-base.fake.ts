@@ -65,6 +65,7 @@ export abstract class FakeJiraBase extends FakeHttpServer {
   private readonly resolutions: readonly string[];
   private failures: ScriptedFailure[] = [];
   private dropCreates = 0;
+  private readonly counters = new Map<string, number>();
   private sequence = 0;
 
   protected constructor(
@@ -121,6 +122,11 @@ export abstract class FakeJiraBase extends FakeHttpServer {
   archiveProject(key: string): this {
     this.projects.delete(key);
     return this;
+  }
+
+  /** A person deletes the issue: every later call on it answers 404. */
+  deleteIssue(key: string): void {
+    this.store.splice(this.store.indexOf(this.mustGet(key)), 1);
   }
 
   /** A person closes the issue (Done status) with `resolution`, e.g. "Won't Do". */
@@ -183,7 +189,8 @@ export abstract class FakeJiraBase extends FakeHttpServer {
     if (Object.keys(errors).length > 0) return FakeJiraBase.error(400, [], errors);
 
     const id = String(10_000 + ++this.sequence);
-    const count = this.store.filter((i) => i.project === project!.key).length + 1;
+    const count = (this.counters.get(project!.key) ?? 0) + 1; // keys are never reused, even after a delete
+    this.counters.set(project!.key, count);
     const issue: FakeJiraIssue = {
       id,
       key: `${project!.key}-${count}`,
