@@ -9,6 +9,7 @@ import {
   amqpUrl,
   createTestSchema,
   FakeArgoCd,
+  FakeJiraCloud,
   FakeKubernetesApi,
   FakeSlack,
   FakeTeamsWebhook,
@@ -22,6 +23,7 @@ import {
   loadRemediationExecutorConfig,
 } from '../../apps/remediation-executor/src/index.js';
 import { createSensorApp, loadSensorConfig } from '../../apps/sensor/src/index.js';
+import { createTicketingApp, loadTicketingConfig } from '../../apps/ticketing/src/index.js';
 
 export const INGEST_TOKEN = 'alertmanager-e2e-token';
 export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
@@ -34,6 +36,8 @@ export interface Hub {
   readonly kubernetes: FakeKubernetesApi;
   readonly slack: FakeSlack;
   readonly teams: FakeTeamsWebhook;
+  /** JIRA Cloud of the ticketing service (projects of config/teams.yaml). */
+  readonly jira: FakeJiraCloud;
   post(body: unknown): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -45,6 +49,9 @@ export async function startHub(): Promise<Hub> {
   const kubernetes = await new FakeKubernetesApi().start();
   const slack = await new FakeSlack().start();
   const teams = await new FakeTeamsWebhook().start();
+  const jira = await new FakeJiraCloud({
+    projects: [{ key: 'PLAT' }, { key: 'SEC', components: ['runtime-security'] }, { key: 'PAY' }],
+  }).start();
   const env = {
     AMQP_URL: amqpUrl(),
     DATABASE_URL: schema.url,
@@ -64,6 +71,9 @@ export async function startHub(): Promise<Hub> {
     SLACK_TOKEN: 'xoxb-e2e',
     SLACK_API_URL: slack.url,
     TEAMS_WEBHOOK_URL: teams.webhookUrl,
+    JIRA_HOST: jira.url,
+    JIRA_EMAIL: jira.email,
+    JIRA_API_TOKEN: jira.apiToken,
   };
   const consumers: { app: INestApplication; server: HubRmqServer }[] = [
     await createSensorApp(loadSensorConfig(env), { logger: false, queue: uniqueName('sensor') }),
@@ -72,6 +82,7 @@ export async function startHub(): Promise<Hub> {
       queue: uniqueName('exec'),
     }),
     await createNotifierApp(loadNotifierConfig(env), { logger: false, queue: uniqueName('notifier') }),
+    await createTicketingApp(loadTicketingConfig(env), { logger: false, queue: uniqueName('ticketing') }),
   ];
   for (const { app, server } of consumers) {
     await app.init();
@@ -89,6 +100,7 @@ export async function startHub(): Promise<Hub> {
     kubernetes,
     slack,
     teams,
+    jira,
     post: (body) =>
       fetch(`${gatewayUrl}/v1/webhooks/alertmanager`, {
         method: 'POST',
@@ -98,7 +110,7 @@ export async function startHub(): Promise<Hub> {
     async stop() {
       await gateway.close();
       for (const { app } of consumers.reverse()) await app.close();
-      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop()]);
+      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop(), jira.stop()]);
       await schema.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -5,6 +5,7 @@ import { notificationRequestedSchema } from './events/notification.events.js';
 import { ticketRequestedSchema } from './events/ticket.events.js';
 import {
   deploymentSchema,
+  policyResolvedSchema,
   policyViolatedSchema,
   provisioningRequestedSchema,
   scheduleFiredSchema,
@@ -58,6 +59,11 @@ export const eventCatalog = {
     type: 'policy.violated',
     description: 'A policy engine reported a violation',
     data: policyViolatedSchema,
+  }),
+  'policy.resolved': define({
+    type: 'policy.resolved',
+    description: 'A policy engine reports that a violation is gone (the resource passes or was deleted)',
+    data: policyResolvedSchema,
   }),
   'service.degraded': define({
     type: 'service.degraded',

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import * as initial from './migrations/0001-initial.js';
 import * as sensor from './migrations/0004-sensor.js';
 import * as executorResultPublished from './migrations/0005-executor-result-published.js';
+import * as ticketing from './migrations/0010-ticketing.js';
 import * as scheduler from './migrations/0014-scheduler.js';
 
 /**
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0004-sensor': sensor,
   '0005-executor-result-published': executorResultPublished,
+  '0010-ticketing': ticketing,
   '0014-scheduler': scheduler,
 };
 

@@ -91,6 +91,32 @@ export interface ScheduleSlotsTable {
   published_at: NullableTimestamp;
 }
 
+/** `active` = claimed or open; `resolved` / `wontfix` once done; `abandoned` = a claim whose create never happened. */
+export type TicketStatus = 'creating' | 'open' | 'resolved' | 'wontfix' | 'abandoned';
+
+/** The ticketing service's fingerprint → ticket map (migration 0010): one row per ticket it made. */
+export interface TicketsTable {
+  id: Generated<string>;
+  /** `jira`, `servicenow` or `outbox`: a map survives a switch of provider without mixing keys. */
+  provider: string;
+  fingerprint: string;
+  status: TicketStatus;
+  /** The vendor's id (JIRA issue key, ServiceNow sys_id); null while only claimed. */
+  ticket_key: string | null;
+  /** What people see (the JIRA key, the ServiceNow number). */
+  display_key: string | null;
+  url: string | null;
+  team: string;
+  incident_key: string;
+  /** The vendor's resolution when the ticket was closed (a won't-fix one is never reopened). */
+  resolution: string | null;
+  /** The last `ticket.requested` applied to the ticket: a redelivery of it changes nothing. */
+  last_event_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: NullableTimestamp;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
@@ -99,6 +125,7 @@ export interface HubDatabase {
   notification_threads: NotificationThreadsTable;
   schedule_state: ScheduleStateTable;
   schedule_slots: ScheduleSlotsTable;
+  tickets: TicketsTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;
@@ -107,3 +134,4 @@ export type IncidentUpdate = Updateable<IncidentsTable>;
 export type ActionRun = Selectable<ActionRunsTable>;
 export type NotificationThread = Selectable<NotificationThreadsTable>;
 export type ScheduleSlot = Selectable<ScheduleSlotsTable>;
+export type TicketRow = Selectable<TicketsTable>;

@@ -3,3 +3,4 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './metrics.controller.js';
 export * from './span-name.interceptor.js';
+export * from './trace-link.js';

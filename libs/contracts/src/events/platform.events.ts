@@ -29,6 +29,14 @@ export const policyViolatedSchema = z.object({
   message: z.string().min(1),
 });
 
+/** S4: the violation is gone (the resource passes the policy again, or was deleted): resolves its incident. */
+export const policyResolvedSchema = z.object({
+  policy: z.string().min(1),
+  resource: z.string().min(1),
+  namespace: z.string().optional(),
+  message: z.string().optional(),
+});
+
 /** S6: a service's health changed. */
 export const serviceHealthSchema = z.object({
   service: z.string().min(1),
@@ -53,5 +61,6 @@ export const scheduleFiredSchema = z.object({
 export type ProvisioningRequested = z.infer<typeof provisioningRequestedSchema>;
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type PolicyViolated = z.infer<typeof policyViolatedSchema>;
+export type PolicyResolved = z.infer<typeof policyResolvedSchema>;
 export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
 export type ScheduleFired = z.infer<typeof scheduleFiredSchema>;

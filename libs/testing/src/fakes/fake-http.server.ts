@@ -21,6 +21,8 @@ export interface FakeReply {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Close the connection without answering (the request was handled, the answer is lost). */
+  drop?: boolean;
 }
 
 /** Answers one request; return undefined to fall through to the next route. */
@@ -89,6 +91,10 @@ export class FakeHttpServer {
       if (reply) break;
     }
     reply ??= { status: 404, body: { message: `no fake route for ${request.method} ${request.path}` } };
+    if (reply.drop) {
+      res.socket?.destroy();
+      return;
+    }
     const payload =
       reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
     res.writeHead(reply.status ?? 200, {

@@ -7,3 +7,8 @@ export * from './splunk-hec.fake.js';
 export * from './syslog.fake.js';
 export * from './self-signed.js';
 export * from './argo-workflows.fake.js';
+export * from './adf.validator.js';
+export * from './jira-base.fake.js';
+export * from './jira-cloud.fake.js';
+export * from './jira-server.fake.js';
+export * from './servicenow.fake.js';
