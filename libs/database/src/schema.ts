@@ -70,12 +70,45 @@ export interface NotificationThreadsTable {
   updated_at: Timestamp;
 }
 
+/** One message the notifier sent (or wrote to its outbox), migration 0012. */
+export interface NotificationReceiptsTable {
+  id: Generated<string>;
+  /** The `notification.requested` event id. */
+  event_id: string;
+  incident_key: string;
+  incident_id: string;
+  /** `incident` or `message` (notification.requested `kind`). */
+  kind: string;
+  team: string | null;
+  /** The route or `team:<name>` the notification was sent to. */
+  destination: string;
+  /** `slack` or `teams`. */
+  channel: string;
+  /** `live` (the vendor took it) or `outbox` (written to `$HUB_DATA_DIR/outbox`). */
+  mode: string;
+  /** `root`, `reply`, `update`, `message` (Slack); `card`, `follow-up` (Teams). */
+  operation: string;
+  /** The Slack channel as configured, the Teams webhook's variable name, or the outbox file. */
+  target: string;
+  /** Slack's channel id. */
+  conversation: string | null;
+  /** Slack's message ts. */
+  message_ts: string | null;
+  /** The Teams webhook's HTTP status. */
+  http_status: number | null;
+  state: string | null;
+  sequence: number | null;
+  detail: Json<Record<string, unknown>>;
+  sent_at: Generated<Date>;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
   incident_history: IncidentHistoryTable;
   action_runs: ActionRunsTable;
   notification_threads: NotificationThreadsTable;
+  notification_receipts: NotificationReceiptsTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;
@@ -83,3 +116,5 @@ export type NewIncident = Insertable<IncidentsTable>;
 export type IncidentUpdate = Updateable<IncidentsTable>;
 export type ActionRun = Selectable<ActionRunsTable>;
 export type NotificationThread = Selectable<NotificationThreadsTable>;
+export type NotificationReceipt = Selectable<NotificationReceiptsTable>;
+export type NewNotificationReceipt = Insertable<NotificationReceiptsTable>;
