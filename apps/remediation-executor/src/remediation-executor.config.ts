@@ -37,11 +37,30 @@ export const remediationExecutorEnvSchema = coreEnvSchema
     KUBECONFIG: z.string().optional(),
     /** API version of ExternalSecrets to patch (`v1beta1`, or `v1` for External Secrets 0.17+). */
     EXTERNAL_SECRETS_API_VERSION: z.enum(['v1beta1', 'v1']).default('v1beta1'),
+    /** Atlassian Statuspage API (S6 `statuspage.update`); live when the token and page id are set. */
+    STATUSPAGE_URL: urlVar(['http', 'https']).default('https://api.statuspage.io'),
+    /** A Statuspage API key (sent as `Authorization: OAuth <key>`). */
+    STATUSPAGE_TOKEN: z.string().min(1).optional(),
+    STATUSPAGE_PAGE_ID: z.string().min(1).optional(),
   })
   .superRefine(
     (env, ctx) => {
       if (env.ARGOCD_URL && !env.ARGOCD_TOKEN) {
         ctx.addIssue({ code: 'custom', path: ['ARGOCD_TOKEN'], message: 'is required when ARGOCD_URL is set' });
+      }
+      if (env.STATUSPAGE_TOKEN && !env.STATUSPAGE_PAGE_ID) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STATUSPAGE_PAGE_ID'],
+          message: 'is required when STATUSPAGE_TOKEN is set',
+        });
+      }
+      if (env.STATUSPAGE_PAGE_ID && !env.STATUSPAGE_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STATUSPAGE_TOKEN'],
+          message: 'is required when STATUSPAGE_PAGE_ID is set',
+        });
       }
       if (env.KUBE_TOKEN && !env.KUBE_API_URL) {
         ctx.addIssue({ code: 'custom', path: ['KUBE_API_URL'], message: 'is required when KUBE_TOKEN is set' });

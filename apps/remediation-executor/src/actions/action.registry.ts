@@ -11,6 +11,9 @@ import {
 } from './externalsecret-refresh/externalsecret-refresh.plan.js';
 import { KubernetesClient, kubeConfigOf } from './externalsecret-refresh/kubernetes.client.js';
 import { OutboxAction } from './outbox/outbox.action.js';
+import { StatuspageClient } from './statuspage-update/statuspage.client.js';
+import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
+import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
 
 /** The action kinds this executor runs, by kind. */
 export class ActionRegistry {
@@ -65,5 +68,21 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
         new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes'),
         'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG',
       );
-  return [argoCd, externalSecrets];
+  const statuspage =
+    config.STATUSPAGE_TOKEN && config.STATUSPAGE_PAGE_ID
+      ? new StatuspageUpdateAction(
+          new StatuspageClient({
+            url: config.STATUSPAGE_URL,
+            token: config.STATUSPAGE_TOKEN,
+            pageId: config.STATUSPAGE_PAGE_ID,
+            requestTimeoutMs,
+          }),
+        )
+      : new OutboxAction(
+          STATUSPAGE_UPDATE_KIND,
+          (request) => planStatuspageUpdate(request, config.STATUSPAGE_PAGE_ID),
+          new OutboxWriter(config.HUB_DATA_DIR, 'statuspage'),
+          'set STATUSPAGE_TOKEN and STATUSPAGE_PAGE_ID',
+        );
+  return [argoCd, externalSecrets, statuspage];
 }
