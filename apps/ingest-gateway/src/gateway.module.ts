@@ -8,6 +8,7 @@ import { HttpExceptionFilter } from './errors/http-exception.filter.js';
 import { EventsController } from './events/events.controller.js';
 import { GATEWAY_CONFIG } from './gateway.config.js';
 import { HealthController } from './health/health.controller.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { AlertmanagerController } from './webhooks/alertmanager/alertmanager.controller.js';
 
@@ -27,6 +28,7 @@ export class GatewayModule {
           connectionName: 'ingest-gateway',
           exchange: config.HUB_EXCHANGE,
         }),
+        IncidentsModule.forRoot(config.DATABASE_URL),
       ],
       controllers: [AlertmanagerController, EventsController, HealthController, MetricsController],
       providers: [
