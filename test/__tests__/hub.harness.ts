@@ -11,6 +11,7 @@ import {
   FakeArgoCd,
   FakeKubernetesApi,
   FakeSlack,
+  FakeStatuspage,
   FakeTeamsWebhook,
   type TestSchema,
   uniqueName,
@@ -34,7 +35,10 @@ export interface Hub {
   readonly kubernetes: FakeKubernetesApi;
   readonly slack: FakeSlack;
   readonly teams: FakeTeamsWebhook;
+  readonly statuspage: FakeStatuspage;
   post(body: unknown): Promise<Response>;
+  /** A request to the gateway with the ingest token: `body` is sent as JSON with `contentType`. */
+  request(path: string, body?: unknown, contentType?: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function startHub(): Promise<Hub> {
   const kubernetes = await new FakeKubernetesApi().start();
   const slack = await new FakeSlack().start();
   const teams = await new FakeTeamsWebhook().start();
+  const statuspage = await new FakeStatuspage().start();
   const env = {
     AMQP_URL: amqpUrl(),
     DATABASE_URL: schema.url,
@@ -64,6 +69,9 @@ export async function startHub(): Promise<Hub> {
     SLACK_TOKEN: 'xoxb-e2e',
     SLACK_API_URL: slack.url,
     TEAMS_WEBHOOK_URL: teams.webhookUrl,
+    STATUSPAGE_URL: statuspage.url,
+    STATUSPAGE_TOKEN: statuspage.token,
+    STATUSPAGE_PAGE_ID: statuspage.pageId,
   };
   const consumers: { app: INestApplication; server: HubRmqServer }[] = [
     await createSensorApp(loadSensorConfig(env), { logger: false, queue: uniqueName('sensor') }),
@@ -89,6 +97,16 @@ export async function startHub(): Promise<Hub> {
     kubernetes,
     slack,
     teams,
+    statuspage,
+    request: (path, body, contentType = 'application/json') =>
+      fetch(`${gatewayUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${INGEST_TOKEN}`,
+          ...(body === undefined ? {} : { 'content-type': contentType }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     post: (body) =>
       fetch(`${gatewayUrl}/v1/webhooks/alertmanager`, {
         method: 'POST',
@@ -98,7 +116,7 @@ export async function startHub(): Promise<Hub> {
     async stop() {
       await gateway.close();
       for (const { app } of consumers.reverse()) await app.close();
-      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop()]);
+      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop(), statuspage.stop()]);
       await schema.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -121,6 +121,14 @@ describe('notifier: team routing, on-call mentions, messages, templates and rece
       .map((call) => call.json as Record<string, unknown>)
       .find((params) => params.thread_ts === root.ts && String(params.text).includes('On fire'));
     expect(first?.reply_broadcast).toBeUndefined();
+    // The route of the escalation (oncall) still gets it, in its own thread and without the team's mention.
+    const oncall = await waitFor('the #oncall root', () => ofIncident(hub.slack.roots('#oncall'), key)[0]);
+    expect(oncall.text).toContain('Escalated');
+    const [oncallReply] = await waitFor('the #oncall reply', () => {
+      const replies = hub.slack.replies('#oncall', oncall.ts);
+      return replies.length > 0 ? replies : undefined;
+    });
+    expect(oncallReply?.text).not.toContain('@payments-oncall');
 
     const card = await waitFor('the escalation card', () =>
       cardsOf(paymentsTeams, key).find((c) => JSON.stringify(c).includes('<at>')),
@@ -238,6 +246,11 @@ describe('notifier: digest of a burst', () => {
     const digest = await waitFor('the digest', () =>
       hub.slack.roots(PAYMENTS).find((m) => m.text.includes('3 notifications')),
     );
+    // The receipts commit with the messages' markers, just after Slack answered.
+    await waitFor('three receipts', async () => {
+      const { rows } = await hub.schema.pool.query("SELECT 1 FROM notification_receipts WHERE channel = 'slack'");
+      return rows.length === 3;
+    });
     for (const i of [0, 1, 2]) expect(digest.text).toContain(`Deployed app-${i}`);
     expect(hub.slack.roots(PAYMENTS)).toHaveLength(1);
     const { rows } = await hub.schema.pool.query<{ event_id: string; operation: string; message_ts: string }>(

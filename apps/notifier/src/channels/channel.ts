@@ -17,6 +17,8 @@ export interface Channel {
   readonly mode: 'live' | 'outbox';
   /** Whether the destination sends to this channel. */
   accepts(destination: Destination): boolean;
+  /** Where in this channel a destination delivers (Slack channel, Teams webhook): one delivery per target and event. */
+  targetOf(destination: Destination): string | undefined;
   deliver(notification: Notification, destination: Destination): Promise<DeliveryOutcome>;
   /** Several one-off messages for one destination as one message (the digest of a burst). */
   deliverDigest(notifications: readonly Notification[], destination: Destination): Promise<DeliveryOutcome>;

@@ -76,6 +76,10 @@ export class SlackChannel implements Channel {
     return destination.slack !== undefined;
   }
 
+  targetOf(destination: Destination): string | undefined {
+    return destination.slack?.channel;
+  }
+
   deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
     const target = destination.slack?.channel;
     if (!target) return Promise.reject(new ChannelRejectedError('slack', 'the destination has no Slack channel'));

@@ -10,6 +10,7 @@ import { type Channel, type DeliveryOutcome } from './channel.js';
 import { claimEvents } from './event-claims.js';
 import { type TeamsWebhook } from './teams-webhook.client.js';
 
+/** The idempotency step of the default webhook (a team's webhook appends its variable). */
 const TEAMS_STEP = 'notifier:teams';
 
 /**
@@ -40,6 +41,12 @@ export class TeamsChannel implements Channel {
     return destination.teams !== undefined;
   }
 
+  /** The webhook's variable actually used (a team's unset variable means the default webhook). */
+  targetOf(destination: Destination): string | undefined {
+    if (!destination.teams) return undefined;
+    return this.webhooks.has(destination.teams) ? destination.teams : this.fallback;
+  }
+
   deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
     if (n.kind === 'message') return this.deliverDigest([n], destination);
     return this.send([n], destination, async (trx, target) => {
@@ -68,13 +75,13 @@ export class TeamsChannel implements Channel {
       todo: readonly Notification[],
     ) => Promise<{ card: ReturnType<typeof teamsMessage>; operation: 'card' | 'follow-up' | 'digest' }>,
   ): Promise<DeliveryOutcome> {
-    if (!destination.teams) throw new ChannelRejectedError('teams', 'the destination has no Teams webhook');
-    const target = this.webhooks.has(destination.teams) ? destination.teams : this.fallback;
+    const target = this.targetOf(destination);
+    if (!target) throw new ChannelRejectedError('teams', 'the destination has no Teams webhook');
     const webhook = this.webhookFor(target);
     return this.db.transaction().execute(async (trx) => {
       const claimed = await claimEvents(
         trx,
-        TEAMS_STEP,
+        target === this.fallback ? TEAMS_STEP : `${TEAMS_STEP}:${target}`,
         items.map((n) => n.eventId),
       );
       const todo = items.filter((n) => claimed.has(n.eventId));

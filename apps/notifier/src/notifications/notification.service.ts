@@ -45,12 +45,13 @@ export class NotificationService {
   }
 
   async notify(data: NotificationRequested, meta: NotificationMeta): Promise<ChannelReport[]> {
-    const destination = this.routing.destinationOf(data);
-    if (destination.unknown !== undefined) {
+    const destinations = this.routing.destinationsOf(data);
+    for (const { unknown, name } of destinations) {
+      if (unknown === undefined) continue;
       this.logger.warn({
         msg: 'unknown team or route: using the fallback destination',
-        unknown: destination.unknown,
-        destination: destination.name,
+        unknown,
+        destination: name,
         eventId: meta.eventId,
       });
     }
@@ -60,21 +61,29 @@ export class NotificationService {
       traceUrl: grafanaTraceUrl(this.grafana, meta.traceId, meta.time),
     };
     if (notification.kind === 'message' && this.digest.enabled) {
-      return this.digest.add(destination.name, notification, (items) =>
-        this.deliver(destination, (channel) => channel.deliverDigest(items, destination)),
+      return this.digest.add(destinations.map((d) => d.name).join('+'), notification, (items) =>
+        this.deliver(destinations, (channel, destination) => channel.deliverDigest(items, destination)),
       );
     }
-    return this.deliver(destination, (channel) => channel.deliver(notification, destination));
+    return this.deliver(destinations, (channel, destination) => channel.deliver(notification, destination));
   }
 
+  /** Each channel of each destination once per target (a team channel that is also the route's gets one thread). */
   private async deliver(
-    destination: Destination,
-    send: (channel: Channel) => Promise<DeliveryOutcome>,
+    destinations: readonly Destination[],
+    send: (channel: Channel, destination: Destination) => Promise<DeliveryOutcome>,
   ): Promise<ChannelReport[]> {
     const reports: ChannelReport[] = [];
-    for (const channel of this.channels.filter((c) => c.accepts(destination))) {
+    const seen = new Set<string>();
+    const pairs = destinations.flatMap((destination) =>
+      this.channels.filter((c) => c.accepts(destination)).map((channel) => ({ channel, destination })),
+    );
+    for (const { channel, destination } of pairs) {
+      const target = `${channel.name}:${channel.targetOf(destination) ?? ''}`;
+      if (seen.has(target)) continue;
+      seen.add(target);
       try {
-        const outcome = await send(channel);
+        const outcome = await send(channel, destination);
         const shown = outcome === 'delivered' && channel.mode === 'outbox' ? 'outbox' : outcome;
         this.metrics.record(channel.name, shown);
         reports.push({ channel: channel.name, outcome: shown });

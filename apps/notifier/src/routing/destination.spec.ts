@@ -62,6 +62,18 @@ describe('RoutingTable.destinationOf', () => {
     });
   });
 
+  it("adds a named route's channels to the team's (escalations still reach #oncall), never the default route", () => {
+    expect(routing.destinationsOf({ route: 'oncall', team: 'payments' }).map((d) => d.name)).toEqual([
+      'team:payments',
+      'oncall',
+    ]);
+    expect(routing.destinationsOf({ route: 'default', team: 'payments' }).map((d) => d.name)).toEqual([
+      'team:payments',
+    ]);
+    expect(routing.destinationsOf({ route: 'oncall' }).map((d) => d.name)).toEqual(['oncall']);
+    expect(routing.destinationsOf({ route: 'nope', team: 'payments' }).map((d) => d.name)).toEqual(['team:payments']);
+  });
+
   it('refuses a route naming a team teams.yaml does not have', () => {
     const load = () =>
       parseRouting('routes:\n  default: {}\n  x: { team: ghosts }\n  y: { team: payments }\n', 'n.yaml', teams);

@@ -94,9 +94,22 @@ export class RoutingTable {
   ) {}
 
   /**
-   * Where a notification goes: its owner team's channels when it names a known team (the sensor
-   * sets `team`), else its route's. A route with `team:` takes that team's channels too. An unknown
-   * team or route falls back (route, then `default`), flagged in `unknown` for a warning.
+   * Every destination of a notification. With a known `team`: the team's channels, and — when the
+   * route is not `default` (`oncall` on escalation) — that route's channels as well, so a central
+   * on-call channel keeps getting escalations while the team's thread gets them with the mention.
+   * Without a team (or with an unknown one): the route's channels only.
+   */
+  destinationsOf(notification: { route: string; team?: string }): Destination[] {
+    const primary = this.destinationOf(notification);
+    if (primary.team === undefined || primary.name !== `team:${notification.team}`) return [primary];
+    if (notification.route === 'default' || !Object.hasOwn(this.routes, notification.route)) return [primary];
+    return [primary, this.destinationOf({ route: notification.route })];
+  }
+
+  /**
+   * Where a notification goes first: its owner team's channels when it names a known team (the
+   * sensor sets `team`), else its route's. A route with `team:` takes that team's channels too. An
+   * unknown team or route falls back (route, then `default`), flagged in `unknown` for a warning.
    */
   destinationOf(notification: { route: string; team?: string }): Destination {
     const { team } = notification;
