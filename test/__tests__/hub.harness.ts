@@ -12,6 +12,7 @@ import {
   FakeJiraCloud,
   FakeKubernetesApi,
   FakeSlack,
+  FakeStatuspage,
   FakeTeamsWebhook,
   type TestSchema,
   uniqueName,
@@ -38,7 +39,10 @@ export interface Hub {
   readonly teams: FakeTeamsWebhook;
   /** JIRA Cloud of the ticketing service (projects of config/teams.yaml). */
   readonly jira: FakeJiraCloud;
+  readonly statuspage: FakeStatuspage;
   post(body: unknown): Promise<Response>;
+  /** A request to the gateway with the ingest token: `body` is sent as JSON with `contentType`. */
+  request(path: string, body?: unknown, contentType?: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export async function startHub(): Promise<Hub> {
   const jira = await new FakeJiraCloud({
     projects: [{ key: 'PLAT' }, { key: 'SEC', components: ['runtime-security'] }, { key: 'PAY' }],
   }).start();
+  const statuspage = await new FakeStatuspage().start();
   const env = {
     AMQP_URL: amqpUrl(),
     DATABASE_URL: schema.url,
@@ -74,6 +79,9 @@ export async function startHub(): Promise<Hub> {
     JIRA_HOST: jira.url,
     JIRA_EMAIL: jira.email,
     JIRA_API_TOKEN: jira.apiToken,
+    STATUSPAGE_URL: statuspage.url,
+    STATUSPAGE_TOKEN: statuspage.token,
+    STATUSPAGE_PAGE_ID: statuspage.pageId,
   };
   const consumers: { app: INestApplication; server: HubRmqServer }[] = [
     await createSensorApp(loadSensorConfig(env), { logger: false, queue: uniqueName('sensor') }),
@@ -101,6 +109,16 @@ export async function startHub(): Promise<Hub> {
     slack,
     teams,
     jira,
+    statuspage,
+    request: (path, body, contentType = 'application/json') =>
+      fetch(`${gatewayUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          authorization: `Bearer ${INGEST_TOKEN}`,
+          ...(body === undefined ? {} : { 'content-type': contentType }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     post: (body) =>
       fetch(`${gatewayUrl}/v1/webhooks/alertmanager`, {
         method: 'POST',
@@ -110,7 +128,7 @@ export async function startHub(): Promise<Hub> {
     async stop() {
       await gateway.close();
       for (const { app } of consumers.reverse()) await app.close();
-      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop(), jira.stop()]);
+      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop(), jira.stop(), statuspage.stop()]);
       await schema.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

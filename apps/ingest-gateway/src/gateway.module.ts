@@ -8,8 +8,10 @@ import { HttpExceptionFilter } from './errors/http-exception.filter.js';
 import { EventsController } from './events/events.controller.js';
 import { GATEWAY_CONFIG } from './gateway.config.js';
 import { HealthController } from './health/health.controller.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { AlertmanagerController } from './webhooks/alertmanager/alertmanager.controller.js';
+import { ArgoCdWebhookController } from './webhooks/argocd/argocd.controller.js';
 
 /** Publisher settings the caller may tune; where to publish comes from the configuration. */
 export type PublisherTuning = Pick<PublisherOptions, 'maxUnconfirmed' | 'confirmTimeoutMs' | 'heartbeatSeconds'>;
@@ -27,8 +29,15 @@ export class GatewayModule {
           connectionName: 'ingest-gateway',
           exchange: config.HUB_EXCHANGE,
         }),
+        IncidentsModule.forRoot(config.DATABASE_URL),
       ],
-      controllers: [AlertmanagerController, EventsController, HealthController, MetricsController],
+      controllers: [
+        AlertmanagerController,
+        ArgoCdWebhookController,
+        EventsController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.HUB_INGEST_TOKENS) },

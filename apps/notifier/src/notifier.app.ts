@@ -1,6 +1,7 @@
 import { type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type Env, loadTeams } from '@hub/config';
 import { createDatabase, type Database, migrateToLatest } from '@hub/database';
 import { connectHubTransport, HubRmqServer } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
@@ -8,11 +9,13 @@ import { type Channel } from './channels/channel.js';
 import { SlackOutboxClient } from './channels/slack-outbox.client.js';
 import { SlackWebClient } from './channels/slack-web.client.js';
 import { SlackChannel } from './channels/slack.channel.js';
-import { TeamsOutboxClient, TeamsWebhookClient } from './channels/teams-webhook.client.js';
+import { type TeamsWebhook } from './channels/teams-webhook.client.js';
 import { TeamsChannel } from './channels/teams.channel.js';
+import { buildTeamsWebhooks } from './channels/teams-webhooks.js';
 import { NOTIFIER_QUEUE, type NotifierConfig, ROUTING_FILE } from './notifier.config.js';
 import { NotifierModule } from './notifier.module.js';
-import { loadRouting, type RoutingTable } from './routing/routing.config.js';
+import { ReceiptStore } from './receipts/receipt.store.js';
+import { DEFAULT_WEBHOOK, loadRouting, type RoutingTable } from './routing/routing.config.js';
 import { DatabaseLifecycle } from './threads/database.lifecycle.js';
 import { ThreadStore } from './threads/thread.store.js';
 
@@ -31,9 +34,17 @@ export interface NotifierApp {
  */
 export async function createNotifierApp(
   config: NotifierConfig,
-  options: { logger?: LoggerService | false; queue?: string } = {},
+  options: { logger?: LoggerService | false; queue?: string; env?: Env } = {},
 ): Promise<NotifierApp> {
-  const routing = await loadRouting(config.HUB_CONFIG_DIR, ROUTING_FILE);
+  const teams = await loadTeams(config.HUB_CONFIG_DIR);
+  const routing = await loadRouting(config.HUB_CONFIG_DIR, ROUTING_FILE, teams);
+  const webhooks = buildTeamsWebhooks(
+    config.TEAMS_WEBHOOK_URL,
+    teams,
+    options.env ?? process.env,
+    config.TEAMS_TIMEOUT_MS,
+    new OutboxWriter(config.HUB_DATA_DIR, 'teams'),
+  );
   const { db } = createDatabase(config.DATABASE_URL, config.NOTIFIER_DB_POOL_SIZE);
   try {
     await migrateToLatest(db);
@@ -41,7 +52,7 @@ export async function createNotifierApp(
     await db.destroy();
     throw error;
   }
-  const channels = buildChannels(config, db);
+  const channels = buildChannels(config, db, routing, webhooks);
   const server = new HubRmqServer({
     url: config.AMQP_URL,
     connectionName: 'notifier',
@@ -66,7 +77,12 @@ export async function createNotifierApp(
   return { app, server, db, routing, channels };
 }
 
-function buildChannels(config: NotifierConfig, db: Database): Channel[] {
+function buildChannels(
+  config: NotifierConfig,
+  db: Database,
+  routing: RoutingTable,
+  webhooks: ReadonlyMap<string, TeamsWebhook>,
+): Channel[] {
   const slack = config.SLACK_TOKEN
     ? new SlackWebClient({
         token: config.SLACK_TOKEN,
@@ -76,8 +92,9 @@ function buildChannels(config: NotifierConfig, db: Database): Channel[] {
         maxRateLimitWaitMs: config.SLACK_MAX_RATE_LIMIT_WAIT_MS,
       })
     : new SlackOutboxClient(new OutboxWriter(config.HUB_DATA_DIR, 'slack'));
-  const teams = config.TEAMS_WEBHOOK_URL
-    ? new TeamsWebhookClient(config.TEAMS_WEBHOOK_URL, config.TEAMS_TIMEOUT_MS)
-    : new TeamsOutboxClient(new OutboxWriter(config.HUB_DATA_DIR, 'teams'));
-  return [new SlackChannel(slack, new ThreadStore(db)), new TeamsChannel(teams, db)];
+  const receipts = new ReceiptStore();
+  return [
+    new SlackChannel(slack, new ThreadStore(db), db, receipts, routing.templates),
+    new TeamsChannel(webhooks, db, receipts, routing.templates, DEFAULT_WEBHOOK),
+  ];
 }

@@ -50,4 +50,21 @@ describe(loadRemediationExecutorConfig.name, () => {
       'KUBE_API_URL',
     ]);
   });
+
+  it('wants the Statuspage token and page id together, and a URL for STATUSPAGE_URL', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadRemediationExecutorConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems.map((p) => p.variable).sort();
+      }
+    };
+    expect(problems({ STATUSPAGE_TOKEN: 'key' })).toEqual(['STATUSPAGE_PAGE_ID']);
+    expect(problems({ STATUSPAGE_PAGE_ID: 'page', STATUSPAGE_URL: 'nope' })).toEqual([
+      'STATUSPAGE_TOKEN',
+      'STATUSPAGE_URL',
+    ]);
+    expect(problems({ STATUSPAGE_PAGE_ID: 'page', STATUSPAGE_TOKEN: 'key' })).toEqual([]);
+  });
 });

@@ -44,6 +44,11 @@ export const remediationExecutorEnvSchema = coreEnvSchema
     /** How long a submitted workflow is followed (`status.phase`) before the action fails. */
     ARGO_WORKFLOWS_TIMEOUT_MS: positiveIntVar.default(3_600_000),
     ARGO_WORKFLOWS_POLL_INTERVAL_MS: positiveIntVar.default(10_000),
+    /** Atlassian Statuspage API (S6 `statuspage.update`); live when the token and page id are set. */
+    STATUSPAGE_URL: urlVar(['http', 'https']).default('https://api.statuspage.io'),
+    /** A Statuspage API key (sent as `Authorization: OAuth <key>`). */
+    STATUSPAGE_TOKEN: z.string().min(1).optional(),
+    STATUSPAGE_PAGE_ID: z.string().min(1).optional(),
   })
   .superRefine(
     (env, ctx) => {
@@ -55,6 +60,20 @@ export const remediationExecutorEnvSchema = coreEnvSchema
           code: 'custom',
           path: ['ARGO_WORKFLOWS_URL'],
           message: 'is required when ARGO_WORKFLOWS_TOKEN is set',
+        });
+      }
+      if (env.STATUSPAGE_TOKEN && !env.STATUSPAGE_PAGE_ID) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STATUSPAGE_PAGE_ID'],
+          message: 'is required when STATUSPAGE_TOKEN is set',
+        });
+      }
+      if (env.STATUSPAGE_PAGE_ID && !env.STATUSPAGE_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STATUSPAGE_TOKEN'],
+          message: 'is required when STATUSPAGE_PAGE_ID is set',
         });
       }
       if (env.KUBE_TOKEN && !env.KUBE_API_URL) {

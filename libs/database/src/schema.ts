@@ -117,6 +117,38 @@ export interface TicketsTable {
   resolved_at: NullableTimestamp;
 }
 
+/** One message the notifier sent (or wrote to its outbox), migration 0012. */
+export interface NotificationReceiptsTable {
+  id: Generated<string>;
+  /** The `notification.requested` event id. */
+  event_id: string;
+  incident_key: string;
+  incident_id: string;
+  /** `incident` or `message` (notification.requested `kind`). */
+  kind: string;
+  team: string | null;
+  /** The route or `team:<name>` the notification was sent to. */
+  destination: string;
+  /** `slack` or `teams`. */
+  channel: string;
+  /** `live` (the vendor took it) or `outbox` (written to `$HUB_DATA_DIR/outbox`). */
+  mode: string;
+  /** `root`, `reply`, `update`, `message` (Slack); `card`, `follow-up` (Teams). */
+  operation: string;
+  /** The Slack channel as configured, the Teams webhook's variable name, or the outbox file. */
+  target: string;
+  /** Slack's channel id. */
+  conversation: string | null;
+  /** Slack's message ts. */
+  message_ts: string | null;
+  /** The Teams webhook's HTTP status. */
+  http_status: number | null;
+  state: string | null;
+  sequence: number | null;
+  detail: Json<Record<string, unknown>>;
+  sent_at: Generated<Date>;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
@@ -126,6 +158,7 @@ export interface HubDatabase {
   schedule_state: ScheduleStateTable;
   schedule_slots: ScheduleSlotsTable;
   tickets: TicketsTable;
+  notification_receipts: NotificationReceiptsTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;
@@ -135,3 +168,5 @@ export type ActionRun = Selectable<ActionRunsTable>;
 export type NotificationThread = Selectable<NotificationThreadsTable>;
 export type ScheduleSlot = Selectable<ScheduleSlotsTable>;
 export type TicketRow = Selectable<TicketsTable>;
+export type NotificationReceipt = Selectable<NotificationReceiptsTable>;
+export type NewNotificationReceipt = Insertable<NotificationReceiptsTable>;

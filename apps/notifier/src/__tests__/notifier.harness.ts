@@ -25,6 +25,8 @@ export interface HarnessOptions {
   replicas?: number;
   /** The routing file's text; `null` writes no file (the built-in routing applies). */
   routing?: string | null;
+  /** The teams file's text (`teams.yaml`); none by default (the built-in single team). */
+  teams?: string;
 }
 
 export interface NotifierHarness {
@@ -58,9 +60,10 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
   const configDir = await mkdtemp(join(tmpdir(), 'hub-notifier-config-'));
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-notifier-data-'));
   if (options.routing !== null) await writeFile(join(configDir, 'notifier.yaml'), options.routing ?? ROUTING_YAML);
+  if (options.teams !== undefined) await writeFile(join(configDir, 'teams.yaml'), options.teams);
   const exchange = uniqueName('ex');
   const queue = uniqueName('notifier');
-  const config = loadNotifierConfig({
+  const env: Env = {
     AMQP_URL: amqpUrl(),
     DATABASE_URL: schema.url,
     HUB_EXCHANGE: exchange,
@@ -73,10 +76,11 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
     NOTIFIER_RETRY_DELAYS_MS: '200,500,1000',
     SLACK_MAX_RATE_LIMIT_WAIT_MS: '1500',
     ...options.env,
-  });
+  };
+  const config = loadNotifierConfig(env);
   const apps: NotifierApp[] = [];
   for (let i = 0; i < (options.replicas ?? 1); i++) {
-    const notifier = await createNotifierApp(config, { logger: false, queue });
+    const notifier = await createNotifierApp(config, { logger: false, queue, env });
     await notifier.app.startAllMicroservices();
     await notifier.app.init();
     await notifier.server.waitUntilReady();

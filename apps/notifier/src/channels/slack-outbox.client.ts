@@ -13,6 +13,10 @@ export class SlackOutboxClient implements SlackApi {
 
   constructor(private readonly outbox: OutboxWriter) {}
 
+  get outboxPath(): string {
+    return this.outbox.path;
+  }
+
   async postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }> {
     await this.outbox.write('chat.postMessage', request);
     return { channel: request.channel, ts: outboxTs() };

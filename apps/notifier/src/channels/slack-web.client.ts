@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
+  type ChatPostMessageArguments,
   type Logger as SlackLogger,
   LogLevel,
   WebAPIHTTPError,
@@ -58,7 +59,9 @@ export class SlackWebClient implements SlackApi {
   }
 
   async postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }> {
-    const result = await this.call('chat.postMessage', () => this.client.chat.postMessage(request));
+    // The client's union types tie `reply_broadcast` to a literal `thread_ts`; ours are plain optionals.
+    const args = request as ChatPostMessageArguments;
+    const result = await this.call('chat.postMessage', () => this.client.chat.postMessage(args));
     if (!result.channel || !result.ts) {
       throw new ChannelUnavailableError('slack', 'chat.postMessage answered without channel or ts');
     }

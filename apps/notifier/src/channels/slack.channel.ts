@@ -1,15 +1,28 @@
-import { type NotificationThread } from '@hub/database';
+import { type Database, type NotificationThread } from '@hub/database';
 import { type Notification } from '../notifications/notification.js';
-import { type SlackContent, slackReplyMessage, slackRootMessage } from '../render/slack.blocks.js';
-import { type ResolvedRoute, type Route } from '../routing/routing.config.js';
+import { type ReceiptFacts, type ReceiptStore } from '../receipts/receipt.store.js';
+import {
+  type SlackContent,
+  slackDigestMessage,
+  slackPlainMessage,
+  slackReplyMessage,
+  slackRootMessage,
+} from '../render/slack.blocks.js';
+import { type Destination } from '../routing/destination.js';
+import { type Templates } from '../templates/templates.js';
 import { type ThreadStore } from '../threads/thread.store.js';
 import { ChannelRejectedError } from './channel.errors.js';
 import { type Channel, type DeliveryOutcome } from './channel.js';
+import { claimEvents } from './event-claims.js';
 
 /** `chat.postMessage` arguments the notifier sends (a root, or a reply when `thread_ts` is set). */
 export interface SlackPostRequest extends SlackContent {
   channel: string;
   thread_ts?: string;
+  /** Also shows a thread reply in the channel (escalations, so on-call sees it without opening the thread). */
+  reply_broadcast?: boolean;
+  /** Lets `@handle` mentions in the text notify (`<!subteam^…>` works without it). */
+  link_names?: boolean;
   unfurl_links: false;
   unfurl_media: false;
 }
@@ -24,15 +37,20 @@ export interface SlackUpdateRequest extends SlackContent {
 export interface SlackApi {
   /** Namespaces stored threads, so threads of the outbox and of a real workspace never mix. */
   readonly kind: 'slack' | 'slack-outbox';
+  /** The outbox file, when requests go there. */
+  readonly outboxPath?: string;
   postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }>;
   update(request: SlackUpdateRequest): Promise<void>;
 }
 
 /**
- * One Slack thread per incident and channel. Under the incident's lock: the first update seen
- * posts the root; every update posts a reply in the thread (once per event id); and every root of
- * the incident is edited to this update's state when its sequence is newer than what the root
- * shows — a late, older update is still a reply but never rolls a root back.
+ * Incidents: one Slack thread per incident and channel. Under the incident's lock: the first update
+ * seen posts the root; every update posts a reply in the thread (once per event id); and every root
+ * of the incident is edited to this update's state when its sequence is newer than what the root
+ * shows — a late, older update is still a reply but never rolls a root back. An update with
+ * `mention` names the team's on-call in its reply, and escalations are broadcast to the channel.
+ *
+ * Messages (`kind: message`): one plain post per event, no thread, no state.
  *
  * Redelivery sends nothing twice: the root is recorded right after its post, each reply is marked
  * done (step + event id) right after its post, and root edits are guarded by `last_sequence`. The
@@ -45,20 +63,58 @@ export class SlackChannel implements Channel {
   constructor(
     private readonly api: SlackApi,
     private readonly threads: ThreadStore,
+    private readonly db: Database,
+    private readonly receipts: ReceiptStore,
+    private readonly templates: Templates,
   ) {}
 
   get mode(): 'live' | 'outbox' {
     return this.api.kind === 'slack' ? 'live' : 'outbox';
   }
 
-  accepts(route: Route): boolean {
-    return route.slack !== undefined;
+  accepts(destination: Destination): boolean {
+    return destination.slack !== undefined;
   }
 
-  deliver(n: Notification, { route }: ResolvedRoute): Promise<DeliveryOutcome> {
-    const target = route.slack?.channel;
-    if (!target) return Promise.reject(new ChannelRejectedError('slack', 'the route has no Slack channel'));
+  targetOf(destination: Destination): string | undefined {
+    return destination.slack?.channel;
+  }
+
+  deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
+    const target = destination.slack?.channel;
+    if (!target) return Promise.reject(new ChannelRejectedError('slack', 'the destination has no Slack channel'));
+    return n.kind === 'message' ? this.deliverDigest([n], destination) : this.deliverIncident(n, destination, target);
+  }
+
+  /** One post for every message not sent before (one message, or the digest of a burst). */
+  async deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
+    const target = destination.slack?.channel;
+    if (!target) throw new ChannelRejectedError('slack', 'the destination has no Slack channel');
+    const step = `notifier:slack-message:${this.api.kind}:${target}`;
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await claimEvents(
+        trx,
+        step,
+        items.map((n) => n.eventId),
+      );
+      const todo = items.filter((n) => claimed.has(n.eventId));
+      const first = todo[0];
+      if (!first) return 'duplicate';
+      const look = this.templates.lookOf(first);
+      const content = todo.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(todo, look);
+      const posted = await this.api.postMessage({ channel: target, ...content, ...noUnfurl });
+      const operation = todo.length === 1 ? 'message' : 'digest';
+      for (const n of todo) {
+        const detail = todo.length === 1 ? {} : { digestOf: todo.map((m) => m.eventId) };
+        await this.receipts.record(trx, n, destination, this.facts(operation, target, posted, detail));
+      }
+      return 'delivered';
+    });
+  }
+
+  private deliverIncident(n: Notification, destination: Destination, target: string): Promise<DeliveryOutcome> {
     const key = `${this.api.kind}:${target}`;
+    const look = this.templates.lookOf(n);
     // A thread belongs to one incident, not to its key: the same alert firing again after it was
     // resolved opens a new incident (sequence from 1), which gets a new root.
     return this.threads.withIncident(`${n.incidentKey}/${n.incidentId}`, async (incident) => {
@@ -66,29 +122,60 @@ export class SlackChannel implements Channel {
       const threads = await incident.list();
       let thread = threads.find((t) => t.channel === key);
       if (!thread) {
-        const root = await this.api.postMessage({ channel: target, ...slackRootMessage(n), ...noUnfurl });
+        const root = await this.api.postMessage({ channel: target, ...slackRootMessage(n, look), ...noUnfurl });
         thread = await incident.create(key, root.channel, root.ts, n.sequence);
+        await this.receipts.record(incident.conn, n, destination, this.facts('root', target, root));
         threads.push(thread);
         sent = true;
       }
       const replyStep = `notifier:slack-reply:${key}`;
       if (!(await incident.isDone(replyStep, n.eventId))) {
-        await this.api.postMessage({
+        const mention = n.mention ? destination.oncall?.slack : undefined;
+        const escalation = n.mention || n.state === 'escalated';
+        const reply = await this.api.postMessage({
           channel: thread.conversation,
           thread_ts: thread.thread_ts,
-          ...slackReplyMessage(n),
+          ...slackReplyMessage(n, look, mention),
+          ...(escalation ? { reply_broadcast: true } : {}),
+          ...(mention?.startsWith('@') ? { link_names: true } : {}),
           ...noUnfurl,
         });
         await incident.markDone(replyStep, n.eventId);
+        const detail = { threadTs: thread.thread_ts, ...(mention ? { mention } : {}), broadcast: escalation };
+        await this.receipts.record(incident.conn, n, destination, this.facts('reply', target, reply, detail));
         sent = true;
       }
       for (const stale of threads.filter((t) => this.isOwn(t) && n.sequence > t.last_sequence)) {
-        await this.api.update({ channel: stale.conversation, ts: stale.thread_ts, ...slackRootMessage(n) });
+        await this.api.update({ channel: stale.conversation, ts: stale.thread_ts, ...slackRootMessage(n, look) });
         await incident.advance(stale.channel, n.sequence);
+        const edited = { channel: stale.conversation, ts: stale.thread_ts };
+        await this.receipts.record(
+          incident.conn,
+          n,
+          destination,
+          this.facts('update', stale.channel.slice(key.length - target.length), edited),
+        );
         sent = true;
       }
       return sent ? 'delivered' : 'duplicate';
     });
+  }
+
+  private facts(
+    operation: ReceiptFacts['operation'],
+    target: string,
+    posted: { channel: string; ts: string },
+    detail: Record<string, unknown> = {},
+  ): ReceiptFacts {
+    return {
+      channel: 'slack',
+      mode: this.mode,
+      operation,
+      target,
+      conversation: posted.channel,
+      messageTs: posted.ts,
+      detail: this.api.outboxPath ? { ...detail, outbox: this.api.outboxPath } : detail,
+    };
   }
 
   private isOwn(thread: NotificationThread): boolean {

@@ -5,7 +5,10 @@ import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError 
 /** Where Teams cards go: the Workflows webhook, or the outbox. */
 export interface TeamsWebhook {
   readonly mode: 'live' | 'outbox';
-  post(message: TeamsMessage): Promise<void>;
+  /** The outbox file, when cards go there. */
+  readonly outboxPath?: string;
+  /** Posts the card; resolves to the webhook's HTTP status (none for the outbox). */
+  post(message: TeamsMessage): Promise<number | undefined>;
 }
 
 /**
@@ -21,7 +24,7 @@ export class TeamsWebhookClient implements TeamsWebhook {
     private readonly timeoutMs: number,
   ) {}
 
-  async post(message: TeamsMessage): Promise<void> {
+  async post(message: TeamsMessage): Promise<number> {
     let response: Response;
     try {
       response = await fetch(this.url, {
@@ -36,7 +39,7 @@ export class TeamsWebhookClient implements TeamsWebhook {
     }
     if (response.ok) {
       await response.body?.cancel();
-      return;
+      return response.status;
     }
     const answer = (await response.text().catch(() => '')).slice(0, 500);
     const reason = `Teams webhook answered ${response.status}${answer ? `: ${answer}` : ''}`;
@@ -54,8 +57,13 @@ export class TeamsOutboxClient implements TeamsWebhook {
 
   constructor(private readonly outbox: OutboxWriter) {}
 
-  async post(message: TeamsMessage): Promise<void> {
+  get outboxPath(): string {
+    return this.outbox.path;
+  }
+
+  async post(message: TeamsMessage): Promise<undefined> {
     await this.outbox.write('webhook.post', message);
+    return undefined;
   }
 }
 

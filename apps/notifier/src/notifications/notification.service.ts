@@ -4,7 +4,9 @@ import { type Channel, CHANNELS, type ChannelName, type DeliveryOutcome } from '
 import { asChannelError, type ChannelError } from '../channels/channel.errors.js';
 import { NotifierMetrics } from '../metrics/notifier.metrics.js';
 import { grafanaTraceUrl, type GrafanaLinkOptions } from '../render/trace-link.js';
+import { type Destination } from '../routing/destination.js';
 import { RoutingTable } from '../routing/routing.config.js';
+import { DigestBuffer } from './digest.buffer.js';
 import { type Notification } from './notification.js';
 
 /** Injection token of the Grafana link settings. */
@@ -23,27 +25,33 @@ export interface NotificationMeta {
 }
 
 /**
- * Sends one notification to every channel its route names, one channel after the other (each
- * delivery holds at most one database connection). A failing channel does not stop the others; the
- * caller gets every channel's report and decides the ack.
+ * Sends one notification to every channel of its destination (the owner team's channels, else its
+ * route's), one channel after the other (each delivery holds at most one database connection). A
+ * failing channel does not stop the others; the caller gets every channel's report and decides the
+ * ack. One-off messages may wait for a digest window to go out with others of the same burst.
  */
 @Injectable()
 export class NotificationService {
   private readonly logger = new Logger(NotificationService.name);
+  private readonly digest: DigestBuffer<Notification, ChannelReport[]>;
 
   constructor(
     @Inject(RoutingTable) private readonly routing: RoutingTable,
     @Inject(CHANNELS) private readonly channels: readonly Channel[],
     @Inject(NotifierMetrics) private readonly metrics: NotifierMetrics,
     @Inject(GRAFANA_LINK) private readonly grafana: GrafanaLinkOptions,
-  ) {}
+  ) {
+    this.digest = new DigestBuffer(routing.digest);
+  }
 
   async notify(data: NotificationRequested, meta: NotificationMeta): Promise<ChannelReport[]> {
-    const resolved = this.routing.resolve(data.route);
-    if (resolved.unknown !== undefined) {
+    const destinations = this.routing.destinationsOf(data);
+    for (const { unknown, name } of destinations) {
+      if (unknown === undefined) continue;
       this.logger.warn({
-        msg: 'unknown route: using the default route',
-        route: resolved.unknown,
+        msg: 'unknown team or route: using the fallback destination',
+        unknown,
+        destination: name,
         eventId: meta.eventId,
       });
     }
@@ -52,10 +60,30 @@ export class NotificationService {
       ...meta,
       traceUrl: grafanaTraceUrl(this.grafana, meta.traceId, meta.time),
     };
+    if (notification.kind === 'message' && this.digest.enabled) {
+      return this.digest.add(destinations.map((d) => d.name).join('+'), notification, (items) =>
+        this.deliver(destinations, (channel, destination) => channel.deliverDigest(items, destination)),
+      );
+    }
+    return this.deliver(destinations, (channel, destination) => channel.deliver(notification, destination));
+  }
+
+  /** Each channel of each destination once per target (a team channel that is also the route's gets one thread). */
+  private async deliver(
+    destinations: readonly Destination[],
+    send: (channel: Channel, destination: Destination) => Promise<DeliveryOutcome>,
+  ): Promise<ChannelReport[]> {
     const reports: ChannelReport[] = [];
-    for (const channel of this.channels.filter((c) => c.accepts(resolved.route))) {
+    const seen = new Set<string>();
+    const pairs = destinations.flatMap((destination) =>
+      this.channels.filter((c) => c.accepts(destination)).map((channel) => ({ channel, destination })),
+    );
+    for (const { channel, destination } of pairs) {
+      const target = `${channel.name}:${channel.targetOf(destination) ?? ''}`;
+      if (seen.has(target)) continue;
+      seen.add(target);
       try {
-        const outcome = await channel.deliver(notification, resolved);
+        const outcome = await send(channel, destination);
         const shown = outcome === 'delivered' && channel.mode === 'outbox' ? 'outbox' : outcome;
         this.metrics.record(channel.name, shown);
         reports.push({ channel: channel.name, outcome: shown });

@@ -1,5 +1,5 @@
 import { type Notification } from '../notifications/notification.js';
-import { severityWord, STATES, truncate } from './presentation.js';
+import { severityWord, type StatePresentation, STATES, truncate } from './presentation.js';
 
 interface PlainText {
   type: 'plain_text';
@@ -46,8 +46,7 @@ export function escapeMrkdwn(text: string): string {
  * notification's fields, its text, link buttons (and the Grafana trace), and a context line with
  * the trace id, incident key and update number. `chat.update` replaces it with the newest state.
  */
-export function slackRootMessage(n: Notification): SlackContent {
-  const state = STATES[n.state];
+export function slackRootMessage(n: Notification, state: StatePresentation = STATES[n.state]): SlackContent {
   const fields = [
     field('State', `${state.slackEmoji} ${state.word}`),
     field('Severity', severityWord(n.severity)),
@@ -69,11 +68,18 @@ export function slackRootMessage(n: Notification): SlackContent {
   return { text: `${state.slackEmoji} ${state.word}: ${escapeMrkdwn(n.title)}`, blocks };
 }
 
-/** One update in the incident's thread: the state, what happened, and the trace. */
-export function slackReplyMessage(n: Notification): SlackContent {
-  const state = STATES[n.state];
+/**
+ * One update in the incident's thread: the state, what happened, and the trace. `mention` (the
+ * team's on-call, Slack syntax from teams.yaml) leads the line on escalations, so Slack notifies them.
+ */
+export function slackReplyMessage(
+  n: Notification,
+  state: StatePresentation = STATES[n.state],
+  mention?: string,
+): SlackContent {
   const what = n.text.trim() === '' ? n.title : n.text;
-  const headline = `${state.slackEmoji} *${state.word}* — ${escapeMrkdwn(what)}`;
+  const lead = mention ? `${mention} ` : '';
+  const headline = `${lead}${state.slackEmoji} *${state.word}* — ${escapeMrkdwn(what)}`;
   const details = Object.entries(n.fields).map(([key, value]) => `*${escapeMrkdwn(key)}:* ${escapeMrkdwn(value)}`);
   const blocks: SlackBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: truncate(headline, LIMITS.sectionText) } },
@@ -81,7 +87,64 @@ export function slackReplyMessage(n: Notification): SlackContent {
   if (details.length > 0)
     blocks.push({ type: 'context', elements: [mrkdwn(truncate(details.join('  ·  '), LIMITS.field))] });
   blocks.push(contextLine(n));
-  return { text: `${state.slackEmoji} ${state.word}: ${escapeMrkdwn(what)}`, blocks };
+  return { text: `${lead}${state.slackEmoji} ${state.word}: ${escapeMrkdwn(what)}`, blocks };
+}
+
+/**
+ * A one-off message (`kind: message`, S5): the title, its fields, text and links, and the trace —
+ * no state, no update number, no thread.
+ */
+export function slackPlainMessage(n: Notification, look: StatePresentation): SlackContent {
+  const blocks: SlackBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(`${look.slackEmoji} ${n.title}`.trim(), LIMITS.header), emoji: true },
+    },
+  ];
+  const fields = Object.entries(n.fields).map(([key, value]) => field(key, value));
+  for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
+    blocks.push({ type: 'section', fields: fields.slice(i, i + LIMITS.fieldsPerSection) });
+  }
+  if (n.text.trim() !== '') blocks.push(section(n.text));
+  const buttons = linkButtons(n);
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
+  blocks.push(traceLine(n));
+  return { text: `${look.slackEmoji} ${escapeMrkdwn(n.title)}`.trim(), blocks };
+}
+
+/**
+ * Several one-off messages of a burst for one team, as one message (the digest): a header with the
+ * count, then one line per message (title and text), each message's links as buttons.
+ */
+export function slackDigestMessage(items: readonly Notification[], look: StatePresentation): SlackContent {
+  const header = `${look.slackEmoji} ${items.length} notifications`.trim();
+  const lines = items.map((n) => `• *${escapeMrkdwn(n.title)}*${n.text.trim() ? ` — ${escapeMrkdwn(n.text)}` : ''}`);
+  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: header, emoji: true } }];
+  for (const chunk of chunks(lines, LIMITS.sectionText)) blocks.push({ type: 'section', text: mrkdwn(chunk) });
+  const buttons = items.flatMap((n) => linkButtons({ ...n, traceUrl: undefined })).slice(0, MAX_BUTTONS);
+  if (buttons.length > 0)
+    blocks.push({ type: 'actions', elements: buttons.map((b, i) => ({ ...b, action_id: `link-${i}` })) });
+  return { text: `${header}: ${items.map((n) => escapeMrkdwn(n.title)).join('; ')}`, blocks };
+}
+
+/** Lines joined into texts of at most `max` characters (a single long line is cut). */
+function chunks(lines: readonly string[], max: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of lines.map((l) => truncate(l, max))) {
+    if (current && current.length + 1 + line.length > max) {
+      out.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+function traceLine(n: Notification): SlackBlock {
+  const trace = n.traceId ? (n.traceUrl ? `<${n.traceUrl}|${n.traceId}>` : `\`${n.traceId}\``) : 'none';
+  return { type: 'context', elements: [mrkdwn(`Trace ${trace}  ·  Ref \`${escapeMrkdwn(n.incidentKey)}\``)] };
 }
 
 function field(name: string, value: string): Mrkdwn {

@@ -2,6 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { BUILT_IN_TEAMS, TeamDirectory } from '@hub/config';
+import { Templates, templatesSchema } from '../templates/templates.js';
+import { type DigestSettings } from '../notifications/digest.buffer.js';
+import { type Destination } from './destination.js';
 import { RoutingConfigError } from './routing.errors.js';
 
 const ROUTE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -18,6 +22,11 @@ const routeSchema = z.strictObject({
     .optional(),
   /** Whether the Teams webhook gets this route's notifications. */
   teams: z.boolean({ error: 'must be true or false' }).default(true),
+  /**
+   * A team of teams.yaml: the route goes to that team's Slack channel (unless `slack` names one)
+   * and Teams webhook, and escalations on it mention the team's on-call.
+   */
+  team: z.string({ error: 'must be a team name' }).min(1).optional(),
 });
 
 /**
@@ -38,6 +47,17 @@ export const routingFileSchema = z.strictObject({
     // Also when a route has problems, so one run lists them all.
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   ),
+  templates: templatesSchema.optional(),
+  /**
+   * One-off messages (`kind: message`) to one destination within `windowMs` of each other go out as
+   * one message. Off (0) by default: a digest delays every message by the window.
+   */
+  digest: z
+    .strictObject({
+      windowMs: z.number({ error: 'must be milliseconds' }).int().min(0).max(60_000).default(0),
+      maxMessages: z.number({ error: 'must be a number' }).int().min(2).max(50).default(20),
+    })
+    .default({ windowMs: 0, maxMessages: 20 }),
 });
 
 export type Route = z.output<typeof routeSchema>;
@@ -49,6 +69,7 @@ export type RoutingSource = { kind: 'file'; file: string } | { kind: 'built-in' 
 /** Used when the routing file does not exist: everything to `#hub-alerts` and Teams. */
 export const BUILT_IN_ROUTING: RoutingFile = {
   routes: { default: { slack: { channel: '#hub-alerts' }, teams: true } },
+  digest: { windowMs: 0, maxMessages: 20 },
 };
 
 /** A resolved route: its name, its settings, and whether the asked-for name was unknown. */
@@ -59,12 +80,63 @@ export interface ResolvedRoute {
   readonly unknown?: string;
 }
 
+/** The teams directory used when the caller has none (the built-in single team). */
+const BUILT_IN_DIRECTORY = new TeamDirectory(BUILT_IN_TEAMS, '(built-in)');
+
 /** The validated routing, asked per notification. */
 export class RoutingTable {
   constructor(
     readonly routes: RoutingFile['routes'],
     readonly source: RoutingSource,
+    readonly teams: TeamDirectory = BUILT_IN_DIRECTORY,
+    readonly templates: Templates = new Templates(),
+    readonly digest: DigestSettings = { windowMs: 0, maxMessages: 20 },
   ) {}
+
+  /**
+   * Every destination of a notification. With a known `team`: the team's channels, and — when the
+   * route is not `default` (`oncall` on escalation) — that route's channels as well, so a central
+   * on-call channel keeps getting escalations while the team's thread gets them with the mention.
+   * Without a team (or with an unknown one): the route's channels only.
+   */
+  destinationsOf(notification: { route: string; team?: string }): Destination[] {
+    const primary = this.destinationOf(notification);
+    if (primary.team === undefined || primary.name !== `team:${notification.team}`) return [primary];
+    if (notification.route === 'default' || !Object.hasOwn(this.routes, notification.route)) return [primary];
+    return [primary, this.destinationOf({ route: notification.route })];
+  }
+
+  /**
+   * Where a notification goes first: its owner team's channels when it names a known team (the
+   * sensor sets `team`), else its route's. A route with `team:` takes that team's channels too. An
+   * unknown team or route falls back (route, then `default`), flagged in `unknown` for a warning.
+   */
+  destinationOf(notification: { route: string; team?: string }): Destination {
+    const { team } = notification;
+    if (team !== undefined && this.teams.has(team)) return this.teamDestination(`team:${team}`, team, { teams: true });
+    const resolved = this.resolve(notification.route);
+    const unknown = team !== undefined ? `team ${team}` : resolved.unknown;
+    const base = resolved.route.team
+      ? this.teamDestination(resolved.name, resolved.route.team, resolved.route)
+      : {
+          name: resolved.name,
+          ...(resolved.route.slack ? { slack: resolved.route.slack } : {}),
+          ...(resolved.route.teams ? { teams: DEFAULT_WEBHOOK } : {}),
+        };
+    return unknown === undefined ? base : { ...base, unknown };
+  }
+
+  private teamDestination(name: string, teamName: string, route: Partial<Route>): Destination {
+    const { team } = this.teams.team(teamName);
+    const slack = route.slack ?? team.slack;
+    return {
+      name,
+      team: teamName,
+      ...(slack ? { slack } : {}),
+      ...(route.teams !== false ? { teams: team.msteams?.webhookUrlEnv ?? DEFAULT_WEBHOOK } : {}),
+      ...(team.oncall ? { oncall: team.oncall } : {}),
+    };
+  }
 
   /** The named route, or the default route (flagged `unknown`) when there is no such route. */
   resolve(name: string): ResolvedRoute {
@@ -74,8 +146,14 @@ export class RoutingTable {
   }
 }
 
-/** Parses and validates routing YAML; every problem is reported with its path in one error. */
-export function parseRouting(text: string, file: string): RoutingTable {
+/** The Teams webhook of `TEAMS_WEBHOOK_URL` (a team's own webhook is named by its variable). */
+export const DEFAULT_WEBHOOK = 'TEAMS_WEBHOOK_URL';
+
+/**
+ * Parses and validates routing YAML; every problem is reported with its path in one error. A route
+ * naming a team that `teams` does not have is one of them.
+ */
+export function parseRouting(text: string, file: string, teams: TeamDirectory = BUILT_IN_DIRECTORY): RoutingTable {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new RoutingConfigError(
@@ -99,20 +177,31 @@ export function parseRouting(text: string, file: string): RoutingTable {
       })),
     );
   }
-  return new RoutingTable(result.data.routes, { kind: 'file', file });
+  const unknownTeams = Object.entries(result.data.routes).flatMap(([name, route]) =>
+    route.team !== undefined && !teams.has(route.team)
+      ? [{ path: `routes.${name}.team`, problem: `"${route.team}" is not a team of ${teams.source}` }]
+      : [],
+  );
+  if (unknownTeams.length > 0) throw new RoutingConfigError(file, unknownTeams);
+  const { routes, templates, digest } = result.data;
+  return new RoutingTable(routes, { kind: 'file', file }, teams, new Templates(templates), digest);
 }
 
 /** Reads `<configDir>/<fileName>`; a missing file gives the built-in routing, a bad one throws. */
-export async function loadRouting(configDir: string, fileName: string): Promise<RoutingTable> {
+export async function loadRouting(
+  configDir: string,
+  fileName: string,
+  teams: TeamDirectory = BUILT_IN_DIRECTORY,
+): Promise<RoutingTable> {
   const file = join(configDir, fileName);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return new RoutingTable(BUILT_IN_ROUTING.routes, { kind: 'built-in' });
+      return new RoutingTable(BUILT_IN_ROUTING.routes, { kind: 'built-in' }, teams);
     }
     throw new RoutingConfigError(file, [{ path: '(file)', problem: `cannot be read: ${(error as Error).message}` }]);
   }
-  return parseRouting(text, file);
+  return parseRouting(text, file, teams);
 }

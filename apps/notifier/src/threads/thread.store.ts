@@ -11,7 +11,8 @@ const LOCK_NAMESPACE = 'hub.notifier.thread';
  */
 export class IncidentThreads {
   constructor(
-    private readonly conn: Kysely<HubDatabase>,
+    /** The locked session's connection (receipts are written on it too). */
+    readonly conn: Kysely<HubDatabase>,
     readonly incidentKey: string,
   ) {}
 

@@ -28,6 +28,9 @@ import {
 } from './namespaces-cleanup-preview/namespaces-cleanup-preview.plan.js';
 import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.action.js';
 import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
+import { StatuspageClient } from './statuspage-update/statuspage.client.js';
+import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
+import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
 
 /** The action kinds this executor runs, by kind. */
 export class ActionRegistry {
@@ -82,7 +85,7 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
         new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes'),
         'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG',
       );
-  return [argoCd, externalSecrets, ...scheduledOperations(config, kubeConfig)];
+  return [argoCd, externalSecrets, statuspageAction(config), ...scheduledOperations(config, kubeConfig)];
 }
 
 /**
@@ -116,4 +119,23 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     onKubernetes(QUOTA_TEAM_REPORT_KIND, planTeamReport, kube && new QuotaTeamReportAction(kube)),
     argoWorkflows,
   ];
+}
+
+/** S6: the Atlassian Statuspage API, or the outbox without a token and page id. */
+function statuspageAction(config: RemediationExecutorConfig): Action {
+  return config.STATUSPAGE_TOKEN && config.STATUSPAGE_PAGE_ID
+    ? new StatuspageUpdateAction(
+        new StatuspageClient({
+          url: config.STATUSPAGE_URL,
+          token: config.STATUSPAGE_TOKEN,
+          pageId: config.STATUSPAGE_PAGE_ID,
+          requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,
+        }),
+      )
+    : new OutboxAction(
+        STATUSPAGE_UPDATE_KIND,
+        (request) => planStatuspageUpdate(request, config.STATUSPAGE_PAGE_ID),
+        new OutboxWriter(config.HUB_DATA_DIR, 'statuspage'),
+        'set STATUSPAGE_TOKEN and STATUSPAGE_PAGE_ID',
+      );
 }

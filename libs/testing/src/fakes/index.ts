@@ -12,3 +12,4 @@ export * from './jira-base.fake.js';
 export * from './jira-cloud.fake.js';
 export * from './jira-server.fake.js';
 export * from './servicenow.fake.js';
+export * from './statuspage.fake.js';

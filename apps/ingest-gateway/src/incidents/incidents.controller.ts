@@ -1,0 +1,18 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { IncidentsService } from './incidents.service.js';
+import { type IncidentTimeline } from './incident-timeline.js';
+
+/**
+ * `GET /v1/incidents/{key}[?incident=<id>]`: the whole timeline of an incident (state changes,
+ * actions, notifications, ticket). Behind the same bearer tokens as ingest (the `/v1/` hook). A key
+ * with `/` (`service/checkout`) is sent URL-encoded (`service%2Fcheckout`).
+ */
+@Controller('v1/incidents')
+export class IncidentsController {
+  constructor(@Inject(IncidentsService) private readonly incidents: IncidentsService) {}
+
+  @Get(':key')
+  timeline(@Param('key') key: string, @Query('incident') incidentId?: string): Promise<IncidentTimeline> {
+    return this.incidents.timeline(key, incidentId);
+  }
+}

@@ -1,0 +1,125 @@
+import { CLOUDEVENTS_JSON } from '@hub/contracts';
+import { createDatabase, type Database, migrateToLatest } from '@hub/database';
+import { createTestSchema, recordSpans, type TestSchema } from '@hub/testing';
+import { AM_TOKEN, type GatewayHarness, startGateway } from '../__tests__/gateway.harness.js';
+
+recordSpans('ingest-gateway-incidents-test');
+
+const KEY = 'service/checkout';
+const INCIDENT_ID = '6f1c1f5e-8d6e-4c35-a7a2-3b8f4f0c9d11';
+const path = (key: string) => `/v1/incidents/${encodeURIComponent(key)}`;
+
+describe('GET /v1/incidents/{key}', () => {
+  let schema: TestSchema;
+  let db: Database;
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    db = createDatabase(schema.url, 2).db;
+    await migrateToLatest(db);
+    gateway = await startGateway({ DATABASE_URL: schema.url });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await db?.destroy();
+    await schema?.drop();
+  });
+
+  /** GETs `url` with the bearer token (`null`: no Authorization header). */
+  const get = (url: string, token: string | null = AM_TOKEN) =>
+    gateway.app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('asks for the ingest bearer token', async () => {
+    expect((await get(path(KEY), null)).statusCode).toBe(401);
+    expect((await get(path(KEY), 'not-a-token')).statusCode).toBe(403);
+  });
+
+  it('answers 404 with the reason when the key is unknown', async () => {
+    const response = await get(path('nobody/knows'));
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No incident or notification has the key "nobody/knows"' },
+    });
+    const wrongId = await get(`${path('nobody/knows')}?incident=inc-x`);
+    expect(wrongId.statusCode).toBe(404);
+    expect(wrongId.json()).toMatchObject({
+      error: { message: expect.stringContaining('No incident inc-x') as string },
+    });
+  });
+
+  it('shows the ticket rows of a tickets table when the ticketing service has one, and says when there is none', async () => {
+    await db
+      .insertInto('incidents')
+      .values({
+        id: INCIDENT_ID,
+        key: 'policy/privileged-pod',
+        sensor: 'policy-violation',
+        status: 'firing',
+        title: 'Privileged pod',
+        labels: '{}',
+        opened_at: new Date(),
+        updated_at: new Date(),
+        external_refs: '{}',
+      })
+      .execute();
+    expect((await get(path('policy/privileged-pod'))).json()).toMatchObject({
+      incident: { id: INCIDENT_ID, status: 'firing' },
+      ticket: { status: 'none', reason: 'no tickets table: the ticketing service is not installed' },
+      timeline: [],
+    });
+    await schema.pool.query(
+      `CREATE TABLE tickets (incident_key text, system text, external_key text, created_at timestamptz DEFAULT now())`,
+    );
+    await schema.pool.query(`INSERT INTO tickets (incident_key, system, external_key) VALUES ($1, 'jira', 'SEC-7')`, [
+      'policy/privileged-pod',
+    ]);
+    expect((await get(path('policy/privileged-pod'))).json()).toMatchObject({
+      ticket: { status: 'found', tickets: [{ system: 'jira', external_key: 'SEC-7' }] },
+    });
+    await schema.pool.query('DROP TABLE tickets');
+  });
+});
+
+describe('GET /v1/incidents/{key} without a database', () => {
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1: every connection is refused.
+    gateway = await startGateway({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/hub' });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('answers 503 with Retry-After, while readiness and ingest keep working', async () => {
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: path(KEY),
+      headers: { authorization: `Bearer ${AM_TOKEN}` },
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBeDefined();
+    expect(response.json()).toMatchObject({
+      error: { code: 'INCIDENTS_UNAVAILABLE', message: expect.stringContaining('ECONNREFUSED') as string },
+    });
+
+    expect((await gateway.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    const ingest = await gateway.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { authorization: `Bearer ${AM_TOKEN}`, 'content-type': CLOUDEVENTS_JSON },
+      payload: JSON.stringify({
+        specversion: '1.0',
+        id: 'deg-1',
+        source: '/probe',
+        type: 'service.degraded',
+        data: { service: 'checkout' },
+      }),
+    });
+    expect(ingest.statusCode).toBe(202);
+    expect((await gateway.received(1))[0]?.event.id).toBe('deg-1');
+  });
+});
