@@ -61,6 +61,7 @@ export interface SensorHarness extends SensorApp {
 export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promise<SensorHarness> {
   const configDir = await mkdtemp(join(tmpdir(), 'hub-sensor-'));
   await cp(SHIPPED_SENSORS, join(configDir, 'sensors'), { recursive: true });
+  await cp(join(SHIPPED_SENSORS, '../teams.yaml'), join(configDir, 'teams.yaml'));
   for (const name of ['slo-remediation.yaml', 'externalsecret-refresh.yaml']) {
     const path = join(configDir, 'sensors', name);
     let text = await readFile(path, 'utf8');
@@ -89,7 +90,7 @@ export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promi
   await publisher.waitUntilReady();
   const reader = await QueueReader.open(amqpUrl());
   const readQueue = (await reader.channel.assertQueue('', { exclusive: true })).queue;
-  for (const pattern of ['notification.requested', 'action.requested.#']) {
+  for (const pattern of ['notification.requested', 'action.requested.#', 'ticket.requested']) {
     await reader.channel.bindQueue(readQueue, exchange, pattern);
   }
   const pending: HubEvent[] = [];

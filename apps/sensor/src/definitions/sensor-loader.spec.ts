@@ -150,12 +150,21 @@ describe(parseSensorFile.name, () => {
     ]);
   });
 
-  it('refuses an empty file and more than one trigger', () => {
+  it('refuses an empty file and trigger names used twice', () => {
     expect(problemsOf('')).toEqual([expect.objectContaining({ message: 'holds no sensor' })]);
-    const twoTriggers = `${valid}    - name: again\n      action: { kind: argocd.sync, target: x }\n`;
+    const twoTriggers = `${valid}    - name: sync\n      on: resolve\n      action: { kind: argocd.sync, target: x }\n`;
     expect(problemsOf(twoTriggers)).toEqual([
-      expect.objectContaining({ path: 'spec.triggers', message: expect.stringContaining('one trigger per sensor') }),
+      expect.objectContaining({ path: 'spec.triggers.1.name', message: '"sync" is used twice' }),
     ]);
+  });
+
+  it('wants either incident or notify, and no triggers or ticket beside notify', () => {
+    const notify = valid.replace(/ {2}incident:[\s\S]*$/, "  notify:\n    title: '{{ data.labels.name }}'\n");
+    expect(problemsOf(notify)).toEqual([]);
+    const both = `${notify}  incident:\n    title: x\n  ticket: { when: open }\n  triggers:\n    - name: t\n      action: { kind: a.b, target: x }\n`;
+    expect(problemsOf(both).map((p) => p.path)).toEqual(['spec.notify', 'spec.triggers', 'spec.ticket']);
+    const neither = valid.replace(/ {2}incident:[\s\S]*$/, '');
+    expect(problemsOf(neither)).toEqual([expect.objectContaining({ path: 'spec.incident' })]);
   });
 
   it('rejects dependency names used twice', () => {

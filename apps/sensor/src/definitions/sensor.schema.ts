@@ -77,8 +77,15 @@ const paramsSchema = z.record(z.string(), z.unknown()).transform((params, ctx) =
   return compile(params, []) as Readonly<Record<string, ParamTemplate>>;
 });
 
+/**
+ * A trigger: an action requested when the incident opens (`on: open`, the default) or resolves
+ * (`on: resolve`). The first `on: open` trigger is the incident's remediation — its result moves
+ * the incident (remediated, failed → escalated); further `on: open` triggers are requested once,
+ * alongside it, and their results are not tracked.
+ */
 const triggerSchema = z.strictObject({
   name: dnsLabel,
+  on: z.enum(['open', 'resolve']).default('open'),
   action: z.strictObject({
     kind: actionKind,
     target: template,
@@ -88,6 +95,8 @@ const triggerSchema = z.strictObject({
 });
 
 const incidentSchema = z.strictObject({
+  /** Owner team (teams.yaml); absent → the teams.yaml owner of the event. */
+  team: template.optional(),
   key: template.default(Template.compile('{{ incidentkey }}')),
   title: template,
   text: template.optional(),
@@ -100,6 +109,26 @@ const incidentSchema = z.strictObject({
   actionTimeout: duration.default(15 * 60_000),
 });
 
+const linkSchema = z.strictObject({ title: template, url: template });
+
+/** One ticket per incident (`ticket.requested`): when it opens, or when it escalates (the default). */
+const ticketSchema = z.strictObject({
+  when: z.enum(['open', 'escalation']).default('escalation'),
+  team: template.optional(),
+  labels: z.array(z.string().min(1)).default([]),
+});
+
+/** A one-off team message per matching event (`notification.requested` kind message), no incident. */
+const notifySchema = z.strictObject({
+  team: template.optional(),
+  route: z.string().min(1).optional(),
+  title: template,
+  text: template.default(Template.compile('')),
+  severity: severity.default('info'),
+  fields: z.record(z.string(), template).default({}),
+  links: z.array(linkSchema).default([]),
+});
+
 /**
  * One sensor file document (`apiVersion: hub/v1`, `kind: Sensor`). Parsing compiles it: templates,
  * paths, regular expressions and durations are checked here, at start-up, so a sensor that loads
@@ -109,25 +138,56 @@ export const sensorSchema = z.strictObject({
   apiVersion: z.literal('hub/v1', { error: 'must be hub/v1' }),
   kind: z.literal('Sensor', { error: 'must be Sensor' }),
   metadata: z.strictObject({ name: dnsLabel, description: z.string().optional() }),
-  spec: z.strictObject({
-    dependencies: z
-      .array(dependencySchema)
-      .min(1, { error: 'a sensor needs at least one dependency' })
-      .superRefine((dependencies, ctx) => uniqueNames(dependencies, ctx)),
-    incident: incidentSchema,
-    triggers: z
-      .array(triggerSchema)
-      .min(1, { error: 'a sensor needs a trigger' })
-      .max(1, { error: 'one trigger per sensor for now (an incident runs one remediation at a time)' }),
-    escalation: z
-      .strictObject({ route: z.string().min(1).default('oncall'), severity: severity.default('critical') })
-      .default({ route: 'oncall', severity: 'critical' }),
-  }),
+  spec: z
+    .strictObject({
+      dependencies: z
+        .array(dependencySchema)
+        .min(1, { error: 'a sensor needs at least one dependency' })
+        .superRefine((dependencies, ctx) => uniqueNames(dependencies, ctx)),
+      incident: incidentSchema.optional(),
+      notify: notifySchema.optional(),
+      triggers: z
+        .array(triggerSchema)
+        .default([])
+        .superRefine((triggers, ctx) => uniqueNames(triggers, ctx)),
+      ticket: ticketSchema.optional(),
+      escalation: z
+        .strictObject({ route: z.string().min(1).default('oncall'), severity: severity.default('critical') })
+        .default({ route: 'oncall', severity: 'critical' }),
+    })
+    .superRefine((spec, ctx) => {
+      if (spec.incident && spec.notify) {
+        ctx.addIssue({ code: 'custom', path: ['notify'], message: 'a sensor has either incident or notify, not both' });
+      } else if (!spec.incident && !spec.notify) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['incident'],
+          message: 'is required (or notify, for messages without an incident)',
+        });
+      }
+      if (spec.notify && spec.triggers.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['triggers'],
+          message: 'a notify sensor has no triggers (they belong to an incident)',
+        });
+      }
+      if (spec.notify && spec.ticket) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ticket'],
+          message: 'a notify sensor has no ticket (tickets belong to an incident)',
+        });
+      }
+    }),
 });
 
 export type Sensor = z.output<typeof sensorSchema>;
 export type SensorDependency = Sensor['spec']['dependencies'][number];
 export type SensorTrigger = Sensor['spec']['triggers'][number];
+export type SensorIncident = NonNullable<Sensor['spec']['incident']>;
+export type SensorNotify = NonNullable<Sensor['spec']['notify']>;
+export type SensorTicket = NonNullable<Sensor['spec']['ticket']>;
 export type Severity = z.output<typeof severity>;
 
 /** Incident states the sensor writes; the notification contract's states. */

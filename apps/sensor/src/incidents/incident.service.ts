@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent } from '@hub/contracts';
 import { formatDuration } from '../expressions/duration.js';
-import { type IncidentPlan, type ResolvePlan } from '../matching/incident-plan.js';
+import { type ActionPlan, type IncidentPlan, type ResolvePlan } from '../matching/incident-plan.js';
 import { type SensorMetrics } from '../metrics/sensor.metrics.js';
-import { actionRequestOf, describeAction, notificationOf } from './incident-events.js';
+import { actionRequestOf, describeAction, notificationOf, ticketOf } from './incident-events.js';
 import { IncidentRepository } from './incident.repository.js';
 import { decideOnRepeat } from './repeat.policy.js';
 import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
@@ -52,7 +52,8 @@ export class IncidentService {
       case 'count':
         return [];
       case 'remediate':
-        return (await this.cooldownUntil(trx, plan, now)) ? [] : this.remediate(trx, incident, plan, now);
+        if (!plan.action || (await this.cooldownUntil(trx, plan, now))) return [];
+        return this.remediate(trx, incident, plan.action, plan.sensor, now);
       case 'escalate':
         return this.escalate(trx, incident, decision.reason, now, event.id);
     }
@@ -91,11 +92,19 @@ export class IncidentService {
     );
     const after = formatDuration(now.getTime() - open.opened_at.getTime());
     const text = `resolved after ${after}${open.remediated_at ? ` (remediated by ${describeAction(open.context.action)})` : ''}${why ? ` — ${why}` : ''}`;
+    const resolveActions = (open.context.resolveActions ?? []).map((action) =>
+      this.requestAction(incident, action, randomUUID()),
+    );
+    const ticket = open.context.ticket?.opened
+      ? [ticketOf(incident, 'resolve', await this.repository.timeline(trx, incident.id), text)]
+      : [];
     return [
       notificationOf(incident, 'resolved', text, {
         severity: 'info',
         fields: { fireCount: String(incident.fire_count) },
       }),
+      ...resolveActions,
+      ...ticket,
     ];
   }
 
@@ -139,7 +148,8 @@ export class IncidentService {
   }
 
   private async open(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent, now: Date): Promise<HubEvent[]> {
-    const { summary, severity, route, escalation, fields, links } = plan;
+    const { summary, severity, route, escalation, fields, links, team, resolveActions } = plan;
+    const ticket = plan.ticket ? { ...plan.ticket, opened: plan.ticket.when === 'open' } : undefined;
     const incident = await this.repository.open(
       trx,
       {
@@ -149,7 +159,18 @@ export class IncidentService {
         title: plan.title,
         labels: plan.labels,
         at: now,
-        context: { summary, severity, route, escalation, fields, links, startsAt: startsAtOf(event) },
+        context: {
+          summary,
+          severity,
+          route,
+          escalation,
+          fields,
+          links,
+          team,
+          resolveActions,
+          ...(ticket ? { ticket } : {}),
+          startsAt: startsAtOf(event),
+        },
       },
       { eventId: event.id, dependency: plan.dependency },
     );
@@ -159,17 +180,31 @@ export class IncidentService {
       ? ` — remediation held back by the ${formatDuration(plan.cooldownMs)} cooldown of ${plan.key} (until ${heldUntil.toISOString()})`
       : '';
     const firing = notificationOf(incident, 'firing', `${summary}${held}`, { fields: { fireCount: '1' } });
-    return heldUntil ? [firing] : [firing, ...(await this.remediate(trx, incident, plan, now))];
+    const opened: HubEvent[] = [firing];
+    if (ticket?.opened) {
+      opened.push(ticketOf(incident, 'open', await this.repository.timeline(trx, incident.id), summary));
+    }
+    if (!heldUntil) {
+      opened.push(...plan.sideActions.map((action) => this.requestAction(incident, action, randomUUID())));
+      if (plan.action) opened.push(...(await this.remediate(trx, incident, plan.action, plan.sensor, now)));
+    }
+    return opened;
+  }
+
+  /** An untracked action (a further `on: open` trigger, an `on: resolve` trigger): requested, counted. */
+  private requestAction(incident: IncidentRow, action: ActionPlan, actionId: string): HubEvent {
+    this.metrics.triggers.inc({ sensor: incident.sensor, trigger: action.trigger, kind: action.kind });
+    return actionRequestOf(incident, actionId, action);
   }
 
   private async remediate(
     trx: SensorTransaction,
     incident: IncidentRow,
-    plan: IncidentPlan,
+    action: ActionPlan,
+    sensor: string,
     now: Date,
   ): Promise<HubEvent[]> {
     const actionId = randomUUID();
-    const { action } = plan;
     const context = { ...incident.context, action };
     const detail = {
       actionId,
@@ -182,7 +217,7 @@ export class IncidentService {
       action_id: actionId,
       context,
     });
-    this.metrics.triggers.inc({ sensor: plan.sensor, trigger: action.trigger, kind: action.kind });
+    this.metrics.triggers.inc({ sensor, trigger: action.trigger, kind: action.kind });
     return [
       actionRequestOf(remediating, actionId, action),
       notificationOf(remediating, 'remediating', `remediation started: ${describeAction(action)}`),
@@ -197,22 +232,27 @@ export class IncidentService {
     eventId: string,
   ): Promise<HubEvent[]> {
     const { route, severity } = incident.context.escalation;
+    const ticket = incident.context.ticket;
+    const opensTicket = ticket !== undefined && !ticket.opened;
     const escalated = await this.transition(
       trx,
       incident,
       'escalated',
       now,
       { eventId, reason, route },
-      { escalated_at: now },
+      {
+        escalated_at: now,
+        ...(opensTicket ? { context: { ...incident.context, ticket: { ...ticket, opened: true } } } : {}),
+      },
     );
     const text = `escalated to ${route}: ${reason}`;
-    return [
-      notificationOf(escalated, 'escalated', text, {
-        route,
-        severity,
-        fields: { reason, fireCount: String(escalated.fire_count) },
-      }),
-    ];
+    const notification = notificationOf(escalated, 'escalated', text, {
+      route,
+      severity,
+      fields: { reason, fireCount: String(escalated.fire_count) },
+    });
+    if (!opensTicket) return [notification];
+    return [notification, ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason)];
   }
 
   /** The end of the key's cooldown when a remediation of it started less than `cooldown` ago. */

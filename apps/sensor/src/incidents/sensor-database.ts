@@ -2,7 +2,7 @@ import { type ColumnType, type Generated, type Kysely, type Selectable, type Tra
 import { type HubEvent } from '@hub/contracts';
 import { type HubDatabase } from '@hub/database';
 import { type Severity } from '../definitions/sensor.schema.js';
-import { type ActionPlan, type Link } from '../matching/incident-plan.js';
+import { type ActionPlan, type Link, type TicketPlan } from '../matching/incident-plan.js';
 
 type Json<T> = ColumnType<T, string, string>;
 
@@ -19,6 +19,12 @@ export interface IncidentContext {
   readonly links: readonly Link[];
   /** The remediation last requested (set when the incident goes to remediating). */
   readonly action?: ActionPlan;
+  /** The owner team (absent on incidents opened before teams existed). */
+  readonly team?: string;
+  /** The sensor's `ticket:`; `opened` once `ticket.requested{open}` went out for this incident. */
+  readonly ticket?: TicketPlan & { readonly opened?: boolean };
+  /** `on: resolve` triggers, rendered when the incident opened. */
+  readonly resolveActions?: readonly ActionPlan[];
   /** `startsAt` of the alert instance that opened the incident (alerts only): orders late events. */
   readonly startsAt?: string;
 }

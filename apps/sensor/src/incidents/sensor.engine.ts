@@ -5,6 +5,7 @@ import { type SensorRegistry } from '../matching/sensor.registry.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
+import { messageOf } from './incident-events.js';
 import { IncidentService } from './incident.service.js';
 import { type SensorTables, type SensorTransaction } from './sensor-database.js';
 
@@ -30,7 +31,7 @@ export class SensorEngine {
 
   /** An event some sensor may depend on (`alert.firing`) or resolve on (`alert.resolved`). */
   async handleEvent(event: HubEvent): Promise<void> {
-    const { triggered, resolving, failures } = this.registry.match(event);
+    const { triggered, resolving, notifying, failures } = this.registry.match(event);
     for (const failure of failures) {
       this.logger.error({
         msg: failure.message,
@@ -40,7 +41,7 @@ export class SensorEngine {
       });
       this.metrics.matches.inc({ sensor: failure.sensor, outcome: 'template-error' });
     }
-    if (triggered.length === 0 && resolving.length === 0) {
+    if (triggered.length === 0 && resolving.length === 0 && notifying.length === 0) {
       this.logger.debug({ msg: 'no sensor matches', eventId: event.id, type: event.type, subject: event.subject });
       return;
     }
@@ -56,13 +57,14 @@ export class SensorEngine {
       })),
     ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const duplicate = await this.process(event, async (trx) => {
-      const published: HubEvent[] = [];
+      const published: HubEvent[] = notifying.map((plan) => messageOf(plan, event));
       for (const step of steps) published.push(...(await step.run(trx)));
       return published;
     });
     if (duplicate) return;
     for (const plan of triggered) this.metrics.matches.inc({ sensor: plan.sensor, outcome: 'triggered' });
     for (const plan of resolving) this.metrics.matches.inc({ sensor: plan.sensor, outcome: 'resolved' });
+    for (const plan of notifying) this.metrics.matches.inc({ sensor: plan.sensor, outcome: 'notified' });
   }
 
   /** `action.succeeded` / `action.failed` from the executor. */

@@ -90,6 +90,7 @@ describe(SensorRegistry.name, () => {
     expect(sut.match(alert('resolved', labels))).toEqual({
       triggered: [],
       resolving: [{ sensor: 'one', key: 'fp-1' }],
+      notifying: [],
       failures: [],
     });
     expect(sut.match(alert('resolved', { ...labels, slo: 'b' })).resolving).toEqual([]);

@@ -1,13 +1,16 @@
 import { type HubEvent } from '@hub/contracts';
 import { type LoadedSensor } from '../definitions/sensor-loader.js';
 import { type Sensor } from '../definitions/sensor.schema.js';
-import { type IncidentPlan, planIncident, type ResolvePlan } from './incident-plan.js';
+import { type IncidentPlan, planIncident, type PlanOptions, type ResolvePlan } from './incident-plan.js';
 import { SensorPlanError } from './matching.errors.js';
+import { type NotifyPlan, planNotify } from './notify-plan.js';
 
 /** What one event means to the loaded sensors. */
 export interface EventMatches {
   readonly triggered: IncidentPlan[];
   readonly resolving: ResolvePlan[];
+  /** Team messages of notify sensors (no incident). */
+  readonly notifying: NotifyPlan[];
   /** Sensors that matched but whose templates could not be filled from the event. */
   readonly failures: SensorPlanError[];
 }
@@ -23,7 +26,7 @@ export class SensorRegistry {
 
   constructor(
     loaded: readonly LoadedSensor[],
-    private readonly options: { forceDryRun: boolean } = { forceDryRun: false },
+    private readonly options: PlanOptions = { forceDryRun: false },
   ) {
     this.byName = new Map(loaded.map(({ sensor }) => [sensor.metadata.name, sensor]));
   }
@@ -40,20 +43,22 @@ export class SensorRegistry {
   eventTypes(): string[] {
     const types = this.sensors.flatMap((s) => [
       ...s.spec.dependencies.map((d) => d.eventType),
-      s.spec.incident.resolveOn,
+      ...(s.spec.incident ? [s.spec.incident.resolveOn] : []),
     ]);
     return [...new Set(types)].sort();
   }
 
   match(event: HubEvent): EventMatches {
-    const matches: EventMatches = { triggered: [], resolving: [], failures: [] };
+    const matches: EventMatches = { triggered: [], resolving: [], notifying: [], failures: [] };
     for (const sensor of this.sensors) {
       try {
         const dependency = sensor.spec.dependencies.find(
           (d) => d.eventType === event.type && d.filters.every((f) => f.matches(event)),
         );
-        if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.options));
-        if (sensor.spec.incident.resolveOn === event.type) {
+        if (dependency && sensor.spec.notify)
+          matches.notifying.push(planNotify(sensor, dependency, event, this.options));
+        else if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.options));
+        if (sensor.spec.incident?.resolveOn === event.type) {
           const resolving = sensor.spec.dependencies.some((d) => d.filters.every((f) => f.matches(event)));
           if (resolving) matches.resolving.push({ sensor: sensor.metadata.name, key: resolveKey(sensor, event) });
         }
@@ -68,7 +73,7 @@ export class SensorRegistry {
 
 function resolveKey(sensor: Sensor, event: HubEvent): string {
   try {
-    return sensor.spec.incident.key.render(event);
+    return sensor.spec.incident!.key.render(event);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new SensorPlanError(sensor.metadata.name, event.id, [{ field: 'spec.incident.key', message }]);
