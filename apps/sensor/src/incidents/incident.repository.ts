@@ -138,8 +138,8 @@ export class IncidentRepository {
       .orderBy('id')
       .execute();
     return rows.map((row) => {
-      const detail = row.detail as Record<string, unknown>;
-      const action = typeof detail.kind === 'string' ? `${detail.kind} ${String(detail.target as string)}` : undefined;
+      const detail = row.detail;
+      const action = typeof detail.kind === 'string' ? `${detail.kind} ${String(detail.target)}` : undefined;
       const text = [detail.reason, detail.why, action]
         .filter((part): part is string => typeof part === 'string' && part !== '')
         .join(' — ');
