@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { findEventDefinition, incidentStateSchema } from '@hub/contracts';
 import { parseDuration } from '../expressions/duration.js';
 import { parsePath } from '../expressions/event-path.js';
-import { compileFilter, compileRegex } from '../expressions/filter.js';
+import { compileCel } from '../expressions/cel.js';
+import { allOf, anyOf, compileFilter, compileRegex, type EventMatcher } from '../expressions/filter.js';
+import { checkZone, compileTimeWindow, parseClock, WEEKDAYS } from '../expressions/time-window.js';
 import { type ParamTemplate, Template } from '../expressions/template.js';
 
 /** Runs a compiler inside zod, turning its exception into an issue at the value's path. */
@@ -39,17 +41,71 @@ const actionKind = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:\.[a-z0-9]+(
 const severity = z.enum(['info', 'warning', 'critical']);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-const filterSchema = z
+const pathFilterSchema = z
   .discriminatedUnion(
     'op',
     [
       z.strictObject({ path, op: z.enum(['eq', 'neq']), value: scalar }),
       z.strictObject({ path, op: z.literal('regex'), value: z.string().refine(isRegex, { error: regexProblem }) }),
       z.strictObject({ path, op: z.literal('exists') }),
+      z.strictObject({ path, op: z.literal('in'), value: z.array(scalar).min(1, { error: 'lists no value' }) }),
+      z.strictObject({ path, op: z.enum(['gt', 'gte', 'lt', 'lte']), value: z.number({ error: 'must be a number' }) }),
     ],
-    { error: 'op must be one of eq, neq, regex, exists' },
+    { error: 'op must be one of eq, neq, regex, exists, in, gt, gte, lt, lte' },
   )
-  .transform(compileFilter);
+  .transform((spec): EventMatcher => compileFilter(spec));
+
+const timeFilterSchema = z
+  .strictObject({
+    time: z.strictObject({
+      zone: compiled(z.string(), checkZone),
+      days: z
+        .array(z.enum(WEEKDAYS))
+        .min(1)
+        .default([...WEEKDAYS]),
+      from: z.string().refine(isClock, { error: 'must be a time of day HH:MM' }).default('00:00'),
+      to: z.string().refine(isClock, { error: 'must be a time of day HH:MM (24:00 = end of day)' }).default('24:00'),
+    }),
+  })
+  .transform(({ time }): EventMatcher => compileTimeWindow(time));
+
+/**
+ * A filter is one of: a path operator (`{ path, op, value }`), a CEL expression (`{ expr }`), a
+ * time window (`{ time }`), or a combination (`{ any: [...] }`, `{ all: [...] }`) of filters.
+ * The shape is chosen by its key so an error speaks about the filter the author meant.
+ */
+const filterSchema: z.ZodType<EventMatcher> = z.lazy(() =>
+  z.unknown().transform((value, ctx): EventMatcher => {
+    const shape = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+    const schema: z.ZodType<EventMatcher> | undefined =
+      'op' in shape || 'path' in shape
+        ? pathFilterSchema
+        : 'expr' in shape
+          ? exprFilterSchema
+          : 'time' in shape
+            ? timeFilterSchema
+            : 'any' in shape
+              ? anyFilterSchema
+              : 'all' in shape
+                ? allFilterSchema
+                : undefined;
+    if (!schema) {
+      ctx.addIssue({ code: 'custom', message: 'a filter has path and op, expr, time, any or all' });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }),
+);
+const exprFilterSchema = z.strictObject({ expr: compiled(z.string(), compileCel) }).transform((f) => f.expr);
+const anyFilterSchema = z
+  .strictObject({ any: z.array(filterSchema).min(1, { error: 'lists no filter' }) })
+  .transform((f) => anyOf(f.any));
+const allFilterSchema = z
+  .strictObject({ all: z.array(filterSchema).min(1, { error: 'lists no filter' }) })
+  .transform((f) => allOf(f.all));
 
 const dependencySchema = z.strictObject({
   name: dnsLabel,
@@ -200,6 +256,15 @@ function uniqueNames(items: readonly { name: string }[], ctx: z.RefinementCtx): 
       ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${item.name}" is used twice` });
     }
     seen.add(item.name);
+  }
+}
+
+function isClock(value: string): boolean {
+  try {
+    parseClock(value);
+    return true;
+  } catch {
+    return false;
   }
 }
 
