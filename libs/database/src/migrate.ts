@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import * as initial from './migrations/0001-initial.js';
 import * as sensor from './migrations/0004-sensor.js';
 import * as executorResultPublished from './migrations/0005-executor-result-published.js';
+import * as sensorNoise from './migrations/0006-sensor-noise.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0004-sensor': sensor,
   '0005-executor-result-published': executorResultPublished,
+  '0006-sensor-noise': sensorNoise,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -40,7 +40,9 @@ describe(loadSensors.name, () => {
 
   it('loads the shipped sensors with their defaults and compiled templates', async () => {
     const loaded = await loadSensors(shipped);
-    expect(loaded.map((l) => l.sensor.metadata.name).sort()).toEqual(['externalsecret-refresh', 'slo-remediation']);
+    expect(loaded.map((l) => l.sensor.metadata.name)).toEqual(
+      expect.arrayContaining(['externalsecret-refresh', 'repeated-deploy-failures', 'slo-remediation']),
+    );
     const s1 = loaded.find((l) => l.sensor.metadata.name === 'slo-remediation')!.sensor;
     expect(s1.spec.incident).toMatchObject({
       cooldown: 600_000,

@@ -207,6 +207,14 @@ export const sensorSchema = z.strictObject({
         .default([])
         .superRefine((triggers, ctx) => uniqueNames(triggers, ctx)),
       ticket: ticketSchema.optional(),
+      /** Opens the incident only once `count` matching events of its key arrived within `within`. */
+      aggregate: z
+        .strictObject({ count: z.number().int().min(2, { error: 'must be 2 or more' }), within: duration })
+        .optional(),
+      /** Drops repeats of an identical event (same `key`, default: type, subject and data) within `within`. */
+      dedup: z.strictObject({ key: template.optional(), within: duration }).optional(),
+      /** At most one incident per incident key within this period (a flapping alert opens one). */
+      onceWithin: duration.optional(),
       escalation: z
         .strictObject({ route: z.string().min(1).default('oncall'), severity: severity.default('critical') })
         .default({ route: 'oncall', severity: 'critical' }),
@@ -227,6 +235,11 @@ export const sensorSchema = z.strictObject({
           path: ['triggers'],
           message: 'a notify sensor has no triggers (they belong to an incident)',
         });
+      }
+      for (const field of ['aggregate', 'onceWithin'] as const) {
+        if (spec.notify && spec[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'works per incident key; a notify sensor has none' });
+        }
       }
       if (spec.notify && spec.ticket) {
         ctx.addIssue({

@@ -6,6 +6,7 @@ import { type ActionPlan, type IncidentPlan, type ResolvePlan } from '../matchin
 import { type SensorMetrics } from '../metrics/sensor.metrics.js';
 import { actionRequestOf, describeAction, notificationOf, ticketOf } from './incident-events.js';
 import { IncidentRepository } from './incident.repository.js';
+import { NoiseRepository } from './noise.repository.js';
 import { decideOnRepeat } from './repeat.policy.js';
 import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 
@@ -22,20 +23,29 @@ import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 export class IncidentService {
   private readonly logger = new Logger(IncidentService.name);
   private readonly repository = new IncidentRepository();
+  private readonly noise = new NoiseRepository();
 
   constructor(private readonly metrics: SensorMetrics) {}
 
-  /** A sensor's dependency matched: open, count a repeat, remediate, or escalate. */
-  async onTriggered(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent): Promise<HubEvent[]> {
+  /**
+   * A sensor's dependency matched: drop an identical repeat (`dedup`), count a repeat of the open
+   * incident, remediate, or escalate — or, with no incident open, pass the noise gates (`aggregate`,
+   * `onceWithin`) and open one.
+   */
+  async onTriggered(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent): Promise<TriggerStep> {
     await this.repository.lockKey(trx, plan.key);
+    const { dedup } = plan;
+    if (dedup && !(await this.noise.claim(trx, plan.sensor, 'dedup', dedup.key, plan.eventAt, dedup.withinMs))) {
+      return held('duplicate', `an identical event arrived within ${formatDuration(dedup.withinMs)}`);
+    }
     const open = await this.repository.findOpen(trx, plan.key);
     const now = new Date();
-    if (!open) return this.open(trx, plan, event, now);
+    if (!open) return this.openGated(trx, plan, event, now);
     if (open.sensor === plan.sensor && isLater(startsAtOf(event), open.context.startsAt)) {
       // A new instance of the alert (it started after the one this incident tracks): the earlier
       // one ended even if its resolution has not been handled yet — close it, open a new incident.
       const closed = await this.close(trx, open, now, event.id, 'superseded by a newer instance of the alert');
-      return [...closed, ...(await this.open(trx, plan, event, now))];
+      return triggered([...closed, ...(await this.open(trx, plan, event, now))]);
     }
     if (open.sensor !== plan.sensor) {
       this.logger.warn({
@@ -44,19 +54,49 @@ export class IncidentService {
         owner: open.sensor,
         sensor: plan.sensor,
       });
-      return [];
+      return held('owned-elsewhere', `incident ${plan.key} belongs to sensor ${open.sensor}`);
     }
     const incident = await this.repository.countFiring(trx, open, now);
     const decision = decideOnRepeat(incident, plan, now);
     switch (decision.kind) {
       case 'count':
-        return [];
+        return held('repeat', `incident ${plan.key} is ${incident.status}; repeat counted`);
       case 'remediate':
-        if (!plan.action || (await this.cooldownUntil(trx, plan, now))) return [];
-        return this.remediate(trx, incident, plan.action, plan.sensor, now);
+        if (!plan.action || (await this.cooldownUntil(trx, plan, now))) {
+          return held('repeat', `incident ${plan.key} is firing; repeat counted`);
+        }
+        return triggered(await this.remediate(trx, incident, plan.action, plan.sensor, now));
       case 'escalate':
-        return this.escalate(trx, incident, decision.reason, now, event.id);
+        return triggered(await this.escalate(trx, incident, decision.reason, now, event.id));
     }
+  }
+
+  /** No open incident: open one unless the window is not full yet or one opened within `onceWithin`. */
+  private async openGated(
+    trx: SensorTransaction,
+    plan: IncidentPlan,
+    event: HubEvent,
+    now: Date,
+  ): Promise<TriggerStep> {
+    const { aggregate, onceWithinMs } = plan;
+    if (aggregate) {
+      const count = await this.noise.countInWindow(
+        trx,
+        plan.sensor,
+        plan.key,
+        event.id,
+        plan.eventAt,
+        aggregate.withinMs,
+      );
+      if (count < aggregate.count) {
+        return held('aggregating', `${count} of ${aggregate.count} within ${formatDuration(aggregate.withinMs)}`);
+      }
+      await this.noise.resetWindow(trx, plan.sensor, plan.key);
+    }
+    if (onceWithinMs && !(await this.noise.claim(trx, plan.sensor, 'once', plan.key, plan.eventAt, onceWithinMs))) {
+      return held('once-within', `an incident of ${plan.key} opened within ${formatDuration(onceWithinMs)}`);
+    }
+    return triggered(await this.open(trx, plan, event, now));
   }
 
   /** The sensor's `resolveOn` event: resolve the open incident of the key, if any. */
@@ -279,4 +319,22 @@ function startsAtOf(event: HubEvent): string | undefined {
 /** True when both times are known and `a` is after `b`. */
 function isLater(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && Date.parse(a) > Date.parse(b);
+}
+
+/** What a matching event did to its sensor: `triggered` (events to publish), or why it was held. */
+export type TriggerOutcome = 'triggered' | 'duplicate' | 'aggregating' | 'once-within' | 'repeat' | 'owned-elsewhere';
+
+export interface TriggerStep {
+  readonly outcome: TriggerOutcome;
+  readonly events: HubEvent[];
+  /** Why nothing (new) happened, for logs and dry runs. */
+  readonly why?: string;
+}
+
+function triggered(events: HubEvent[]): TriggerStep {
+  return { outcome: 'triggered', events };
+}
+
+function held(outcome: Exclude<TriggerOutcome, 'triggered'>, why: string): TriggerStep {
+  return { outcome, events: [], why };
 }

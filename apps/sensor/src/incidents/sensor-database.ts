@@ -38,10 +38,28 @@ export interface SensorOutboxTable {
   created_at: Generated<Date>;
 }
 
-/** What migration 0004 adds to the hub's tables, for `db.withTables<SensorTables>()`. */
+/** An event counted in a sensor's window (migration 0006). */
+export interface SensorWindowEventsTable {
+  sensor: string;
+  key: string;
+  event_id: string;
+  at: Date;
+}
+
+/** Until when a key stays claimed, per sensor and scope (`dedup`, `once`; migration 0006). */
+export interface SensorMarksTable {
+  sensor: string;
+  scope: string;
+  key: string;
+  until: Date;
+}
+
+/** What migrations 0004+ add to the hub's tables, for `db.withTables<SensorTables>()`. */
 export type SensorTables = {
   incidents: { context: Json<IncidentContext> };
   sensor_outbox: SensorOutboxTable;
+  sensor_window_events: SensorWindowEventsTable;
+  sensor_marks: SensorMarksTable;
 };
 
 /** The hub's tables as the sensor sees them: with its own column and table. */

@@ -1,4 +1,5 @@
 import { type TeamDirectory } from '@hub/config';
+import { createHash } from 'node:crypto';
 import { type HubEvent } from '@hub/contracts';
 import {
   type Sensor,
@@ -51,6 +52,17 @@ export interface IncidentPlan {
   /** `on: resolve` triggers, rendered from the opening event, requested when the incident resolves. */
   readonly resolveActions: readonly ActionPlan[];
   readonly ticket?: TicketPlan;
+  /** When the event happened (its `time`, else when it was handled): windows and marks use it. */
+  readonly eventAt: Date;
+  readonly dedup?: DedupPlan;
+  readonly aggregate?: { readonly count: number; readonly withinMs: number };
+  readonly onceWithinMs?: number;
+}
+
+/** `dedup:` rendered: the event's identity and how long a repeat of it is dropped. */
+export interface DedupPlan {
+  readonly key: string;
+  readonly withinMs: number;
 }
 
 /** The sensor's `ticket:`, rendered. */
@@ -118,7 +130,7 @@ export function planIncident(
 ): IncidentPlan {
   const r = new Renderer(event);
   const incident = sensor.spec.incident as SensorIncident;
-  const { triggers, escalation, ticket } = sensor.spec;
+  const { triggers, escalation, ticket, aggregate, onceWithin } = sensor.spec;
   const data = asRecord(event.data);
   const labels = stringMap(data.labels);
   const annotations = stringMap(data.annotations);
@@ -153,6 +165,10 @@ export function planIncident(
     ...(opening[0] ? { action: opening[0] } : {}),
     sideActions: opening.slice(1),
     resolveActions: actions.filter((a) => a.on === 'resolve').map((a) => a.plan),
+    eventAt: eventTime(event),
+    ...planDedup(r, sensor),
+    ...(aggregate ? { aggregate: { count: aggregate.count, withinMs: aggregate.within } } : {}),
+    ...(onceWithin ? { onceWithinMs: onceWithin } : {}),
     ...(ticket
       ? {
           ticket: {
@@ -173,6 +189,27 @@ export function planIncident(
   ]);
   if (r.problems.length > 0) throw new SensorPlanError(sensor.metadata.name, event.id, r.problems);
   return plan;
+}
+
+/** When the event happened: its `time`, else now. */
+export function eventTime(event: HubEvent): Date {
+  const at = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
+  return Number.isNaN(at) ? new Date() : new Date(at);
+}
+
+/**
+ * `dedup:` rendered: its `key` template, else a digest of what makes two events identical — type,
+ * subject and data (not the id or time, which differ on every delivery of the same fact).
+ */
+export function planDedup(r: Renderer, sensor: Sensor): { dedup?: DedupPlan } {
+  const dedup = sensor.spec.dedup;
+  if (!dedup) return {};
+  const key = dedup.key
+    ? r.text('spec.dedup.key', dedup.key)
+    : createHash('sha256')
+        .update(JSON.stringify([r.event.type, r.event.subject ?? null, r.event.data ?? null]))
+        .digest('hex');
+  return { dedup: { key, withinMs: dedup.within } };
 }
 
 function planAction(r: Renderer, trigger: SensorTrigger, index: number, options: PlanOptions): ActionPlan {

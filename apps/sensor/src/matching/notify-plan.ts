@@ -1,6 +1,6 @@
 import { type HubEvent } from '@hub/contracts';
 import { type Sensor, type SensorDependency, type SensorNotify, type Severity } from '../definitions/sensor.schema.js';
-import { type Link, type PlanOptions, Renderer } from './incident-plan.js';
+import { type DedupPlan, eventTime, type Link, type PlanOptions, planDedup, Renderer } from './incident-plan.js';
 import { SensorPlanError } from './matching.errors.js';
 
 /** A one-off team message (`notify:`), rendered from one event. */
@@ -15,6 +15,8 @@ export interface NotifyPlan {
   readonly severity: Severity;
   readonly fields: Record<string, string>;
   readonly links: readonly Link[];
+  readonly eventAt: Date;
+  readonly dedup?: DedupPlan;
 }
 
 /**
@@ -45,6 +47,8 @@ export function planNotify(
       title: r.text(`spec.notify.links.${index}.title`, link.title),
       url: r.text(`spec.notify.links.${index}.url`, link.url),
     })),
+    eventAt: eventTime(event),
+    ...planDedup(r, sensor),
   };
   r.requireNonEmpty([
     ['spec.notify.title', plan.title],
