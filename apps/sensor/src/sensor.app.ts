@@ -65,6 +65,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
         consumer: queue,
         outboxRelayMs: config.SENSOR_OUTBOX_RELAY_MS,
         publishWaitMs: config.SENSOR_PUBLISH_WAIT_MS,
+        sweepMs: config.SENSOR_SWEEP_MS,
       },
     }),
     new FastifyAdapter(),

@@ -28,6 +28,8 @@ export const sensorEnvSchema = coreEnvSchema.extend({
   SENSOR_OUTBOX_RELAY_MS: positiveIntVar.default(30_000),
   /** How long publishing waits for a (re)connecting broker connection before the delivery is retried. */
   SENSOR_PUBLISH_WAIT_MS: positiveIntVar.default(5_000),
+  /** How often the sweeper runs due escalation steps and deletes expired dedup marks. */
+  SENSOR_SWEEP_MS: positiveIntVar.default(10_000),
 });
 
 export type SensorConfig = z.output<typeof sensorEnvSchema>;

@@ -6,6 +6,7 @@ import { BusHealthController, HubPublisher, HubRmqServer, MessagingModule } from
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
 import { AlertConsumer } from './consumers/alert.consumer.js';
+import { EscalationSweeper } from './incidents/escalation.sweeper.js';
 import { IncidentService } from './incidents/incident.service.js';
 import { type SensorTables } from './incidents/sensor-database.js';
 import { SensorEngine } from './incidents/sensor.engine.js';
@@ -75,6 +76,7 @@ export class SensorModule {
         },
         SensorEngine,
         OutboxRelay,
+        EscalationSweeper,
         DatabaseLifecycle,
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],

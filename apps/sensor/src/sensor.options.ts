@@ -12,6 +12,8 @@ export interface SensorOptions {
   readonly outboxRelayMs: number;
   /** How long publishing waits for a (re)connecting publisher before the delivery is retried. */
   readonly publishWaitMs: number;
+  /** Interval of the sweeper (due escalation steps, expired marks). */
+  readonly sweepMs: number;
 }
 
 /** Injection token of the loaded {@link SensorRegistry}. */

@@ -50,7 +50,7 @@ describe(loadSensors.name, () => {
       actionTimeout: 900_000,
       resolveOn: 'alert.resolved',
     });
-    expect(s1.spec.escalation).toEqual({ route: 'oncall', severity: 'critical' });
+    expect(s1.spec.escalation).toEqual({ route: 'oncall', severity: 'critical', steps: [] });
     expect(s1.spec.triggers[0]?.action.target.source).toBe('{{ data.labels.name }}');
   });
 

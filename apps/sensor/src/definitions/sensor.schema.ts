@@ -148,6 +148,10 @@ const triggerSchema = z.strictObject({
     params: paramsSchema.default({}),
   }),
   dryRun: z.boolean().default(false),
+  /** The remediation trigger only: request the action again after a reported failure, up to `attempts` in all. */
+  retry: z.strictObject({ attempts: z.number().int().min(1).max(10) }).optional(),
+  /** At most `max` requests of this trigger (across all keys) within `per`; more wait for a repeat. */
+  rateLimit: z.strictObject({ max: z.number().int().min(1), per: duration }).optional(),
 });
 
 const incidentSchema = z.strictObject({
@@ -163,6 +167,18 @@ const incidentSchema = z.strictObject({
   cooldown: duration.default(0),
   verifyAfter: duration.default(5 * 60_000),
   actionTimeout: duration.default(15 * 60_000),
+});
+
+/** One step of an escalation chain: a louder notification (on-call, page) and/or the ticket. */
+const escalationStepSchema = z.strictObject({
+  after: duration,
+  route: z.string().min(1).optional(),
+  severity: severity.default('critical'),
+  /** Mention the team's on-call (default true: a step is for people). */
+  mention: z.boolean().default(true),
+  /** Open the incident's ticket now (when the sensor has `ticket:` and it is not open yet). */
+  ticket: z.boolean().default(false),
+  text: z.string().min(1).optional(),
 });
 
 const linkSchema = z.strictObject({ title: template, url: template });
@@ -216,8 +232,13 @@ export const sensorSchema = z.strictObject({
       /** At most one incident per incident key within this period (a flapping alert opens one). */
       onceWithin: duration.optional(),
       escalation: z
-        .strictObject({ route: z.string().min(1).default('oncall'), severity: severity.default('critical') })
-        .default({ route: 'oncall', severity: 'critical' }),
+        .strictObject({
+          route: z.string().min(1).default('oncall'),
+          severity: severity.default('critical'),
+          /** Further steps while the incident stays open, each `after` the previous one; resolving stops them. */
+          steps: z.array(escalationStepSchema).default([]),
+        })
+        .default({ route: 'oncall', severity: 'critical', steps: [] }),
     })
     .superRefine((spec, ctx) => {
       if (spec.incident && spec.notify) {

@@ -16,6 +16,8 @@ export interface NotificationExtras {
   readonly severity?: Severity;
   readonly route?: string;
   readonly fields?: Record<string, string>;
+  /** Mention the on-call (default: on escalations). */
+  readonly mention?: boolean;
 }
 
 /** `/sensor/<name>`: the CloudEvents source of everything a sensor publishes. */
@@ -48,7 +50,7 @@ export function notificationOf(
     route: extras.route ?? context.route,
     kind: 'incident',
     ...(context.team ? { team: context.team } : {}),
-    mention: state === 'escalated',
+    mention: extras.mention ?? state === 'escalated',
   };
   return createEvent({
     type: 'notification.requested',

@@ -65,6 +65,9 @@ export class IncidentService {
         if (!plan.action || (await this.cooldownUntil(trx, plan, now))) {
           return held('repeat', `incident ${plan.key} is firing; repeat counted`);
         }
+        if (!(await this.takeRate(trx, plan.sensor, plan.action, now))) {
+          return held('rate-limited', `trigger ${plan.action.trigger} is at its rate limit`);
+        }
         return triggered(await this.remediate(trx, incident, plan.action, plan.sensor, now));
       case 'escalate':
         return triggered(await this.escalate(trx, incident, decision.reason, now, event.id));
@@ -184,6 +187,12 @@ export class IncidentService {
     const failure = notificationOf(failed, 'remediation-failed', `remediation failed: ${what} — ${reason}`, {
       fields: { ...fields, reason },
     });
+    const action = incident.context.action;
+    const attempt = incident.context.attempt ?? 1;
+    if (action && attempt < (action.attempts ?? 1)) {
+      // The trigger's retry policy: request the action again (a new action id) before escalating.
+      return [failure, ...(await this.remediate(trx, failed, action, failed.sensor, now, attempt + 1))];
+    }
     return [failure, ...(await this.escalate(trx, failed, `remediation failed: ${reason}`, now, event.id))];
   }
 
@@ -216,15 +225,18 @@ export class IncidentService {
     );
     this.metrics.transitions.inc({ sensor: plan.sensor, state: 'firing' });
     const heldUntil = await this.cooldownUntil(trx, plan, now);
+    const rateLimited = !heldUntil && plan.action && !(await this.takeRate(trx, plan.sensor, plan.action, now));
     const held = heldUntil
       ? ` — remediation held back by the ${formatDuration(plan.cooldownMs)} cooldown of ${plan.key} (until ${heldUntil.toISOString()})`
-      : '';
+      : rateLimited
+        ? ` — remediation held back: trigger ${plan.action?.trigger} reached its rate limit (${plan.action?.rateLimit?.max} per ${formatDuration(plan.action?.rateLimit?.perMs ?? 0)})`
+        : '';
     const firing = notificationOf(incident, 'firing', `${summary}${held}`, { fields: { fireCount: '1' } });
     const opened: HubEvent[] = [firing];
     if (ticket?.opened) {
       opened.push(ticketOf(incident, 'open', await this.repository.timeline(trx, incident.id), summary));
     }
-    if (!heldUntil) {
+    if (!heldUntil && !rateLimited) {
       opened.push(...plan.sideActions.map((action) => this.requestAction(incident, action, randomUUID())));
       if (plan.action) opened.push(...(await this.remediate(trx, incident, plan.action, plan.sensor, now)));
     }
@@ -243,15 +255,17 @@ export class IncidentService {
     action: ActionPlan,
     sensor: string,
     now: Date,
+    attempt = 1,
   ): Promise<HubEvent[]> {
     const actionId = randomUUID();
-    const context = { ...incident.context, action };
+    const context = { ...incident.context, action, attempt };
     const detail = {
       actionId,
       trigger: action.trigger,
       kind: action.kind,
       target: action.target,
       dryRun: action.dryRun,
+      attempt,
     };
     const remediating = await this.transition(trx, incident, 'remediating', now, detail, {
       action_id: actionId,
@@ -260,7 +274,11 @@ export class IncidentService {
     this.metrics.triggers.inc({ sensor, trigger: action.trigger, kind: action.kind });
     return [
       actionRequestOf(remediating, actionId, action),
-      notificationOf(remediating, 'remediating', `remediation started: ${describeAction(action)}`),
+      notificationOf(
+        remediating,
+        'remediating',
+        `remediation started: ${describeAction(action)}${attempt > 1 ? ` (attempt ${attempt} of ${action.attempts})` : ''}`,
+      ),
     ];
   }
 
@@ -271,9 +289,10 @@ export class IncidentService {
     now: Date,
     eventId: string,
   ): Promise<HubEvent[]> {
-    const { route, severity } = incident.context.escalation;
+    const { route, severity, steps = [] } = incident.context.escalation;
     const ticket = incident.context.ticket;
     const opensTicket = ticket !== undefined && !ticket.opened;
+    const chain = steps[0] ? { next: 0, dueAt: new Date(now.getTime() + steps[0].after).toISOString() } : undefined;
     const escalated = await this.transition(
       trx,
       incident,
@@ -282,7 +301,11 @@ export class IncidentService {
       { eventId, reason, route },
       {
         escalated_at: now,
-        ...(opensTicket ? { context: { ...incident.context, ticket: { ...ticket, opened: true } } } : {}),
+        context: {
+          ...incident.context,
+          ...(opensTicket ? { ticket: { ...ticket, opened: true } } : {}),
+          ...(chain ? { chain } : {}),
+        },
       },
     );
     const text = `escalated to ${route}: ${reason}`;
@@ -293,6 +316,60 @@ export class IncidentService {
     });
     if (!opensTicket) return [notification];
     return [notification, ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason)];
+  }
+
+  /**
+   * The next step of an escalated incident's chain, when it is due (the sweeper calls it under the
+   * key's lock): a louder notification — another route, a page with the on-call mentioned — and/or
+   * the ticket. Resolving the incident stops the chain (only open incidents are swept).
+   */
+  async onEscalationDue(trx: SensorTransaction, key: string, id: string, now: Date): Promise<HubEvent[]> {
+    await this.repository.lockKey(trx, key);
+    const incident = await this.repository.lockById(trx, id);
+    const chain = incident.context.chain;
+    const step = chain ? incident.context.escalation.steps?.[chain.next] : undefined;
+    if (incident.resolved_at || !chain || !step || Date.parse(chain.dueAt) > now.getTime()) return [];
+    const steps = incident.context.escalation.steps ?? [];
+    const following = steps[chain.next + 1];
+    const ticket = incident.context.ticket;
+    const opensTicket = step.ticket && ticket !== undefined && !ticket.opened;
+    const since = formatDuration(now.getTime() - (incident.escalated_at ?? now).getTime());
+    const route = step.route ?? incident.context.escalation.route;
+    const reason = step.text ?? `still open ${since} after it escalated`;
+    const { chain: _done, ...rest } = incident.context;
+    const escalated = await this.transition(
+      trx,
+      incident,
+      'escalated',
+      now,
+      { step: chain.next + 1, reason, route },
+      {
+        context: {
+          ...rest,
+          ...(opensTicket ? { ticket: { ...ticket, opened: true } } : {}),
+          ...(following
+            ? { chain: { next: chain.next + 1, dueAt: new Date(now.getTime() + following.after).toISOString() } }
+            : {}),
+        },
+      },
+    );
+    const events: HubEvent[] = [
+      notificationOf(escalated, 'escalated', `escalation step ${chain.next + 1} → ${route}: ${reason}`, {
+        route,
+        severity: step.severity,
+        mention: step.mention,
+        fields: { reason, escalationStep: String(chain.next + 1) },
+      }),
+    ];
+    if (opensTicket)
+      events.push(ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason));
+    return events;
+  }
+
+  /** Takes one request of the trigger's rate limit; false when it is used up. */
+  private async takeRate(trx: SensorTransaction, sensor: string, action: ActionPlan, now: Date): Promise<boolean> {
+    if (!action.rateLimit) return true;
+    return this.noise.takeRate(trx, sensor, action.trigger, now, action.rateLimit.max, action.rateLimit.perMs);
   }
 
   /** The end of the key's cooldown when a remediation of it started less than `cooldown` ago. */
@@ -322,7 +399,8 @@ function isLater(a: string | undefined, b: string | undefined): boolean {
 }
 
 /** What a matching event did to its sensor: `triggered` (events to publish), or why it was held. */
-export type TriggerOutcome = 'triggered' | 'duplicate' | 'aggregating' | 'once-within' | 'repeat' | 'owned-elsewhere';
+export type TriggerOutcome =
+  'triggered' | 'duplicate' | 'aggregating' | 'once-within' | 'repeat' | 'rate-limited' | 'owned-elsewhere';
 
 export interface TriggerStep {
   readonly outcome: TriggerOutcome;

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { type SensorTransaction } from './sensor-database.js';
+
+/** Advisory-lock class of trigger rate limits ("RATE"), apart from incident keys. */
+const RATE_LOCK_CLASS = 0x52415445;
 
 /**
  * Noise control state in PostgreSQL (migration 0006), so several replicas and a restart see the
@@ -66,6 +70,38 @@ export class NoiseRepository {
       ON CONFLICT (sensor, scope, key) DO UPDATE SET until = EXCLUDED.until WHERE sensor_marks.until <= ${at}
       RETURNING key`.execute(trx);
     return rows.length > 0;
+  }
+
+  /**
+   * Takes one request from a trigger's rate limit (`max` within `perMs` before `at`, across all
+   * keys): true and recorded when there is room, false when it is used up. Serialised per trigger.
+   */
+  async takeRate(
+    trx: SensorTransaction,
+    sensor: string,
+    trigger: string,
+    at: Date,
+    max: number,
+    perMs: number,
+  ): Promise<boolean> {
+    const key = `rate/${trigger}`;
+    await sql`SELECT pg_advisory_xact_lock(${RATE_LOCK_CLASS}::int, hashtext(${`${sensor}/${key}`}))`.execute(trx);
+    const since = new Date(at.getTime() - perMs);
+    await trx
+      .deleteFrom('sensor_window_events')
+      .where('sensor', '=', sensor)
+      .where('key', '=', key)
+      .where('at', '<=', since)
+      .execute();
+    const row = await trx
+      .selectFrom('sensor_window_events')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('sensor', '=', sensor)
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    if (Number(row.count) >= max) return false;
+    await trx.insertInto('sensor_window_events').values({ sensor, key, event_id: randomUUID(), at }).execute();
+    return true;
   }
 
   /** Deletes marks that expired before `now` (they no longer hold anything back). */

@@ -2,7 +2,7 @@ import { type ColumnType, type Generated, type Kysely, type Selectable, type Tra
 import { type HubEvent } from '@hub/contracts';
 import { type HubDatabase } from '@hub/database';
 import { type Severity } from '../definitions/sensor.schema.js';
-import { type ActionPlan, type Link, type TicketPlan } from '../matching/incident-plan.js';
+import { type ActionPlan, type EscalationPlan, type Link, type TicketPlan } from '../matching/incident-plan.js';
 
 type Json<T> = ColumnType<T, string, string>;
 
@@ -14,7 +14,11 @@ export interface IncidentContext {
   readonly summary: string;
   readonly severity: Severity;
   readonly route: string;
-  readonly escalation: { readonly route: string; readonly severity: Severity };
+  readonly escalation: EscalationPlan;
+  /** The next step of the escalation chain and when it is due (set when the incident escalates). */
+  readonly chain?: { readonly next: number; readonly dueAt: string };
+  /** Which attempt of the remediation is running (1 = first; `retry.attempts` bounds it). */
+  readonly attempt?: number;
   readonly fields: Record<string, string>;
   readonly links: readonly Link[];
   /** The remediation last requested (set when the incident goes to remediating). */

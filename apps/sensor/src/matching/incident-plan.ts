@@ -23,6 +23,9 @@ export interface ActionPlan {
   readonly target: string;
   readonly params: Record<string, ParamValue>;
   readonly dryRun: boolean;
+  /** Attempts in all (the remediation trigger's `retry.attempts`; default 1). */
+  readonly attempts?: number;
+  readonly rateLimit?: { readonly max: number; readonly perMs: number };
 }
 
 /** Everything the incident state machine needs from a sensor and one matching event. */
@@ -42,7 +45,7 @@ export interface IncidentPlan {
   readonly verifyAfterMs: number;
   /** A repeat of the alert this long after a remediation started, with no result yet, escalates. */
   readonly actionTimeoutMs: number;
-  readonly escalation: { readonly route: string; readonly severity: Severity };
+  readonly escalation: EscalationPlan;
   /** The owner team (`incident.team`, else the teams.yaml owner of the event). */
   readonly team: string;
   /** The remediation (the first `on: open` trigger); none for a ticket- or notify-only sensor. */
@@ -63,6 +66,22 @@ export interface IncidentPlan {
 export interface DedupPlan {
   readonly key: string;
   readonly withinMs: number;
+}
+
+/** `escalation:` of the sensor: the first escalation's route and severity, then the chain's steps. */
+export interface EscalationPlan {
+  readonly route: string;
+  readonly severity: Severity;
+  readonly steps?: readonly EscalationStep[];
+}
+
+export interface EscalationStep {
+  readonly after: number;
+  readonly route?: string;
+  readonly severity: Severity;
+  readonly mention: boolean;
+  readonly ticket: boolean;
+  readonly text?: string;
 }
 
 /** The sensor's `ticket:`, rendered. */
@@ -224,6 +243,8 @@ function planAction(r: Renderer, trigger: SensorTrigger, index: number, options:
       {},
     ),
     dryRun: options.forceDryRun || trigger.dryRun,
+    ...(trigger.retry ? { attempts: trigger.retry.attempts } : {}),
+    ...(trigger.rateLimit ? { rateLimit: { max: trigger.rateLimit.max, perMs: trigger.rateLimit.per } } : {}),
   };
 }
 

@@ -73,7 +73,7 @@ describe(SensorRegistry.name, () => {
         ],
         cooldownMs: 0,
         verifyAfterMs: 300_000,
-        escalation: { route: 'oncall', severity: 'critical' },
+        escalation: { route: 'oncall', severity: 'critical', steps: [] },
         action: {
           trigger: 'sync',
           kind: 'argocd.sync',
