@@ -26,7 +26,7 @@ export class SensorRegistry {
 
   constructor(
     loaded: readonly LoadedSensor[],
-    private readonly options: PlanOptions = { forceDryRun: false },
+    readonly options: PlanOptions = { forceDryRun: false },
   ) {
     this.byName = new Map(loaded.map(({ sensor }) => [sensor.metadata.name, sensor]));
   }
