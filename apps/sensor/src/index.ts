@@ -6,3 +6,4 @@ export * from './definitions/sensor-loader.js';
 export * from './matching/sensor.registry.js';
 export * from './definitions/sensor-teams.js';
 export * from './dry-run/dry-run.js';
+export * from './definitions/sensor-reloader.js';

@@ -66,6 +66,8 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
         outboxRelayMs: config.SENSOR_OUTBOX_RELAY_MS,
         publishWaitMs: config.SENSOR_PUBLISH_WAIT_MS,
         sweepMs: config.SENSOR_SWEEP_MS,
+        configDir: config.HUB_CONFIG_DIR,
+        hotReload: config.SENSOR_HOT_RELOAD,
       },
     }),
     new FastifyAdapter(),

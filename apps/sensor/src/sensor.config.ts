@@ -30,6 +30,8 @@ export const sensorEnvSchema = coreEnvSchema.extend({
   SENSOR_PUBLISH_WAIT_MS: positiveIntVar.default(5_000),
   /** How often the sweeper runs due escalation steps and deletes expired dedup marks. */
   SENSOR_SWEEP_MS: positiveIntVar.default(10_000),
+  /** Reload the sensors when a file of `$HUB_CONFIG_DIR/sensors` changes or on SIGHUP. */
+  SENSOR_HOT_RELOAD: boolVar.default(true),
 });
 
 export type SensorConfig = z.output<typeof sensorEnvSchema>;

@@ -6,6 +6,7 @@ import { BusHealthController, HubPublisher, HubRmqServer, MessagingModule } from
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
 import { AlertConsumer } from './consumers/alert.consumer.js';
+import { SensorReloader } from './definitions/sensor-reloader.js';
 import { EscalationSweeper } from './incidents/escalation.sweeper.js';
 import { IncidentService } from './incidents/incident.service.js';
 import { type SensorTables } from './incidents/sensor-database.js';
@@ -77,6 +78,7 @@ export class SensorModule {
         SensorEngine,
         OutboxRelay,
         EscalationSweeper,
+        SensorReloader,
         DatabaseLifecycle,
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],

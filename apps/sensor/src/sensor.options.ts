@@ -14,6 +14,10 @@ export interface SensorOptions {
   readonly publishWaitMs: number;
   /** Interval of the sweeper (due escalation steps, expired marks). */
   readonly sweepMs: number;
+  /** `$HUB_CONFIG_DIR`: sensors are in `<configDir>/sensors`, teams in `<configDir>/teams.yaml`. */
+  readonly configDir: string;
+  /** Reload the sensors when their files change or on SIGHUP. */
+  readonly hotReload: boolean;
 }
 
 /** Injection token of the loaded {@link SensorRegistry}. */

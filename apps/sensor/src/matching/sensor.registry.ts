@@ -19,16 +19,28 @@ export interface EventMatches {
  * The loaded sensors, and the question the consumers ask them: which sensors does this event
  * trigger (a dependency's type and every one of its filters match) and which incidents does it
  * resolve (the sensor's `resolveOn` type, matched by the same filters — a resolved alert carries
- * the labels it fired with). Immutable: hot reload will swap a whole registry.
+ * the labels it fired with). Hot reload swaps the whole set in one assignment ({@link replace}), so
+ * an event is matched against the old set or the new one, never a mix.
  */
 export class SensorRegistry {
-  private readonly byName: ReadonlyMap<string, Sensor>;
+  private byName: ReadonlyMap<string, Sensor>;
 
   constructor(
     loaded: readonly LoadedSensor[],
-    readonly options: PlanOptions = { forceDryRun: false },
+    private planOptions: PlanOptions = { forceDryRun: false },
   ) {
     this.byName = new Map(loaded.map(({ sensor }) => [sensor.metadata.name, sensor]));
+  }
+
+  /** How events are planned: the dry-run switch and the teams directory. */
+  get options(): PlanOptions {
+    return this.planOptions;
+  }
+
+  /** Swaps in a new, fully validated set of sensors (and the teams they were checked against). */
+  replace(loaded: readonly LoadedSensor[], options: PlanOptions = this.planOptions): void {
+    this.byName = new Map(loaded.map(({ sensor }) => [sensor.metadata.name, sensor]));
+    this.planOptions = options;
   }
 
   get sensors(): Sensor[] {
@@ -56,8 +68,8 @@ export class SensorRegistry {
           (d) => d.eventType === event.type && d.filters.every((f) => f.matches(event)),
         );
         if (dependency && sensor.spec.notify)
-          matches.notifying.push(planNotify(sensor, dependency, event, this.options));
-        else if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.options));
+          matches.notifying.push(planNotify(sensor, dependency, event, this.planOptions));
+        else if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.planOptions));
         if (sensor.spec.incident?.resolveOn === event.type) {
           const resolving = sensor.spec.dependencies.some((d) => d.filters.every((f) => f.matches(event)));
           if (resolving) matches.resolving.push({ sensor: sensor.metadata.name, key: resolveKey(sensor, event) });
