@@ -68,6 +68,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
         sweepMs: config.SENSOR_SWEEP_MS,
         configDir: config.HUB_CONFIG_DIR,
         hotReload: config.SENSOR_HOT_RELOAD,
+        eventLogRetentionMs: config.SENSOR_EVENT_LOG_RETENTION_DAYS * 86_400_000,
       },
     }),
     new FastifyAdapter(),

@@ -32,6 +32,8 @@ export const sensorEnvSchema = coreEnvSchema.extend({
   SENSOR_SWEEP_MS: positiveIntVar.default(10_000),
   /** Reload the sensors when a file of `$HUB_CONFIG_DIR/sensors` changes or on SIGHUP. */
   SENSOR_HOT_RELOAD: boolVar.default(true),
+  /** Days the event log (`GET /v1/events`, `hub replay`) keeps an event. */
+  SENSOR_EVENT_LOG_RETENTION_DAYS: positiveIntVar.default(14),
 });
 
 export type SensorConfig = z.output<typeof sensorEnvSchema>;

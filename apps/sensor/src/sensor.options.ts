@@ -18,6 +18,8 @@ export interface SensorOptions {
   readonly configDir: string;
   /** Reload the sensors when their files change or on SIGHUP. */
   readonly hotReload: boolean;
+  /** How long the event log keeps events. */
+  readonly eventLogRetentionMs: number;
 }
 
 /** Injection token of the loaded {@link SensorRegistry}. */

@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as sensor from './migrations/0004-sensor.js';
 import * as executorResultPublished from './migrations/0005-executor-result-published.js';
 import * as sensorNoise from './migrations/0006-sensor-noise.js';
+import * as eventLog from './migrations/0007-event-log.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-sensor': sensor,
   '0005-executor-result-published': executorResultPublished,
   '0006-sensor-noise': sensorNoise,
+  '0007-event-log': eventLog,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { sql } from 'kysely';
-import { type Database } from '@hub/database';
+import { type Database, pruneEventLog } from '@hub/database';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, type SensorOptions } from '../sensor.options.js';
 import { IncidentService } from './incident.service.js';
@@ -9,7 +9,8 @@ import { type SensorTables } from './sensor-database.js';
 
 /**
  * The sensor's clock: every `sweepMs`, runs the escalation steps that came due (an incident still
- * open T after it escalated — no event arrives to say so) and deletes expired dedup/once marks.
+ * open T after it escalated — no event arrives to say so), deletes expired dedup/once marks and
+ * events older than the event log's retention.
  * Each step runs in its own transaction under the incident key's lock and re-checks that it is
  * still due, so replicas sweeping at once run it once; its events go through the outbox like any.
  */
@@ -59,6 +60,7 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
         await this.outbox.publish(events);
       }
       await this.noise.sweepMarks(db, now);
+      await pruneEventLog(db, new Date(now.getTime() - this.options.eventLogRetentionMs));
     } catch (error) {
       this.logger.warn({ msg: 'sweep failed; will try again', error: (error as Error).message });
     }

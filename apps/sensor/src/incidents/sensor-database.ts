@@ -1,6 +1,6 @@
 import { type ColumnType, type Generated, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { type HubEvent } from '@hub/contracts';
-import { type HubDatabase } from '@hub/database';
+import { type EventLogTable, type HubDatabase } from '@hub/database';
 import { type Severity } from '../definitions/sensor.schema.js';
 import { type ActionPlan, type EscalationPlan, type Link, type TicketPlan } from '../matching/incident-plan.js';
 
@@ -64,6 +64,7 @@ export type SensorTables = {
   sensor_outbox: SensorOutboxTable;
   sensor_window_events: SensorWindowEventsTable;
   sensor_marks: SensorMarksTable;
+  event_log: EventLogTable;
 };
 
 /** The hub's tables as the sensor sees them: with its own column and table. */

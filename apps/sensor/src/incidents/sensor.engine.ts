@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent } from '@hub/contracts';
-import { type Database, runOnce } from '@hub/database';
+import { type Database, recordEvent, runOnce } from '@hub/database';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
@@ -45,7 +45,6 @@ export class SensorEngine {
     }
     if (triggered.length === 0 && resolving.length === 0 && notifying.length === 0) {
       this.logger.debug({ msg: 'no sensor matches', eventId: event.id, type: event.type, subject: event.subject });
-      return;
     }
     // One lock order for every transaction (by key), so two events never wait on each other in a cycle.
     const outcomes: { sensor: string; outcome: string }[] = [];
@@ -70,6 +69,7 @@ export class SensorEngine {
     ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const duplicate = await this.process(event, async (trx) => {
       outcomes.length = 0;
+      await recordEvent(trx, event); // the event log (GET /v1/events, hub replay)
       const published: HubEvent[] = [];
       for (const plan of notifying) {
         const first =
