@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// npm run bench [-- gateway|flow]: measures the hub side by side with raw amqplib baselines in one
+// npm run bench [-- gateway|flow|sensor]: measures the hub side by side with raw amqplib baselines in one
 // run on this machine and prints the figures (no assertions: see docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchFlow } from './bench/flow.mjs';
 import { benchGateway } from './bench/gateway.mjs';
+import { benchSensor } from './bench/sensor.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -45,4 +46,13 @@ if (run('flow')) {
   console.table(rss);
   const max = (path) => rows.find((r) => r.path === path && r.load.startsWith('max'))?.['completed/s'] ?? NaN;
   console.log(`ratio: ${(max('hub') / max('raw 4-hop relay')).toFixed(2)}`);
+}
+
+if (run('sensor')) {
+  const { matching, aggregation, windowCostMs } = await benchSensor();
+  console.log('\nSensor engine — matching and planning per event (in process), by number of loaded sensors');
+  console.table(matching);
+  console.log('Windowed aggregation in PostgreSQL, per event, one at a time');
+  console.table(aggregation);
+  console.log(`aggregation cost: ${windowCostMs} ms per event over the bare transaction`);
 }

@@ -7,3 +7,4 @@ export * from './matching/sensor.registry.js';
 export * from './definitions/sensor-teams.js';
 export * from './dry-run/dry-run.js';
 export * from './definitions/sensor-reloader.js';
+export * from './incidents/noise.repository.js';

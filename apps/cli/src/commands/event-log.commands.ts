@@ -73,10 +73,10 @@ Reads the event log in $DATABASE_URL; prints one CloudEvent per line (JSON lines
 Example: hub events --type alert.firing --since 1h`,
   async run(args, io) {
     const query = queryOf(parseOptions(args, ['type', 'key', 'since', 'limit']));
-    return withEventLog(io, query, async (events) => {
+    return withEventLog(io, query, (events) => {
       for (const event of events) io.out(JSON.stringify(event));
       io.err(`${events.length} event(s)`);
-      return 0;
+      return Promise.resolve(0);
     });
   },
 };
@@ -108,12 +108,12 @@ Example: hub replay --since 24h --sensor config/sensors/repeated-deploy-failures
     const teams = await loadTeams(configDir);
     checkSensorTeams(configDir, loaded, teams);
     const dryRun = new DryRun(new SensorRegistry(loaded, { forceDryRun: true, teams }));
-    return withEventLog(io, queryOf(options), async (events) => {
+    return withEventLog(io, queryOf(options), (events) => {
       const results = events.map((event) => dryRun.run(event));
       io.out(formatDryRun(results));
       const fired = results.flatMap((r) => r.verdicts).filter((v) => v.outcome === 'fires').length;
       io.out(`\n${events.length} recorded event(s) replayed, ${fired} firing(s) would have happened`);
-      return 0;
+      return Promise.resolve(0);
     });
   },
 };
