@@ -32,7 +32,8 @@ function compileHelper(text: string, source: string): Helper {
       throw fail('needs a JSON argument ("text" or a number)');
     }
   }
-  const text_ = (v: unknown) => (typeof v === 'string' ? v : v === undefined ? v : String(v));
+  /** Numbers and booleans as text; anything else as it is (an object fails as "not a single value"). */
+  const asText = (v: unknown) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
   switch (name) {
     case 'lower':
     case 'upper':
@@ -53,8 +54,8 @@ function compileHelper(text: string, source: string): Helper {
       return {
         name,
         apply: (v) => {
-          const t = text_(v);
-          return typeof t === 'string' && t.length > max ? `${t.slice(0, Math.max(0, max - 1))}…` : (t ?? v);
+          const t = asText(v);
+          return typeof t === 'string' && t.length > max ? `${t.slice(0, Math.max(0, max - 1))}…` : t;
         },
       };
     }
