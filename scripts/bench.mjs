@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- gateway|flow|siem]: measures the hub side by side with raw amqplib baselines in one
+// npm run bench [-- gateway|flow|siem|sensor]: measures the hub side by side with raw amqplib baselines in one
 // run on this machine and prints the figures (no assertions: see docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { benchFlow } from './bench/flow.mjs';
 import { benchGateway } from './bench/gateway.mjs';
 import { benchSiem } from './bench/siem.mjs';
+import { benchSensor } from './bench/sensor.mjs';
+
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -57,4 +59,13 @@ if (run('siem')) {
   console.log(`siem ratio: ${(rows[0]['events/s'] / rows[1]['events/s']).toFixed(2)}`);
   console.log('HEC down (503) with events flowing, then back: forwarder RSS and the backlog in RabbitMQ');
   console.table(outage);
+}
+
+if (run('sensor')) {
+  const { matching, aggregation, windowCostMs } = await benchSensor();
+  console.log('\nSensor engine — matching and planning per event (in process), by number of loaded sensors');
+  console.table(matching);
+  console.log('Windowed aggregation in PostgreSQL, per event, one at a time');
+  console.table(aggregation);
+  console.log(`aggregation cost: ${windowCostMs} ms per event over the bare transaction`);
 }

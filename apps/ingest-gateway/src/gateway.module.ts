@@ -5,6 +5,7 @@ import { MessagingModule, type PublisherOptions } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { HttpExceptionFilter } from './errors/http-exception.filter.js';
+import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsController } from './events/events.controller.js';
 import { GATEWAY_CONFIG } from './gateway.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -30,6 +31,7 @@ export class GatewayModule {
           exchange: config.HUB_EXCHANGE,
         }),
         IncidentsModule.forRoot(config.DATABASE_URL),
+        EventLogModule.forRoot(config.DATABASE_URL),
       ],
       controllers: [
         AlertmanagerController,

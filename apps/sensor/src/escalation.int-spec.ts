@@ -1,4 +1,4 @@
-import { type NotificationRequested } from '@hub/contracts';
+import { type NotificationRequested, type TicketRequested } from '@hub/contracts';
 import {
   actionResult,
   alertEvent,
@@ -47,7 +47,7 @@ describe('escalation and cooldown', () => {
     const request = await fireAndRemediate(fp);
     await sensor.publish(actionResult(request, false, 'sync failed: ComparisonError'));
 
-    const [failed, escalated] = await sensor.received(2);
+    const [failed, escalated, ticket] = await sensor.received(3);
     expect(failed!.data).toMatchObject({
       sequence: 3,
       state: 'remediation-failed',
@@ -63,6 +63,23 @@ describe('escalation and cooldown', () => {
       text: 'escalated to oncall: remediation failed: sync failed: ComparisonError',
     });
     expect(escalated).toMatchObject({ incidentkey: fp, correlationid: request.correlationid });
+    expect(escalated!.data).toMatchObject({ team: 'platform', mention: true });
+    // The shipped sensor has `ticket: { when: escalation }`: one ticket, with the incident's story.
+    expect(ticket).toMatchObject({ type: 'ticket.requested', incidentkey: fp, correlationid: request.correlationid });
+    expect(ticket!.data).toMatchObject({
+      operation: 'open',
+      fingerprint: fp,
+      team: 'platform',
+      state: 'escalated',
+      summary: 'ArgoCDApplicationUnhealthy — payments-api',
+      reason: 'remediation failed: sync failed: ComparisonError',
+    });
+    expect((ticket!.data as TicketRequested).timeline.map((t) => t.state)).toEqual([
+      'firing',
+      'remediating',
+      'remediation-failed',
+      'escalated',
+    ]);
 
     await sensor.publish(alertEvent('firing', argocdLabels(), fp), actionResult(request, false, 'again'));
     expect(await sensor.unexpected()).toEqual([]);
@@ -78,8 +95,9 @@ describe('escalation and cooldown', () => {
     const remediated = (await incidentsOf(fp))[0]!;
     await waitUntil(remediated.remediated_at!.getTime() + 1_000);
     await sensor.publish(alertEvent('firing', argocdLabels(), fp));
-    const [escalated] = await sensor.received(1);
+    const [escalated, ticket] = await sensor.received(2);
     expect(escalated!.data).toMatchObject({ sequence: 4, state: 'escalated', route: 'oncall', severity: 'critical' });
+    expect(ticket!.data).toMatchObject({ operation: 'open', fingerprint: fp });
     expect((escalated!.data as NotificationRequested).text).toMatch(
       /^escalated to oncall: still firing \d+(\.\d+)?s after argocd.sync payments-api succeeded$/,
     );
@@ -95,8 +113,9 @@ describe('escalation and cooldown', () => {
     const remediating = (await incidentsOf(fp))[0]!;
     await waitUntil(remediating.opened_at.getTime() + 1_000);
     await sensor.publish(alertEvent('firing', argocdLabels(), fp));
-    const [escalated] = await sensor.received(1);
+    const [escalated, ticket] = await sensor.received(2);
     expect(escalated!.data).toMatchObject({ sequence: 3, state: 'escalated', route: 'oncall' });
+    expect(ticket!.data).toMatchObject({ operation: 'open', fingerprint: fp });
     expect((escalated!.data as NotificationRequested).text).toMatch(
       /^escalated to oncall: no result from argocd.sync payments-api within \d+(\.\d+)?s$/,
     );
@@ -104,6 +123,12 @@ describe('escalation and cooldown', () => {
     await sensor.publish(alertEvent('firing', argocdLabels(), fp), actionResult(request, true));
     expect(await sensor.unexpected()).toEqual([]);
     expect((await incidentsOf(fp))[0]).toMatchObject({ status: 'escalated', sequence: 3 });
+
+    // The resolution closes the ticket the escalation opened.
+    await sensor.publish(alertEvent('resolved', argocdLabels(), fp));
+    const [resolved, closing] = await sensor.received(2);
+    expect(states([resolved!])).toEqual([['resolved', 4]]);
+    expect(closing!.data).toMatchObject({ operation: 'resolve', fingerprint: fp, state: 'resolved' });
   });
 
   it('keeps the cooldown across incidents of the same key, then remediates on a repeat once it is over', async () => {

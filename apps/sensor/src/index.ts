@@ -4,3 +4,7 @@ export * from './sensor.module.js';
 export * from './definitions/sensor.errors.js';
 export * from './definitions/sensor-loader.js';
 export * from './matching/sensor.registry.js';
+export * from './definitions/sensor-teams.js';
+export * from './dry-run/dry-run.js';
+export * from './definitions/sensor-reloader.js';
+export * from './incidents/noise.repository.js';

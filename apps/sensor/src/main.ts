@@ -1,4 +1,4 @@
-import { ConfigError } from '@hub/config';
+import { ConfigError, TeamsConfigError } from '@hub/config';
 import { createLogger, PinoNestLogger } from '@hub/telemetry';
 import { InvalidSensorsError } from './definitions/sensor.errors.js';
 import { createSensorApp } from './sensor.app.js';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof InvalidSensorsError) {
+  if (error instanceof ConfigError || error instanceof InvalidSensorsError || error instanceof TeamsConfigError) {
     process.stderr.write(`sensor: ${error.message}\n`);
   } else {
     process.stderr.write(`sensor failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -59,6 +59,7 @@ describe('S1 self-healing with the shipped slo-remediation sensor', () => {
       title: 'ArgoCDApplicationUnhealthy — payments-api',
       text: 'ArgoCDApplicationUnhealthy on payments-api',
       severity: 'warning',
+      team: 'platform',
       fields: {
         sensor: 'slo-remediation',
         alertname: 'ArgoCDApplicationUnhealthy',

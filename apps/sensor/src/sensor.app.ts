@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadTeams } from '@hub/config';
 import { createDatabase, type Database, migrateToLatest } from '@hub/database';
 import { connectHubTransport, HubRmqServer } from '@hub/messaging';
 import { bindSensorEventTypes } from './consumers/sensor-bindings.js';
 import { loadSensors } from './definitions/sensor-loader.js';
+import { checkSensorTeams } from './definitions/sensor-teams.js';
 import { SensorEngine } from './incidents/sensor.engine.js';
 import { SensorRegistry } from './matching/sensor.registry.js';
 import { SENSOR_QUEUE, type SensorConfig } from './sensor.config.js';
@@ -32,8 +34,11 @@ export interface SensorAppOptions {
  * every type a loaded sensor depends on — and the HTTP side (`/healthz`, `/readyz`, `/metrics`).
  */
 export async function createSensorApp(config: SensorConfig, options: SensorAppOptions = {}): Promise<SensorApp> {
-  const loaded = await loadSensors(join(config.HUB_CONFIG_DIR, 'sensors'));
-  const registry = new SensorRegistry(loaded, { forceDryRun: config.HUB_DRY_RUN });
+  const directory = join(config.HUB_CONFIG_DIR, 'sensors');
+  const loaded = await loadSensors(directory);
+  const teams = await loadTeams(config.HUB_CONFIG_DIR);
+  checkSensorTeams(directory, loaded, teams);
+  const registry = new SensorRegistry(loaded, { forceDryRun: config.HUB_DRY_RUN, teams });
   const { db } = createDatabase(config.DATABASE_URL);
   try {
     await migrateToLatest(db);
@@ -60,6 +65,10 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
         consumer: queue,
         outboxRelayMs: config.SENSOR_OUTBOX_RELAY_MS,
         publishWaitMs: config.SENSOR_PUBLISH_WAIT_MS,
+        sweepMs: config.SENSOR_SWEEP_MS,
+        configDir: config.HUB_CONFIG_DIR,
+        hotReload: config.SENSOR_HOT_RELOAD,
+        eventLogRetentionMs: config.SENSOR_EVENT_LOG_RETENTION_DAYS * 86_400_000,
       },
     }),
     new FastifyAdapter(),

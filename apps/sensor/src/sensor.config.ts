@@ -28,6 +28,12 @@ export const sensorEnvSchema = coreEnvSchema.extend({
   SENSOR_OUTBOX_RELAY_MS: positiveIntVar.default(30_000),
   /** How long publishing waits for a (re)connecting broker connection before the delivery is retried. */
   SENSOR_PUBLISH_WAIT_MS: positiveIntVar.default(5_000),
+  /** How often the sweeper runs due escalation steps and deletes expired dedup marks. */
+  SENSOR_SWEEP_MS: positiveIntVar.default(10_000),
+  /** Reload the sensors when a file of `$HUB_CONFIG_DIR/sensors` changes or on SIGHUP. */
+  SENSOR_HOT_RELOAD: boolVar.default(true),
+  /** Days the event log (`GET /v1/events`, `hub replay`) keeps an event. */
+  SENSOR_EVENT_LOG_RETENTION_DAYS: positiveIntVar.default(14),
 });
 
 export type SensorConfig = z.output<typeof sensorEnvSchema>;

@@ -6,6 +6,8 @@ import { BusHealthController, HubPublisher, HubRmqServer, MessagingModule } from
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
 import { AlertConsumer } from './consumers/alert.consumer.js';
+import { SensorReloader } from './definitions/sensor-reloader.js';
+import { EscalationSweeper } from './incidents/escalation.sweeper.js';
 import { IncidentService } from './incidents/incident.service.js';
 import { type SensorTables } from './incidents/sensor-database.js';
 import { SensorEngine } from './incidents/sensor.engine.js';
@@ -75,6 +77,8 @@ export class SensorModule {
         },
         SensorEngine,
         OutboxRelay,
+        EscalationSweeper,
+        SensorReloader,
         DatabaseLifecycle,
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],

@@ -12,6 +12,14 @@ export interface SensorOptions {
   readonly outboxRelayMs: number;
   /** How long publishing waits for a (re)connecting publisher before the delivery is retried. */
   readonly publishWaitMs: number;
+  /** Interval of the sweeper (due escalation steps, expired marks). */
+  readonly sweepMs: number;
+  /** `$HUB_CONFIG_DIR`: sensors are in `<configDir>/sensors`, teams in `<configDir>/teams.yaml`. */
+  readonly configDir: string;
+  /** Reload the sensors when their files change or on SIGHUP. */
+  readonly hotReload: boolean;
+  /** How long the event log keeps events. */
+  readonly eventLogRetentionMs: number;
 }
 
 /** Injection token of the loaded {@link SensorRegistry}. */

@@ -2,3 +2,4 @@ export * from './database.js';
 export * from './migrate.js';
 export * from './schema.js';
 export * from './run-once.js';
+export * from './event-log.js';

@@ -1,6 +1,14 @@
 import { type CommandGroup } from '../command.js';
 import { auditCommands } from './audit.js';
+import { eventsCommand, replayCommand } from './event-log.commands.js';
 import { schedulesCommand } from './schedules.js';
+import { sensorsCommand } from './sensors.command.js';
 
 /** Every command group of `hub`, in the order `hub --help` lists them. Add a group here. */
-export const commandGroups: readonly CommandGroup[] = [schedulesCommand, auditCommands];
+export const commandGroups: readonly CommandGroup[] = [
+  sensorsCommand,
+  replayCommand,
+  eventsCommand,
+  schedulesCommand,
+  auditCommands,
+];

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { type ActionResult, type AlertData, createEvent, type HubEvent } from '@
 import { HubPublisher } from '@hub/messaging';
 import { amqpUrl, createTestSchema, QueueReader, type TestSchema, uniqueName, waitFor } from '@hub/testing';
 import { createSensorApp, type SensorApp } from '../sensor.app.js';
-import { loadSensorConfig } from '../sensor.config.js';
+import { loadSensorConfig, type SensorConfig } from '../sensor.config.js';
 
 /** An `incidents` row as the tests read it. */
 export interface IncidentRecord {
@@ -57,10 +58,35 @@ export interface SensorHarness extends SensorApp {
   close(): Promise<void>;
 }
 
-/** The sensor on its own exchange, queue and PostgreSQL schema, with a queue reading what it publishes. */
-export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promise<SensorHarness> {
+/**
+ * Everything a sensor runs against, without the sensor: its own exchange, queue name, PostgreSQL
+ * schema and config directory, a publisher, and a queue reading what sensors publish. The sensor
+ * itself runs in this process ({@link startSensor}) or in child processes ({@link startSensorProcess}).
+ */
+export interface SensorWorld {
+  readonly exchange: string;
+  readonly queue: string;
+  readonly schema: TestSchema;
+  readonly configDir: string;
+  readonly config: SensorConfig;
+  /** The variables a sensor process needs to join this world. */
+  readonly env: Record<string, string>;
+  readonly publisher: HubPublisher;
+  /** Publishes events as the gateway or the executor would. */
+  publish(...events: HubEvent[]): Promise<void>;
+  /** Waits for `count` more events published by the sensor (notifications, action requests, tickets). */
+  received(count: number): Promise<HubEvent[]>;
+  /** Events published beyond those taken by `received`, after a settling pause. */
+  unexpected(pauseMs?: number): Promise<HubEvent[]>;
+  /** Messages the sensor parked in its dead-letter queue. */
+  parked(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createSensorWorld(files: SensorFiles = {}, env: Env = {}): Promise<SensorWorld> {
   const configDir = await mkdtemp(join(tmpdir(), 'hub-sensor-'));
   await cp(SHIPPED_SENSORS, join(configDir, 'sensors'), { recursive: true });
+  await cp(join(SHIPPED_SENSORS, '../teams.yaml'), join(configDir, 'teams.yaml'));
   for (const name of ['slo-remediation.yaml', 'externalsecret-refresh.yaml']) {
     const path = join(configDir, 'sensors', name);
     let text = await readFile(path, 'utf8');
@@ -71,25 +97,22 @@ export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promi
   const schema = await createTestSchema();
   const exchange = uniqueName('sensor-ex');
   const queue = uniqueName('sensor');
-  const config = loadSensorConfig({
+  const variables = {
     AMQP_URL: amqpUrl(),
     DATABASE_URL: schema.url,
     HUB_EXCHANGE: exchange,
     HUB_CONFIG_DIR: configDir,
     SENSOR_RETRY_DELAYS_MS: '200,500,1000,2000,4000',
     LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const sensor = await createSensorApp(config, { logger: false, queue });
-  await sensor.app.init();
-  await sensor.app.startAllMicroservices();
-  await sensor.server.waitUntilReady();
+    ...(env as Record<string, string>),
+  };
+  const config = loadSensorConfig(variables);
   const publisher = new HubPublisher({ url: amqpUrl(), connectionName: 'test-publisher', exchange });
   await publisher.start();
   await publisher.waitUntilReady();
   const reader = await QueueReader.open(amqpUrl());
   const readQueue = (await reader.channel.assertQueue('', { exclusive: true })).queue;
-  for (const pattern of ['notification.requested', 'action.requested.#']) {
+  for (const pattern of ['notification.requested', 'action.requested.#', 'ticket.requested']) {
     await reader.channel.bindQueue(readQueue, exchange, pattern);
   }
   const pending: HubEvent[] = [];
@@ -99,10 +122,12 @@ export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promi
     return pending;
   };
   return {
-    ...sensor,
     exchange,
     queue,
     schema,
+    configDir,
+    config,
+    env: { ...variables, SENSOR_QUEUE_NAME: queue },
     publisher,
     async publish(...events) {
       await Promise.all(events.map((event) => publisher.publish(event)));
@@ -117,20 +142,81 @@ export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promi
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
       return (await take()).splice(0);
     },
-    async startReplica() {
-      const replica = await createSensorApp(config, { logger: false, queue });
-      await replica.app.init();
-      await replica.app.startAllMicroservices();
-      await replica.server.waitUntilReady();
-      return { ...replica, close: () => replica.app.close() };
-    },
     parked: () => reader.depth(`${queue}.dlq`),
     async close() {
-      await sensor.app.close();
       await publisher.close();
       await reader.close();
       await schema.drop();
       await rm(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SensorHarness extends SensorWorld, SensorApp {
+  /** A second sensor app on the same queue, exchange and schema: another replica. */
+  startReplica(): Promise<SensorApp & { close(): Promise<void> }>;
+}
+
+/** The sensor in this process, in its own world (exchange, queue, schema). */
+export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promise<SensorHarness> {
+  const world = await createSensorWorld(files, env);
+  const start = async () => {
+    const sensor = await createSensorApp(world.config, { logger: false, queue: world.queue });
+    await sensor.app.init();
+    await sensor.app.startAllMicroservices();
+    await sensor.server.waitUntilReady();
+    return sensor;
+  };
+  const sensor = await start();
+  return {
+    ...world,
+    ...sensor,
+    async startReplica() {
+      const replica = await start();
+      return { ...replica, close: () => replica.app.close() };
+    },
+    async close() {
+      await sensor.app.close();
+      await world.close();
+    },
+  };
+}
+
+/** A sensor running as its own process (`sensor-process.ts`), joined to `world`; prints READY when consuming. */
+export interface SensorProcess {
+  readonly child: ChildProcess;
+  readonly lines: string[];
+  ready(): Promise<void>;
+  /** Kills the process (SIGKILL: no graceful shutdown) and waits for it to exit. */
+  kill(): Promise<void>;
+}
+
+const PROCESS_FIXTURE = new URL('./sensor-process.ts', import.meta.url).pathname;
+
+export function startSensorProcess(world: SensorWorld): SensorProcess {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', PROCESS_FIXTURE], {
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.spec.json', ...world.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  return {
+    child,
+    lines,
+    async ready() {
+      await waitFor('sensor process ready', () => lines.includes('READY'), { timeoutMs: 30_000 });
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

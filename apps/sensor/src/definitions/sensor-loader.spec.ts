@@ -40,14 +40,9 @@ describe(loadSensors.name, () => {
 
   it('loads the shipped sensors with their defaults and compiled templates', async () => {
     const loaded = await loadSensors(shipped);
-    expect(loaded.map((l) => l.sensor.metadata.name).sort()).toEqual([
-      'certificate-check',
-      'externalsecret-refresh',
-      'nightly-backup',
-      'preview-cleanup',
-      'slo-remediation',
-      'team-cost-report',
-    ]);
+    expect(loaded.map((l) => l.sensor.metadata.name)).toEqual(
+      expect.arrayContaining(['externalsecret-refresh', 'repeated-deploy-failures', 'slo-remediation']),
+    );
     const s1 = loaded.find((l) => l.sensor.metadata.name === 'slo-remediation')!.sensor;
     expect(s1.spec.incident).toMatchObject({
       cooldown: 600_000,
@@ -55,7 +50,7 @@ describe(loadSensors.name, () => {
       actionTimeout: 900_000,
       resolveOn: 'alert.resolved',
     });
-    expect(s1.spec.escalation).toEqual({ route: 'oncall', severity: 'critical' });
+    expect(s1.spec.escalation).toEqual({ route: 'oncall', severity: 'critical', steps: [] });
     expect(s1.spec.triggers[0]?.action.target.source).toBe('{{ data.labels.name }}');
   });
 
@@ -157,12 +152,21 @@ describe(parseSensorFile.name, () => {
     ]);
   });
 
-  it('refuses an empty file and more than one trigger', () => {
+  it('refuses an empty file and trigger names used twice', () => {
     expect(problemsOf('')).toEqual([expect.objectContaining({ message: 'holds no sensor' })]);
-    const twoTriggers = `${valid}    - name: again\n      action: { kind: argocd.sync, target: x }\n`;
+    const twoTriggers = `${valid}    - name: sync\n      on: resolve\n      action: { kind: argocd.sync, target: x }\n`;
     expect(problemsOf(twoTriggers)).toEqual([
-      expect.objectContaining({ path: 'spec.triggers', message: expect.stringContaining('one trigger per sensor') }),
+      expect.objectContaining({ path: 'spec.triggers.1.name', message: '"sync" is used twice' }),
     ]);
+  });
+
+  it('wants either incident or notify, and no triggers or ticket beside notify', () => {
+    const notify = valid.replace(/ {2}incident:[\s\S]*$/, "  notify:\n    title: '{{ data.labels.name }}'\n");
+    expect(problemsOf(notify)).toEqual([]);
+    const both = `${notify}  incident:\n    title: x\n  ticket: { when: open }\n  triggers:\n    - name: t\n      action: { kind: a.b, target: x }\n`;
+    expect(problemsOf(both).map((p) => p.path)).toEqual(['spec.notify', 'spec.triggers', 'spec.ticket']);
+    const neither = valid.replace(/ {2}incident:[\s\S]*$/, '');
+    expect(problemsOf(neither)).toEqual([expect.objectContaining({ path: 'spec.incident' })]);
   });
 
   it('rejects dependency names used twice', () => {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { findEventDefinition, incidentStateSchema } from '@hub/contracts';
 import { parseDuration } from '../expressions/duration.js';
 import { parsePath } from '../expressions/event-path.js';
-import { compileFilter, compileRegex } from '../expressions/filter.js';
+import { compileCel } from '../expressions/cel.js';
+import { allOf, anyOf, compileFilter, compileRegex, type EventMatcher } from '../expressions/filter.js';
+import { checkZone, compileTimeWindow, parseClock, WEEKDAYS } from '../expressions/time-window.js';
 import { type ParamTemplate, Template } from '../expressions/template.js';
 
 /** Runs a compiler inside zod, turning its exception into an issue at the value's path. */
@@ -39,17 +41,71 @@ const actionKind = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:\.[a-z0-9]+(
 const severity = z.enum(['info', 'warning', 'critical']);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-const filterSchema = z
+const pathFilterSchema = z
   .discriminatedUnion(
     'op',
     [
       z.strictObject({ path, op: z.enum(['eq', 'neq']), value: scalar }),
       z.strictObject({ path, op: z.literal('regex'), value: z.string().refine(isRegex, { error: regexProblem }) }),
       z.strictObject({ path, op: z.literal('exists') }),
+      z.strictObject({ path, op: z.literal('in'), value: z.array(scalar).min(1, { error: 'lists no value' }) }),
+      z.strictObject({ path, op: z.enum(['gt', 'gte', 'lt', 'lte']), value: z.number({ error: 'must be a number' }) }),
     ],
-    { error: 'op must be one of eq, neq, regex, exists' },
+    { error: 'op must be one of eq, neq, regex, exists, in, gt, gte, lt, lte' },
   )
-  .transform(compileFilter);
+  .transform((spec): EventMatcher => compileFilter(spec));
+
+const timeFilterSchema = z
+  .strictObject({
+    time: z.strictObject({
+      zone: compiled(z.string(), checkZone),
+      days: z
+        .array(z.enum(WEEKDAYS))
+        .min(1)
+        .default([...WEEKDAYS]),
+      from: z.string().refine(isClock, { error: 'must be a time of day HH:MM' }).default('00:00'),
+      to: z.string().refine(isClock, { error: 'must be a time of day HH:MM (24:00 = end of day)' }).default('24:00'),
+    }),
+  })
+  .transform(({ time }): EventMatcher => compileTimeWindow(time));
+
+/**
+ * A filter is one of: a path operator (`{ path, op, value }`), a CEL expression (`{ expr }`), a
+ * time window (`{ time }`), or a combination (`{ any: [...] }`, `{ all: [...] }`) of filters.
+ * The shape is chosen by its key so an error speaks about the filter the author meant.
+ */
+const filterSchema: z.ZodType<EventMatcher> = z.lazy(() =>
+  z.unknown().transform((value, ctx): EventMatcher => {
+    const shape = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+    const schema: z.ZodType<EventMatcher> | undefined =
+      'op' in shape || 'path' in shape
+        ? pathFilterSchema
+        : 'expr' in shape
+          ? exprFilterSchema
+          : 'time' in shape
+            ? timeFilterSchema
+            : 'any' in shape
+              ? anyFilterSchema
+              : 'all' in shape
+                ? allFilterSchema
+                : undefined;
+    if (!schema) {
+      ctx.addIssue({ code: 'custom', message: 'a filter has path and op, expr, time, any or all' });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }),
+);
+const exprFilterSchema = z.strictObject({ expr: compiled(z.string(), compileCel) }).transform((f) => f.expr);
+const anyFilterSchema = z
+  .strictObject({ any: z.array(filterSchema).min(1, { error: 'lists no filter' }) })
+  .transform((f) => anyOf(f.any));
+const allFilterSchema = z
+  .strictObject({ all: z.array(filterSchema).min(1, { error: 'lists no filter' }) })
+  .transform((f) => allOf(f.all));
 
 const dependencySchema = z.strictObject({
   name: dnsLabel,
@@ -77,17 +133,30 @@ const paramsSchema = z.record(z.string(), z.unknown()).transform((params, ctx) =
   return compile(params, []) as Readonly<Record<string, ParamTemplate>>;
 });
 
+/**
+ * A trigger: an action requested when the incident opens (`on: open`, the default) or resolves
+ * (`on: resolve`). The first `on: open` trigger is the incident's remediation — its result moves
+ * the incident (remediated, failed → escalated); further `on: open` triggers are requested once,
+ * alongside it, and their results are not tracked.
+ */
 const triggerSchema = z.strictObject({
   name: dnsLabel,
+  on: z.enum(['open', 'resolve']).default('open'),
   action: z.strictObject({
     kind: actionKind,
     target: template,
     params: paramsSchema.default({}),
   }),
   dryRun: z.boolean().default(false),
+  /** The remediation trigger only: request the action again after a reported failure, up to `attempts` in all. */
+  retry: z.strictObject({ attempts: z.number().int().min(1).max(10) }).optional(),
+  /** At most `max` requests of this trigger (across all keys) within `per`; more wait for a repeat. */
+  rateLimit: z.strictObject({ max: z.number().int().min(1), per: duration }).optional(),
 });
 
 const incidentSchema = z.strictObject({
+  /** Owner team (teams.yaml); absent → the teams.yaml owner of the event. */
+  team: template.optional(),
   key: template.default(Template.compile('{{ incidentkey }}')),
   title: template,
   text: template.optional(),
@@ -100,6 +169,38 @@ const incidentSchema = z.strictObject({
   actionTimeout: duration.default(15 * 60_000),
 });
 
+/** One step of an escalation chain: a louder notification (on-call, page) and/or the ticket. */
+const escalationStepSchema = z.strictObject({
+  after: duration,
+  route: z.string().min(1).optional(),
+  severity: severity.default('critical'),
+  /** Mention the team's on-call (default true: a step is for people). */
+  mention: z.boolean().default(true),
+  /** Open the incident's ticket now (when the sensor has `ticket:` and it is not open yet). */
+  ticket: z.boolean().default(false),
+  text: z.string().min(1).optional(),
+});
+
+const linkSchema = z.strictObject({ title: template, url: template });
+
+/** One ticket per incident (`ticket.requested`): when it opens, or when it escalates (the default). */
+const ticketSchema = z.strictObject({
+  when: z.enum(['open', 'escalation']).default('escalation'),
+  team: template.optional(),
+  labels: z.array(z.string().min(1)).default([]),
+});
+
+/** A one-off team message per matching event (`notification.requested` kind message), no incident. */
+const notifySchema = z.strictObject({
+  team: template.optional(),
+  route: z.string().min(1).optional(),
+  title: template,
+  text: template.default(Template.compile('')),
+  severity: severity.default('info'),
+  fields: z.record(z.string(), template).default({}),
+  links: z.array(linkSchema).default([]),
+});
+
 /**
  * One sensor file document (`apiVersion: hub/v1`, `kind: Sensor`). Parsing compiles it: templates,
  * paths, regular expressions and durations are checked here, at start-up, so a sensor that loads
@@ -109,25 +210,74 @@ export const sensorSchema = z.strictObject({
   apiVersion: z.literal('hub/v1', { error: 'must be hub/v1' }),
   kind: z.literal('Sensor', { error: 'must be Sensor' }),
   metadata: z.strictObject({ name: dnsLabel, description: z.string().optional() }),
-  spec: z.strictObject({
-    dependencies: z
-      .array(dependencySchema)
-      .min(1, { error: 'a sensor needs at least one dependency' })
-      .superRefine((dependencies, ctx) => uniqueNames(dependencies, ctx)),
-    incident: incidentSchema,
-    triggers: z
-      .array(triggerSchema)
-      .min(1, { error: 'a sensor needs a trigger' })
-      .max(1, { error: 'one trigger per sensor for now (an incident runs one remediation at a time)' }),
-    escalation: z
-      .strictObject({ route: z.string().min(1).default('oncall'), severity: severity.default('critical') })
-      .default({ route: 'oncall', severity: 'critical' }),
-  }),
+  spec: z
+    .strictObject({
+      dependencies: z
+        .array(dependencySchema)
+        .min(1, { error: 'a sensor needs at least one dependency' })
+        .superRefine((dependencies, ctx) => uniqueNames(dependencies, ctx)),
+      incident: incidentSchema.optional(),
+      notify: notifySchema.optional(),
+      triggers: z
+        .array(triggerSchema)
+        .default([])
+        .superRefine((triggers, ctx) => uniqueNames(triggers, ctx)),
+      ticket: ticketSchema.optional(),
+      /** Opens the incident only once `count` matching events of its key arrived within `within`. */
+      aggregate: z
+        .strictObject({ count: z.number().int().min(2, { error: 'must be 2 or more' }), within: duration })
+        .optional(),
+      /** Drops repeats of an identical event (same `key`, default: type, subject and data) within `within`. */
+      dedup: z.strictObject({ key: template.optional(), within: duration }).optional(),
+      /** At most one incident per incident key within this period (a flapping alert opens one). */
+      onceWithin: duration.optional(),
+      escalation: z
+        .strictObject({
+          route: z.string().min(1).default('oncall'),
+          severity: severity.default('critical'),
+          /** Further steps while the incident stays open, each `after` the previous one; resolving stops them. */
+          steps: z.array(escalationStepSchema).default([]),
+        })
+        .default({ route: 'oncall', severity: 'critical', steps: [] }),
+    })
+    .superRefine((spec, ctx) => {
+      if (spec.incident && spec.notify) {
+        ctx.addIssue({ code: 'custom', path: ['notify'], message: 'a sensor has either incident or notify, not both' });
+      } else if (!spec.incident && !spec.notify) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['incident'],
+          message: 'is required (or notify, for messages without an incident)',
+        });
+      }
+      if (spec.notify && spec.triggers.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['triggers'],
+          message: 'a notify sensor has no triggers (they belong to an incident)',
+        });
+      }
+      for (const field of ['aggregate', 'onceWithin'] as const) {
+        if (spec.notify && spec[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'works per incident key; a notify sensor has none' });
+        }
+      }
+      if (spec.notify && spec.ticket) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ticket'],
+          message: 'a notify sensor has no ticket (tickets belong to an incident)',
+        });
+      }
+    }),
 });
 
 export type Sensor = z.output<typeof sensorSchema>;
 export type SensorDependency = Sensor['spec']['dependencies'][number];
 export type SensorTrigger = Sensor['spec']['triggers'][number];
+export type SensorIncident = NonNullable<Sensor['spec']['incident']>;
+export type SensorNotify = NonNullable<Sensor['spec']['notify']>;
+export type SensorTicket = NonNullable<Sensor['spec']['ticket']>;
 export type Severity = z.output<typeof severity>;
 
 /** Incident states the sensor writes; the notification contract's states. */
@@ -140,6 +290,15 @@ function uniqueNames(items: readonly { name: string }[], ctx: z.RefinementCtx): 
       ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${item.name}" is used twice` });
     }
     seen.add(item.name);
+  }
+}
+
+function isClock(value: string): boolean {
+  try {
+    parseClock(value);
+    return true;
+  } catch {
+    return false;
   }
 }
 

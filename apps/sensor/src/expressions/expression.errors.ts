@@ -6,6 +6,7 @@ export enum ExpressionErrorCode {
   InvalidDuration = 'SENSOR_INVALID_DURATION',
   InvalidRegex = 'SENSOR_INVALID_REGEX',
   TemplateValueMissing = 'SENSOR_TEMPLATE_VALUE_MISSING',
+  InvalidExpression = 'SENSOR_INVALID_EXPRESSION',
 }
 
 /** A path into an event (`data.labels.name`) that does not parse, or starts at no envelope attribute. */
@@ -29,6 +30,12 @@ export class InvalidDurationError extends HubError<ExpressionErrorCode.InvalidDu
 /** A filter's regular expression that JavaScript cannot compile. */
 export class InvalidRegexError extends HubError<ExpressionErrorCode.InvalidRegex> {
   readonly code = ExpressionErrorCode.InvalidRegex;
+  readonly retryable = false;
+}
+
+/** A CEL expression, time zone, time of day or other filter value that does not compile. */
+export class InvalidExpressionError extends HubError<ExpressionErrorCode.InvalidExpression> {
+  readonly code = ExpressionErrorCode.InvalidExpression;
   readonly retryable = false;
 }
 

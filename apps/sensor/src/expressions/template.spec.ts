@@ -55,7 +55,7 @@ describe(Template.name, () => {
     ['{{ }}', 'path is empty'],
     ['{{ labels.name }}', 'must start with one of'],
     ['{{ data..name }}', 'malformed'],
-    ['{{ data.labels.name | upper }}', 'malformed'],
+    ['{{ data.labels.name | shout }}', 'is not a helper'],
   ])('rejects %s at compile time', (source, message) => {
     expect(() => Template.compile(source)).toThrow(InvalidTemplateError);
     expect(() => Template.compile(source)).toThrow(message);
@@ -72,5 +72,33 @@ describe(renderParams.name, () => {
       name: 'payments-api',
       options: { prune: false, retries: 2, tags: ['ns=payments', null] },
     });
+  });
+});
+
+describe('template helpers', () => {
+  const event = {
+    data: { labels: { name: 'Payments-API', evil: '{{ data.labels.name }}', empty: '' }, obj: { a: 1 }, n: 5 },
+  };
+  it.each([
+    ['{{ data.labels.name | lower }}', 'payments-api'],
+    ['{{ data.labels.name | upper }}', 'PAYMENTS-API'],
+    ['{{ data.labels.missing | default "none" }}', 'none'],
+    ['{{ data.labels.empty | default "none" }}', 'none'],
+    ['{{ data.labels.missing | default "X" | lower }}', 'x'],
+    ['{{ data.obj | json }}', '{"a":1}'],
+    ['{{ data.labels.name | truncate 8 }}', 'Payment…'],
+    ['{{ data.n | truncate 8 }}', '5'],
+    ['{{ data.labels.evil | upper }}', '{{ DATA.LABELS.NAME }}'],
+  ])('%s → %s', (source, expected) => {
+    expect(Template.compile(source).render(event)).toBe(expected);
+  });
+
+  it('rejects unknown helpers and bad arguments at load time, and still wants a value without default', () => {
+    expect(() => Template.compile('{{ data.x | shout }}')).toThrow(/is not a helper/);
+    expect(() => Template.compile('{{ data.x | truncate many }}')).toThrow(/JSON argument/);
+    expect(() => Template.compile('{{ data.x | truncate 0 }}')).toThrow(/positive whole number/);
+    expect(() => Template.compile('{{ data.x | lower 1 }}')).toThrow(/takes no argument/);
+    expect(() => Template.compile('{{ data.labels.missing | lower }}').render(event)).toThrow(/missing/);
+    expect(() => Template.compile('{{ data.obj | lower }}').render(event)).toThrow(/not a single value/);
   });
 });

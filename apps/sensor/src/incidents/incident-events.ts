@@ -4,9 +4,11 @@ import {
   type HubEvent,
   type IncidentState,
   type NotificationRequested,
+  type TicketRequested,
 } from '@hub/contracts';
 import { type Severity } from '../definitions/sensor.schema.js';
 import { type ActionPlan } from '../matching/incident-plan.js';
+import { type NotifyPlan } from '../matching/notify-plan.js';
 import { type IncidentContext, type IncidentRow } from './sensor-database.js';
 
 /** What a notification adds to the incident's own fields, severity and route. */
@@ -14,6 +16,8 @@ export interface NotificationExtras {
   readonly severity?: Severity;
   readonly route?: string;
   readonly fields?: Record<string, string>;
+  /** Mention the on-call (default: on escalations). */
+  readonly mention?: boolean;
 }
 
 /** `/sensor/<name>`: the CloudEvents source of everything a sensor publishes. */
@@ -45,7 +49,8 @@ export function notificationOf(
     links: [...context.links],
     route: extras.route ?? context.route,
     kind: 'incident',
-    mention: state === 'escalated',
+    ...(context.team ? { team: context.team } : {}),
+    mention: extras.mention ?? state === 'escalated',
   };
   return createEvent({
     type: 'notification.requested',
@@ -81,4 +86,76 @@ export function describeAction(action: ActionPlan | undefined): string {
 
 function actionFields(action: IncidentContext['action']): Record<string, string> {
   return action ? { action: action.kind, target: action.target, ...(action.dryRun ? { dryRun: 'true' } : {}) } : {};
+}
+
+/**
+ * A notify sensor's one-off team message: `kind: message`, keyed by sensor and event id (so a
+ * redelivered event is the same message), sequence 0, no incident behind it.
+ */
+export function messageOf(plan: NotifyPlan, event: HubEvent): HubEvent<NotificationRequested> {
+  const key = `${plan.sensor}/${event.id}`;
+  return createEvent({
+    type: 'notification.requested',
+    source: sensorSource(plan.sensor),
+    subject: event.subject ?? key,
+    data: {
+      incidentKey: key,
+      incidentId: event.id,
+      sequence: 0,
+      state: 'firing',
+      title: plan.title,
+      text: plan.text,
+      severity: plan.severity,
+      fields: { sensor: plan.sensor, ...plan.fields },
+      links: [...plan.links],
+      route: plan.route,
+      kind: 'message',
+      ...(plan.team ? { team: plan.team } : {}),
+      mention: false,
+    },
+    incidentkey: key,
+    ...(event.correlationid ? { correlationid: event.correlationid } : {}),
+  });
+}
+
+/** One step of an incident's history, as a ticket shows it. */
+export interface TimelineEntry {
+  readonly at: string;
+  readonly state: string;
+  readonly text: string;
+}
+
+/** The `ticket.requested` of an incident that has a `ticket:` (fingerprint = incident key). */
+export function ticketOf(
+  incident: IncidentRow,
+  operation: 'open' | 'resolve',
+  timeline: readonly TimelineEntry[],
+  reason: string,
+): HubEvent<TicketRequested> {
+  const context = incident.context;
+  const ticket = context.ticket;
+  const team = ticket?.team ?? context.team;
+  return createEvent({
+    type: 'ticket.requested',
+    source: sensorSource(incident.sensor),
+    subject: incident.key,
+    data: {
+      operation,
+      fingerprint: incident.key,
+      incidentKey: incident.key,
+      incidentId: incident.id,
+      ...(team ? { team } : {}),
+      state: incident.status as IncidentState,
+      summary: incident.title,
+      description: context.summary,
+      severity: context.severity,
+      labels: [...(ticket?.labels ?? [])],
+      fields: { sensor: incident.sensor, ...context.fields, ...actionFields(context.action) },
+      links: [...context.links],
+      timeline: [...timeline],
+      reason,
+    },
+    incidentkey: incident.key,
+    correlationid: incident.id,
+  });
 }

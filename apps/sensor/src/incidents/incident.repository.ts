@@ -128,6 +128,25 @@ export class IncidentRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** The incident's state changes, oldest first, as a ticket's timeline. */
+  async timeline(trx: SensorTransaction, incidentId: string): Promise<{ at: string; state: string; text: string }[]> {
+    const rows = await trx
+      .selectFrom('incident_history')
+      .select(['status', 'at', 'detail'])
+      .where('incident_id', '=', incidentId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => {
+      const detail = row.detail;
+      const action = typeof detail.kind === 'string' ? `${detail.kind} ${String(detail.target)}` : undefined;
+      const text = [detail.reason, detail.why, action]
+        .filter((part): part is string => typeof part === 'string' && part !== '')
+        .join(' — ');
+      return { at: new Date(row.at).toISOString(), state: row.status, text };
+    });
+  }
+
   private async record(
     trx: SensorTransaction,
     incidentId: string,

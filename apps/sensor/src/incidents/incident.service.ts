@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent } from '@hub/contracts';
 import { formatDuration } from '../expressions/duration.js';
-import { type IncidentPlan, type ResolvePlan } from '../matching/incident-plan.js';
+import { type ActionPlan, type IncidentPlan, type ResolvePlan } from '../matching/incident-plan.js';
 import { type SensorMetrics } from '../metrics/sensor.metrics.js';
-import { actionRequestOf, describeAction, notificationOf } from './incident-events.js';
+import { actionRequestOf, describeAction, notificationOf, ticketOf } from './incident-events.js';
 import { IncidentRepository } from './incident.repository.js';
+import { NoiseRepository } from './noise.repository.js';
 import { decideOnRepeat } from './repeat.policy.js';
 import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 
@@ -22,20 +23,29 @@ import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 export class IncidentService {
   private readonly logger = new Logger(IncidentService.name);
   private readonly repository = new IncidentRepository();
+  private readonly noise = new NoiseRepository();
 
   constructor(private readonly metrics: SensorMetrics) {}
 
-  /** A sensor's dependency matched: open, count a repeat, remediate, or escalate. */
-  async onTriggered(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent): Promise<HubEvent[]> {
+  /**
+   * A sensor's dependency matched: drop an identical repeat (`dedup`), count a repeat of the open
+   * incident, remediate, or escalate — or, with no incident open, pass the noise gates (`aggregate`,
+   * `onceWithin`) and open one.
+   */
+  async onTriggered(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent): Promise<TriggerStep> {
     await this.repository.lockKey(trx, plan.key);
+    const { dedup } = plan;
+    if (dedup && !(await this.noise.claim(trx, plan.sensor, 'dedup', dedup.key, plan.eventAt, dedup.withinMs))) {
+      return held('duplicate', `an identical event arrived within ${formatDuration(dedup.withinMs)}`);
+    }
     const open = await this.repository.findOpen(trx, plan.key);
     const now = new Date();
-    if (!open) return this.open(trx, plan, event, now);
+    if (!open) return this.openGated(trx, plan, event, now);
     if (open.sensor === plan.sensor && isLater(startsAtOf(event), open.context.startsAt)) {
       // A new instance of the alert (it started after the one this incident tracks): the earlier
       // one ended even if its resolution has not been handled yet — close it, open a new incident.
       const closed = await this.close(trx, open, now, event.id, 'superseded by a newer instance of the alert');
-      return [...closed, ...(await this.open(trx, plan, event, now))];
+      return triggered([...closed, ...(await this.open(trx, plan, event, now))]);
     }
     if (open.sensor !== plan.sensor) {
       this.logger.warn({
@@ -44,18 +54,52 @@ export class IncidentService {
         owner: open.sensor,
         sensor: plan.sensor,
       });
-      return [];
+      return held('owned-elsewhere', `incident ${plan.key} belongs to sensor ${open.sensor}`);
     }
     const incident = await this.repository.countFiring(trx, open, now);
     const decision = decideOnRepeat(incident, plan, now);
     switch (decision.kind) {
       case 'count':
-        return [];
+        return held('repeat', `incident ${plan.key} is ${incident.status}; repeat counted`);
       case 'remediate':
-        return (await this.cooldownUntil(trx, plan, now)) ? [] : this.remediate(trx, incident, plan, now);
+        if (!plan.action || (await this.cooldownUntil(trx, plan, now))) {
+          return held('repeat', `incident ${plan.key} is firing; repeat counted`);
+        }
+        if (!(await this.takeRate(trx, plan.sensor, plan.action, now))) {
+          return held('rate-limited', `trigger ${plan.action.trigger} is at its rate limit`);
+        }
+        return triggered(await this.remediate(trx, incident, plan.action, plan.sensor, now));
       case 'escalate':
-        return this.escalate(trx, incident, decision.reason, now, event.id);
+        return triggered(await this.escalate(trx, incident, decision.reason, now, event.id));
     }
+  }
+
+  /** No open incident: open one unless the window is not full yet or one opened within `onceWithin`. */
+  private async openGated(
+    trx: SensorTransaction,
+    plan: IncidentPlan,
+    event: HubEvent,
+    now: Date,
+  ): Promise<TriggerStep> {
+    const { aggregate, onceWithinMs } = plan;
+    if (aggregate) {
+      const count = await this.noise.countInWindow(
+        trx,
+        plan.sensor,
+        plan.key,
+        event.id,
+        plan.eventAt,
+        aggregate.withinMs,
+      );
+      if (count < aggregate.count) {
+        return held('aggregating', `${count} of ${aggregate.count} within ${formatDuration(aggregate.withinMs)}`);
+      }
+      await this.noise.resetWindow(trx, plan.sensor, plan.key);
+    }
+    if (onceWithinMs && !(await this.noise.claim(trx, plan.sensor, 'once', plan.key, plan.eventAt, onceWithinMs))) {
+      return held('once-within', `an incident of ${plan.key} opened within ${formatDuration(onceWithinMs)}`);
+    }
+    return triggered(await this.open(trx, plan, event, now));
   }
 
   /** The sensor's `resolveOn` event: resolve the open incident of the key, if any. */
@@ -91,11 +135,19 @@ export class IncidentService {
     );
     const after = formatDuration(now.getTime() - open.opened_at.getTime());
     const text = `resolved after ${after}${open.remediated_at ? ` (remediated by ${describeAction(open.context.action)})` : ''}${why ? ` — ${why}` : ''}`;
+    const resolveActions = (open.context.resolveActions ?? []).map((action) =>
+      this.requestAction(incident, action, randomUUID()),
+    );
+    const ticket = open.context.ticket?.opened
+      ? [ticketOf(incident, 'resolve', await this.repository.timeline(trx, incident.id), text)]
+      : [];
     return [
       notificationOf(incident, 'resolved', text, {
         severity: 'info',
         fields: { fireCount: String(incident.fire_count) },
       }),
+      ...resolveActions,
+      ...ticket,
     ];
   }
 
@@ -135,11 +187,18 @@ export class IncidentService {
     const failure = notificationOf(failed, 'remediation-failed', `remediation failed: ${what} — ${reason}`, {
       fields: { ...fields, reason },
     });
+    const action = incident.context.action;
+    const attempt = incident.context.attempt ?? 1;
+    if (action && attempt < (action.attempts ?? 1)) {
+      // The trigger's retry policy: request the action again (a new action id) before escalating.
+      return [failure, ...(await this.remediate(trx, failed, action, failed.sensor, now, attempt + 1))];
+    }
     return [failure, ...(await this.escalate(trx, failed, `remediation failed: ${reason}`, now, event.id))];
   }
 
   private async open(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent, now: Date): Promise<HubEvent[]> {
-    const { summary, severity, route, escalation, fields, links } = plan;
+    const { summary, severity, route, escalation, fields, links, team, resolveActions } = plan;
+    const ticket = plan.ticket ? { ...plan.ticket, opened: plan.ticket.when === 'open' } : undefined;
     const incident = await this.repository.open(
       trx,
       {
@@ -149,43 +208,77 @@ export class IncidentService {
         title: plan.title,
         labels: plan.labels,
         at: now,
-        context: { summary, severity, route, escalation, fields, links, startsAt: startsAtOf(event) },
+        context: {
+          summary,
+          severity,
+          route,
+          escalation,
+          fields,
+          links,
+          team,
+          resolveActions,
+          ...(ticket ? { ticket } : {}),
+          startsAt: startsAtOf(event),
+        },
       },
       { eventId: event.id, dependency: plan.dependency },
     );
     this.metrics.transitions.inc({ sensor: plan.sensor, state: 'firing' });
     const heldUntil = await this.cooldownUntil(trx, plan, now);
+    const rateLimited = !heldUntil && plan.action && !(await this.takeRate(trx, plan.sensor, plan.action, now));
     const held = heldUntil
       ? ` — remediation held back by the ${formatDuration(plan.cooldownMs)} cooldown of ${plan.key} (until ${heldUntil.toISOString()})`
-      : '';
+      : rateLimited
+        ? ` — remediation held back: trigger ${plan.action?.trigger} reached its rate limit (${plan.action?.rateLimit?.max} per ${formatDuration(plan.action?.rateLimit?.perMs ?? 0)})`
+        : '';
     const firing = notificationOf(incident, 'firing', `${summary}${held}`, { fields: { fireCount: '1' } });
-    return heldUntil ? [firing] : [firing, ...(await this.remediate(trx, incident, plan, now))];
+    const opened: HubEvent[] = [firing];
+    if (ticket?.opened) {
+      opened.push(ticketOf(incident, 'open', await this.repository.timeline(trx, incident.id), summary));
+    }
+    if (!heldUntil && !rateLimited) {
+      opened.push(...plan.sideActions.map((action) => this.requestAction(incident, action, randomUUID())));
+      if (plan.action) opened.push(...(await this.remediate(trx, incident, plan.action, plan.sensor, now)));
+    }
+    return opened;
+  }
+
+  /** An untracked action (a further `on: open` trigger, an `on: resolve` trigger): requested, counted. */
+  private requestAction(incident: IncidentRow, action: ActionPlan, actionId: string): HubEvent {
+    this.metrics.triggers.inc({ sensor: incident.sensor, trigger: action.trigger, kind: action.kind });
+    return actionRequestOf(incident, actionId, action);
   }
 
   private async remediate(
     trx: SensorTransaction,
     incident: IncidentRow,
-    plan: IncidentPlan,
+    action: ActionPlan,
+    sensor: string,
     now: Date,
+    attempt = 1,
   ): Promise<HubEvent[]> {
     const actionId = randomUUID();
-    const { action } = plan;
-    const context = { ...incident.context, action };
+    const context = { ...incident.context, action, attempt };
     const detail = {
       actionId,
       trigger: action.trigger,
       kind: action.kind,
       target: action.target,
       dryRun: action.dryRun,
+      attempt,
     };
     const remediating = await this.transition(trx, incident, 'remediating', now, detail, {
       action_id: actionId,
       context,
     });
-    this.metrics.triggers.inc({ sensor: plan.sensor, trigger: action.trigger, kind: action.kind });
+    this.metrics.triggers.inc({ sensor, trigger: action.trigger, kind: action.kind });
     return [
       actionRequestOf(remediating, actionId, action),
-      notificationOf(remediating, 'remediating', `remediation started: ${describeAction(action)}`),
+      notificationOf(
+        remediating,
+        'remediating',
+        `remediation started: ${describeAction(action)}${attempt > 1 ? ` (attempt ${attempt} of ${action.attempts})` : ''}`,
+      ),
     ];
   }
 
@@ -196,23 +289,87 @@ export class IncidentService {
     now: Date,
     eventId: string,
   ): Promise<HubEvent[]> {
-    const { route, severity } = incident.context.escalation;
+    const { route, severity, steps = [] } = incident.context.escalation;
+    const ticket = incident.context.ticket;
+    const opensTicket = ticket !== undefined && !ticket.opened;
+    const chain = steps[0] ? { next: 0, dueAt: new Date(now.getTime() + steps[0].after).toISOString() } : undefined;
     const escalated = await this.transition(
       trx,
       incident,
       'escalated',
       now,
       { eventId, reason, route },
-      { escalated_at: now },
+      {
+        escalated_at: now,
+        context: {
+          ...incident.context,
+          ...(opensTicket ? { ticket: { ...ticket, opened: true } } : {}),
+          ...(chain ? { chain } : {}),
+        },
+      },
     );
     const text = `escalated to ${route}: ${reason}`;
-    return [
-      notificationOf(escalated, 'escalated', text, {
+    const notification = notificationOf(escalated, 'escalated', text, {
+      route,
+      severity,
+      fields: { reason, fireCount: String(escalated.fire_count) },
+    });
+    if (!opensTicket) return [notification];
+    return [notification, ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason)];
+  }
+
+  /**
+   * The next step of an escalated incident's chain, when it is due (the sweeper calls it under the
+   * key's lock): a louder notification — another route, a page with the on-call mentioned — and/or
+   * the ticket. Resolving the incident stops the chain (only open incidents are swept).
+   */
+  async onEscalationDue(trx: SensorTransaction, key: string, id: string, now: Date): Promise<HubEvent[]> {
+    await this.repository.lockKey(trx, key);
+    const incident = await this.repository.lockById(trx, id);
+    const chain = incident.context.chain;
+    const step = chain ? incident.context.escalation.steps?.[chain.next] : undefined;
+    if (incident.resolved_at || !chain || !step || Date.parse(chain.dueAt) > now.getTime()) return [];
+    const steps = incident.context.escalation.steps ?? [];
+    const following = steps[chain.next + 1];
+    const ticket = incident.context.ticket;
+    const opensTicket = step.ticket && ticket !== undefined && !ticket.opened;
+    const since = formatDuration(now.getTime() - (incident.escalated_at ?? now).getTime());
+    const route = step.route ?? incident.context.escalation.route;
+    const reason = step.text ?? `still open ${since} after it escalated`;
+    const { chain: _done, ...rest } = incident.context;
+    const escalated = await this.transition(
+      trx,
+      incident,
+      'escalated',
+      now,
+      { step: chain.next + 1, reason, route },
+      {
+        context: {
+          ...rest,
+          ...(opensTicket ? { ticket: { ...ticket, opened: true } } : {}),
+          ...(following
+            ? { chain: { next: chain.next + 1, dueAt: new Date(now.getTime() + following.after).toISOString() } }
+            : {}),
+        },
+      },
+    );
+    const events: HubEvent[] = [
+      notificationOf(escalated, 'escalated', `escalation step ${chain.next + 1} → ${route}: ${reason}`, {
         route,
-        severity,
-        fields: { reason, fireCount: String(escalated.fire_count) },
+        severity: step.severity,
+        mention: step.mention,
+        fields: { reason, escalationStep: String(chain.next + 1) },
       }),
     ];
+    if (opensTicket)
+      events.push(ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason));
+    return events;
+  }
+
+  /** Takes one request of the trigger's rate limit; false when it is used up. */
+  private async takeRate(trx: SensorTransaction, sensor: string, action: ActionPlan, now: Date): Promise<boolean> {
+    if (!action.rateLimit) return true;
+    return this.noise.takeRate(trx, sensor, action.trigger, now, action.rateLimit.max, action.rateLimit.perMs);
   }
 
   /** The end of the key's cooldown when a remediation of it started less than `cooldown` ago. */
@@ -239,4 +396,23 @@ function startsAtOf(event: HubEvent): string | undefined {
 /** True when both times are known and `a` is after `b`. */
 function isLater(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && Date.parse(a) > Date.parse(b);
+}
+
+/** What a matching event did to its sensor: `triggered` (events to publish), or why it was held. */
+export type TriggerOutcome =
+  'triggered' | 'duplicate' | 'aggregating' | 'once-within' | 'repeat' | 'rate-limited' | 'owned-elsewhere';
+
+export interface TriggerStep {
+  readonly outcome: TriggerOutcome;
+  readonly events: HubEvent[];
+  /** Why nothing (new) happened, for logs and dry runs. */
+  readonly why?: string;
+}
+
+function triggered(events: HubEvent[]): TriggerStep {
+  return { outcome: 'triggered', events };
+}
+
+function held(outcome: Exclude<TriggerOutcome, 'triggered'>, why: string): TriggerStep {
+  return { outcome, events: [], why };
 }

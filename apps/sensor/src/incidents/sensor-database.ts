@@ -1,8 +1,8 @@
 import { type ColumnType, type Generated, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { type HubEvent } from '@hub/contracts';
-import { type HubDatabase } from '@hub/database';
+import { type EventLogTable, type HubDatabase } from '@hub/database';
 import { type Severity } from '../definitions/sensor.schema.js';
-import { type ActionPlan, type Link } from '../matching/incident-plan.js';
+import { type ActionPlan, type EscalationPlan, type Link, type TicketPlan } from '../matching/incident-plan.js';
 
 type Json<T> = ColumnType<T, string, string>;
 
@@ -14,11 +14,21 @@ export interface IncidentContext {
   readonly summary: string;
   readonly severity: Severity;
   readonly route: string;
-  readonly escalation: { readonly route: string; readonly severity: Severity };
+  readonly escalation: EscalationPlan;
+  /** The next step of the escalation chain and when it is due (set when the incident escalates). */
+  readonly chain?: { readonly next: number; readonly dueAt: string };
+  /** Which attempt of the remediation is running (1 = first; `retry.attempts` bounds it). */
+  readonly attempt?: number;
   readonly fields: Record<string, string>;
   readonly links: readonly Link[];
   /** The remediation last requested (set when the incident goes to remediating). */
   readonly action?: ActionPlan;
+  /** The owner team (absent on incidents opened before teams existed). */
+  readonly team?: string;
+  /** The sensor's `ticket:`; `opened` once `ticket.requested{open}` went out for this incident. */
+  readonly ticket?: TicketPlan & { readonly opened?: boolean };
+  /** `on: resolve` triggers, rendered when the incident opened. */
+  readonly resolveActions?: readonly ActionPlan[];
   /** `startsAt` of the alert instance that opened the incident (alerts only): orders late events. */
   readonly startsAt?: string;
 }
@@ -32,10 +42,29 @@ export interface SensorOutboxTable {
   created_at: Generated<Date>;
 }
 
-/** What migration 0004 adds to the hub's tables, for `db.withTables<SensorTables>()`. */
+/** An event counted in a sensor's window (migration 0006). */
+export interface SensorWindowEventsTable {
+  sensor: string;
+  key: string;
+  event_id: string;
+  at: Date;
+}
+
+/** Until when a key stays claimed, per sensor and scope (`dedup`, `once`; migration 0006). */
+export interface SensorMarksTable {
+  sensor: string;
+  scope: string;
+  key: string;
+  until: Date;
+}
+
+/** What migrations 0004+ add to the hub's tables, for `db.withTables<SensorTables>()`. */
 export type SensorTables = {
   incidents: { context: Json<IncidentContext> };
   sensor_outbox: SensorOutboxTable;
+  sensor_window_events: SensorWindowEventsTable;
+  sensor_marks: SensorMarksTable;
+  event_log: EventLogTable;
 };
 
 /** The hub's tables as the sensor sees them: with its own column and table. */

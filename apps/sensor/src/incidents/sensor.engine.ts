@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent } from '@hub/contracts';
-import { type Database, runOnce } from '@hub/database';
+import { type Database, recordEvent, runOnce } from '@hub/database';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
+import { messageOf } from './incident-events.js';
 import { IncidentService } from './incident.service.js';
+import { NoiseRepository } from './noise.repository.js';
 import { type SensorTables, type SensorTransaction } from './sensor-database.js';
 
 type Work = (trx: SensorTransaction) => Promise<HubEvent[]>;
@@ -18,6 +20,7 @@ type Work = (trx: SensorTransaction) => Promise<HubEvent[]>;
 @Injectable()
 export class SensorEngine {
   private readonly logger = new Logger(SensorEngine.name);
+  private readonly noise = new NoiseRepository();
 
   constructor(
     @Inject(SENSOR_DATABASE) private readonly db: Database,
@@ -30,7 +33,7 @@ export class SensorEngine {
 
   /** An event some sensor may depend on (`alert.firing`) or resolve on (`alert.resolved`). */
   async handleEvent(event: HubEvent): Promise<void> {
-    const { triggered, resolving, failures } = this.registry.match(event);
+    const { triggered, resolving, notifying, failures } = this.registry.match(event);
     for (const failure of failures) {
       this.logger.error({
         msg: failure.message,
@@ -40,29 +43,46 @@ export class SensorEngine {
       });
       this.metrics.matches.inc({ sensor: failure.sensor, outcome: 'template-error' });
     }
-    if (triggered.length === 0 && resolving.length === 0) {
+    if (triggered.length === 0 && resolving.length === 0 && notifying.length === 0) {
       this.logger.debug({ msg: 'no sensor matches', eventId: event.id, type: event.type, subject: event.subject });
-      return;
     }
     // One lock order for every transaction (by key), so two events never wait on each other in a cycle.
+    const outcomes: { sensor: string; outcome: string }[] = [];
     const steps = [
       ...triggered.map((plan) => ({
         key: plan.key,
-        run: (trx: SensorTransaction) => this.incidents.onTriggered(trx, plan, event),
+        run: async (trx: SensorTransaction) => {
+          const step = await this.incidents.onTriggered(trx, plan, event);
+          outcomes.push({ sensor: plan.sensor, outcome: step.outcome });
+          if (step.why)
+            this.logger.debug({ msg: step.why, sensor: plan.sensor, outcome: step.outcome, eventId: event.id });
+          return step.events;
+        },
       })),
       ...resolving.map((plan) => ({
         key: plan.key,
-        run: (trx: SensorTransaction) => this.incidents.onResolved(trx, plan, event),
+        run: async (trx: SensorTransaction) => {
+          outcomes.push({ sensor: plan.sensor, outcome: 'resolved' });
+          return this.incidents.onResolved(trx, plan, event);
+        },
       })),
     ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const duplicate = await this.process(event, async (trx) => {
+      outcomes.length = 0;
+      await recordEvent(trx, event); // the event log (GET /v1/events, hub replay)
       const published: HubEvent[] = [];
+      for (const plan of notifying) {
+        const first =
+          !plan.dedup ||
+          (await this.noise.claim(trx, plan.sensor, 'dedup', plan.dedup.key, plan.eventAt, plan.dedup.withinMs));
+        outcomes.push({ sensor: plan.sensor, outcome: first ? 'notified' : 'duplicate' });
+        if (first) published.push(messageOf(plan, event));
+      }
       for (const step of steps) published.push(...(await step.run(trx)));
       return published;
     });
     if (duplicate) return;
-    for (const plan of triggered) this.metrics.matches.inc({ sensor: plan.sensor, outcome: 'triggered' });
-    for (const plan of resolving) this.metrics.matches.inc({ sensor: plan.sensor, outcome: 'resolved' });
+    for (const { sensor, outcome } of outcomes) this.metrics.matches.inc({ sensor, outcome });
   }
 
   /** `action.succeeded` / `action.failed` from the executor. */

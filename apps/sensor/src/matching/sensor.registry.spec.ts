@@ -73,7 +73,7 @@ describe(SensorRegistry.name, () => {
         ],
         cooldownMs: 0,
         verifyAfterMs: 300_000,
-        escalation: { route: 'oncall', severity: 'critical' },
+        escalation: { route: 'oncall', severity: 'critical', steps: [] },
         action: {
           trigger: 'sync',
           kind: 'argocd.sync',
@@ -90,6 +90,7 @@ describe(SensorRegistry.name, () => {
     expect(sut.match(alert('resolved', labels))).toEqual({
       triggered: [],
       resolving: [{ sensor: 'one', key: 'fp-1' }],
+      notifying: [],
       failures: [],
     });
     expect(sut.match(alert('resolved', { ...labels, slo: 'b' })).resolving).toEqual([]);

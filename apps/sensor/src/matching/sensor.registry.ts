@@ -1,13 +1,16 @@
 import { type HubEvent } from '@hub/contracts';
 import { type LoadedSensor } from '../definitions/sensor-loader.js';
 import { type Sensor } from '../definitions/sensor.schema.js';
-import { type IncidentPlan, planIncident, type ResolvePlan } from './incident-plan.js';
+import { type IncidentPlan, planIncident, type PlanOptions, type ResolvePlan } from './incident-plan.js';
 import { SensorPlanError } from './matching.errors.js';
+import { type NotifyPlan, planNotify } from './notify-plan.js';
 
 /** What one event means to the loaded sensors. */
 export interface EventMatches {
   readonly triggered: IncidentPlan[];
   readonly resolving: ResolvePlan[];
+  /** Team messages of notify sensors (no incident). */
+  readonly notifying: NotifyPlan[];
   /** Sensors that matched but whose templates could not be filled from the event. */
   readonly failures: SensorPlanError[];
 }
@@ -16,16 +19,28 @@ export interface EventMatches {
  * The loaded sensors, and the question the consumers ask them: which sensors does this event
  * trigger (a dependency's type and every one of its filters match) and which incidents does it
  * resolve (the sensor's `resolveOn` type, matched by the same filters — a resolved alert carries
- * the labels it fired with). Immutable: hot reload will swap a whole registry.
+ * the labels it fired with). Hot reload swaps the whole set in one assignment ({@link replace}), so
+ * an event is matched against the old set or the new one, never a mix.
  */
 export class SensorRegistry {
-  private readonly byName: ReadonlyMap<string, Sensor>;
+  private byName: ReadonlyMap<string, Sensor>;
 
   constructor(
     loaded: readonly LoadedSensor[],
-    private readonly options: { forceDryRun: boolean } = { forceDryRun: false },
+    private planOptions: PlanOptions = { forceDryRun: false },
   ) {
     this.byName = new Map(loaded.map(({ sensor }) => [sensor.metadata.name, sensor]));
+  }
+
+  /** How events are planned: the dry-run switch and the teams directory. */
+  get options(): PlanOptions {
+    return this.planOptions;
+  }
+
+  /** Swaps in a new, fully validated set of sensors (and the teams they were checked against). */
+  replace(loaded: readonly LoadedSensor[], options: PlanOptions = this.planOptions): void {
+    this.byName = new Map(loaded.map(({ sensor }) => [sensor.metadata.name, sensor]));
+    this.planOptions = options;
   }
 
   get sensors(): Sensor[] {
@@ -40,20 +55,22 @@ export class SensorRegistry {
   eventTypes(): string[] {
     const types = this.sensors.flatMap((s) => [
       ...s.spec.dependencies.map((d) => d.eventType),
-      s.spec.incident.resolveOn,
+      ...(s.spec.incident ? [s.spec.incident.resolveOn] : []),
     ]);
     return [...new Set(types)].sort();
   }
 
   match(event: HubEvent): EventMatches {
-    const matches: EventMatches = { triggered: [], resolving: [], failures: [] };
+    const matches: EventMatches = { triggered: [], resolving: [], notifying: [], failures: [] };
     for (const sensor of this.sensors) {
       try {
         const dependency = sensor.spec.dependencies.find(
           (d) => d.eventType === event.type && d.filters.every((f) => f.matches(event)),
         );
-        if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.options));
-        if (sensor.spec.incident.resolveOn === event.type) {
+        if (dependency && sensor.spec.notify)
+          matches.notifying.push(planNotify(sensor, dependency, event, this.planOptions));
+        else if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.planOptions));
+        if (sensor.spec.incident?.resolveOn === event.type) {
           const resolving = sensor.spec.dependencies.some((d) => d.filters.every((f) => f.matches(event)));
           if (resolving) matches.resolving.push({ sensor: sensor.metadata.name, key: resolveKey(sensor, event) });
         }
@@ -68,7 +85,7 @@ export class SensorRegistry {
 
 function resolveKey(sensor: Sensor, event: HubEvent): string {
   try {
-    return sensor.spec.incident.key.render(event);
+    return sensor.spec.incident!.key.render(event);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new SensorPlanError(sensor.metadata.name, event.id, [{ field: 'spec.incident.key', message }]);

@@ -1,0 +1,99 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../cli.js';
+import { type CommandIo } from '../command.js';
+import { sensorsCommand } from './sensors.command.js';
+
+const root = new URL('../../../../', import.meta.url).pathname;
+
+function capture(): CommandIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {}, cwd: root };
+}
+
+describe('hub sensors', () => {
+  it('validates the shipped sensors', async () => {
+    const io = capture();
+    expect(await main(['sensors', 'validate', 'config/sensors'], io, [sensorsCommand])).toBe(0);
+    expect(io.stdout.join('\n')).toContain('slo-remediation');
+  });
+
+  it('names file, line and path of every problem, exit 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-cli-sensors-'));
+    await writeFile(
+      join(dir, 'bad.yaml'),
+      `apiVersion: hub/v1
+kind: Sensor
+metadata: { name: bad }
+spec:
+  dependencies:
+    - name: a
+      eventType: alert.firing
+      filters: [{ expr: 'data.labels.x ==' }]
+  incident: { title: x, team: nobody }
+`,
+    );
+    const io = capture();
+    expect(await main(['sensors', 'validate', dir, '--config', join(root, 'config')], io, [sensorsCommand])).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(
+      /bad\.yaml:8 spec\.dependencies\.0\.filters\.0\.expr: CEL "data\.labels\.x ==" does not parse/,
+    );
+  });
+
+  it('dry-runs every shipped sensor against its example events: something fires, and misses say why', async () => {
+    const sensors = (await readdir(join(root, 'config/sensors'))).filter((f) => f.endsWith('.yaml'));
+    expect(sensors.length).toBeGreaterThan(0);
+    for (const file of sensors) {
+      const name = file.replace(/\.yaml$/, '');
+      const io = capture();
+      const code = await main(['sensors', 'test', `config/sensors/${file}`, `examples/events/${name}.jsonl`], io, [
+        sensorsCommand,
+      ]);
+      expect({ name, code, stderr: io.stderr }).toEqual({ name, code: 0, stderr: [] });
+      expect(io.stdout.join('\n')).toContain(`FIRES ${name}:`);
+    }
+  });
+
+  it('shows the parameters of what fires and why the rest did not (S9)', async () => {
+    const io = capture();
+    await main(
+      [
+        'sensors',
+        'test',
+        'config/sensors/repeated-deploy-failures.yaml',
+        'examples/events/repeated-deploy-failures.jsonl',
+      ],
+      io,
+      [sensorsCommand],
+    );
+    const out = io.stdout.join('\n');
+    expect(out).toContain('aggregating: 2 of 3 within 5m for deploy-failures/production/checkout');
+    expect(out).toContain('duplicate of an event within 1m');
+    expect(out).toContain('FIRES repeated-deploy-failures: opens incident deploy-failures/production/checkout');
+    expect(out).toContain('to team payments');
+    expect(out).toContain('filter failed on dependency failed: data.environment in ["production","staging"]');
+    const s1 = capture();
+    await main(
+      ['sensors', 'test', 'config/sensors/slo-remediation.yaml', 'examples/events/slo-remediation.jsonl'],
+      s1,
+      [sensorsCommand],
+    );
+    expect(s1.stdout.join('\n')).toContain(
+      '→ action argocd.sync payments-api {"name":"payments-api","namespace":"payments"} (dry run)',
+    );
+  });
+
+  it('refuses an events file with a bad line, naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-cli-events-'));
+    await writeFile(join(dir, 'e.jsonl'), '{"specversion":"1.0"}\nnot json\n');
+    const io = capture();
+    expect(
+      await main(['sensors', 'test', 'config/sensors/slo-remediation.yaml', join(dir, 'e.jsonl')], io, [
+        sensorsCommand,
+      ]),
+    ).toBe(1);
+    expect(io.stderr.join('\n')).toMatch(/line 1: not a CloudEvent[\s\S]*line 2: not JSON/);
+  });
+});

@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { loadTeams } from '@hub/config';
+import { cloudEventSchema, type HubEvent } from '@hub/contracts';
+import {
+  checkSensorTeams,
+  DryRun,
+  formatDryRun,
+  formatProblem,
+  InvalidSensorsError,
+  loadSensors,
+  parseSensorFile,
+  SensorRegistry,
+} from '@hub/sensor';
+import { type CommandGroup, type CommandIo, UsageError } from '../command.js';
+
+const USAGE = `Usage:
+  hub sensors validate [<dir>]                 check every sensor file of <dir> (default $HUB_CONFIG_DIR/sensors)
+  hub sensors test <sensor.yaml> <events.jsonl> [--all]
+                                               dry run: which triggers fire with which parameters, and why others do not
+Options:
+  --config <dir>   where teams.yaml is (default: the parent of the sensors directory)
+  --all            also list sensors that do not depend on an event's type
+Example:
+  hub sensors test config/sensors/slo-remediation.yaml examples/events/slo-remediation.jsonl`;
+
+/** `hub sensors …`: validate sensor files and dry-run them against example events. */
+export const sensorsCommand: CommandGroup = {
+  name: 'sensors',
+  summary: 'validate sensor files; dry-run a sensor against events (which triggers fire, and why not)',
+  usage: USAGE,
+  async run(args, io) {
+    const { positional, flags } = parseArgs(args);
+    const [command, ...rest] = positional;
+    if (command === 'validate') return validate(rest, flags, io);
+    if (command === 'test') return test(rest, flags, io);
+    throw new UsageError(command ? `unknown sensors command "${command}"` : 'missing a sensors command');
+  },
+};
+
+async function validate(rest: string[], flags: Flags, io: CommandIo): Promise<number> {
+  if (rest.length > 1) throw new UsageError('validate takes one directory');
+  const directory = resolve(io.cwd, rest[0] ?? `${io.env.HUB_CONFIG_DIR ?? 'config'}/sensors`);
+  try {
+    const loaded = await loadSensors(directory);
+    checkSensorTeams(directory, loaded, await loadTeams(flags.config ?? dirname(directory)));
+    io.out(`${loaded.length} sensor(s) valid in ${directory}:`);
+    for (const { sensor, file } of loaded) io.out(`  ${sensor.metadata.name}  (${file})`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof InvalidSensorsError)) throw error;
+    io.err(error.message);
+    return 1;
+  }
+}
+
+async function test(rest: string[], flags: Flags, io: CommandIo): Promise<number> {
+  if (rest.length !== 2) throw new UsageError('test takes a sensor file and an events file (JSON lines)');
+  const [sensorFile, eventsFile] = rest.map((path) => resolve(io.cwd, path)) as [string, string];
+  const { sensors, problems } = parseSensorFile(sensorFile, await readFile(sensorFile, 'utf8'));
+  if (problems.length > 0) {
+    io.err(`${sensorFile} is not valid:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    return 1;
+  }
+  const teams = await loadTeams(flags.config ?? dirname(dirname(sensorFile)));
+  checkSensorTeams(sensorFile, sensors, teams);
+  const events = parseEvents(eventsFile, await readFile(eventsFile, 'utf8'));
+  const dryRun = new DryRun(new SensorRegistry(sensors, { forceDryRun: true, teams }));
+  const results = events.map((event) => dryRun.run(event));
+  io.out(formatDryRun(results, flags.all));
+  const fired = results.flatMap((r) => r.verdicts).filter((v) => v.outcome === 'fires').length;
+  io.out(`\n${events.length} event(s), ${fired} firing(s)`);
+  return 0;
+}
+
+/** JSON lines of CloudEvents envelopes; a bad line is an error naming its line number. */
+export function parseEvents(file: string, text: string): HubEvent[] {
+  const events: HubEvent[] = [];
+  const problems: string[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (error) {
+      problems.push(`line ${index + 1}: not JSON (${(error as Error).message})`);
+      continue;
+    }
+    const parsed = cloudEventSchema.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'} ${i.message}`);
+      problems.push(`line ${index + 1}: not a CloudEvent: ${issues.join('; ')}`);
+      continue;
+    }
+    events.push({ ...parsed.data, time: parsed.data.time ?? new Date().toISOString() } as HubEvent);
+  }
+  if (problems.length > 0) throw new Error(`${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return events;
+}
+
+interface Flags {
+  config?: string;
+  all: boolean;
+}
+
+function parseArgs(args: readonly string[]): { positional: string[]; flags: Flags } {
+  const positional: string[] = [];
+  const flags: Flags = { all: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--all') flags.all = true;
+    else if (arg === '--config') {
+      const value = args[++i];
+      if (!value) throw new UsageError('--config needs a directory');
+      flags.config = value;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  return { positional, flags };
+}

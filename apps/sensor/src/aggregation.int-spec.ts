@@ -1,0 +1,155 @@
+import { createEvent, type Deployment, type NotificationRequested } from '@hub/contracts';
+import { waitFor } from '@hub/testing';
+import {
+  createSensorWorld,
+  incidentsOf,
+  type SensorHarness,
+  type SensorProcess,
+  type SensorWorld,
+  startSensor,
+  startSensorProcess,
+  states,
+} from './__tests__/sensor.harness.js';
+
+/** S9 with the shipped `repeated-deploy-failures` sensor (3 within 5m, dedup 1m, once within 30m). */
+let version = 0;
+function deployment(type: 'deployment.failed' | 'deployment.completed', app: string, extra: Partial<Deployment> = {}) {
+  version += 1;
+  return createEvent<Deployment>({
+    type,
+    source: '/argocd',
+    subject: app,
+    data: { app, environment: 'production', version: `v${version}`, team: 'payments', ...extra },
+  });
+}
+
+const keyOf = (app: string) => `deploy-failures/production/${app}`;
+
+describe('S9 aggregation: count within a window, dedup, once within', () => {
+  let sensor: SensorHarness;
+
+  beforeAll(async () => {
+    sensor = await startSensor();
+  });
+
+  afterAll(async () => {
+    await sensor?.close();
+  });
+
+  it('opens one incident on the third failure of an app within the window, not three', async () => {
+    const app = `shop-${version}`;
+    const other = `cart-${version}`;
+    await sensor.publish(deployment('deployment.failed', app), deployment('deployment.failed', other));
+    await sensor.publish(deployment('deployment.failed', app));
+    expect(await sensor.unexpected()).toEqual([]);
+    expect(await incidentsOf(sensor.schema, keyOf(app))).toEqual([]);
+
+    await sensor.publish(deployment('deployment.failed', app));
+    const [firing] = await sensor.received(1);
+    expect(firing!.data).toMatchObject({
+      incidentKey: keyOf(app),
+      state: 'firing',
+      team: 'payments',
+      title: `Repeated deployment failures — ${app} (production)`,
+    } satisfies Partial<NotificationRequested>);
+
+    // A fourth failure is a repeat of the open incident; the other app still has one failure.
+    await sensor.publish(deployment('deployment.failed', app));
+    expect(await sensor.unexpected()).toEqual([]);
+    expect((await incidentsOf(sensor.schema, keyOf(app)))[0]).toMatchObject({ status: 'firing', fire_count: 2 });
+    expect(await incidentsOf(sensor.schema, keyOf(other))).toEqual([]);
+
+    // A successful deployment resolves it; three more failures within 30 minutes open nothing (onceWithin).
+    await sensor.publish(deployment('deployment.completed', app));
+    expect(states(await sensor.received(1))).toEqual([['resolved', 2]]);
+    for (let i = 0; i < 3; i++) await sensor.publish(deployment('deployment.failed', app));
+    expect(await sensor.unexpected()).toEqual([]);
+    expect(await incidentsOf(sensor.schema, keyOf(app))).toHaveLength(1);
+  });
+
+  it('counts an identical failure reported twice once (dedup), and events outside the window not at all', async () => {
+    const app = `dedup-${version}`;
+    const failure = deployment('deployment.failed', app, { version: 'same' });
+    const again = { ...deployment('deployment.failed', app, { version: 'same' }), time: failure.time };
+    const old = { ...deployment('deployment.failed', app), time: new Date(Date.now() - 6 * 60_000).toISOString() };
+    await sensor.publish(failure);
+    await sensor.publish(again, old);
+    await sensor.publish(deployment('deployment.failed', app));
+    expect(await sensor.unexpected()).toEqual([]); // 2 in the window: the duplicate and the old one do not count
+    await sensor.publish(deployment('deployment.failed', app));
+    expect(states(await sensor.received(1))).toEqual([['firing', 1]]);
+  });
+});
+
+describe('S9 aggregation across sensor processes', () => {
+  let world: SensorWorld;
+  const processes: SensorProcess[] = [];
+
+  beforeAll(async () => {
+    world = await createSensorWorld();
+  });
+
+  afterAll(async () => {
+    for (const p of processes) await p.kill();
+    await world?.close();
+  });
+
+  it('two replicas on one queue: every app with three failures gets exactly one incident, the others none', async () => {
+    const replicas = [startSensorProcess(world), startSensorProcess(world)];
+    processes.push(...replicas);
+    await Promise.all(replicas.map((r) => r.ready()));
+    const apps = Array.from({ length: 12 }, (_, i) => `replica-app-${i}`);
+    // Apps 0–7 fail three times, 8–11 twice; all at once, so the replicas share every app's events.
+    const events = apps.flatMap((app, i) =>
+      Array.from({ length: i < 8 ? 3 : 2 }, () => deployment('deployment.failed', app)),
+    );
+    await world.publish(...events);
+    const firings = await world.received(8);
+    expect(firings.map((e) => (e.data as NotificationRequested).incidentKey).sort()).toEqual(
+      apps.slice(0, 8).map(keyOf).sort(),
+    );
+    await waitFor('every event handled', async () => {
+      const { rows } = await world.schema.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM hub_processed_events`,
+      );
+      return rows[0]!.n === events.length;
+    });
+    expect(await world.unexpected()).toEqual([]);
+    const { rows } = await world.schema.pool.query<{ key: string; n: number }>(
+      `SELECT key, count(*)::int AS n FROM incidents GROUP BY key`,
+    );
+    expect(rows).toHaveLength(8);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    // The apps below the threshold still hold their two failures for the next one.
+    const windows = await world.schema.pool.query<{ key: string; n: number }>(
+      `SELECT key, count(*)::int AS n FROM sensor_window_events GROUP BY key`,
+    );
+    expect(windows.rows).toHaveLength(4);
+    expect(windows.rows).toEqual(expect.arrayContaining(apps.slice(8).map((app) => ({ key: keyOf(app), n: 2 }))));
+    for (const r of replicas) await r.kill();
+  });
+
+  it('a restart in the middle of a window keeps the count', async () => {
+    const app = 'restart-app';
+    const first = startSensorProcess(world);
+    processes.push(first);
+    await first.ready();
+    await world.publish(deployment('deployment.failed', app), deployment('deployment.failed', app));
+    await waitFor('two failures counted', async () => {
+      const { rows } = await world.schema.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM sensor_window_events WHERE key = $1`,
+        [keyOf(app)],
+      );
+      return rows[0]!.n === 2;
+    });
+    await first.kill();
+
+    const second = startSensorProcess(world);
+    processes.push(second);
+    await second.ready();
+    await world.publish(deployment('deployment.failed', app));
+    const [firing] = await world.received(1);
+    expect(firing!.data).toMatchObject({ incidentKey: keyOf(app), state: 'firing', fields: { fireCount: '1' } });
+    await second.kill();
+  });
+});

@@ -1,0 +1,25 @@
+import { type TeamDirectory } from '@hub/config';
+import { type Template } from '../expressions/template.js';
+import { type LoadedSensor } from './sensor-loader.js';
+import { InvalidSensorsError, type SensorProblem } from './sensor.errors.js';
+
+/**
+ * Team names written literally in a sensor (`team: security`) must be teams of teams.yaml: a typo
+ * would otherwise route every ticket and message to the default team. Templated names
+ * (`'{{ data.labels.team }}'`) are checked per event, falling back to the default team.
+ */
+export function checkSensorTeams(directory: string, loaded: readonly LoadedSensor[], teams: TeamDirectory): void {
+  const problems: SensorProblem[] = [];
+  for (const { sensor, file } of loaded) {
+    const named: [string, Template | undefined][] = [
+      ['spec.incident.team', sensor.spec.incident?.team],
+      ['spec.ticket.team', sensor.spec.ticket?.team],
+      ['spec.notify.team', sensor.spec.notify?.team],
+    ];
+    for (const [path, template] of named) {
+      if (!template || template.paths.length > 0 || teams.has(template.source)) continue;
+      problems.push({ file, path, message: `"${template.source}" is not a team of ${teams.source}` });
+    }
+  }
+  if (problems.length > 0) throw new InvalidSensorsError(directory, problems);
+}

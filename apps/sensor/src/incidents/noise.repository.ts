@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { type SensorTransaction } from './sensor-database.js';
+
+/** Advisory-lock class of trigger rate limits ("RATE"), apart from incident keys. */
+const RATE_LOCK_CLASS = 0x52415445;
+
+/**
+ * Noise control state in PostgreSQL (migration 0006), so several replicas and a restart see the
+ * same windows and marks. Window methods run under the incident key's advisory lock (the caller
+ * holds it); marks are claimed by one atomic upsert, safe without a lock.
+ */
+export class NoiseRepository {
+  /**
+   * Counts `eventId` into the sensor's window of `key` and returns how many events of the key lie
+   * within `withinMs` before `at` (this one included). Older entries of the key are dropped.
+   */
+  async countInWindow(
+    trx: SensorTransaction,
+    sensor: string,
+    key: string,
+    eventId: string,
+    at: Date,
+    withinMs: number,
+  ): Promise<number> {
+    const since = new Date(at.getTime() - withinMs);
+    await trx
+      .deleteFrom('sensor_window_events')
+      .where('sensor', '=', sensor)
+      .where('key', '=', key)
+      .where('at', '<=', since)
+      .execute();
+    await trx
+      .insertInto('sensor_window_events')
+      .values({ sensor, key, event_id: eventId, at })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom('sensor_window_events')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('sensor', '=', sensor)
+      .where('key', '=', key)
+      .where('at', '>', since)
+      .where('at', '<=', at)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Empties the key's window (the threshold was reached: the next incident needs a full count again). */
+  async resetWindow(trx: SensorTransaction, sensor: string, key: string): Promise<void> {
+    await trx.deleteFrom('sensor_window_events').where('sensor', '=', sensor).where('key', '=', key).execute();
+  }
+
+  /**
+   * Claims `key` in `scope` at `at` unless it was claimed within `withinMs` before: true when this
+   * call claimed it (the event is the first of its period), false for a repeat. One statement —
+   * concurrent claims of one key (two replicas) serialise on the row, exactly one wins.
+   */
+  async claim(
+    trx: SensorTransaction,
+    sensor: string,
+    scope: 'dedup' | 'once',
+    key: string,
+    at: Date,
+    withinMs: number,
+  ): Promise<boolean> {
+    const until = new Date(at.getTime() + withinMs);
+    const { rows } = await sql<{ key: string }>`
+      INSERT INTO sensor_marks (sensor, scope, key, until) VALUES (${sensor}, ${scope}, ${key}, ${until})
+      ON CONFLICT (sensor, scope, key) DO UPDATE SET until = EXCLUDED.until WHERE sensor_marks.until <= ${at}
+      RETURNING key`.execute(trx);
+    return rows.length > 0;
+  }
+
+  /**
+   * Takes one request from a trigger's rate limit (`max` within `perMs` before `at`, across all
+   * keys): true and recorded when there is room, false when it is used up. Serialised per trigger.
+   */
+  async takeRate(
+    trx: SensorTransaction,
+    sensor: string,
+    trigger: string,
+    at: Date,
+    max: number,
+    perMs: number,
+  ): Promise<boolean> {
+    const key = `rate/${trigger}`;
+    await sql`SELECT pg_advisory_xact_lock(${RATE_LOCK_CLASS}::int, hashtext(${`${sensor}/${key}`}))`.execute(trx);
+    const since = new Date(at.getTime() - perMs);
+    await trx
+      .deleteFrom('sensor_window_events')
+      .where('sensor', '=', sensor)
+      .where('key', '=', key)
+      .where('at', '<=', since)
+      .execute();
+    const row = await trx
+      .selectFrom('sensor_window_events')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('sensor', '=', sensor)
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    if (Number(row.count) >= max) return false;
+    await trx.insertInto('sensor_window_events').values({ sensor, key, event_id: randomUUID(), at }).execute();
+    return true;
+  }
+
+  /** Deletes marks that expired before `now` (they no longer hold anything back). */
+  async sweepMarks(db: Pick<SensorTransaction, 'deleteFrom'>, now: Date): Promise<number> {
+    const result = await db.deleteFrom('sensor_marks').where('until', '<', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
