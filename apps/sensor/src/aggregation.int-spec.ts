@@ -23,13 +23,16 @@ function deployment(type: 'deployment.failed' | 'deployment.completed', app: str
   });
 }
 
+/** Only the S9 sensor: the shipped deployment-notify sensors also message on each failure. */
+const ONLY_S9 = { only: ['repeated-deploy-failures.yaml'] };
+
 const keyOf = (app: string) => `deploy-failures/production/${app}`;
 
 describe('S9 aggregation: count within a window, dedup, once within', () => {
   let sensor: SensorHarness;
 
   beforeAll(async () => {
-    sensor = await startSensor();
+    sensor = await startSensor(ONLY_S9);
   });
 
   afterAll(async () => {
@@ -86,7 +89,7 @@ describe('S9 aggregation across sensor processes', () => {
   const processes: SensorProcess[] = [];
 
   beforeAll(async () => {
-    world = await createSensorWorld();
+    world = await createSensorWorld(ONLY_S9);
   });
 
   afterAll(async () => {

@@ -58,11 +58,12 @@ describe('hot reload', () => {
   });
 
   it('rejects a set that needs an event type the queue is not bound to', async () => {
-    const text = sensorFile('policy', 'x').replace('eventType: alert.firing', 'eventType: policy.violated');
-    await writeFile(join(sensorsDir(), 'policy.yaml'), text);
+    // No shipped sensor depends on provisioning requests, so the queue is not bound to them.
+    const text = sensorFile('portal', 'x').replace('eventType: alert.firing', 'eventType: provisioning.requested');
+    await writeFile(join(sensorsDir(), 'portal.yaml'), text);
     await waitFor('reload rejected', () => reloader.last?.ok === false);
-    expect(reloader.last!.message).toContain('policy.violated');
-    expect(sensor.registry.get('policy')).toBeUndefined();
-    await rm(join(sensorsDir(), 'policy.yaml'));
+    expect(reloader.last!.message).toContain('provisioning.requested');
+    expect(sensor.registry.get('portal')).toBeUndefined();
+    await rm(join(sensorsDir(), 'portal.yaml'));
   });
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Env } from '@hub/config';
@@ -38,6 +38,8 @@ export const SHIPPED_SENSORS = new URL('../../../../config/sensors', import.meta
 export interface SensorFiles {
   readonly replace?: readonly (readonly [string, string])[];
   readonly extra?: Record<string, string>;
+  /** Keep only these shipped files (so other shipped sensors' messages do not mix into a test's count). */
+  readonly only?: readonly string[];
 }
 
 export interface SensorHarness extends SensorApp {
@@ -87,7 +89,13 @@ export async function createSensorWorld(files: SensorFiles = {}, env: Env = {}):
   const configDir = await mkdtemp(join(tmpdir(), 'hub-sensor-'));
   await cp(SHIPPED_SENSORS, join(configDir, 'sensors'), { recursive: true });
   await cp(join(SHIPPED_SENSORS, '../teams.yaml'), join(configDir, 'teams.yaml'));
+  if (files.only) {
+    for (const name of await readdir(join(configDir, 'sensors'))) {
+      if (!files.only.includes(name)) await rm(join(configDir, 'sensors', name));
+    }
+  }
   for (const name of ['slo-remediation.yaml', 'externalsecret-refresh.yaml']) {
+    if (files.only && !files.only.includes(name)) continue;
     const path = join(configDir, 'sensors', name);
     let text = await readFile(path, 'utf8');
     for (const [from, to] of files.replace ?? []) text = text.replaceAll(from, to);
