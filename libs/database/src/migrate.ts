@@ -4,6 +4,7 @@ import * as sensor from './migrations/0004-sensor.js';
 import * as executorResultPublished from './migrations/0005-executor-result-published.js';
 import * as sensorNoise from './migrations/0006-sensor-noise.js';
 import * as eventLog from './migrations/0007-event-log.js';
+import * as sensorDeadlines from './migrations/0008-sensor-deadlines.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-executor-result-published': executorResultPublished,
   '0006-sensor-noise': sensorNoise,
   '0007-event-log': eventLog,
+  '0008-sensor-deadlines': sensorDeadlines,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
