@@ -4,6 +4,7 @@ import * as sensor from './migrations/0004-sensor.js';
 import * as executorResultPublished from './migrations/0005-executor-result-published.js';
 import * as sensorNoise from './migrations/0006-sensor-noise.js';
 import * as eventLog from './migrations/0007-event-log.js';
+import * as sensorDeadlines from './migrations/0008-sensor-deadlines.js';
 import * as ticketing from './migrations/0010-ticketing.js';
 import * as notificationReceipts from './migrations/0012-notification-receipts.js';
 import * as scheduler from './migrations/0014-scheduler.js';
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-executor-result-published': executorResultPublished,
   '0006-sensor-noise': sensorNoise,
   '0007-event-log': eventLog,
+  '0008-sensor-deadlines': sensorDeadlines,
   '0010-ticketing': ticketing,
   '0012-notification-receipts': notificationReceipts,
   '0014-scheduler': scheduler,

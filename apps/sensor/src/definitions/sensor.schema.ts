@@ -229,6 +229,16 @@ export const sensorSchema = z.strictObject({
         .optional(),
       /** Drops repeats of an identical event (same `key`, default: type, subject and data) within `within`. */
       dedup: z.strictObject({ key: template.optional(), within: duration }).optional(),
+      /**
+       * The absence rule: an event of dependency `after` arms a deadline per `correlate` key; an event
+       * of `missing` with the same key disarms it; a deadline that comes due opens the incident (from
+       * the `after` event). "Backup started but not finished within 2 h."
+       */
+      condition: z
+        .strictObject({
+          absent: z.strictObject({ after: dnsLabel, missing: dnsLabel, within: duration, correlate: template }),
+        })
+        .optional(),
       /** At most one incident per incident key within this period (a flapping alert opens one). */
       onceWithin: duration.optional(),
       escalation: z
@@ -257,7 +267,17 @@ export const sensorSchema = z.strictObject({
           message: 'a notify sensor has no triggers (they belong to an incident)',
         });
       }
-      for (const field of ['aggregate', 'onceWithin'] as const) {
+      const absent = spec.condition?.absent;
+      for (const field of ['after', 'missing'] as const) {
+        if (absent && !spec.dependencies.some((d) => d.name === absent[field])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['condition', 'absent', field],
+            message: `"${absent[field]}" is not a dependency of this sensor`,
+          });
+        }
+      }
+      for (const field of ['aggregate', 'onceWithin', 'condition'] as const) {
         if (spec.notify && spec[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: 'works per incident key; a notify sensor has none' });
         }

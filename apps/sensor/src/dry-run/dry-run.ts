@@ -52,7 +52,26 @@ export class DryRun {
     const name = sensor.metadata.name;
     const skipped = (reason: string): DryRunVerdict => ({ sensor: name, outcome: 'skipped', reason, effects: [] });
     const held = (reason: string): DryRunVerdict => ({ sensor: name, outcome: 'held', reason, effects: [] });
-    const candidates = sensor.spec.dependencies.filter((d) => d.eventType === event.type);
+    const absent = sensor.spec.condition?.absent;
+    if (absent) {
+      // Deadlines are swept by the service; the dry run says what the event does to them.
+      const hit = (dep: string) =>
+        sensor.spec.dependencies.some(
+          (d) => d.name === dep && d.eventType === event.type && d.filters.every((f) => f.matches(event)),
+        );
+      try {
+        if (hit(absent.after)) {
+          const due = new Date(eventTime(event).getTime() + absent.within).toISOString();
+          return held(
+            `arms the absence deadline of ${absent.correlate.render(event)}: incident at ${due} unless ${absent.missing} arrives`,
+          );
+        }
+        if (hit(absent.missing)) return held(`disarms the absence deadline of ${absent.correlate.render(event)}`);
+      } catch (error) {
+        return held(`matched, but ${(error as Error).message}`);
+      }
+    }
+    const candidates = sensor.spec.dependencies.filter((d) => d.eventType === event.type && !absent);
     const resolves = sensor.spec.incident?.resolveOn === event.type;
     if (candidates.length === 0 && !resolves) return skipped(`does not depend on ${event.type}`);
     const failing = (d: Sensor['spec']['dependencies'][number]) => d.filters.find((f) => !f.matches(event));

@@ -2,7 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { sql } from 'kysely';
 import { type Database, pruneEventLog } from '@hub/database';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
-import { SENSOR_DATABASE, SENSOR_OPTIONS, type SensorOptions } from '../sensor.options.js';
+import { planIncident } from '../matching/incident-plan.js';
+import { SensorPlanError } from '../matching/matching.errors.js';
+import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
 import { IncidentService } from './incident.service.js';
 import { NoiseRepository } from './noise.repository.js';
 import { type SensorTables } from './sensor-database.js';
@@ -26,6 +29,7 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
     @Inject(SENSOR_OPTIONS) private readonly options: SensorOptions,
     @Inject(IncidentService) private readonly incidents: IncidentService,
     @Inject(SensorOutbox) private readonly outbox: SensorOutbox,
+    @Inject(SENSOR_REGISTRY) private readonly registry: SensorRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,7 +44,62 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
     await this.running;
   }
 
-  /** One pass; returns how many escalation steps ran. */
+  /**
+   * Absence rules whose deadline came due: each claimed by one transaction (SKIP LOCKED, deleted
+   * in it), its incident opened from the stored first event exactly as a live trigger would.
+   */
+  private async fireDeadlines(db: ReturnType<Database['withTables']>, now: Date): Promise<number> {
+    let fired = 0;
+    for (let i = 0; i < 100; i++) {
+      const events = await db
+        .withTables<SensorTables>()
+        .transaction()
+        .execute(async (trx) => {
+          const due = await trx
+            .selectFrom('sensor_deadlines')
+            .selectAll()
+            .where('due_at', '<=', now)
+            .orderBy('due_at')
+            .limit(1)
+            .forUpdate()
+            .skipLocked()
+            .executeTakeFirst();
+          if (!due) return undefined;
+          await trx
+            .deleteFrom('sensor_deadlines')
+            .where('sensor', '=', due.sensor)
+            .where('key', '=', due.key)
+            .execute();
+          const sensor = this.registry.get(due.sensor);
+          const absent = sensor?.spec.condition?.absent;
+          const dependency = sensor?.spec.dependencies.find((d) => d.name === absent?.after);
+          if (!sensor || !dependency || !sensor.spec.incident) {
+            this.logger.warn({
+              msg: 'deadline of a sensor no longer loaded dropped',
+              sensor: due.sensor,
+              key: due.key,
+            });
+            return [];
+          }
+          try {
+            const plan = planIncident(sensor, dependency, due.event, this.registry.options);
+            const step = await this.incidents.onTriggered(trx, plan, due.event);
+            await this.outbox.stage(trx, `deadline:${due.sensor}:${due.key}:${due.due_at.toISOString()}`, step.events);
+            return step.events;
+          } catch (error) {
+            if (!(error instanceof SensorPlanError)) throw error;
+            this.logger.error({ msg: error.message, sensor: due.sensor, problems: error.problems });
+            return [];
+          }
+        });
+      if (events === undefined) break;
+      if (events.length > 0) fired += 1;
+      await this.outbox.publish(events);
+    }
+    return fired;
+  }
+
+  /** One pass; returns how many escalation steps and absence deadlines ran. */
   async sweep(now = new Date()): Promise<number> {
     const db = this.db.withTables<SensorTables>();
     let ran = 0;
@@ -59,6 +118,7 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
         if (events.length > 0) ran += 1;
         await this.outbox.publish(events);
       }
+      ran += await this.fireDeadlines(db, now);
       await this.noise.sweepMarks(db, now);
       await pruneEventLog(db, new Date(now.getTime() - this.options.eventLogRetentionMs));
     } catch (error) {

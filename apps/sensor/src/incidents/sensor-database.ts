@@ -65,7 +65,16 @@ export type SensorTables = {
   sensor_window_events: SensorWindowEventsTable;
   sensor_marks: SensorMarksTable;
   event_log: EventLogTable;
+  sensor_deadlines: SensorDeadlinesTable;
 };
+
+/** Armed absence deadlines (migration 0008). */
+export interface SensorDeadlinesTable {
+  sensor: string;
+  key: string;
+  due_at: Date;
+  event: Json<HubEvent>;
+}
 
 /** The hub's tables as the sensor sees them: with its own column and table. */
 export type SensorDatabase = HubDatabase & SensorTables;

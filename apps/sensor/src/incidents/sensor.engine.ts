@@ -33,7 +33,7 @@ export class SensorEngine {
 
   /** An event some sensor may depend on (`alert.firing`) or resolve on (`alert.resolved`). */
   async handleEvent(event: HubEvent): Promise<void> {
-    const { triggered, resolving, notifying, failures } = this.registry.match(event);
+    const { triggered, resolving, notifying, arming, disarming, failures } = this.registry.match(event);
     for (const failure of failures) {
       this.logger.error({
         msg: failure.message,
@@ -70,6 +70,19 @@ export class SensorEngine {
     const duplicate = await this.process(event, async (trx) => {
       outcomes.length = 0;
       await recordEvent(trx, event); // the event log (GET /v1/events, hub replay)
+      for (const deadline of arming) {
+        // The first event arms; a repeat before the deadline keeps the earlier one.
+        await trx
+          .insertInto('sensor_deadlines')
+          .values({ sensor: deadline.sensor, key: deadline.key, due_at: deadline.dueAt, event: JSON.stringify(event) })
+          .onConflict((oc) => oc.columns(['sensor', 'key']).doNothing())
+          .execute();
+        outcomes.push({ sensor: deadline.sensor, outcome: 'armed' });
+      }
+      for (const { sensor, key } of disarming) {
+        await trx.deleteFrom('sensor_deadlines').where('sensor', '=', sensor).where('key', '=', key).execute();
+        outcomes.push({ sensor, outcome: 'disarmed' });
+      }
       const published: HubEvent[] = [];
       for (const plan of notifying) {
         const first =

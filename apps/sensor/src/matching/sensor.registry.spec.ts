@@ -91,6 +91,8 @@ describe(SensorRegistry.name, () => {
       triggered: [],
       resolving: [{ sensor: 'one', key: 'fp-1' }],
       notifying: [],
+      arming: [],
+      disarming: [],
       failures: [],
     });
     expect(sut.match(alert('resolved', { ...labels, slo: 'b' })).resolving).toEqual([]);

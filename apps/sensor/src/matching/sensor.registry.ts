@@ -1,9 +1,17 @@
 import { type HubEvent } from '@hub/contracts';
 import { type LoadedSensor } from '../definitions/sensor-loader.js';
 import { type Sensor } from '../definitions/sensor.schema.js';
-import { type IncidentPlan, planIncident, type PlanOptions, type ResolvePlan } from './incident-plan.js';
+import { type Template } from '../expressions/template.js';
+import { eventTime, type IncidentPlan, planIncident, type PlanOptions, type ResolvePlan } from './incident-plan.js';
 import { SensorPlanError } from './matching.errors.js';
 import { type NotifyPlan, planNotify } from './notify-plan.js';
+
+/** An absence deadline to arm: open the incident at `dueAt` unless the missing event came. */
+export interface DeadlinePlan {
+  readonly sensor: string;
+  readonly key: string;
+  readonly dueAt: Date;
+}
 
 /** What one event means to the loaded sensors. */
 export interface EventMatches {
@@ -11,6 +19,10 @@ export interface EventMatches {
   readonly resolving: ResolvePlan[];
   /** Team messages of notify sensors (no incident). */
   readonly notifying: NotifyPlan[];
+  /** Absence rules this event starts (`condition.absent.after`): a deadline per correlation key. */
+  readonly arming: DeadlinePlan[];
+  /** Absence rules this event satisfies (`condition.absent.missing`): the deadline goes. */
+  readonly disarming: { readonly sensor: string; readonly key: string }[];
   /** Sensors that matched but whose templates could not be filled from the event. */
   readonly failures: SensorPlanError[];
 }
@@ -61,9 +73,40 @@ export class SensorRegistry {
   }
 
   match(event: HubEvent): EventMatches {
-    const matches: EventMatches = { triggered: [], resolving: [], notifying: [], failures: [] };
+    const matches: EventMatches = {
+      triggered: [],
+      resolving: [],
+      notifying: [],
+      arming: [],
+      disarming: [],
+      failures: [],
+    };
     for (const sensor of this.sensors) {
       try {
+        const absent = sensor.spec.condition?.absent;
+        if (absent) {
+          const matched = (name: string) =>
+            sensor.spec.dependencies.some(
+              (d) => d.name === name && d.eventType === event.type && d.filters.every((f) => f.matches(event)),
+            );
+          const key = () => renderOrFail(sensor, event, 'spec.condition.absent.correlate', absent.correlate);
+          const name = sensor.metadata.name;
+          if (matched(absent.after)) {
+            matches.arming.push({
+              sensor: name,
+              key: key(),
+              dueAt: new Date(eventTime(event).getTime() + absent.within),
+            });
+          }
+          if (matched(absent.missing)) matches.disarming.push({ sensor: name, key: key() });
+          if (
+            sensor.spec.incident?.resolveOn === event.type &&
+            sensor.spec.dependencies.some((d) => d.filters.every((f) => f.matches(event)))
+          ) {
+            matches.resolving.push({ sensor: name, key: resolveKey(sensor, event) });
+          }
+          continue;
+        }
         const dependency = sensor.spec.dependencies.find(
           (d) => d.eventType === event.type && d.filters.every((f) => f.matches(event)),
         );
@@ -80,6 +123,15 @@ export class SensorRegistry {
       }
     }
     return matches;
+  }
+}
+
+function renderOrFail(sensor: Sensor, event: HubEvent, field: string, template: Template): string {
+  try {
+    return template.render(event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SensorPlanError(sensor.metadata.name, event.id, [{ field, message }]);
   }
 }
 
