@@ -9,7 +9,6 @@ import { benchGateway } from './bench/gateway.mjs';
 import { benchSiem } from './bench/siem.mjs';
 import { benchSensor } from './bench/sensor.mjs';
 
-
 const root = fileURLToPath(new URL('..', import.meta.url));
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
