@@ -86,10 +86,14 @@ describe('tickets end to end: gateway → sensor → ticketing → JIRA Cloud (f
             String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '').includes('/rest/api/3/issue'),
         ),
     );
-    const byId = new Map(spans.trace(traceId).map((s) => [s.spanContext().spanId, s]));
-    let ancestor = byId.get(parentSpanId(jiraCall) ?? '');
-    while (ancestor && ancestor !== server) ancestor = byId.get(parentSpanId(ancestor) ?? '');
-    expect(ancestor).toBe(server);
+    // Parents end after their children: wait until the chain up to the gateway's span has ended.
+    const reachesServer = () => {
+      const byId = new Map(spans.trace(traceId).map((s) => [s.spanContext().spanId, s]));
+      let ancestor = byId.get(parentSpanId(jiraCall) ?? '');
+      while (ancestor && ancestor !== server) ancestor = byId.get(parentSpanId(ancestor) ?? '');
+      return ancestor === server;
+    };
+    await waitFor('the JIRA call below the gateway span', reachesServer);
 
     // The same violation reported again while the ticket is open: no second ticket.
     await hub.request('/v1/events', example(2, { resource }), 'application/cloudevents+json');
@@ -100,6 +104,13 @@ describe('tickets end to end: gateway → sensor → ticketing → JIRA Cloud (f
     await waitFor('the SEC ticket transitioned to Done', () => hub.jira.issue(issue.key)?.status === 'Done');
     expect(hub.jira.issues.filter((candidate) => candidate.summary.includes(resource))).toHaveLength(1);
     expect(hub.jira.issues.some((candidate) => candidate.summary.includes('require-labels'))).toBe(false);
+    // The incident's timeline on the gateway names the ticket.
+    const key = `policy/${resource}/disallow-privileged-containers`;
+    const timeline = await hub.request(`/v1/incidents/${encodeURIComponent(key)}`);
+    expect(await timeline.json()).toMatchObject({
+      incident: { status: 'resolved' },
+      ticket: { status: 'found', tickets: [{ provider: 'jira', key: issue.key, team: 'security' }] },
+    });
 
     // Firing again soon after (within the reopen window): the same ticket is reopened, not a new one.
     await hub.request('/v1/events', example(0, { resource }), 'application/cloudevents+json');

@@ -49,7 +49,7 @@ describe('GET /v1/incidents/{key}', () => {
     });
   });
 
-  it('shows the ticket rows of a tickets table when the ticketing service has one, and says when there is none', async () => {
+  it('shows the tickets of the key from the ticketing service, and says when there is none', async () => {
     await db
       .insertInto('incidents')
       .values({
@@ -66,19 +66,33 @@ describe('GET /v1/incidents/{key}', () => {
       .execute();
     expect((await get(path('policy/privileged-pod'))).json()).toMatchObject({
       incident: { id: INCIDENT_ID, status: 'firing' },
-      ticket: { status: 'none', reason: 'no tickets table: the ticketing service is not installed' },
+      ticket: { status: 'none', reason: 'no ticket was opened for this incident' },
       timeline: [],
     });
-    await schema.pool.query(
-      `CREATE TABLE tickets (incident_key text, system text, external_key text, created_at timestamptz DEFAULT now())`,
-    );
-    await schema.pool.query(`INSERT INTO tickets (incident_key, system, external_key) VALUES ($1, 'jira', 'SEC-7')`, [
-      'policy/privileged-pod',
-    ]);
+    await db
+      .insertInto('tickets')
+      .values({
+        provider: 'jira',
+        fingerprint: 'policy/privileged-pod',
+        status: 'open',
+        ticket_key: '10007',
+        display_key: 'SEC-7',
+        url: 'https://jira.example/browse/SEC-7',
+        team: 'security',
+        incident_key: 'policy/privileged-pod',
+        resolution: null,
+        last_event_id: null,
+        created_at: new Date(),
+        updated_at: new Date(),
+        resolved_at: null,
+      })
+      .execute();
     expect((await get(path('policy/privileged-pod'))).json()).toMatchObject({
-      ticket: { status: 'found', tickets: [{ system: 'jira', external_key: 'SEC-7' }] },
+      ticket: {
+        status: 'found',
+        tickets: [{ provider: 'jira', key: 'SEC-7', status: 'open', team: 'security', resolvedAt: null }],
+      },
     });
-    await schema.pool.query('DROP TABLE tickets');
   });
 });
 

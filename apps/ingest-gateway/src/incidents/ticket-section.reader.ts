@@ -1,34 +1,59 @@
-import { sql } from 'kysely';
 import { type Database } from '@hub/database';
 
-/** The ticket part of a timeline: the ticketing service's rows, or why there are none. */
-export type TicketSection =
-  | { readonly status: 'found'; readonly tickets: Record<string, unknown>[] }
-  | { readonly status: 'none'; readonly reason: string }
-  | { readonly status: 'unavailable'; readonly reason: string };
+/** One ticket of an incident, as the ticketing service keeps it (`tickets`, migration 0010). */
+export interface TimelineTicket {
+  readonly provider: string;
+  /** What people see: the JIRA key or the ServiceNow number (null while the create is in flight). */
+  readonly key: string | null;
+  readonly url: string | null;
+  readonly status: string;
+  readonly team: string;
+  readonly resolution: string | null;
+  readonly createdAt: string;
+  readonly resolvedAt: string | null;
+}
 
-const UNDEFINED_COLUMN = '42703';
+/** The ticket part of a timeline: the incident key's tickets, or why there are none. */
+export type TicketSection =
+  | { readonly status: 'found'; readonly tickets: TimelineTicket[] }
+  | { readonly status: 'none'; readonly reason: string };
 
 /**
- * Reads the tickets of an incident from the ticketing service's `tickets` table (apps/ticketing,
- * migrations 0010–0011), which this service does not own: the table may not exist (ticketing not
- * installed → `none`), and its rows are passed through as they are, matched on `incident_key`.
- * This is the one place to adapt when that table's shape differs (`unavailable` says so).
+ * Reads the tickets of an incident key from the ticketing service's fingerprint → ticket map
+ * (`tickets`). A key can have had several tickets over time (a new one after the reopen window);
+ * they are listed oldest first.
  */
 export class TicketSectionReader {
   async read(db: Database, incidentKey: string): Promise<TicketSection> {
-    const { rows } = await sql<{ table: string | null }>`SELECT to_regclass('tickets')::text AS table`.execute(db);
-    if (!rows[0]?.table) return { status: 'none', reason: 'no tickets table: the ticketing service is not installed' };
-    try {
-      const tickets = await sql<
-        Record<string, unknown>
-      >`SELECT * FROM tickets WHERE incident_key = ${incidentKey}`.execute(db);
-      return tickets.rows.length > 0
-        ? { status: 'found', tickets: tickets.rows }
-        : { status: 'none', reason: 'no ticket was opened for this incident' };
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== UNDEFINED_COLUMN) throw error;
-      return { status: 'unavailable', reason: 'the tickets table has no incident_key column' };
-    }
+    const rows = await db
+      .selectFrom('tickets')
+      .select([
+        'provider',
+        'display_key',
+        'ticket_key',
+        'url',
+        'status',
+        'team',
+        'resolution',
+        'created_at',
+        'resolved_at',
+      ])
+      .where('incident_key', '=', incidentKey)
+      .orderBy('created_at')
+      .execute();
+    if (rows.length === 0) return { status: 'none', reason: 'no ticket was opened for this incident' };
+    return {
+      status: 'found',
+      tickets: rows.map((row) => ({
+        provider: row.provider,
+        key: row.display_key ?? row.ticket_key,
+        url: row.url,
+        status: row.status,
+        team: row.team,
+        resolution: row.resolution,
+        createdAt: new Date(row.created_at).toISOString(),
+        resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
+      })),
+    };
   }
 }
