@@ -182,7 +182,7 @@ describe('S7 scheduled operations end to end: shipped schedules â†’ scheduler â†
     const payments = text('#team-payments').join();
     expect(payments).toContain('requests.cpu: 3 of 4 (75%)');
     expect(payments).not.toContain('security');
-    expect(text('#security-alerts').join()).toContain('requests.cpu: 500m of 2 (25%)');
+    expect(text('#security-alerts').join()).toContain('requests.cpu: 0.5 of 2 (25%)');
     await vi.waitFor(() =>
       expect(
         of('notification.requested', key)

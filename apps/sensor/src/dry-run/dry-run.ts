@@ -173,9 +173,7 @@ function onSuccessEffects(sensor: Sensor, plan: IncidentPlan): string[] {
       : []),
     ...(onSuccess.resolve ? ['resolve the incident'] : []),
   ];
-  return [
-    `when ${plan.action.kind} succeeds: ${what.join(', then ')} (not simulated: action results are not simulated)`,
-  ];
+  return [`when ${plan.action.kind} succeeds: ${what.join(', then ')} (action results are not simulated)`];
 }
 
 /** The verdicts as text lines, for the CLI. `all` includes sensors that do not depend on the type. */
