@@ -34,9 +34,8 @@ function compiled<O>(compile: (value: string) => O) {
 
 const resultTemplate = compiled((source) => Template.compile(source, RESULT_ROOTS));
 /** `forEach` reads the result only: `details.teams`, not an entry of itself. */
-const resultPath = compiled((source): EventPath =>
-  parsePath(source, ['details', 'kind', 'target', 'attempts', 'durationMs', 'dryRun', 'incident']),
-);
+const FOR_EACH_ROOTS = RESULT_ROOTS.filter((root) => root !== 'key' && root !== 'value');
+const resultPath = compiled((source): EventPath => parsePath(source, FOR_EACH_ROOTS));
 
 /** Team messages made from the result: one, or one per entry of the map / list at `forEach`. */
 const resultNotifySchema = z.strictObject({
