@@ -9,10 +9,12 @@ import {
   createTestSchema,
   FakeArgoWorkflows,
   FakeKubernetesApi,
+  FakeSlack,
   QueueReader,
   type TestSchema,
   uniqueName,
 } from '@hub/testing';
+import { createNotifierApp, loadNotifierConfig } from '../apps/notifier/src/index.js';
 import { createRemediationExecutorApp, loadRemediationExecutorConfig } from '../apps/remediation-executor/src/index.js';
 import { createSchedulerApp, loadSchedulerConfig, type SchedulerApp } from '../apps/scheduler/src/index.js';
 import { createSensorApp, loadSensorConfig } from '../apps/sensor/src/index.js';
@@ -23,11 +25,12 @@ const DAY = 86_400_000;
 /** The scheduler's clock, moved by the test. */
 const clock = { current: new Date('2026-05-03T23:59:00Z'), now: () => new Date(clock.current) };
 
-describe('S7 scheduled operations end to end: shipped schedules → scheduler → shipped sensors → executor', () => {
+describe('S7 scheduled operations end to end: shipped schedules → scheduler → shipped sensors → executor → notifier', () => {
   let schema: TestSchema;
   let dataDir: string;
   let argo: FakeArgoWorkflows;
   let kube: FakeKubernetesApi;
+  let slack: FakeSlack;
   let reader: QueueReader;
   let scheduler: SchedulerApp;
   const consumers: { app: INestApplication; server: HubRmqServer }[] = [];
@@ -47,7 +50,16 @@ describe('S7 scheduled operations end to end: shipped schedules → scheduler �
     kube = await new FakeKubernetesApi().start();
     kube
       .addNamespace('preview-pr-7', { preview: 'true' }, new Date(Date.now() - 20 * DAY))
-      .addNamespace('preview-pr-9', { preview: 'true' }, new Date(Date.now() - 2 * DAY));
+      .addNamespace('preview-pr-9', { preview: 'true' }, new Date(Date.now() - 2 * DAY))
+      .addNamespace('payments-prod', { team: 'payments' })
+      .addResourceQuota('payments-prod', 'compute', { hard: { 'requests.cpu': '4' }, used: { 'requests.cpu': '3' } })
+      .addNamespace('security-tools', { team: 'security' })
+      .addResourceQuota('security-tools', 'compute', {
+        hard: { 'requests.cpu': '2' },
+        used: { 'requests.cpu': '500m' },
+      })
+      .addNamespace('ghost-town', { team: 'ghosts' });
+    slack = await new FakeSlack().start();
     const env = {
       AMQP_URL: amqpUrl(),
       DATABASE_URL: schema.url,
@@ -61,6 +73,8 @@ describe('S7 scheduled operations end to end: shipped schedules → scheduler �
       ARGO_WORKFLOWS_TOKEN: argo.token,
       ARGO_WORKFLOWS_POLL_INTERVAL_MS: '20',
       SCHEDULER_TICK_MS: '100',
+      SLACK_TOKEN: 'xoxb-s7',
+      SLACK_API_URL: slack.url,
     };
     reader = await QueueReader.open(amqpUrl());
     await declareExchange(reader.channel, env.HUB_EXCHANGE);
@@ -80,6 +94,7 @@ describe('S7 scheduled operations end to end: shipped schedules → scheduler �
         queue: uniqueName('exec'),
       }),
     );
+    consumers.push(await createNotifierApp(loadNotifierConfig(env), { logger: false, queue: uniqueName('notifier') }));
     for (const { app, server } of consumers) {
       await app.init();
       await app.startAllMicroservices();
@@ -95,7 +110,7 @@ describe('S7 scheduled operations end to end: shipped schedules → scheduler �
     await scheduler?.app.close();
     for (const { app } of consumers.reverse()) await app.close();
     await reader?.close();
-    await Promise.all([argo?.stop(), kube?.stop()]);
+    await Promise.all([argo?.stop(), kube?.stop(), slack?.stop()]);
     await schema?.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -129,6 +144,51 @@ describe('S7 scheduled operations end to end: shipped schedules → scheduler �
       kept: ['preview-pr-9'],
     });
     expect(kube.deletedNamespaces).toEqual(['preview-pr-7']);
-    await vi.waitFor(() => expect(of('notification.requested', key).map((e) => e.data.state)).toContain('remediated'));
+    // `onSuccess: { resolve: true }`: the run is over, its incident does not stay open.
+    await vi.waitFor(() =>
+      expect(of('notification.requested', key).map((e) => e.data.state)).toEqual([
+        'firing',
+        'remediating',
+        'remediated',
+        'resolved',
+      ]),
+    );
+  });
+
+  it("1 June 08:00 Berlin: each team's quota report reaches the team's Slack channel, and the run resolves", async () => {
+    clock.current = new Date('2026-06-01T06:00:01Z'); // 08:00:01 CEST
+    const key = 'schedule/team-cost-report/2026-06-01T06:00:00.000Z';
+    const text = (channel: string) => slack.messagesIn(channel).map((m) => JSON.stringify(m));
+    await vi.waitFor(
+      () => {
+        expect(text('#team-payments').join()).toContain('Quota report for payments');
+        expect(text('#security-alerts').join()).toContain('Quota report for security');
+        expect(text('#platform-alerts').join()).toContain('Quota report for ghosts');
+      },
+      { timeout: 20_000 },
+    );
+    const [succeeded] = of('action.succeeded', key);
+    expect(Object.keys((succeeded?.data.details as { teams: object }).teams)).toEqual([
+      'ghosts',
+      'payments',
+      'security',
+    ]);
+    const messages = of('notification.requested', key).filter((e) => e.data.kind === 'message');
+    expect(messages.map((e) => [e.data.team, e.data.title])).toEqual([
+      ['platform', 'Team cost report 2026-06-01T08:00:00+02:00: ghosts (team "ghosts" is not in teams.yaml)'],
+      ['payments', 'Team cost report 2026-06-01T08:00:00+02:00: payments'],
+      ['security', 'Team cost report 2026-06-01T08:00:00+02:00: security'],
+    ]);
+    const payments = text('#team-payments').join();
+    expect(payments).toContain('requests.cpu: 3 of 4 (75%)');
+    expect(payments).not.toContain('security');
+    expect(text('#security-alerts').join()).toContain('requests.cpu: 0.5 of 2 (25%)');
+    await vi.waitFor(() =>
+      expect(
+        of('notification.requested', key)
+          .filter((e) => e.data.kind === 'incident')
+          .map((e) => e.data.state),
+      ).toEqual(['firing', 'remediating', 'remediated', 'resolved']),
+    );
   });
 });

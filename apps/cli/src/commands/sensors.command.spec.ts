@@ -52,8 +52,8 @@ spec:
         sensorsCommand,
       ]);
       expect({ name, code, stderr: io.stderr }).toEqual({ name, code: 0, stderr: [] });
-      // A file may hold several sensors (deployment-notify): one of them fires.
-      expect(io.stdout.join('\n')).toMatch(/FIRES [a-z0-9-]+:/);
+      // Only this file is loaded; a file may hold several sensors with other names (deployment-notify).
+      expect(io.stdout.join('\n')).toMatch(/^ {2}FIRES [a-z0-9-]+:/m);
     }
   });
 
@@ -83,6 +83,19 @@ spec:
     );
     expect(s1.stdout.join('\n')).toContain(
       '→ action argocd.sync payments-api {"name":"payments-api","namespace":"payments"} (dry run)',
+    );
+  });
+
+  it("says what a remediation's onSuccess would do, since action results are not simulated (S7)", async () => {
+    const io = capture();
+    const code = await main(
+      ['sensors', 'test', 'config/sensors/team-cost-report.yaml', 'examples/events/team-cost-report.jsonl'],
+      io,
+      [sensorsCommand],
+    );
+    expect(code).toBe(0);
+    expect(io.stdout.join('\n')).toContain(
+      '→ when quota.team-report succeeds: team messages "{{ incident.title }}: {{ key }}" per entry of details.teams, then resolve the incident (action results are not simulated)',
     );
   });
 

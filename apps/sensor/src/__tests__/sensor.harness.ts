@@ -269,7 +269,12 @@ export function argocdLabels(name = 'payments-api', namespace = 'payments'): Rec
 }
 
 /** The executor's verdict on an action request, with the envelope extensions copied as it does. */
-export function actionResult(request: HubEvent, succeeded: boolean, reason?: string): HubEvent<ActionResult> {
+export function actionResult(
+  request: HubEvent,
+  succeeded: boolean,
+  reason?: string,
+  details: Record<string, unknown> = {},
+): HubEvent<ActionResult> {
   const data = request.data as { actionId: string; kind: string; target: string; dryRun: boolean };
   return createEvent({
     type: succeeded ? 'action.succeeded' : 'action.failed',
@@ -284,7 +289,7 @@ export function actionResult(request: HubEvent, succeeded: boolean, reason?: str
       attempts: succeeded ? 1 : 3,
       durationMs: 1234,
       dryRun: data.dryRun,
-      details: {},
+      details,
       ...(reason ? { reason } : {}),
     },
   });

@@ -125,6 +125,47 @@ describe(parseSensorFile.name, () => {
     ]);
   });
 
+  it('checks onSuccess at load time: templates over the result, only on the remediation', () => {
+    const withOnSuccess = (onSuccess: string, extra = '') =>
+      valid.replace(
+        "      action: { kind: argocd.sync, target: '{{ data.labels.name }}' }\n",
+        `      action: { kind: argocd.sync, target: '{{ data.labels.name }}' }\n${extra}      onSuccess: ${onSuccess}\n`,
+      );
+    expect(
+      problemsOf(
+        withOnSuccess(
+          "{ resolve: true, notify: { forEach: details.teams, team: '{{ key }}', text: '{{ value.text }}' } }",
+        ),
+      ),
+    ).toEqual([
+      expect.objectContaining({ line: 15, path: 'spec.triggers.0.onSuccess.notify.title', message: 'is required' }),
+    ]);
+    expect(
+      problemsOf(withOnSuccess("{ notify: { forEach: data.teams, title: '{{ data.labels.name }}', colour: red } }")),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'spec.triggers.0.onSuccess.notify.forEach',
+        message: expect.stringContaining('must start with one of details, kind, target'),
+      }),
+      expect.objectContaining({
+        path: 'spec.triggers.0.onSuccess.notify.title',
+        message: expect.stringContaining('must start with one of details'),
+      }),
+      expect.objectContaining({ path: 'spec.triggers.0.onSuccess.notify.colour', message: 'is not a field here' }),
+    ]);
+    const second = `${valid}    - name: status\n      action: { kind: statuspage.update, target: x }\n      onSuccess: { resolve: true }\n`;
+    expect(problemsOf(second)).toEqual([
+      expect.objectContaining({
+        line: 17,
+        path: 'spec.triggers.1.onSuccess',
+        message: 'only the remediation (the first `on: open` trigger) has a tracked result',
+      }),
+    ]);
+    expect(
+      problemsOf(withOnSuccess("{ resolve: true, notify: { forEach: details.teams, title: '{{ key }}' } }")),
+    ).toEqual([]);
+  });
+
   it('hints at quoting when YAML read an unquoted template as a map', () => {
     expect(
       problemsOf(valid.replace("title: '{{ data.labels.alertname }}'", 'title: {{ data.labels.alertname }}')),

@@ -15,6 +15,10 @@ export function checkSensorTeams(directory: string, loaded: readonly LoadedSenso
       ['spec.incident.team', sensor.spec.incident?.team],
       ['spec.ticket.team', sensor.spec.ticket?.team],
       ['spec.notify.team', sensor.spec.notify?.team],
+      ...sensor.spec.triggers.map(
+        (t, i) =>
+          [`spec.triggers.${i}.onSuccess.notify.team`, t.onSuccess?.notify?.team] as [string, Template | undefined],
+      ),
     ];
     for (const [path, template] of named) {
       if (!template || template.paths.length > 0 || teams.has(template.source)) continue;

@@ -6,6 +6,7 @@ import { compileCel } from '../expressions/cel.js';
 import { allOf, anyOf, compileFilter, compileRegex, type EventMatcher } from '../expressions/filter.js';
 import { checkZone, compileTimeWindow, parseClock, WEEKDAYS } from '../expressions/time-window.js';
 import { type ParamTemplate, Template } from '../expressions/template.js';
+import { checkOnSuccess, onSuccessSchema } from './on-success.schema.js';
 
 /** Runs a compiler inside zod, turning its exception into an issue at the value's path. */
 function compiled<I, O>(input: z.ZodType<I>, compile: (value: I) => O) {
@@ -152,6 +153,8 @@ const triggerSchema = z.strictObject({
   retry: z.strictObject({ attempts: z.number().int().min(1).max(10) }).optional(),
   /** At most `max` requests of this trigger (across all keys) within `per`; more wait for a repeat. */
   rateLimit: z.strictObject({ max: z.number().int().min(1), per: duration }).optional(),
+  /** The remediation trigger only: resolve the incident and/or message teams from the result (on-success.schema.ts). */
+  onSuccess: onSuccessSchema.optional(),
 });
 
 const incidentSchema = z.strictObject({
@@ -221,7 +224,10 @@ export const sensorSchema = z.strictObject({
       triggers: z
         .array(triggerSchema)
         .default([])
-        .superRefine((triggers, ctx) => uniqueNames(triggers, ctx)),
+        .superRefine((triggers, ctx) => {
+          uniqueNames(triggers, ctx);
+          checkOnSuccess(triggers, ctx);
+        }),
       ticket: ticketSchema.optional(),
       /** Opens the incident only once `count` matching events of its key arrived within `within`. */
       aggregate: z

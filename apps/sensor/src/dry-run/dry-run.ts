@@ -141,6 +141,7 @@ export class DryRun {
           (a) => `action ${a.kind} ${a.target} ${JSON.stringify(a.params)}${a.dryRun ? ' (dry run)' : ''}`,
         ),
         ...(plan.ticket?.when === 'open' ? [`ticket open ${plan.key} for team ${plan.ticket.team}`] : []),
+        ...onSuccessEffects(sensor, plan),
       ];
       return { sensor: name, outcome: 'fires', reason: `opens incident ${plan.key}`, effects };
     } catch (error) {
@@ -156,6 +157,23 @@ export class DryRun {
     this.marks.set(key, at + withinMs);
     return true;
   }
+}
+
+/**
+ * The remediation's `onSuccess`, said rather than done: the dry run has no action results (the
+ * action is assumed still running), so its messages and resolution cannot be rendered.
+ */
+function onSuccessEffects(sensor: Sensor, plan: IncidentPlan): string[] {
+  const onSuccess = sensor.spec.triggers.find((t) => t.name === plan.action?.trigger)?.onSuccess;
+  if (!plan.action || !onSuccess) return [];
+  const notify = onSuccess.notify;
+  const what = [
+    ...(notify
+      ? [`team messages "${notify.title.source}"${notify.forEach ? ` per entry of ${notify.forEach.text}` : ''}`]
+      : []),
+    ...(onSuccess.resolve ? ['resolve the incident'] : []),
+  ];
+  return [`when ${plan.action.kind} succeeds: ${what.join(', then ')} (action results are not simulated)`];
 }
 
 /** The verdicts as text lines, for the CLI. `all` includes sensors that do not depend on the type. */

@@ -16,7 +16,6 @@ export const PATH_ROOTS = [
   'hubsource',
 ] as const;
 
-const ROOTS = new Set<string>(PATH_ROOTS);
 const WORD = /^[A-Za-z0-9_-]+/;
 const QUOTED = /^\[\s*("(?:[^"\\]|\\.)*")\s*\]/;
 
@@ -29,8 +28,12 @@ export interface EventPath {
 /** What a path finds in an event: `found` is false when a segment is absent or the value is null. */
 export type PathLookup = { readonly found: true; readonly value: unknown } | { readonly found: false };
 
-/** Parses `data.labels.name` (dot-separated words; `["any key"]` for keys with dots or slashes). */
-export function parsePath(text: string): EventPath {
+/**
+ * Parses `data.labels.name` (dot-separated words; `["any key"]` for keys with dots or slashes).
+ * `roots` are the names a path may start with: the envelope's by default; templates over something
+ * else (an action result, `onSuccess`) pass their own.
+ */
+export function parsePath(text: string, roots: readonly string[] = PATH_ROOTS): EventPath {
   const source = text.trim();
   const malformed = (at: string) => new InvalidPathError(`path "${text}" is malformed at "${at}"`, { path: text });
   const first = WORD.exec(source);
@@ -50,8 +53,8 @@ export function parsePath(text: string): EventPath {
       throw malformed(rest);
     }
   }
-  if (!ROOTS.has(first[0])) {
-    throw new InvalidPathError(`path "${text}" must start with one of ${PATH_ROOTS.join(', ')}`, { path: text });
+  if (!roots.includes(first[0])) {
+    throw new InvalidPathError(`path "${text}" must start with one of ${roots.join(', ')}`, { path: text });
   }
   return { text: source, segments };
 }

@@ -78,8 +78,11 @@ export class Template {
     private readonly parts: readonly Part[],
   ) {}
 
-  /** Parses `source`; throws {@link InvalidTemplateError} for an unclosed or malformed placeholder. */
-  static compile(source: string): Template {
+  /**
+   * Parses `source`; throws {@link InvalidTemplateError} for an unclosed or malformed placeholder.
+   * `roots`: where its paths may start (default: the event envelope's attributes).
+   */
+  static compile(source: string, roots?: readonly string[]): Template {
     const parts: Part[] = [];
     let last = 0;
     const literal = (text: string) => {
@@ -93,7 +96,7 @@ export class Template {
       const [pathText, ...helperTexts] = (match[1] ?? '').split(PIPE);
       let path: EventPath;
       try {
-        path = parsePath(pathText ?? '');
+        path = parsePath(pathText ?? '', roots);
       } catch (error) {
         const reason = error instanceof InvalidPathError ? error.message : String(error);
         throw new InvalidTemplateError(`placeholder ${match[0]}: ${reason}`, { template: source });

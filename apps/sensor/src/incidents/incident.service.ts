@@ -3,11 +3,13 @@ import { Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent } from '@hub/contracts';
 import { formatDuration } from '../expressions/duration.js';
 import { type ActionPlan, type IncidentPlan, type ResolvePlan } from '../matching/incident-plan.js';
+import { type SuccessPlan } from '../matching/success-plan.js';
 import { type SensorMetrics } from '../metrics/sensor.metrics.js';
 import { actionRequestOf, describeAction, notificationOf, ticketOf } from './incident-events.js';
 import { IncidentRepository } from './incident.repository.js';
 import { NoiseRepository } from './noise.repository.js';
 import { decideOnRepeat } from './repeat.policy.js';
+import { resultMessageOf } from './result-messages.js';
 import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 
 /**
@@ -19,6 +21,7 @@ import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
  *                    │  └ cooldown: wait for a repeat   ├─failed→ remediation-failed → escalated
  *                    │                                  └─still firing after actionTimeout, no result→ escalated
  *   any open state ─resolveOn→ resolved (a later firing opens a new incident)
+ *   remediated ─the trigger's `onSuccess.resolve`→ resolved (scheduled runs: no resolveOn event comes)
  */
 export class IncidentService {
   private readonly logger = new Logger(IncidentService.name);
@@ -151,12 +154,17 @@ export class IncidentService {
     ];
   }
 
-  /** The executor's verdict on a remediation: remediated, or remediation-failed then escalated. */
+  /**
+   * The executor's verdict on a remediation: remediated (then the trigger's `onSuccess`: team
+   * messages from the result, resolved), or remediation-failed then escalated. `planSuccess`
+   * renders the remediation trigger's `onSuccess` for the incident and result.
+   */
   async onActionResult(
     trx: SensorTransaction,
     result: ActionResult,
     succeeded: boolean,
     event: HubEvent,
+    planSuccess: (incident: IncidentRow, result: ActionResult) => SuccessPlan | undefined = () => undefined,
   ): Promise<HubEvent[]> {
     const found = await this.repository.findByAction(trx, result.actionId);
     if (!found) {
@@ -180,7 +188,11 @@ export class IncidentService {
     const what = describeAction(incident.context.action);
     if (succeeded) {
       const remediated = await this.transition(trx, incident, 'remediated', now, detail, { remediated_at: now });
-      return [notificationOf(remediated, 'remediated', `remediation succeeded: ${what}`, { severity: 'info', fields })];
+      const notified = notificationOf(remediated, 'remediated', `remediation succeeded: ${what}`, {
+        severity: 'info',
+        fields,
+      });
+      return [notified, ...(await this.onSuccess(trx, remediated, planSuccess(remediated, result), now, event))];
     }
     const reason = result.reason ?? 'no reason given';
     const failed = await this.transition(trx, incident, 'remediation-failed', now, detail);
@@ -194,6 +206,30 @@ export class IncidentService {
       return [failure, ...(await this.remediate(trx, failed, action, failed.sensor, now, attempt + 1))];
     }
     return [failure, ...(await this.escalate(trx, failed, `remediation failed: ${reason}`, now, event.id))];
+  }
+
+  /** The remediation trigger's `onSuccess`: its team messages, then the resolution when it asks for one. */
+  private async onSuccess(
+    trx: SensorTransaction,
+    incident: IncidentRow,
+    plan: SuccessPlan | undefined,
+    now: Date,
+    event: HubEvent,
+  ): Promise<HubEvent[]> {
+    if (!plan) return [];
+    if (plan.problems.length > 0) {
+      // Strict templates, as for events: a message the result cannot fill is left out, not sent half-empty.
+      this.logger.error({
+        msg: 'onSuccess messages left out: the result lacks values their templates need',
+        sensor: incident.sensor,
+        incidentId: incident.id,
+        eventId: event.id,
+        problems: plan.problems,
+      });
+      this.metrics.matches.inc({ sensor: incident.sensor, outcome: 'template-error' });
+    }
+    const messages = plan.messages.map((message) => resultMessageOf(incident, event, message));
+    return plan.resolve ? [...messages, ...(await this.close(trx, incident, now, event.id))] : messages;
   }
 
   private async open(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent, now: Date): Promise<HubEvent[]> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent } from '@hub/contracts';
 import { type Database, recordEvent, runOnce } from '@hub/database';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { planSuccess } from '../matching/success-plan.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
@@ -100,7 +101,17 @@ export class SensorEngine {
 
   /** `action.succeeded` / `action.failed` from the executor. */
   async handleActionResult(event: HubEvent<ActionResult>, succeeded: boolean): Promise<void> {
-    await this.process(event, (trx) => this.incidents.onActionResult(trx, event.data, succeeded, event));
+    await this.process(event, (trx) =>
+      this.incidents.onActionResult(trx, event.data, succeeded, event, (incident, result) =>
+        planSuccess(
+          this.registry.get(incident.sensor),
+          incident.context.action?.trigger,
+          { key: incident.key, title: incident.title, team: incident.context.team, fields: incident.context.fields },
+          result,
+          this.registry.options.teams,
+        ),
+      ),
+    );
   }
 
   /**
