@@ -67,7 +67,7 @@ describe('correlation conditions through the broker', () => {
   let sensor: SensorHarness;
 
   beforeAll(async () => {
-    sensor = await startSensor(FILES);
+    sensor = await startSensor(FILES, { SENSOR_SWEEP_MS: '200' });
   });
 
   afterAll(async () => {
@@ -101,6 +101,14 @@ describe('correlation conditions through the broker', () => {
     });
     expect(await sensor.unexpected()).toEqual([]);
     expect(await incidentsOf(sensor.schema, 'db-and-api/search')).toEqual([]);
+  });
+
+  it('the sweeper drops a partial match abandoned for more than an hour past its window, and only that', async () => {
+    await sensor.publish(alert('db-latency', 'abandoned', new Date(Date.now() - 2 * 3_600_000)));
+    await sensor.publish(alert('db-latency', 'recent', new Date(Date.now() - 30 * 60_000)));
+    await waitFor('the recent one stored', async () => (await partialMatches(sensor, 'recent')).length === 1);
+    await waitFor('the abandoned one swept', async () => (await partialMatches(sensor, 'abandoned')).length === 0);
+    expect(await partialMatches(sensor, 'recent')).toEqual(['db-slow']);
   });
 
   it('sequence: A then B opens the incident; B then A does not', async () => {

@@ -16,8 +16,8 @@ const CORRELATION_GRACE_MS = 60 * 60_000;
 
 /**
  * The sensor's clock: every `sweepMs`, runs the escalation steps that came due (an incident still
- * open T after it escalated — no event arrives to say so), deletes expired dedup/once marks and
- * events older than the event log's retention.
+ * open T after it escalated — no event arrives to say so), deletes expired dedup/once marks,
+ * abandoned partial matches of correlation conditions and events older than the event log's retention.
  * Each step runs in its own transaction under the incident key's lock and re-checks that it is
  * still due, so replicas sweeping at once run it once; its events go through the outbox like any.
  */
