@@ -128,6 +128,9 @@ export class SensorRegistry {
         if (correlation && dependency) {
           const field = `spec.condition.${correlation.kind}.correlate`;
           const key = renderOrFail(sensor, event, field, correlation.correlate);
+          // An empty key would correlate every event lacking the value with every other one.
+          if (key.trim() === '')
+            throw new SensorPlanError(sensor.metadata.name, event.id, [{ field, message: 'is empty' }]);
           matches.correlating.push({ sensor, dependency, condition: correlation, key, at: eventTime(event) });
         } else if (dependency && sensor.spec.notify)
           matches.notifying.push(planNotify(sensor, dependency, event, this.planOptions));
