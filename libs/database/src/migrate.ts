@@ -5,6 +5,7 @@ import * as executorResultPublished from './migrations/0005-executor-result-publ
 import * as sensorNoise from './migrations/0006-sensor-noise.js';
 import * as eventLog from './migrations/0007-event-log.js';
 import * as sensorDeadlines from './migrations/0008-sensor-deadlines.js';
+import * as sensorConditions from './migrations/0009-sensor-conditions.js';
 import * as ticketing from './migrations/0010-ticketing.js';
 import * as notificationReceipts from './migrations/0012-notification-receipts.js';
 import * as scheduler from './migrations/0014-scheduler.js';
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-sensor-noise': sensorNoise,
   '0007-event-log': eventLog,
   '0008-sensor-deadlines': sensorDeadlines,
+  '0009-sensor-conditions': sensorConditions,
   '0010-ticketing': ticketing,
   '0012-notification-receipts': notificationReceipts,
   '0014-scheduler': scheduler,

@@ -99,6 +99,60 @@ spec:
     );
   });
 
+  it('simulates correlation conditions and says what a condition still waits for', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-cli-correlation-'));
+    const sensor = (kind: string) => `apiVersion: hub/v1
+kind: Sensor
+metadata: { name: failed-then-fixed-${kind} }
+spec:
+  dependencies:
+    - { name: deploy-failed, eventType: deployment.failed }
+    - { name: deploy-finished, eventType: deployment.completed }
+  condition:
+    ${kind}: { of: [deploy-failed, deploy-finished], within: 10m, correlate: '{{ data.app }}' }
+  incident:
+    key: 'fixed-${kind}/{{ data.app }}'
+    title: '{{ data.app }} failed, then deployed'
+    resolveOn: service.recovered
+`;
+    await writeFile(join(dir, 'sensors.yaml'), `${sensor('all')}---\n${sensor('sequence')}`);
+    const event = (id: string, type: string, app: string, time: string) =>
+      JSON.stringify({
+        specversion: '1.0',
+        id,
+        source: '/argocd',
+        type,
+        time: `2026-11-23T11:${time}Z`,
+        subject: app,
+        data: { app, environment: 'production', version: 'v1', team: 'payments' },
+      });
+    await writeFile(
+      join(dir, 'events.jsonl'),
+      [
+        event('e1', 'deployment.failed', 'x', '00:00'),
+        event('e2', 'deployment.completed', 'x', '05:00'),
+        event('e3', 'deployment.completed', 'y', '06:00'),
+        event('e4', 'deployment.failed', 'y', '07:00'),
+      ].join('\n'),
+    );
+    const io = capture();
+    expect(
+      await main(['sensors', 'test', join(dir, 'sensors.yaml'), join(dir, 'events.jsonl')], io, [sensorsCommand]),
+    ).toBe(0);
+    const out = io.stdout.join('\n');
+    expect(out).toContain(
+      'held  failed-then-fixed-all: all: deploy-failed seen for app=x; waiting for deploy-finished, 1 of 2 seen within 10m',
+    );
+    expect(out).toContain('FIRES failed-then-fixed-all: opens incident fixed-all/x');
+    expect(out).toContain('FIRES failed-then-fixed-sequence: opens incident fixed-sequence/x');
+    // y: finished before failed — all fires, sequence does not.
+    expect(out).toContain('FIRES failed-then-fixed-all: opens incident fixed-all/y');
+    expect(out).toContain(
+      'held  failed-then-fixed-sequence: sequence: deploy-finished seen for app=y; deploy-finished without an earlier deploy-failed within 10m does not count; waiting for deploy-failed, 0 of 2 seen within 10m',
+    );
+    expect(out).not.toContain('FIRES failed-then-fixed-sequence: opens incident fixed-sequence/y');
+  });
+
   it('refuses an events file with a bad line, naming it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hub-cli-events-'));
     await writeFile(join(dir, 'e.jsonl'), '{"specversion":"1.0"}\nnot json\n');

@@ -6,6 +6,7 @@ import { compileCel } from '../expressions/cel.js';
 import { allOf, anyOf, compileFilter, compileRegex, type EventMatcher } from '../expressions/filter.js';
 import { checkZone, compileTimeWindow, parseClock, WEEKDAYS } from '../expressions/time-window.js';
 import { type ParamTemplate, Template } from '../expressions/template.js';
+import { checkCorrelation } from './correlation.check.js';
 import { checkOnSuccess, onSuccessSchema } from './on-success.schema.js';
 
 /** Runs a compiler inside zod, turning its exception into an issue at the value's path. */
@@ -204,6 +205,21 @@ const notifySchema = z.strictObject({
   links: z.array(linkSchema).default([]),
 });
 
+/** `condition.all` / `condition.sequence`: the dependencies, the window and the correlation key. */
+const correlationSchema = z.strictObject({
+  of: z
+    .array(dnsLabel)
+    .min(2, { error: 'lists fewer than two dependencies (one dependency needs no condition)' })
+    .superRefine((names, ctx) => {
+      for (const [index, name] of names.entries()) {
+        if (names.indexOf(name) !== index)
+          ctx.addIssue({ code: 'custom', path: [index], message: `"${name}" is listed twice` });
+      }
+    }),
+  within: duration.refine((ms) => ms > 0, { error: 'must be longer than 0' }),
+  correlate: template,
+});
+
 /**
  * One sensor file document (`apiVersion: hub/v1`, `kind: Sensor`). Parsing compiles it: templates,
  * paths, regular expressions and durations are checked here, at start-up, so a sensor that loads
@@ -242,7 +258,22 @@ export const sensorSchema = z.strictObject({
        */
       condition: z
         .strictObject({
-          absent: z.strictObject({ after: dnsLabel, missing: dnsLabel, within: duration, correlate: template }),
+          absent: z
+            .strictObject({ after: dnsLabel, missing: dnsLabel, within: duration, correlate: template })
+            .optional(),
+          /** "A and B within T", any order, per `correlate` key: the event completing it opens the incident. */
+          all: correlationSchema.optional(),
+          /** "A then B within T": each dependency of `of` after the previous one; B before A does not count. */
+          sequence: correlationSchema.optional(),
+        })
+        .superRefine((condition, ctx) => {
+          const kinds = (['absent', 'all', 'sequence'] as const).filter((kind) => condition[kind] !== undefined);
+          if (kinds.length !== 1) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `has exactly one of absent, all, sequence${kinds.length > 1 ? ` (not ${kinds.join(' and ')})` : ''}`,
+            });
+          }
         })
         .optional(),
       /** At most one incident per incident key within this period (a flapping alert opens one). */
@@ -283,6 +314,7 @@ export const sensorSchema = z.strictObject({
           });
         }
       }
+      checkCorrelation(spec, ctx);
       for (const field of ['aggregate', 'onceWithin', 'condition'] as const) {
         if (spec.notify && spec[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: 'works per incident key; a notify sensor has none' });
@@ -305,6 +337,7 @@ export type SensorIncident = NonNullable<Sensor['spec']['incident']>;
 export type SensorNotify = NonNullable<Sensor['spec']['notify']>;
 export type SensorTicket = NonNullable<Sensor['spec']['ticket']>;
 export type Severity = z.output<typeof severity>;
+export type SensorCorrelation = z.output<typeof correlationSchema>;
 
 /** Incident states the sensor writes; the notification contract's states. */
 export const IncidentStatus = incidentStateSchema.enum;

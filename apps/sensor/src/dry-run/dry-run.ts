@@ -1,7 +1,15 @@
 import { type HubEvent } from '@hub/contracts';
 import { type Sensor } from '../definitions/sensor.schema.js';
 import { formatDuration } from '../expressions/duration.js';
+import {
+  advanceCorrelation,
+  type Correlation,
+  correlationOf,
+  describeKey,
+  type SeenDependency,
+} from '../matching/correlation.js';
 import { eventTime, type IncidentPlan, planIncident, type PlanOptions } from '../matching/incident-plan.js';
+import { type Template } from '../expressions/template.js';
 import { SensorPlanError } from '../matching/matching.errors.js';
 import { planNotify } from '../matching/notify-plan.js';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
@@ -33,6 +41,8 @@ export class DryRun {
   private readonly open = new Map<string, { sensor: string; plan: IncidentPlan }>();
   private readonly windows = new Map<string, Date[]>();
   private readonly marks = new Map<string, number>();
+  /** In-memory `sensor_condition_matches`: partial matches per sensor and correlation key. */
+  private readonly correlations = new Map<string, readonly SeenDependency[]>();
 
   private readonly options: PlanOptions;
 
@@ -96,6 +106,9 @@ export class DryRun {
         const filter = failing(candidates[0]!);
         return skipped(`filter failed on dependency ${candidates[0]!.name}: ${filter?.describe() ?? '?'}`);
       }
+      const correlation = correlationOf(sensor);
+      const waiting = correlation && this.correlate(name, correlation, dependency.name, event);
+      if (waiting) return held(waiting);
       const at = eventTime(event).getTime();
       if (sensor.spec.notify) {
         const plan = planNotify(sensor, dependency, event, this.options);
@@ -148,6 +161,33 @@ export class DryRun {
       if (!(error instanceof SensorPlanError)) throw error;
       return held(`matched, but ${error.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
     }
+  }
+
+  /**
+   * Advances the in-memory partial match of the event's correlation key as the service does:
+   * why the condition has not fired yet, or undefined when this event completes it.
+   */
+  private correlate(
+    sensor: string,
+    correlation: Correlation & { readonly correlate: Template },
+    dependency: string,
+    event: HubEvent,
+  ): string | undefined {
+    let key: string;
+    try {
+      key = correlation.correlate.render(event);
+    } catch (error) {
+      return `matched ${dependency}, but spec.condition.${correlation.kind}.correlate: ${(error as Error).message}`;
+    }
+    const mapKey = `${sensor}|${key}`;
+    const step = advanceCorrelation(correlation, this.correlations.get(mapKey) ?? [], {
+      dependency,
+      eventId: event.id,
+      at: eventTime(event).getTime(),
+    });
+    this.correlations.set(mapKey, step.seen);
+    if (step.complete) return undefined;
+    return `${correlation.kind}: ${dependency} seen for ${describeKey(correlation.correlate, key)}; ${step.why}`;
   }
 
   /** In-memory `sensor_marks` claim: true when `key` is free at `at`, then held for `withinMs`. */

@@ -6,14 +6,18 @@ import { planIncident } from '../matching/incident-plan.js';
 import { SensorPlanError } from '../matching/matching.errors.js';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
+import { CorrelationRepository } from './correlation.repository.js';
 import { IncidentService } from './incident.service.js';
 import { NoiseRepository } from './noise.repository.js';
 import { type SensorTables } from './sensor-database.js';
 
+/** How long a partial match outlives its window: a late (retried) delivery of the completing event still finds it. */
+const CORRELATION_GRACE_MS = 60 * 60_000;
+
 /**
  * The sensor's clock: every `sweepMs`, runs the escalation steps that came due (an incident still
- * open T after it escalated — no event arrives to say so), deletes expired dedup/once marks and
- * events older than the event log's retention.
+ * open T after it escalated — no event arrives to say so), deletes expired dedup/once marks,
+ * abandoned partial matches of correlation conditions and events older than the event log's retention.
  * Each step runs in its own transaction under the incident key's lock and re-checks that it is
  * still due, so replicas sweeping at once run it once; its events go through the outbox like any.
  */
@@ -21,6 +25,7 @@ import { type SensorTables } from './sensor-database.js';
 export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EscalationSweeper.name);
   private readonly noise = new NoiseRepository();
+  private readonly correlations = new CorrelationRepository();
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
@@ -120,6 +125,7 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
       }
       ran += await this.fireDeadlines(db, now);
       await this.noise.sweepMarks(db, now);
+      await this.correlations.sweep(db, new Date(now.getTime() - CORRELATION_GRACE_MS));
       await pruneEventLog(db, new Date(now.getTime() - this.options.eventLogRetentionMs));
     } catch (error) {
       this.logger.warn({ msg: 'sweep failed; will try again', error: (error as Error).message });

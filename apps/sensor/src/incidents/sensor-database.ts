@@ -66,7 +66,18 @@ export type SensorTables = {
   sensor_marks: SensorMarksTable;
   event_log: EventLogTable;
   sensor_deadlines: SensorDeadlinesTable;
+  sensor_condition_matches: SensorConditionMatchesTable;
 };
+
+/** Partial matches of correlation conditions, per sensor, key and dependency (migration 0009). */
+export interface SensorConditionMatchesTable {
+  sensor: string;
+  key: string;
+  dependency: string;
+  event_id: string;
+  at: Date;
+  expires_at: Date;
+}
 
 /** Armed absence deadlines (migration 0008). */
 export interface SensorDeadlinesTable {

@@ -6,6 +6,7 @@ import { planSuccess } from '../matching/success-plan.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
+import { CorrelationService } from './correlation.service.js';
 import { messageOf } from './incident-events.js';
 import { IncidentService } from './incident.service.js';
 import { NoiseRepository } from './noise.repository.js';
@@ -22,6 +23,7 @@ type Work = (trx: SensorTransaction) => Promise<HubEvent[]>;
 export class SensorEngine {
   private readonly logger = new Logger(SensorEngine.name);
   private readonly noise = new NoiseRepository();
+  private readonly correlations: CorrelationService;
 
   constructor(
     @Inject(SENSOR_DATABASE) private readonly db: Database,
@@ -30,11 +32,13 @@ export class SensorEngine {
     @Inject(IncidentService) private readonly incidents: IncidentService,
     @Inject(SensorOutbox) private readonly outbox: SensorOutbox,
     @Inject(SensorMetrics) private readonly metrics: SensorMetrics,
-  ) {}
+  ) {
+    this.correlations = new CorrelationService(incidents);
+  }
 
   /** An event some sensor may depend on (`alert.firing`) or resolve on (`alert.resolved`). */
   async handleEvent(event: HubEvent): Promise<void> {
-    const { triggered, resolving, notifying, arming, disarming, failures } = this.registry.match(event);
+    const { triggered, resolving, notifying, arming, disarming, correlating, failures } = this.registry.match(event);
     for (const failure of failures) {
       this.logger.error({
         msg: failure.message,
@@ -44,7 +48,7 @@ export class SensorEngine {
       });
       this.metrics.matches.inc({ sensor: failure.sensor, outcome: 'template-error' });
     }
-    if (triggered.length === 0 && resolving.length === 0 && notifying.length === 0) {
+    if (triggered.length === 0 && resolving.length === 0 && notifying.length === 0 && correlating.length === 0) {
       this.logger.debug({ msg: 'no sensor matches', eventId: event.id, type: event.type, subject: event.subject });
     }
     // One lock order for every transaction (by key), so two events never wait on each other in a cycle.
@@ -92,6 +96,7 @@ export class SensorEngine {
         outcomes.push({ sensor: plan.sensor, outcome: first ? 'notified' : 'duplicate' });
         if (first) published.push(messageOf(plan, event));
       }
+      published.push(...(await this.correlations.advance(trx, correlating, event, this.registry.options, outcomes)));
       for (const step of steps) published.push(...(await step.run(trx)));
       return published;
     });

@@ -93,6 +93,7 @@ describe(SensorRegistry.name, () => {
       notifying: [],
       arming: [],
       disarming: [],
+      correlating: [],
       failures: [],
     });
     expect(sut.match(alert('resolved', { ...labels, slo: 'b' })).resolving).toEqual([]);
@@ -126,5 +127,25 @@ describe(SensorRegistry.name, () => {
     const sut = registry(true, sensorYaml('one', 'a', extra));
     const [plan] = sut.match(alert('firing', labels)).triggered;
     expect(plan).toMatchObject({ severity: 'info', summary: 'check payments-api', action: { dryRun: true } });
+  });
+
+  it('hands events of a correlation condition over for their key instead of triggering; an empty key is a failure', () => {
+    const correlated = sensorYaml('pair', 'a').replace(
+      '  incident:',
+      `    - { name: other, eventType: alert.firing, filters: [{ path: data.labels.slo, op: eq, value: b }] }
+  condition:
+    all: { of: [alert, other], within: 1m, correlate: '{{ data.labels.app }}' }
+  incident:`,
+    );
+    const sut = registry(false, correlated);
+    const { triggered, correlating, failures } = sut.match(alert('firing', { ...labels, app: 'orders' }));
+    expect(triggered).toEqual([]);
+    expect(failures).toEqual([]);
+    expect(correlating).toEqual([
+      expect.objectContaining({ key: 'orders', dependency: expect.objectContaining({ name: 'alert' }) }),
+    ]);
+    const empty = sut.match(alert('firing', { ...labels, app: ' ' }));
+    expect(empty.correlating).toEqual([]);
+    expect(empty.failures[0]?.problems).toEqual([{ field: 'spec.condition.all.correlate', message: 'is empty' }]);
   });
 });

@@ -1,8 +1,9 @@
 import { type HubEvent } from '@hub/contracts';
 import { type LoadedSensor } from '../definitions/sensor-loader.js';
-import { type Sensor } from '../definitions/sensor.schema.js';
+import { type Sensor, type SensorDependency } from '../definitions/sensor.schema.js';
 import { type Template } from '../expressions/template.js';
 import { eventTime, type IncidentPlan, planIncident, type PlanOptions, type ResolvePlan } from './incident-plan.js';
+import { type Correlation, correlationOf } from './correlation.js';
 import { SensorPlanError } from './matching.errors.js';
 import { type NotifyPlan, planNotify } from './notify-plan.js';
 
@@ -11,6 +12,16 @@ export interface DeadlinePlan {
   readonly sensor: string;
   readonly key: string;
   readonly dueAt: Date;
+}
+
+/** An event of a correlation condition's dependency (`condition.all` / `sequence`), for its key. */
+export interface CorrelationPlan {
+  readonly sensor: Sensor;
+  readonly dependency: SensorDependency;
+  readonly condition: Correlation;
+  /** The rendered `correlate` key. */
+  readonly key: string;
+  readonly at: Date;
 }
 
 /** What one event means to the loaded sensors. */
@@ -23,6 +34,8 @@ export interface EventMatches {
   readonly arming: DeadlinePlan[];
   /** Absence rules this event satisfies (`condition.absent.missing`): the deadline goes. */
   readonly disarming: { readonly sensor: string; readonly key: string }[];
+  /** Correlation conditions this event advances (and may complete) for a key. */
+  readonly correlating: CorrelationPlan[];
   /** Sensors that matched but whose templates could not be filled from the event. */
   readonly failures: SensorPlanError[];
 }
@@ -79,6 +92,7 @@ export class SensorRegistry {
       notifying: [],
       arming: [],
       disarming: [],
+      correlating: [],
       failures: [],
     };
     for (const sensor of this.sensors) {
@@ -110,7 +124,15 @@ export class SensorRegistry {
         const dependency = sensor.spec.dependencies.find(
           (d) => d.eventType === event.type && d.filters.every((f) => f.matches(event)),
         );
-        if (dependency && sensor.spec.notify)
+        const correlation = correlationOf(sensor);
+        if (correlation && dependency) {
+          const field = `spec.condition.${correlation.kind}.correlate`;
+          const key = renderOrFail(sensor, event, field, correlation.correlate);
+          // An empty key would correlate every event lacking the value with every other one.
+          if (key.trim() === '')
+            throw new SensorPlanError(sensor.metadata.name, event.id, [{ field, message: 'is empty' }]);
+          matches.correlating.push({ sensor, dependency, condition: correlation, key, at: eventTime(event) });
+        } else if (dependency && sensor.spec.notify)
           matches.notifying.push(planNotify(sensor, dependency, event, this.planOptions));
         else if (dependency) matches.triggered.push(planIncident(sensor, dependency, event, this.planOptions));
         if (sensor.spec.incident?.resolveOn === event.type) {
