@@ -163,7 +163,7 @@ describe('helm/hub', () => {
           allowPrivilegeEscalation: false,
           capabilities: { drop: ['ALL'] },
         });
-        expect(container.resources?.requests).toBeDefined();
+        expect(Object.keys(container.resources?.requests ?? {}).sort(), name).toEqual(['cpu', 'memory']);
         const env = envOf(container);
         expect(env.get('AMQP_URL')?.valueFrom?.secretKeyRef?.key, name).toBeTruthy();
         expect(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef?.key, name).toBeTruthy();

@@ -115,7 +115,7 @@ describe('GET /v1/incidents/{key} without a database', () => {
       headers: { authorization: `Bearer ${AM_TOKEN}` },
     });
     expect(response.statusCode).toBe(503);
-    expect(response.headers['retry-after']).toBeDefined();
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     expect(response.json()).toMatchObject({
       error: { code: 'INCIDENTS_UNAVAILABLE', message: expect.stringContaining('ECONNREFUSED') as string },
     });

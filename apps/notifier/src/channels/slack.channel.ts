@@ -97,15 +97,15 @@ export class SlackChannel implements Channel {
         step,
         items.map((n) => n.eventId),
       );
-      const todo = items.filter((n) => claimed.has(n.eventId));
-      const first = todo[0];
+      const pending = items.filter((n) => claimed.has(n.eventId));
+      const first = pending[0];
       if (!first) return 'duplicate';
       const look = this.templates.lookOf(first);
-      const content = todo.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(todo, look);
+      const content = pending.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(pending, look);
       const posted = await this.api.postMessage({ channel: target, ...content, ...noUnfurl });
-      const operation = todo.length === 1 ? 'message' : 'digest';
-      for (const n of todo) {
-        const detail = todo.length === 1 ? {} : { digestOf: todo.map((m) => m.eventId) };
+      const operation = pending.length === 1 ? 'message' : 'digest';
+      for (const n of pending) {
+        const detail = pending.length === 1 ? {} : { digestOf: pending.map((m) => m.eventId) };
         await this.receipts.record(trx, n, destination, this.facts(operation, target, posted, detail));
       }
       return 'delivered';
