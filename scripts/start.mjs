@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Runs every hub service as its own process (the hub's main job): builds if needed, migrates the
-// database, prefixes and pretty-prints each service's logs, stops them all on Ctrl-C / SIGTERM, and
-// stops everything (exit code 1) when one of them dies, saying which.
+// database, prefixes and pretty-prints each service's logs, and supervises the services: one that
+// dies is restarted with backoff while the others keep running; a crash loop (HUB_RESTART_LIMIT
+// restarts within HUB_RESTART_WINDOW_MS) stops everything with exit code 1, naming the service.
+// Ctrl-C / SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period) and exits 0.
+// `SENSOR__HUB_METRICS_PORT=9201` sets HUB_METRICS_PORT for the sensor only (any service, any variable).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -12,6 +15,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const raw = process.argv.includes('--json') || process.env.HUB_LOG_FORMAT === 'json';
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
+const restartLimit = positiveInt('HUB_RESTART_LIMIT', 5);
+const restartWindowMs = positiveInt('HUB_RESTART_WINDOW_MS', 60_000);
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 10_000;
+const BACKOFF_RESET_AFTER_MS = 30_000;
+const STOP_GRACE_MS = 10_000;
+
+const buildStarted = Date.now();
+console.log('hub: building…');
 const build = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b'], {
   cwd: root,
   stdio: 'inherit',
@@ -20,7 +32,9 @@ if (build.status !== 0) {
   console.error('hub: the build failed; fix the errors above and run npm start again');
   process.exit(1);
 }
+console.log(`hub: built in ${seconds(Date.now() - buildStarted)}`);
 
+console.log('hub: migrating…');
 const migrate = spawnSync(process.execPath, ['libs/database/dist/migrate.cli.js'], { cwd: root, stdio: 'inherit' });
 if (migrate.status !== 0) {
   console.error('hub: the database migration failed (is PostgreSQL running at DATABASE_URL?); nothing was started');
@@ -35,21 +49,26 @@ if (services.length === 0) {
   process.exit(1);
 }
 const width = Math.max(...services.map((s) => s.length));
+/** @type {Map<string, import('node:child_process').ChildProcess>} */
 const children = new Map();
+/** Per service: restart times (for the crash-loop window), the next backoff, a pending restart timer. */
+const state = new Map(services.map((s) => [s, { restarts: [], backoffMs: BACKOFF_MIN_MS, timer: undefined }]));
 let stopping = false;
 let exitCode = 0;
 
-for (const service of services) {
+console.log(`hub: starting ${services.length} service${services.length === 1 ? '' : 's'}: ${services.join(', ')}`);
+for (const service of services) start(service, false);
+console.log(`hub: started ${services.join(', ')} (Ctrl-C stops them all)`);
+
+function start(service, restarted) {
   const child = spawn(
     process.execPath,
     ['--enable-source-maps', '--import', '@hub/telemetry/register', `apps/${service}/dist/main.js`],
-    {
-      cwd: root,
-      env: { ...process.env, HUB_SERVICE: service, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? service },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd: root, env: serviceEnv(service), stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const startedAt = Date.now();
   children.set(service, child);
+  console.log(`hub: ${service} ${restarted ? 'restarted' : 'started'} (pid ${child.pid})`);
   const prefix = service.padEnd(width);
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
@@ -58,39 +77,92 @@ for (const service of services) {
   }
   child.on('exit', (code, signal) => {
     children.delete(service);
-    if (!stopping) {
-      console.error(`hub: ${service} exited unexpectedly (${signal ?? `code ${code}`}); stopping the others`);
-      exitCode = 1;
-      stopAll();
+    if (stopping) {
+      if (children.size === 0) process.exit(exitCode);
+      return;
     }
-    if (children.size === 0) process.exit(exitCode);
+    onDeath(service, signal ? signal : `code ${code}`, Date.now() - startedAt);
   });
 }
-console.log(`hub: started ${services.join(', ')} (Ctrl-C stops them all)`);
+
+/** An exit we did not ask for: restart with backoff, or stop the hub when the service is crash-looping. */
+function onDeath(service, how, ranMs) {
+  const s = state.get(service);
+  const now = Date.now();
+  s.restarts = s.restarts.filter((t) => now - t < restartWindowMs);
+  if (s.restarts.length >= restartLimit) {
+    console.error(
+      `hub: ${service} is crash-looping (restarted ${s.restarts.length} times within ${seconds(restartWindowMs)}, ` +
+        `last exit: ${how}); stopping the hub`,
+    );
+    exitCode = 1;
+    stopAll();
+    return;
+  }
+  if (ranMs >= BACKOFF_RESET_AFTER_MS) s.backoffMs = BACKOFF_MIN_MS;
+  const delay = s.backoffMs;
+  s.backoffMs = Math.min(s.backoffMs * 2, BACKOFF_MAX_MS);
+  s.restarts.push(now);
+  console.error(`hub: ${service} exited unexpectedly (${how}); restarting it in ${seconds(delay)}`);
+  s.timer = setTimeout(() => {
+    s.timer = undefined;
+    if (!stopping) start(service, true);
+  }, delay);
+}
 
 function stopAll() {
   stopping = true;
+  for (const s of state.values()) clearTimeout(s.timer);
+  if (children.size === 0) process.exit(exitCode);
   for (const child of children.values()) child.kill('SIGTERM');
   setTimeout(() => {
     for (const [service, child] of children) {
-      console.error(`hub: ${service} did not stop within 10 s; killing it`);
+      console.error(`hub: ${service} did not stop within ${seconds(STOP_GRACE_MS)}; killing it`);
       child.kill('SIGKILL');
     }
-  }, 10_000).unref();
+  }, STOP_GRACE_MS).unref();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     if (stopping) return;
-    console.log(`hub: ${signal}, stopping ${[...children.keys()].join(', ')}`);
+    console.log(`hub: ${signal}, stopping ${[...children.keys()].join(', ') || 'nothing (no service is running)'}`);
     stopAll();
   });
+}
+
+/** The hub's environment plus the `<SERVICE>__<VAR>` overrides for this service (e.g. SENSOR__HUB_METRICS_PORT). */
+function serviceEnv(service) {
+  const prefix = `${service.toUpperCase().replace(/-/g, '_')}__`;
+  const overrides = Object.entries(process.env)
+    .filter(([name]) => name.startsWith(prefix) && name.length > prefix.length)
+    .map(([name, value]) => [name.slice(prefix.length), value]);
+  return {
+    ...process.env,
+    HUB_SERVICE: service,
+    OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? service,
+    ...Object.fromEntries(overrides),
+  };
+}
+
+function positiveInt(name, fallback) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^[1-9]\d*$/.test(value)) {
+    console.error(`hub: ${name} must be a positive integer (got "${value}")`);
+    process.exit(1);
+  }
+  return Number(value);
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(ms < 10_000 && ms % 1000 !== 0 ? 1 : 0)} s`;
 }
 
 if (services.includes('ingest-gateway')) void announceWhenReady();
 
 async function announceWhenReady() {
-  const port = process.env.GATEWAY_PORT || '8080';
+  const port = serviceEnv('ingest-gateway').GATEWAY_PORT || '8080';
   const started = Date.now();
   let warned = false;
   while (!stopping) {
