@@ -47,11 +47,11 @@ export class DlqBroker {
 
   /** Messages waiting in `<queue>.dlq` (passive: declares nothing). */
   async depth(queue: string): Promise<number> {
-    const channel = await this.connection.createChannel();
+    const channel = await this.channel();
     try {
       return (await channel.checkQueue(topologyNames.deadLetterQueue(queue))).messageCount;
     } finally {
-      await channel.close().catch(() => undefined);
+      await closeChannel(channel);
     }
   }
 
@@ -63,10 +63,10 @@ export class DlqBroker {
   async sweep(
     queue: string,
     limit: number,
-    visit: (parked: ParkedMessage, message: ConsumeMessage, ack: () => void) => Promise<void>,
+    visit: (parked: ParkedMessage, message: ConsumeMessage, ack: () => void) => void | Promise<void>,
   ): Promise<number> {
     const dlq = topologyNames.deadLetterQueue(queue);
-    const channel = await this.connection.createChannel();
+    const channel = await this.channel();
     try {
       const { messageCount } = await channel.checkQueue(dlq);
       const messages = await collect(channel, dlq, Math.min(limit, messageCount));
@@ -75,13 +75,14 @@ export class DlqBroker {
       }
       return messages.length;
     } finally {
-      await channel.close().catch(() => undefined);
+      await closeChannel(channel);
     }
   }
 
   /** A confirm channel that republishes to `queue` through the default exchange, as the retry tiers do. */
   async republisher(queue: string): Promise<(message: ConsumeMessage, parked: ParkedMessage) => Promise<void>> {
     const channel = await this.connection.createConfirmChannel();
+    channel.on('error', () => undefined); // a failed publish is reported through its confirm
     return (message, parked) =>
       new Promise<void>((resolve, reject) => {
         channel.publish('', queue, message.content, replayProperties(message, parked), (error) =>
@@ -90,9 +91,23 @@ export class DlqBroker {
       });
   }
 
+  /** A channel the broker may close (a missing queue): the failed call reports it, not an 'error' event. */
+  private async channel(): Promise<Channel> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    channel.on('close', () => closed.add(channel));
+    return channel;
+  }
+
   async close(): Promise<void> {
     await this.connection.close().catch(() => undefined);
   }
+}
+
+const closed = new WeakSet<Channel>();
+
+async function closeChannel(channel: Channel): Promise<void> {
+  if (!closed.has(channel)) await channel.close().catch(() => undefined);
 }
 
 export function matches(parked: ParkedMessage, filter: ParkedFilter, now: Date): boolean {

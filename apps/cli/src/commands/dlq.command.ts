@@ -80,7 +80,8 @@ function parseOptions(args: readonly string[]): Options {
         options.limit = Number(value);
       } else {
         const ms = parseDurationMs(value);
-        if (ms === undefined) throw new UsageError(`--older-than must be a duration like 30m, 1h or 2d, not "${value}"`);
+        if (ms === undefined)
+          throw new UsageError(`--older-than must be a duration like 30m, 1h or 2d, not "${value}"`);
         filter.olderThanMs = ms;
       }
     } else throw new UsageError(`unknown option ${flag}`);
@@ -118,7 +119,7 @@ async function listMessages(broker: DlqBroker, service: string, limit: number, i
   const depth = await broker.depth(service);
   const now = new Date();
   const lines: string[] = [];
-  await broker.sweep(service, limit, async (parked) => {
+  await broker.sweep(service, limit, (parked) => {
     lines.push(line(parked, now));
   });
   io.out(`${service}.dlq: ${depth} parked${depth > lines.length ? `, showing the first ${lines.length}` : ''}`);
@@ -128,7 +129,7 @@ async function listMessages(broker: DlqBroker, service: string, limit: number, i
 
 async function show(broker: DlqBroker, service: string, eventId: string, limit: number, io: CommandIo) {
   let found: ParkedMessage | undefined;
-  await broker.sweep(service, Math.max(limit, 1_000), async (parked) => {
+  await broker.sweep(service, Math.max(limit, 1_000), (parked) => {
     found ??= parked.eventId === eventId ? parked : undefined;
   });
   if (!found) {
@@ -158,7 +159,7 @@ async function replay(broker: DlqBroker, service: string, options: Options, io: 
   const now = new Date();
   let replayed = 0;
   let seen = 0;
-  let failure: unknown;
+  let failure: string | undefined;
   await broker.sweep(service, options.limit, async (parked, message, ack) => {
     seen += 1;
     if (seen % 100 === 0) io.out(`… ${seen} looked at, ${replayed} replayed`);
@@ -173,13 +174,13 @@ async function replay(broker: DlqBroker, service: string, options: Options, io: 
       ack();
       replayed += 1;
     } catch (error) {
-      failure = error;
+      failure = error instanceof Error ? error.message : String(error);
     }
   });
   const left = (await broker.depth(service)) - (options.dryRun ? replayed : 0);
   io.out(`${options.dryRun ? 'dry run: would replay' : 'replayed'} ${replayed} to ${service}, left ${left}`);
   if (failure !== undefined) {
-    io.err(`hub dlq: stopped: ${failure instanceof Error ? failure.message : String(failure)}; the rest stays parked`);
+    io.err(`hub dlq: stopped: ${failure}; the rest stays parked`);
     return 1;
   }
   return 0;
@@ -188,7 +189,7 @@ async function replay(broker: DlqBroker, service: string, options: Options, io: 
 async function purge(broker: DlqBroker, service: string, options: Options, io: CommandIo): Promise<number> {
   const now = new Date();
   let count = 0;
-  await broker.sweep(service, options.limit, async (parked, _message, ack) => {
+  await broker.sweep(service, options.limit, (parked, _message, ack) => {
     if (!matches(parked, options.filter, now)) return;
     count += 1;
     if (options.yes) ack();
