@@ -64,7 +64,7 @@ export class DlqBroker {
     queue: string,
     limit: number,
     visit: (parked: ParkedMessage, message: ConsumeMessage, ack: () => void) => void | Promise<void>,
-  ): Promise<number> {
+  ): Promise<{ depth: number; taken: number }> {
     const dlq = topologyNames.deadLetterQueue(queue);
     const channel = await this.channel();
     try {
@@ -73,7 +73,7 @@ export class DlqBroker {
       for (const [index, message] of messages.entries()) {
         await visit(describeParked(index + 1, message), message, () => channel.ack(message));
       }
-      return messages.length;
+      return { depth: messageCount, taken: messages.length };
     } finally {
       await closeChannel(channel);
     }

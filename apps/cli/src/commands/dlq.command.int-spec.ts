@@ -1,12 +1,13 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { declareConsumerQueue, declareExchange, HubHeaders, topologyNames } from '@hub/messaging';
-import { amqpUrl, createVhost, deleteVhost, QueueReader, uniqueName } from '@hub/testing';
+import { amqpUrl, createVhost, deleteVhost, QueueReader, rabbitmqctl, uniqueName, waitFor } from '@hub/testing';
 import { main } from '../cli.js';
 import { type CommandIo } from '../command.js';
 
 const QUEUE = 'notifier';
 const DLQ = topologyNames.deadLetterQueue(QUEUE);
 const EXCHANGE = 'hub.events';
+const FULL_POLICY = JSON.stringify({ 'max-length': 0, overflow: 'reject-publish' });
 
 function capture(env: NodeJS.ProcessEnv): CommandIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -38,6 +39,11 @@ describe('hub dlq', () => {
         [HubHeaders.deadLetteredAt]: parkedAt.toISOString(),
       },
     });
+  }
+
+  /** Unacked messages return to the DLQ when the command's channel closes: wait for that count. */
+  async function dlqHolds(count: number): Promise<void> {
+    await waitFor(`${count} messages in ${DLQ}`, async () => (await reader.depth(DLQ)) === count);
   }
 
   beforeAll(async () => {
@@ -100,7 +106,7 @@ describe('hub dlq', () => {
     expect(text).toContain('* x-hub-dead-letter-reason: teams: 503');
     expect(text).toContain('  traceparent: 00-');
     expect(text).toContain('  "id": "e3",');
-    expect(await reader.depth(DLQ)).toBe(4);
+    await dlqHolds(4);
     const missing = capture(env);
     expect(await main(['dlq', 'show', 'notifier', 'nope'], missing)).toBe(1);
     expect(missing.stderr.join('')).toContain('no message with event id nope in notifier.dlq');
@@ -121,6 +127,7 @@ describe('hub dlq', () => {
       expect(headers[HubHeaders.routingKey]).toBe('alert.firing');
       expect(headers.traceparent).toMatch(/^00-/);
     }
+    await dlqHolds(2);
     const left = await reader.drain(DLQ);
     expect(left.map((m) => String(m.properties.messageId))).toEqual(['e2', 'e4']);
     expect(left[0]?.properties.headers?.[HubHeaders.deadLetterReason]).toBe('slack: 401 invalid_auth');
@@ -132,12 +139,33 @@ describe('hub dlq', () => {
     expect(dry.stdout.filter((l) => l.startsWith('would replay')).length).toBe(2);
     expect(dry.stdout.at(-1)).toBe('dry run: would replay 2 to notifier, left 2');
     expect(await reader.depth(QUEUE)).toBe(0);
-    expect(await reader.depth(DLQ)).toBe(4);
+    await dlqHolds(4);
 
     const io = capture(env);
     expect(await main(['dlq', 'replay', 'notifier', '--reason', 'teams', '--id', 'e4'], io)).toBe(0);
     expect((await reader.drain(QUEUE)).map((m) => String(m.properties.messageId))).toEqual(['e4']);
-    expect(await reader.depth(DLQ)).toBe(3);
+    await dlqHolds(3);
+  });
+
+  it('acks only what the broker confirmed when a republish fails mid-way: nothing lost, nothing doubled', async () => {
+    // The service queue takes one more message, then refuses (nack) the next publish: a quorum
+    // queue rejects once it is over its max-length, so 0 lets exactly one in.
+    await rabbitmqctl('set_policy', '-p', vhost, '--apply-to', 'queues', 'full', `^${QUEUE}$`, FULL_POLICY);
+    try {
+      await waitFor('the policy on the queue', async () =>
+        (await rabbitmqctl('list_queues', '-p', vhost, 'name', 'policy')).match(/^notifier\s+full$/m),
+      );
+      const io = capture(env);
+      expect(await main(['dlq', 'replay', 'notifier', '--type', 'alert.firing'], io)).toBe(1);
+      expect(io.stderr.join('')).toContain('the broker did not confirm e3');
+      expect(io.stdout.at(-1)).toBe('replayed 1 to notifier, left 3');
+      expect((await reader.drain(QUEUE)).map((m) => String(m.properties.messageId))).toEqual(['e1']);
+      await dlqHolds(3);
+      const left = await reader.drain(DLQ);
+      expect(left.map((m) => String(m.properties.messageId)).sort()).toEqual(['e2', 'e3', 'e4']);
+    } finally {
+      await rabbitmqctl('clear_policy', '-p', vhost, 'full');
+    }
   });
 
   it('purges nothing without --yes, and the matching messages with it', async () => {
@@ -146,11 +174,12 @@ describe('hub dlq', () => {
     expect(ask.stdout.at(-1)).toBe(
       'would delete 2 from notifier.dlq; nothing deleted: re-run with --yes to delete them',
     );
-    expect(await reader.depth(DLQ)).toBe(4);
+    await dlqHolds(4);
 
     const io = capture(env);
     expect(await main(['dlq', 'purge', 'notifier', '--type', 'alert.resolved', '--yes'], io)).toBe(0);
     expect(io.stdout.at(-1)).toBe('deleted 2 from notifier.dlq, left 2');
+    await dlqHolds(2);
     expect((await reader.drain(DLQ)).map((m) => String(m.properties.messageId))).toEqual(['e1', 'e3']);
     expect(await reader.depth(QUEUE)).toBe(0);
   });

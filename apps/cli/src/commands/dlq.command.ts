@@ -116,10 +116,9 @@ async function listDepths(broker: DlqBroker, io: CommandIo): Promise<number> {
 }
 
 async function listMessages(broker: DlqBroker, service: string, limit: number, io: CommandIo): Promise<number> {
-  const depth = await broker.depth(service);
   const now = new Date();
   const lines: string[] = [];
-  await broker.sweep(service, limit, (parked) => {
+  const { depth } = await broker.sweep(service, limit, (parked) => {
     lines.push(line(parked, now));
   });
   io.out(`${service}.dlq: ${depth} parked${depth > lines.length ? `, showing the first ${lines.length}` : ''}`);
@@ -160,7 +159,7 @@ async function replay(broker: DlqBroker, service: string, options: Options, io: 
   let replayed = 0;
   let seen = 0;
   let failure: string | undefined;
-  await broker.sweep(service, options.limit, async (parked, message, ack) => {
+  const { depth } = await broker.sweep(service, options.limit, async (parked, message, ack) => {
     seen += 1;
     if (seen % 100 === 0) io.out(`… ${seen} looked at, ${replayed} replayed`);
     if (failure !== undefined || !matches(parked, options.filter, now)) return;
@@ -177,7 +176,7 @@ async function replay(broker: DlqBroker, service: string, options: Options, io: 
       failure = error instanceof Error ? error.message : String(error);
     }
   });
-  const left = (await broker.depth(service)) - (options.dryRun ? replayed : 0);
+  const left = depth - replayed;
   io.out(`${options.dryRun ? 'dry run: would replay' : 'replayed'} ${replayed} to ${service}, left ${left}`);
   if (failure !== undefined) {
     io.err(`hub dlq: stopped: ${failure}; the rest stays parked`);
@@ -189,13 +188,13 @@ async function replay(broker: DlqBroker, service: string, options: Options, io: 
 async function purge(broker: DlqBroker, service: string, options: Options, io: CommandIo): Promise<number> {
   const now = new Date();
   let count = 0;
-  await broker.sweep(service, options.limit, (parked, _message, ack) => {
+  const { depth } = await broker.sweep(service, options.limit, (parked, _message, ack) => {
     if (!matches(parked, options.filter, now)) return;
     count += 1;
     if (options.yes) ack();
     else io.out(`would delete ${line(parked, now)}`);
   });
-  const left = await broker.depth(service);
+  const left = depth - (options.yes ? count : 0);
   if (options.yes) io.out(`deleted ${count} from ${service}.dlq, left ${left}`);
   else io.out(`would delete ${count} from ${service}.dlq; nothing deleted: re-run with --yes to delete them`);
   return 0;
