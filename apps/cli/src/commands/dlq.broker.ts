@@ -81,6 +81,15 @@ export class DlqBroker {
 
   /** A confirm channel that republishes to `queue` through the default exchange, as the retry tiers do. */
   async republisher(queue: string): Promise<(message: ConsumeMessage, parked: ParkedMessage) => Promise<void>> {
+    // The default exchange drops (and confirms) a message for a queue that does not exist: check first.
+    const check = await this.channel();
+    try {
+      await check.checkQueue(queue);
+    } catch (error) {
+      throw new Error(`cannot replay: the queue ${queue} does not exist (${describe(error)})`, { cause: error });
+    } finally {
+      await closeChannel(check);
+    }
     const channel = await this.connection.createConfirmChannel();
     channel.on('error', () => undefined); // a failed publish is reported through its confirm
     return (message, parked) =>

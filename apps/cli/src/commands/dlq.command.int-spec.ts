@@ -7,6 +7,14 @@ import { type CommandIo } from '../command.js';
 const QUEUE = 'notifier';
 const DLQ = topologyNames.deadLetterQueue(QUEUE);
 const EXCHANGE = 'hub.events';
+const SPEC = {
+  exchange: EXCHANGE,
+  queue: QUEUE,
+  bindings: ['alert.#'],
+  retryDelaysMs: [1_000],
+  deliveryLimit: 5,
+  singleActiveConsumer: false,
+};
 const FULL_POLICY = JSON.stringify({ 'max-length': 0, overflow: 'reject-publish' });
 
 function capture(env: NodeJS.ProcessEnv): CommandIo & { stdout: string[]; stderr: string[] } {
@@ -52,14 +60,7 @@ describe('hub dlq', () => {
     connection = await amqp.connect(amqpUrl(vhost));
     channel = await connection.createConfirmChannel();
     await declareExchange(channel, EXCHANGE);
-    await declareConsumerQueue(channel, {
-      exchange: EXCHANGE,
-      queue: QUEUE,
-      bindings: ['alert.#'],
-      retryDelaysMs: [1_000],
-      deliveryLimit: 5,
-      singleActiveConsumer: false,
-    });
+    await declareConsumerQueue(channel, SPEC);
     reader = await QueueReader.open(amqpUrl(vhost));
   });
 
@@ -165,6 +166,18 @@ describe('hub dlq', () => {
       expect(left.map((m) => String(m.properties.messageId)).sort()).toEqual(['e2', 'e3', 'e4']);
     } finally {
       await rabbitmqctl('clear_policy', '-p', vhost, 'full');
+    }
+  });
+
+  it('refuses to replay into a service queue that does not exist, instead of losing the messages', async () => {
+    await channel.deleteQueue(QUEUE);
+    try {
+      const io = capture(env);
+      expect(await main(['dlq', 'replay', 'notifier'], io)).toBe(1);
+      expect(io.stderr.join('')).toContain('cannot replay: the queue notifier does not exist');
+      await dlqHolds(4);
+    } finally {
+      await declareConsumerQueue(channel, SPEC);
     }
   });
 
