@@ -1,5 +1,6 @@
 import { type CommandGroup } from '../command.js';
 import { auditCommands } from './audit.js';
+import { dlqCommand } from './dlq.command.js';
 import { eventsCommand, replayCommand } from './event-log.commands.js';
 import { schedulesCommand } from './schedules.js';
 import { sensorsCommand } from './sensors.command.js';
@@ -11,4 +12,5 @@ export const commandGroups: readonly CommandGroup[] = [
   eventsCommand,
   schedulesCommand,
   auditCommands,
+  dlqCommand,
 ];
