@@ -240,7 +240,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   }
 }
 
-function copyProperties(message: ConsumeMessage): Options.Publish {
+/** The publish options that carry a consumed message on unchanged (retry tiers, parking, DLQ replay). */
+export function copyProperties(message: ConsumeMessage): Options.Publish {
   const p = message.properties;
   return {
     persistent: true,

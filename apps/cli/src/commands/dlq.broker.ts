@@ -1,5 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
-import { HubHeaders, topologyNames } from '@hub/messaging';
+import { copyProperties, HubHeaders, topologyNames } from '@hub/messaging';
 
 /** What `hub dlq` shows of one parked message. */
 export interface ParkedMessage {
@@ -195,23 +195,12 @@ function firstDeath(headers: Record<string, unknown>): { routingKey?: string; ti
 }
 
 function replayProperties(message: ConsumeMessage, parked: ParkedMessage): Options.Publish {
-  const p = message.properties;
   const headers: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parked.headers)) {
     if (!ATTEMPT_HEADERS.has(name) && !BROKER_DEATH_HEADER.test(name)) headers[name] = value;
   }
   if (headers[HubHeaders.routingKey] === undefined && parked.type !== '-') headers[HubHeaders.routingKey] = parked.type;
-  return {
-    persistent: true,
-    headers,
-    contentType: p.contentType as string | undefined,
-    contentEncoding: p.contentEncoding as string | undefined,
-    messageId: p.messageId as string | undefined,
-    correlationId: p.correlationId as string | undefined,
-    type: p.type as string | undefined,
-    appId: p.appId as string | undefined,
-    timestamp: p.timestamp as number | undefined,
-  };
+  return { ...copyProperties(message), headers };
 }
 
 function text(value: unknown): string {
