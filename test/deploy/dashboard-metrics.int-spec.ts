@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { amqpUrl, createTestSchema, type TestSchema, uniqueName } from '@hub/testing';
 import { dashboardMetrics, dashboards } from './dashboards.js';
 import { CHART_DIR, readYaml, ROOT, serviceApps } from './deploy-files.js';
+import { ruleMetrics } from './prometheus-rules.js';
 import { exportedNames, metricNames } from './promql.js';
 import { buildAll, migrate, type ServiceProcess, startService } from './service-processes.js';
 
@@ -39,10 +40,11 @@ describe('PromQL metric names', () => {
 });
 
 /**
- * Every metric a dashboard queries is exported by a hub service: each app with a main.ts runs as
- * its own process (from its build, against the test broker and a fresh schema), one event goes
- * through the gateway, and the /metrics pages are compared with the dashboards' PromQL. Metrics
- * from elsewhere (RabbitMQ's plugin, Prometheus, the collector) must be listed in
+ * Every metric a dashboard or an alert rule of the chart queries is exported by a hub service: each
+ * app with a main.ts runs as its own process (from its build, against the test broker and a fresh
+ * schema), one event goes through the gateway, and the /metrics pages are compared with the
+ * dashboards' and rules' PromQL. Metrics
+ * from elsewhere (RabbitMQ's plugin, Prometheus, the collector, cert-manager) must be listed in
  * grafana/external-metrics.yaml with how to get them.
  */
 describe('dashboard metrics', () => {
@@ -102,10 +104,17 @@ describe('dashboard metrics', () => {
     expect(missing).toEqual([]);
   });
 
-  it('lists as external only metrics that dashboards use and no hub service exports', () => {
-    const used = dashboardMetrics();
+  it('finds every metric of the chart alert rules on a service /metrics page or in the external list', () => {
+    const missing = [...ruleMetrics()]
+      .filter(([name]) => !externalNames.has(name) && ![...exported.values()].some((names) => names.has(name)))
+      .map(([name, where]) => `${name} (${where.join('; ')})`);
+    expect(missing).toEqual([]);
+  });
+
+  it('lists as external only metrics that dashboards or alert rules use and no hub service exports', () => {
+    const used = new Map([...dashboardMetrics(), ...ruleMetrics()]);
     for (const [name, source] of externalNames) {
-      expect(used.has(name), `${name} (${source}) is not used by any dashboard`).toBe(true);
+      expect(used.has(name), `${name} (${source}) is not used by any dashboard or alert rule`).toBe(true);
       expect(
         [...exported].filter(([, names]) => names.has(name)).map(([service]) => service),
         name,

@@ -102,6 +102,21 @@ describe('the sensor app', () => {
     );
     expect(metrics).toMatch(/hub_sensor_open_incidents\{state="remediating"\} [1-9]/);
   });
+
+  it('reports how long the oldest incident of each state has been in it (HubIncidentStuckRemediating)', async () => {
+    const oldest = async (): Promise<number> => {
+      const page = (await sensor.app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Number(/hub_sensor_oldest_open_incident_seconds\{state="remediating"\} ([\d.e+]+)/.exec(page)?.[1]);
+    };
+    expect(await oldest()).toBeLessThan(600);
+    // A refire touches updated_at but not the state: the age counts from entering remediating.
+    await sensor.schema.pool.query(
+      `UPDATE incident_history h SET at = h.at - interval '2 hours' FROM incidents i
+       WHERE h.incident_id = i.id AND h.status = 'remediating' AND i.status = 'remediating' AND i.resolved_at IS NULL`,
+    );
+    await sensor.schema.pool.query(`UPDATE incidents SET updated_at = now() WHERE status = 'remediating'`);
+    expect(await oldest()).toBeGreaterThanOrEqual(7200);
+  });
 });
 
 describe('start-up with a bad sensor file', () => {

@@ -36,10 +36,21 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     @Inject(SENSOR_DATABASE) private readonly db: Database,
     @Inject(SensorMetrics) metrics: SensorMetrics,
   ) {
+    // An incident entered its state at its last history entry of that state (refires update
+    // updated_at without a state change, so updated_at would make a stuck incident look fresh).
     this.unregister = metrics.countOpenIncidentsWith(async () => {
-      const { rows } = await sql<{ status: string; count: string }>`
-        SELECT status, count(*) AS count FROM incidents WHERE resolved_at IS NULL GROUP BY status`.execute(db);
-      return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+      const { rows } = await sql<{ status: string; count: string; oldest_seconds: number | null }>`
+        SELECT i.status, count(*) AS count,
+               max(extract(epoch FROM now() - coalesce(h.entered_at, i.updated_at)))::float8 AS oldest_seconds
+        FROM incidents i
+        LEFT JOIN LATERAL (
+          SELECT max(at) AS entered_at FROM incident_history WHERE incident_id = i.id AND status = i.status
+        ) h ON true
+        WHERE i.resolved_at IS NULL
+        GROUP BY i.status`.execute(db);
+      return Object.fromEntries(
+        rows.map((r) => [r.status, { count: Number(r.count), oldestSeconds: Math.max(0, r.oldest_seconds ?? 0) }]),
+      );
     });
   }
 

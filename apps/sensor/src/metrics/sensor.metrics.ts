@@ -1,8 +1,14 @@
 import { Gauge, register } from 'prom-client';
 import { processCounter } from '@hub/telemetry';
 
-/** Counts open incidents by state; each running sensor app registers one (they are summed). */
-export type OpenIncidentCounter = () => Promise<Record<string, number>>;
+/** Open incidents of one state: how many, and how long the oldest of them has been in that state. */
+export interface OpenIncidents {
+  count: number;
+  oldestSeconds: number;
+}
+
+/** Reads open incidents by state; each running sensor app registers one (counts are summed). */
+export type OpenIncidentCounter = () => Promise<Record<string, OpenIncidents>>;
 
 const openIncidentCounters = new Set<OpenIncidentCounter>();
 
@@ -31,14 +37,36 @@ export class SensorMetrics {
       async collect() {
         this.reset();
         for (const count of openIncidentCounters) {
-          for (const [state, n] of Object.entries(await count().catch(() => ({})))) this.inc({ state }, n);
+          for (const [state, open] of Object.entries(await openIncidents(count))) this.inc({ state }, open.count);
         }
       },
     });
+  readonly oldestOpenIncident =
+    (register.getSingleMetric('hub_sensor_oldest_open_incident_seconds') as Gauge<'state'> | undefined) ??
+    new Gauge({
+      name: 'hub_sensor_oldest_open_incident_seconds',
+      help: 'How long the oldest open incident of each state has been in it (an incident stuck in remediating)',
+      labelNames: ['state'],
+      async collect() {
+        const oldest = new Map<string, number>();
+        for (const count of openIncidentCounters) {
+          for (const [state, open] of Object.entries(await openIncidents(count))) {
+            oldest.set(state, Math.max(oldest.get(state) ?? 0, open.oldestSeconds));
+          }
+        }
+        this.reset();
+        for (const [state, seconds] of oldest) this.set({ state }, seconds);
+      },
+    });
 
-  /** Adds a source of open-incident counts; returns the function that removes it again. */
+  /** Adds a source of open-incident figures; returns the function that removes it again. */
   countOpenIncidentsWith(count: OpenIncidentCounter): () => void {
     openIncidentCounters.add(count);
     return () => openIncidentCounters.delete(count);
   }
+}
+
+/** A failed read (the database away) shows as no open incidents rather than failing the scrape. */
+async function openIncidents(count: OpenIncidentCounter): Promise<Record<string, OpenIncidents>> {
+  return count().catch(() => ({}));
 }
