@@ -111,6 +111,26 @@ describe('helm/hub', () => {
     expect(() => renderChart([], "amqp: { existingSecret: '', url: '' }\n")).toThrow(RenderError);
   });
 
+  it('keeps the audit log on a claim by default: one PVC kept on uninstall, Recreate, one replica', () => {
+    const objects = renderChart();
+    const claim = find(objects, 'PersistentVolumeClaim', 'hub-siem-forwarder-data');
+    expect(claim?.metadata.annotations).toMatchObject({ 'helm.sh/resource-policy': 'keep' });
+    expect(claim?.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
+    const forwarder = deploymentOf(objects, 'hub-siem-forwarder');
+    expect(forwarder.spec!.strategy).toEqual({ type: 'Recreate' });
+    expect(podSpec(forwarder).volumes!.find((v) => v.name === 'data')).toEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'hub-siem-forwarder-data' },
+    });
+    expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim')).toHaveLength(1);
+    // An existing claim wins and no claim is created.
+    const existing = renderChart([], 'services:\n  siem-forwarder:\n    dataVolume: { existingClaim: audit }\n');
+    expect(existing.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+    expect(() => renderChart([], 'services:\n  siem-forwarder:\n    replicas: 2\n')).toThrow(
+      /services.siem-forwarder.dataVolume.persistent makes one ReadWriteOnce claim/,
+    );
+  });
+
   it('rolls the pods when a config file changes (checksum/config)', () => {
     const production = join(CHART_DIR, 'ci/production-values.yaml');
     const checksum = (objects: K8sObject[]) =>

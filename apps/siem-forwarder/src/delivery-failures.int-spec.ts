@@ -79,7 +79,7 @@ describe('siem-forwarder when a sink fails', () => {
     }
     expect((await readRecords(hub.auditPath)).map((r) => r.eventId)).toEqual(ids(events));
     expect(hub.syslog.messages.map((m) => m.params.eventId)).toEqual(ids(events));
-    expect(await verifyAuditLog(hub.auditPath)).toEqual({ ok: true, records: events.length });
+    expect(await verifyAuditLog(hub.auditPath)).toMatchObject({ ok: true, records: events.length });
   }, 90_000);
 
   it('parks a record the HEC refuses for good, with the reason, and delivers the rest of its batch', async () => {

@@ -45,6 +45,7 @@ export async function createSiemForwarderApp(
     queues,
     new Redactor([...config.SIEM_REDACT_KEYS, ...config.SIEM_REDACT_EXTRA_KEYS]),
   );
+  audit.onCheckpoint = (checkpoint) => forwarder.forwardCheckpoint(checkpoint, audit.name);
   const server = new HubRmqServer({
     url: config.AMQP_URL,
     connectionName: 'siem-forwarder',

@@ -61,6 +61,20 @@ export const siemForwarderEnvSchema = coreEnvSchema
     SIEM_REDACT_KEYS: listVar.default([...DEFAULT_REDACT_KEYS]),
     /** Added to the (default or given) list. */
     SIEM_REDACT_EXTRA_KEYS: listVar.default([]),
+    /**
+     * HMAC key of the local audit log's chain (from a Secret). Without it the chain is plain
+     * SHA-256: it shows edits, but whoever can write the file can also write a new valid chain.
+     */
+    HUB_AUDIT_KEY: z
+      .string()
+      .min(32, { error: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
+      .optional(),
+    /** The audit log's current file is rotated once it holds this many bytes. */
+    HUB_AUDIT_ROTATE_BYTES: positiveIntVar.default(100 * 1024 * 1024),
+    /** Also rotate it at the first record of each UTC day. */
+    HUB_AUDIT_ROTATE_DAILY: boolVar.default(true),
+    /** Records between two checkpoints of the chain sent to the SIEM sinks (and one per rotation). */
+    HUB_AUDIT_CHECKPOINT_RECORDS: positiveIntVar.default(1000),
   })
   .superRefine((config, ctx) => {
     if (config.SPLUNK_HEC_URL && !config.SPLUNK_HEC_TOKEN) {

@@ -86,7 +86,7 @@ describe('siem-forwarder: every event of an S1 flow to Splunk HEC, TLS syslog an
   it('records each event once in a hash chain that `hub audit verify` accepts', async () => {
     const records = await readRecords(hub.auditPath);
     expect(records.map((r) => r.eventId)).toEqual(ids());
-    expect(await verifyAuditLog(hub.auditPath)).toEqual({ ok: true, records: flow.length });
+    expect(await verifyAuditLog(hub.auditPath)).toMatchObject({ ok: true, records: flow.length });
   });
 
   it('keeps secrets out of every sink', async () => {

@@ -1,4 +1,6 @@
-import { type HubEvent } from '@hub/contracts';
+import { Logger } from '@nestjs/common';
+import { createEvent, type HubEvent } from '@hub/contracts';
+import { type AuditCheckpoint } from '../audit/audit-chain.js';
 import { DeadLetterError } from '@hub/messaging';
 import { type Redactor } from '../redaction/redactor.js';
 import { SinkRejectedError } from '../sinks/sink.errors.js';
@@ -18,6 +20,29 @@ export class ForwarderService {
 
   get sinks(): string[] {
     return this.queues.map((queue) => queue.sink.name);
+  }
+
+  private readonly logger = new Logger(ForwarderService.name);
+
+  /**
+   * Sends a checkpoint of the local audit log to every other sink, as an `audit.checkpoint` record:
+   * the SIEM then holds the head of the chain, and `hub audit verify --checkpoint <seq>:<hash>`
+   * proves the local log was neither cut nor rewritten up to it. It waits in the sink queues like
+   * any record; a checkpoint that cannot be sent is superseded by the next one.
+   */
+  forwardCheckpoint(checkpoint: AuditCheckpoint, from: string): void {
+    const event = createEvent({
+      type: 'audit.checkpoint',
+      source: 'hub/siem-forwarder',
+      hubsource: 'siem-forwarder',
+      subject: checkpoint.file,
+      data: checkpoint,
+    });
+    for (const queue of this.queues.filter((q) => q.sink.name !== from)) {
+      queue.submit({ event }).catch((error: unknown) => {
+        this.logger.warn(`checkpoint seq ${checkpoint.seq} refused by ${queue.sink.name}: ${String(error)}`);
+      });
+    }
   }
 
   async forward(event: HubEvent, traceId?: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CURRENT_FILE } from '../audit/audit-chain.js';
 import { AuditLogSink } from '../audit/audit-log.sink.js';
 import { type SiemForwarderConfig } from '../siem-forwarder.config.js';
 import { SplunkHecSink } from '../splunk/splunk-hec.sink.js';
@@ -14,7 +15,12 @@ export interface ConfiguredSinks {
 
 /** The sinks the configuration turns on. The local audit log is always one of them (embedded default). */
 export async function createSinks(config: SiemForwarderConfig): Promise<ConfiguredSinks> {
-  const audit = new AuditLogSink(join(config.HUB_DATA_DIR, 'audit', 'audit.jsonl'));
+  const audit = new AuditLogSink(join(config.HUB_DATA_DIR, 'audit', CURRENT_FILE), {
+    key: config.HUB_AUDIT_KEY,
+    rotateBytes: config.HUB_AUDIT_ROTATE_BYTES,
+    rotateDaily: config.HUB_AUDIT_ROTATE_DAILY,
+    checkpointRecords: config.HUB_AUDIT_CHECKPOINT_RECORDS,
+  });
   await audit.open();
   const all: Sink[] = [audit];
   if (config.SPLUNK_HEC_URL && config.SPLUNK_HEC_TOKEN) {
