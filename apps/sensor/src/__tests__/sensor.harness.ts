@@ -50,7 +50,7 @@ export interface SensorHarness extends SensorApp {
   /** Publishes events as the gateway or the executor would. */
   publish(...events: HubEvent[]): Promise<void>;
   /** Waits for `count` more events published by the sensor (notifications, action requests). */
-  received(count: number): Promise<HubEvent[]>;
+  received(count: number, timeoutMs?: number): Promise<HubEvent[]>;
   /** Events published beyond those taken by `received`, after a settling pause. */
   unexpected(pauseMs?: number): Promise<HubEvent[]>;
   /** A second sensor app on the same queue, exchange and schema: another replica. */
@@ -76,8 +76,8 @@ export interface SensorWorld {
   readonly publisher: HubPublisher;
   /** Publishes events as the gateway or the executor would. */
   publish(...events: HubEvent[]): Promise<void>;
-  /** Waits for `count` more events published by the sensor (notifications, action requests, tickets). */
-  received(count: number): Promise<HubEvent[]>;
+  /** Waits for `count` more events published by the sensor (notifications, action requests, tickets); 20 s unless told. */
+  received(count: number, timeoutMs?: number): Promise<HubEvent[]>;
   /** Events published beyond those taken by `received`, after a settling pause. */
   unexpected(pauseMs?: number): Promise<HubEvent[]>;
   /** Messages the sensor parked in its dead-letter queue. */
@@ -140,10 +140,8 @@ export async function createSensorWorld(files: SensorFiles = {}, env: Env = {}):
     async publish(...events) {
       await Promise.all(events.map((event) => publisher.publish(event)));
     },
-    async received(count) {
-      await waitFor(`${count} events from the sensor`, async () => (await take()).length >= count, {
-        timeoutMs: 20_000,
-      });
+    async received(count, timeoutMs = 20_000) {
+      await waitFor(`${count} events from the sensor`, async () => (await take()).length >= count, { timeoutMs });
       return pending.splice(0, count);
     },
     async unexpected(pauseMs = 500) {
