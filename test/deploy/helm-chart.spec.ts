@@ -138,7 +138,9 @@ describe('helm/hub', () => {
     const defaults = renderChart();
     const generated = find(defaults, 'Secret', 'hub-ingest-tokens') as K8sObject & { data: Record<string, string> };
     expect(generated.metadata.annotations).toMatchObject({ 'helm.sh/resource-policy': 'keep' });
-    expect(Buffer.from(generated.data.HUB_INGEST_TOKENS!, 'base64').toString()).toMatch(/^alertmanager:[A-Za-z0-9]{40}$/);
+    expect(Buffer.from(generated.data.HUB_INGEST_TOKENS!, 'base64').toString()).toMatch(
+      /^alertmanager:[A-Za-z0-9]{40}$/,
+    );
     expect(gatewayEnv(defaults).get('HUB_INGEST_TOKENS')?.valueFrom?.secretKeyRef).toEqual({
       name: 'hub-ingest-tokens',
       key: 'HUB_INGEST_TOKENS',
@@ -148,7 +150,10 @@ describe('helm/hub', () => {
     // A Secret of yours wins, and none is generated.
     const own = renderChart([], 'ingest: { existingSecret: senders, existingSecretKey: tokens }\n');
     expect(own.find((o) => o.kind === 'Secret' && o.metadata.name === 'hub-ingest-tokens')).toBeUndefined();
-    expect(gatewayEnv(own).get('HUB_INGEST_TOKENS')?.valueFrom?.secretKeyRef).toEqual({ name: 'senders', key: 'tokens' });
+    expect(gatewayEnv(own).get('HUB_INGEST_TOKENS')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'senders',
+      key: 'tokens',
+    });
     // Tokens among the integration credentials come in through envFrom; nothing overrides them.
     const integrations = renderChart([], 'integrations: { values: { HUB_INGEST_TOKENS: "am:0123456789abcdef" } }\n');
     expect(integrations.find((o) => o.metadata.name === 'hub-ingest-tokens')).toBeUndefined();

@@ -89,7 +89,11 @@ describe('ingest gateway without tokens', () => {
 
   it('runs open on every interface when HUB_INGEST_OPEN=true, with a warning', async () => {
     const port = await freePort();
-    const gateway = startMain({ GATEWAY_PORT: String(port), HUB_INGEST_OPEN: 'true', HUB_EXCHANGE: uniqueName('gw-main') });
+    const gateway = startMain({
+      GATEWAY_PORT: String(port),
+      HUB_INGEST_OPEN: 'true',
+      HUB_EXCHANGE: uniqueName('gw-main'),
+    });
     await waitFor('the gateway listening', () => gateway.output().includes('Listening on'), { timeoutMs: 30_000 });
     expect(gateway.output()).toContain('takes events from ANYONE');
     expect(await status('127.0.0.1', port)).toBe(200);
