@@ -55,8 +55,16 @@ describe('authentication on the matched route', () => {
     for (const known of ['/v1/webhooks/alertmanager', '/v1/events', '/healthz', '/readyz', '/metrics']) {
       expect(urls).toContain(known);
     }
-    expect(routes.filter((r) => r.access === 'public').map((r) => r.url).sort()).toEqual(
-      routes.filter((r) => PUBLIC_ROUTES.has(r.url)).map((r) => r.url).sort(),
+    expect(
+      routes
+        .filter((r) => r.access === 'public')
+        .map((r) => r.url)
+        .sort(),
+    ).toEqual(
+      routes
+        .filter((r) => PUBLIC_ROUTES.has(r.url))
+        .map((r) => r.url)
+        .sort(),
     );
     expect(new Set(routes.filter((r) => r.access === 'public').map((r) => r.url))).toEqual(PUBLIC_ROUTES);
   });
