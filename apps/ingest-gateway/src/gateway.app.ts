@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type GatewayConfig } from '@hub/config';
 import { createLogger, PinoNestLogger } from '@hub/telemetry';
-import { registerIngestAuth } from './auth/ingest-auth.hook.js';
+import { registerIngestAuth, type RouteAccess } from './auth/ingest-auth.hook.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
 import { registerContentTypeParsers } from './http/content-types.js';
@@ -37,8 +37,16 @@ export async function createGatewayApp(
   );
   registerContentTypeParsers(app, config.GATEWAY_BODY_LIMIT);
   registerHttpMetrics(adapter.getInstance());
-  registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
+  const routes = registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
   await app.init();
   await adapter.getInstance().ready();
+  routeTables.set(app, routes);
   return app;
+}
+
+const routeTables = new WeakMap<NestFastifyApplication, readonly RouteAccess[]>();
+
+/** Every route of a gateway built by {@link createGatewayApp}, with who may call it. */
+export function gatewayRoutes(app: NestFastifyApplication): readonly RouteAccess[] {
+  return routeTables.get(app) ?? [];
 }
