@@ -38,7 +38,10 @@ export function argoCdSyncRequestOf(request: ActionRequested): ArgoCdSyncRequest
     );
   }
   // The target and the app namespace become part of the Argo CD API path and query.
-  assertKubernetesNames(request, { target: [request.target, 'subdomain'], appNamespace: [params.appNamespace, 'label'] });
+  assertKubernetesNames(request, {
+    target: [request.target, 'subdomain'],
+    appNamespace: [params.appNamespace, 'label'],
+  });
   return {
     name: request.target,
     ...(params.appNamespace ? { appNamespace: params.appNamespace } : {}),
