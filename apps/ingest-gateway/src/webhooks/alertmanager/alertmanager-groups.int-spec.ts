@@ -1,0 +1,73 @@
+import { amqpUrl, QueueReader } from '@hub/testing';
+import { AM_TOKEN, alertmanagerExample, type GatewayHarness, startGateway } from '../../__tests__/gateway.harness.js';
+
+/** A webhook of `count` distinct firing alerts of one group, small enough that 1,500 fit the body limit. */
+function group(count: number): Record<string, unknown> {
+  const alerts = Array.from({ length: count }, (_, i) => ({
+    status: 'firing',
+    labels: { alertname: 'PodCrashLooping', pod: `pod-${i}` },
+    startsAt: '2026-12-01T10:00:00.000Z',
+    fingerprint: `f${String(i).padStart(15, '0')}`,
+  }));
+  return { ...alertmanagerExample('argocd-unhealthy.json'), alerts };
+}
+
+describe('POST /v1/webhooks/alertmanager with a large group', () => {
+  let gateway: GatewayHarness;
+
+  const post = (body: unknown) =>
+    gateway.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks/alertmanager',
+      payload: JSON.stringify(body),
+      headers: { authorization: `Bearer ${AM_TOKEN}`, 'content-type': 'application/json' },
+    });
+
+  describe('within a raised alert cap', () => {
+    beforeAll(async () => {
+      gateway = await startGateway({ GATEWAY_MAX_ALERTS: '2000' });
+    });
+
+    afterAll(async () => {
+      await gateway?.close();
+    });
+
+    it('publishes 1,500 alerts in chunks within the confirm window and answers 202 once all are confirmed', async () => {
+      const response = await post(group(1_500));
+      expect(response.statusCode).toBe(202);
+      expect(response.json<{ accepted: number }>().accepted).toBe(1_500);
+      const received = await gateway.received(1_500);
+      expect(new Set(received.map((r) => r.event.id)).size).toBe(1_500);
+      expect(await gateway.unexpected()).toEqual([]);
+    });
+  });
+
+  describe('when the broker refuses part of the group', () => {
+    let reader: QueueReader;
+
+    beforeAll(async () => {
+      gateway = await startGateway({ GATEWAY_MAX_ALERTS: '2000' });
+      reader = await QueueReader.open(amqpUrl());
+      const { queue } = await reader.channel.assertQueue('', {
+        exclusive: true,
+        arguments: { 'x-max-length': 150, 'x-overflow': 'reject-publish' },
+      });
+      await reader.channel.bindQueue(queue, gateway.exchange, '#');
+    });
+
+    afterAll(async () => {
+      await reader?.close();
+      await gateway?.close();
+    });
+
+    it('answers 503 with Retry-After and publishes nothing after the chunk that failed', async () => {
+      const response = await post(group(1_500));
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBeDefined();
+      expect(response.json<{ error: { code: string } }>().error.code).toBe('PUBLISH_NACKED');
+      const published = await gateway.unexpected();
+      expect(published.length).toBeGreaterThanOrEqual(150);
+      expect(published.length).toBeLessThanOrEqual(200);
+    });
+  });
+});
