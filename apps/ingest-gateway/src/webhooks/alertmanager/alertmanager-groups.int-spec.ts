@@ -1,4 +1,5 @@
-import { amqpUrl, QueueReader } from '@hub/testing';
+import { createDatabase, type Database, migrateToLatest, runOnce } from '@hub/database';
+import { amqpUrl, createTestSchema, QueueReader, type TestSchema } from '@hub/testing';
 import { AM_TOKEN, alertmanagerExample, type GatewayHarness, startGateway } from '../../__tests__/gateway.harness.js';
 
 /** A webhook of `count` distinct firing alerts of one group, small enough that 1,500 fit the body limit. */
@@ -39,6 +40,40 @@ describe('POST /v1/webhooks/alertmanager with a large group', () => {
       const received = await gateway.received(1_500);
       expect(new Set(received.map((r) => r.event.id)).size).toBe(1_500);
       expect(await gateway.unexpected()).toEqual([]);
+    });
+
+    describe('posted twice, as Alertmanager retries a webhook', () => {
+      let schema: TestSchema;
+      let db: Database;
+
+      beforeAll(async () => {
+        schema = await createTestSchema();
+        db = createDatabase(schema.url, 2).db;
+        await migrateToLatest(db);
+      });
+
+      afterAll(async () => {
+        await db?.destroy();
+        await schema?.drop();
+      });
+
+      it('republishes the same 1,500 ids, which a consumer idempotent on the id handles once each', async () => {
+        const body = group(1_500);
+        const first = await post(body);
+        const second = await post(body);
+        expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+        expect(second.json<{ ids: string[] }>().ids).toEqual(first.json<{ ids: string[] }>().ids);
+
+        const received = await gateway.received(3_000);
+        expect(new Set(received.map((r) => r.event.id)).size).toBe(1_500);
+        expect(await gateway.unexpected()).toEqual([]);
+
+        let handled = 0;
+        for (const { event } of received) {
+          await runOnce(db, 'alert-consumer', event.id, () => Promise.resolve(++handled));
+        }
+        expect(handled).toBe(1_500);
+      });
     });
   });
 
