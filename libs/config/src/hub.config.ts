@@ -46,6 +46,8 @@ export const gatewayEnvSchema = coreEnvSchema.extend({
   GATEWAY_PORT: portVar.default(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   GATEWAY_BODY_LIMIT: positiveIntVar.default(1024 * 1024),
+  /** Most alerts one Alertmanager webhook may carry (413 above); set Alertmanager's `max_alerts` to match. */
+  GATEWAY_MAX_ALERTS: positiveIntVar.default(1000),
   HUB_INGEST_TOKENS: ingestTokensVar.optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   HUB_ACCEPT_EXTERNAL_EVENTS: z.enum(['true', 'false']).default('true'),

@@ -41,7 +41,7 @@ export class UnsupportedMediaTypeError extends HubError<GatewayErrorCode.Unsuppo
   readonly retryable = false;
 }
 
-/** A CloudEvents batch holds more events than one request may carry. */
+/** A request holds more events than one request may carry (a CloudEvents batch, an Alertmanager group). */
 export class BatchTooLargeError extends HubError<GatewayErrorCode.BatchTooLarge> {
   readonly code = GatewayErrorCode.BatchTooLarge;
   readonly retryable = false;

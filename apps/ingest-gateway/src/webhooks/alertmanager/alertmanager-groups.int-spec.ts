@@ -24,6 +24,34 @@ describe('POST /v1/webhooks/alertmanager with a large group', () => {
       headers: { authorization: `Bearer ${AM_TOKEN}`, 'content-type': 'application/json' },
     });
 
+  describe('with the default alert cap', () => {
+    beforeAll(async () => {
+      gateway = await startGateway();
+    });
+
+    afterAll(async () => {
+      await gateway?.close();
+    });
+
+    it('answers 413 naming the count and the cap to a group above it, and publishes nothing', async () => {
+      const response = await post(group(1_001));
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toEqual({
+        error: {
+          code: 'BATCH_TOO_LARGE',
+          message: expect.stringMatching(/1001 alerts, more than the cap of 1000 \(GATEWAY_MAX_ALERTS\)/),
+        },
+      });
+      expect(await gateway.unexpected()).toEqual([]);
+    });
+
+    it('accepts a group at the cap', async () => {
+      const response = await post(group(1_000));
+      expect(response.statusCode).toBe(202);
+      expect(await gateway.received(1_000)).toHaveLength(1_000);
+    });
+  });
+
   describe('within a raised alert cap', () => {
     beforeAll(async () => {
       gateway = await startGateway({ GATEWAY_MAX_ALERTS: '2000' });
