@@ -4,6 +4,7 @@ import { type z } from 'zod';
 /** Every error the gateway answers with; the exception filter maps each code to one HTTP status. */
 export enum GatewayErrorCode {
   InvalidJson = 'INVALID_JSON',
+  JsonTooDeep = 'JSON_TOO_DEEP',
   BadRequest = 'BAD_REQUEST',
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
@@ -32,6 +33,12 @@ export class MissingCredentialsError extends HubError<GatewayErrorCode.Unauthent
 /** The bearer token is not one of `HUB_INGEST_TOKENS`. */
 export class UnknownTokenError extends HubError<GatewayErrorCode.Forbidden> {
   readonly code = GatewayErrorCode.Forbidden;
+  readonly retryable = false;
+}
+
+/** The JSON body nests objects and arrays deeper than `GATEWAY_MAX_JSON_DEPTH`. */
+export class JsonTooDeepError extends HubError<GatewayErrorCode.JsonTooDeep> {
+  readonly code = GatewayErrorCode.JsonTooDeep;
   readonly retryable = false;
 }
 
