@@ -48,6 +48,12 @@ export const gatewayEnvSchema = coreEnvSchema.extend({
   /** Default: every interface with tokens (or `HUB_INGEST_OPEN=true`), 127.0.0.1 without. */
   GATEWAY_HOST: z.string().optional(),
   GATEWAY_BODY_LIMIT: positiveIntVar.default(1024 * 1024),
+  /** Most alerts one Alertmanager webhook may carry (413 above); set Alertmanager's `max_alerts` to match. */
+  GATEWAY_MAX_ALERTS: positiveIntVar.default(1000),
+  /** Deepest nesting of objects and arrays a JSON body may have (400 above): the handlers recurse over it. */
+  GATEWAY_MAX_JSON_DEPTH: positiveIntVar.default(32),
+  /** Longest a client may take to send a whole request, headers and body (408 and the connection closed above). */
+  GATEWAY_REQUEST_TIMEOUT_MS: positiveIntVar.default(30_000),
   HUB_INGEST_TOKENS: ingestTokensVar.optional(),
   /** Run without tokens on a non-loopback address on purpose (everyone may send events). */
   HUB_INGEST_OPEN: boolVar.default(false),

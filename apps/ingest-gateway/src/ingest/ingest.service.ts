@@ -3,6 +3,13 @@ import { type HubEvent } from '@hub/contracts';
 import { HubPublisher } from '@hub/messaging';
 import { IngestMetrics } from '../metrics/ingest-metrics.js';
 
+/**
+ * Publishes of one request that await a confirm at once. Well below the publisher's window of
+ * pending confirms (`maxUnconfirmed`, 1,000), which all requests share: a large Alertmanager
+ * group goes out chunk by chunk instead of overflowing it, and leaves room for other requests.
+ */
+export const PUBLISH_CHUNK_SIZE = 100;
+
 /** What the gateway answers once the broker confirmed every event of a request (202). */
 export interface IngestResult {
   readonly accepted: number;
@@ -10,11 +17,12 @@ export interface IngestResult {
 }
 
 /**
- * Publishes the events of one request and resolves only when the broker confirmed all of them.
- * If any publish fails, the request fails with that error (the filter answers 503 + Retry-After
- * for retryable ones): nothing is reported accepted without a confirm. Events of the same request
- * that were confirmed stay on the bus; the client's retry may publish them again, which consumers
- * absorb because they are idempotent on the event id.
+ * Publishes the events of one request, at most {@link PUBLISH_CHUNK_SIZE} awaiting a confirm at a
+ * time, and resolves only when the broker confirmed all of them. If a publish fails, the events
+ * after its chunk are not published and the request fails with that error (the filter answers
+ * 503 + Retry-After for retryable ones): nothing is reported accepted without a confirm. Events
+ * that were confirmed stay on the bus; the client's retry publishes them again, which consumers
+ * absorb because they are idempotent on the event id (webhook mappers derive it from the content).
  */
 @Injectable()
 export class IngestService {
@@ -24,11 +32,18 @@ export class IngestService {
   constructor(private readonly publisher: HubPublisher) {}
 
   async ingest(events: readonly HubEvent[]): Promise<IngestResult> {
-    const outcomes = await Promise.allSettled(events.map((event) => this.publisher.publish(event)));
-    const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
-    if (failures.length > 0) {
-      this.logger.warn(`${failures.length} of ${events.length} events not confirmed by the broker`);
-      throw failures[0]?.reason;
+    for (let start = 0; start < events.length; start += PUBLISH_CHUNK_SIZE) {
+      const chunk = events.slice(start, start + PUBLISH_CHUNK_SIZE);
+      const outcomes = await Promise.allSettled(chunk.map((event) => this.publisher.publish(event)));
+      const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
+      if (failures.length > 0) {
+        const confirmed = start + chunk.length - failures.length;
+        this.logger.warn(
+          `${failures.length} events not confirmed by the broker; ${confirmed} of ${events.length} confirmed, ` +
+            `${events.length - start - chunk.length} not published`,
+        );
+        throw failures[0]?.reason;
+      }
     }
     this.metrics.accepted(events);
     const ids = events.map((event) => event.id);
