@@ -11,6 +11,8 @@ export interface DatabaseOptions {
    * A reader that must answer quickly when PostgreSQL is away (the gateway's timeline API) sets it.
    */
   connectionTimeoutMillis?: number;
+  /** `application_name` of the connections (`pg_stat_activity`); default: `HUB_SERVICE`, else "hub". */
+  applicationName?: string;
 }
 
 /** A Kysely handle on `DATABASE_URL` (a `?options=-c search_path=…` in the URL picks a schema). */
@@ -19,7 +21,15 @@ export function createDatabase(
   poolSize = 10,
   options: DatabaseOptions = {},
 ): { db: Database; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, ...options });
+  const { applicationName = process.env.HUB_SERVICE ?? 'hub', ...rest } = options;
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName, ...rest });
+  // A connection PostgreSQL ends (restart, failover, pg_terminate_backend) emits 'error' on its
+  // client. pg-pool listens only while the client is idle; checked out, an unheard 'error' would be
+  // an uncaught exception and kill the service. The query in flight rejects with the same error, so
+  // the handler fails (and is retried), and the pool drops the broken client when it is released.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return { db: new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
