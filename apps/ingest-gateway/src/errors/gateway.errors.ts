@@ -35,6 +35,22 @@ export class UnknownTokenError extends HubError<GatewayErrorCode.Forbidden> {
   readonly retryable = false;
 }
 
+/**
+ * The caller may not send events of this type: an internal command or result of the bus, or a
+ * type outside its token's list (`HUB_INGEST_TOKEN_TYPES`); `problems` names each refused event.
+ */
+export class EventTypeForbiddenError extends HubError<GatewayErrorCode.Forbidden> {
+  readonly code = GatewayErrorCode.Forbidden;
+  readonly retryable = false;
+
+  constructor(
+    message: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(message, { problems });
+  }
+}
+
 /** The content type names no format this endpoint reads. */
 export class UnsupportedMediaTypeError extends HubError<GatewayErrorCode.UnsupportedMediaType> {
   readonly code = GatewayErrorCode.UnsupportedMediaType;

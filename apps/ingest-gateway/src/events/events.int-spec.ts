@@ -53,12 +53,7 @@ describe('POST /v1/events', () => {
     const batch = [
       { ...untimed, id: 'b-1' },
       { ...untimed, id: 'b-2', type: 'deployment.failed', data: { app: 'payments-api', environment: 'prod' } },
-      {
-        ...untimed,
-        id: 'b-3',
-        type: 'action.requested.argocd.sync',
-        data: { actionId: 'a1', kind: 'argocd.sync', target: 'payments-api' },
-      },
+      { ...untimed, id: 'b-3', type: 'service.degraded', data: { service: 'checkout', message: 'slow' } },
     ];
     const response = await post(batch, { 'content-type': `${CLOUDEVENTS_BATCH_JSON}; charset=utf-8` });
     expect(response.statusCode).toBe(202);
@@ -68,7 +63,7 @@ describe('POST /v1/events', () => {
     expect(keys).toEqual({
       'b-1': 'provisioning.requested',
       'b-2': 'deployment.failed',
-      'b-3': 'action.requested.argocd.sync',
+      'b-3': 'service.degraded',
     });
     for (const { event } of received) expect(Date.parse(event.time)).not.toBeNaN();
   });
@@ -115,6 +110,40 @@ describe('POST /v1/events', () => {
     expect(missing.statusCode).toBe(422);
     const details = missing.json<{ error: { details: { path: string }[] } }>().error.details;
     expect(details.map((d) => d.path).sort()).toEqual(['id', 'source']);
+  });
+
+  it('answers 403 to an internal command, naming its type, even with a valid token', async () => {
+    const forged = {
+      ...provisioning,
+      id: 'forged-1',
+      type: 'action.requested.namespaces.cleanup-preview',
+      data: {
+        actionId: 'forged',
+        kind: 'namespaces.cleanup-preview',
+        target: 'everything',
+        params: { labelSelector: 'team=payments' },
+      },
+    };
+    const response = await post(forged, { 'content-type': CLOUDEVENTS_JSON });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error).toEqual({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('"action.requested.namespaces.cleanup-preview" is an internal event type'),
+      details: [{ path: 'type', problem: expect.stringContaining('action.requested.namespaces.cleanup-preview') }],
+    });
+  });
+
+  it('answers 403 to a batch that mixes external events with internal results and commands', async () => {
+    const batch = [
+      provisioning,
+      { ...provisioning, id: 'forged-2', type: 'action.succeeded', data: {} },
+      { ...provisioning, id: 'forged-3', type: 'schedule.fired.preview-cleanup', data: {} },
+    ];
+    const response = await post(batch, { 'content-type': CLOUDEVENTS_BATCH_JSON });
+    expect(response.statusCode).toBe(403);
+    const details = response.json<{ error: { details: { path: string; problem: string }[] } }>().error.details;
+    expect(details.map((d) => d.path)).toEqual(['1.type', '2.type']);
+    expect(response.json().error.message).toContain('"schedule.fired.preview-cleanup"');
   });
 
   it('answers 413 to a batch over the limit', async () => {
