@@ -44,7 +44,7 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.HUB_INGEST_TOKENS) },
-        { provide: EventTypePolicy, useFactory: () => new EventTypePolicy() },
+        { provide: EventTypePolicy, useFactory: () => new EventTypePolicy(config.HUB_INGEST_TOKEN_TYPES) },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
         IngestService,

@@ -1,16 +1,24 @@
-import { type HubEvent, mayComeFromOutside } from '@hub/contracts';
+import { type HubEvent, mayComeFromOutside, topicMatches } from '@hub/contracts';
 import { EventTypeForbiddenError, type Problem } from '../errors/gateway.errors.js';
 
 /**
  * Which event types a caller of the gateway may send: only the catalog's external types (the
- * bus's internal commands and results come from hub services alone). Every ingest route goes
- * through {@link authorize} before anything is published.
+ * bus's internal commands and results come from hub services alone), and of those, for a source
+ * with a list in `HUB_INGEST_TOKEN_TYPES`, only the types its patterns match. Every ingest route
+ * goes through {@link authorize} before anything is published.
  */
 export class EventTypePolicy {
+  /** @param limits source → topic patterns of the types it may send; a source not listed may send every external type. */
+  constructor(private readonly limits: ReadonlyMap<string, readonly string[]> = new Map()) {}
+
   /** Why `source` may not send an event of `type`, or undefined when it may. */
-  refusalOf(type: string, _source: string): string | undefined {
+  refusalOf(type: string, source: string): string | undefined {
     if (!mayComeFromOutside(type)) {
       return `"${type}" is an internal event type of the hub: it is never accepted from outside`;
+    }
+    const allowed = this.limits.get(source);
+    if (allowed && !allowed.some((pattern) => topicMatches(pattern, type))) {
+      return `source "${source}" may not send "${type}" (HUB_INGEST_TOKEN_TYPES allows it ${allowed.join(', ')})`;
     }
     return undefined;
   }
