@@ -135,13 +135,17 @@ export async function startHub(): Promise<Hub> {
   };
 }
 
-/** An Alertmanager v4 webhook with one alert (the fingerprint follows the labels, as Alertmanager's does). */
+/**
+ * An Alertmanager v4 webhook with one alert (the fingerprint follows the labels, as Alertmanager's does).
+ * The gateway derives event ids from fingerprint, `startsAt`, status and receiver: the same webhook
+ * posted again is a retry (dropped by consumers); an alert firing again after it resolved starts later.
+ */
 export function alertWebhook(
   status: 'firing' | 'resolved',
   labels: Record<string, string>,
   fingerprint = Object.values(labels).join('-'),
+  startsAt = '2026-11-23T04:00:00Z',
 ): Record<string, unknown> {
-  const startsAt = '2026-11-23T04:00:00Z';
   return {
     version: '4',
     groupKey: `{}:{alertname="${labels.alertname}"}`,

@@ -83,6 +83,13 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('starts the gateway on every interface only with ingest tokens, which it requires from the environment', () => {
+    const gateway = compose.services['ingest-gateway']!.environment!;
+    expect(gateway.GATEWAY_HOST).toBe('0.0.0.0');
+    // `${VAR:?message}`: compose refuses to start and prints the message when the variable is unset.
+    expect(gateway.HUB_INGEST_TOKENS).toMatch(/^\$\{HUB_INGEST_TOKENS:\?.+\}$/);
+  });
+
   it('runs every service of the chart from the Dockerfile, on its port, healthy after the migration', () => {
     for (const [name, { port, portEnv = chart.serviceDefaults.portEnv }] of Object.entries(chart.services)) {
       const service = compose.services[name];

@@ -131,6 +131,39 @@ describe('helm/hub', () => {
     );
   });
 
+  it('never runs the gateway open by default: tokens from a Secret, generated when none is given', () => {
+    const gatewayEnv = (objects: K8sObject[]) =>
+      envOf(podSpec(deploymentOf(objects, 'hub-ingest-gateway')).containers[0]!);
+    // Defaults: the chart makes a Secret with one random token and the gateway reads it.
+    const defaults = renderChart();
+    const generated = find(defaults, 'Secret', 'hub-ingest-tokens') as K8sObject & { data: Record<string, string> };
+    expect(generated.metadata.annotations).toMatchObject({ 'helm.sh/resource-policy': 'keep' });
+    expect(Buffer.from(generated.data.HUB_INGEST_TOKENS!, 'base64').toString()).toMatch(
+      /^alertmanager:[A-Za-z0-9]{40}$/,
+    );
+    expect(gatewayEnv(defaults).get('HUB_INGEST_TOKENS')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'hub-ingest-tokens',
+      key: 'HUB_INGEST_TOKENS',
+    });
+    expect(gatewayEnv(defaults).get('GATEWAY_HOST')?.value).toBe('0.0.0.0');
+    expect(gatewayEnv(defaults).has('HUB_INGEST_OPEN')).toBe(false);
+    // A Secret of yours wins, and none is generated.
+    const own = renderChart([], 'ingest: { existingSecret: senders, existingSecretKey: tokens }\n');
+    expect(own.find((o) => o.kind === 'Secret' && o.metadata.name === 'hub-ingest-tokens')).toBeUndefined();
+    expect(gatewayEnv(own).get('HUB_INGEST_TOKENS')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'senders',
+      key: 'tokens',
+    });
+    // Tokens among the integration credentials come in through envFrom; nothing overrides them.
+    const integrations = renderChart([], 'integrations: { values: { HUB_INGEST_TOKENS: "am:0123456789abcdef" } }\n');
+    expect(integrations.find((o) => o.metadata.name === 'hub-ingest-tokens')).toBeUndefined();
+    expect(gatewayEnv(integrations).has('HUB_INGEST_TOKENS')).toBe(false);
+    // Open only when asked for, by name.
+    const open = renderChart([], 'ingest: { open: true }\n');
+    expect(gatewayEnv(open).get('HUB_INGEST_OPEN')?.value).toBe('true');
+    expect(gatewayEnv(open).has('HUB_INGEST_TOKENS')).toBe(false);
+  });
+
   it('rolls the pods when a config file changes (checksum/config)', () => {
     const production = join(CHART_DIR, 'ci/production-values.yaml');
     const checksum = (objects: K8sObject[]) =>

@@ -3,11 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type GatewayConfig } from '@hub/config';
 import { createLogger, PinoNestLogger } from '@hub/telemetry';
-import { registerIngestAuth } from './auth/ingest-auth.hook.js';
+import { registerIngestAuth, type RouteAccess } from './auth/ingest-auth.hook.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
 import { registerContentTypeParsers } from './http/content-types.js';
+import { registerJsonDepthLimit } from './http/json-depth.hook.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
+
+/** How often Node looks for requests past `GATEWAY_REQUEST_TIMEOUT_MS` (at most this late they are cut). */
+const REQUEST_TIMEOUT_CHECK_MS = 1_000;
 
 export interface GatewayAppOptions {
   /** Nest's logger. Default: pino at `LOG_LEVEL`, trace ids on every line. */
@@ -25,7 +29,17 @@ export async function createGatewayApp(
   config: GatewayConfig,
   options: GatewayAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.GATEWAY_BODY_LIMIT });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.GATEWAY_BODY_LIMIT,
+    requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    // Given to Node's server at creation too: set only afterwards (as Fastify does), Node 20 cut no
+    // request while headersTimeout (60 s) stayed above it. Node looks for expired requests every
+    // 30 s by default, which would give a slow client up to 30 s more.
+    http: {
+      requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(REQUEST_TIMEOUT_CHECK_MS, config.GATEWAY_REQUEST_TIMEOUT_MS),
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot(config, options.publisher),
     adapter,
@@ -37,8 +51,17 @@ export async function createGatewayApp(
   );
   registerContentTypeParsers(app, config.GATEWAY_BODY_LIMIT);
   registerHttpMetrics(adapter.getInstance());
-  registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
+  const routes = registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
+  registerJsonDepthLimit(adapter.getInstance(), config.GATEWAY_MAX_JSON_DEPTH);
   await app.init();
   await adapter.getInstance().ready();
+  routeTables.set(app, routes);
   return app;
+}
+
+const routeTables = new WeakMap<NestFastifyApplication, readonly RouteAccess[]>();
+
+/** Every route of a gateway built by {@link createGatewayApp}, with who may call it. */
+export function gatewayRoutes(app: NestFastifyApplication): readonly RouteAccess[] {
+  return routeTables.get(app) ?? [];
 }

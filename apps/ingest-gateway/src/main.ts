@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, type GatewayConfig, loadGatewayConfig } from '@hub/config';
+import { ConfigError, type GatewayConfig, isLoopback, loadGatewayConfig } from '@hub/config';
 import { createGatewayApp } from './gateway.app.js';
 
 function loadConfig(): GatewayConfig {
@@ -19,10 +19,15 @@ async function main(): Promise<void> {
   const app = await createGatewayApp(config);
   app.enableShutdownHooks();
   const logger = new Logger('IngestGateway');
-  if (config.HUB_INGEST_TOKENS === undefined) {
+  if (config.HUB_INGEST_TOKENS === undefined && isLoopback(config.GATEWAY_HOST)) {
     logger.warn(
-      'HUB_INGEST_TOKENS is not set: the gateway is OPEN and accepts events from anyone, recorded with ' +
-        'source "anonymous". Set HUB_INGEST_TOKENS=source:token,... before exposing it beyond this machine.',
+      `HUB_INGEST_TOKENS is not set: listening on ${config.GATEWAY_HOST} only, open to this machine (source ` +
+        '"anonymous"). Set HUB_INGEST_TOKENS=source:token,... to take events from elsewhere.',
+    );
+  } else if (config.HUB_INGEST_TOKENS === undefined) {
+    logger.warn(
+      `HUB_INGEST_OPEN=true and no HUB_INGEST_TOKENS: the gateway on ${config.GATEWAY_HOST} takes events from ` +
+        'ANYONE who can reach it, recorded with source "anonymous".',
     );
   }
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);

@@ -126,3 +126,34 @@ key: {{ .env }}
 {{- define "hub.integrationsEnabled" -}}
 {{- if or .Values.integrations.existingSecret .Values.integrations.values -}}true{{- end -}}
 {{- end -}}
+
+{{- /* How the gateway gets its tokens: "secret" (ingest.existingSecret), "integrations" (a
+HUB_INGEST_TOKENS key among the integration credentials), "open", or "generated" (a Secret the chart makes). */}}
+{{- define "hub.ingestTokens" -}}
+{{- if .Values.ingest.existingSecret -}}secret
+{{- else if or .Values.integrations.existingSecret (hasKey .Values.integrations.values "HUB_INGEST_TOKENS") -}}integrations
+{{- else if .Values.ingest.open -}}open
+{{- else -}}generated
+{{- end -}}
+{{- end -}}
+
+{{- define "hub.ingestSecret" -}}
+{{- .Values.ingest.existingSecret | default (printf "%s-ingest-tokens" (include "hub.fullname" .)) -}}
+{{- end -}}
+
+{{- /* The gateway's own variables: every interface, and its tokens (env wins over envFrom). */}}
+{{- define "hub.gatewayEnv" -}}
+- name: GATEWAY_HOST
+  value: 0.0.0.0
+{{- $mode := include "hub.ingestTokens" . }}
+{{- if or (eq $mode "secret") (eq $mode "generated") }}
+- name: HUB_INGEST_TOKENS
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "hub.ingestSecret" . }}
+      key: {{ .Values.ingest.existingSecretKey }}
+{{- else if eq $mode "open" }}
+- name: HUB_INGEST_OPEN
+  value: "true"
+{{- end }}
+{{- end -}}

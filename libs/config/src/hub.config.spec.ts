@@ -10,6 +10,24 @@ describe('hub configuration', () => {
     expect(config.HUB_INGEST_TOKENS).toBeUndefined();
   });
 
+  it('binds the gateway to 127.0.0.1 without tokens, to every interface with them', () => {
+    expect(loadGatewayConfig({}).GATEWAY_HOST).toBe('127.0.0.1');
+    expect(loadGatewayConfig({ HUB_INGEST_TOKENS: 'am:s3cret-am' }).GATEWAY_HOST).toBe('0.0.0.0');
+    expect(loadGatewayConfig({ HUB_INGEST_OPEN: 'true' }).GATEWAY_HOST).toBe('0.0.0.0');
+    expect(loadGatewayConfig({ GATEWAY_HOST: '::1' }).GATEWAY_HOST).toBe('::1');
+  });
+
+  it('refuses to listen beyond loopback without tokens unless HUB_INGEST_OPEN=true', () => {
+    for (const host of ['0.0.0.0', '10.1.2.3', '::', 'gateway.example.com']) {
+      expect(() => loadGatewayConfig({ GATEWAY_HOST: host })).toThrow(
+        `GATEWAY_HOST: binding to ${host} without HUB_INGEST_TOKENS`,
+      );
+      expect(loadGatewayConfig({ GATEWAY_HOST: host, HUB_INGEST_OPEN: 'yes' }).GATEWAY_HOST).toBe(host);
+      expect(loadGatewayConfig({ GATEWAY_HOST: host, HUB_INGEST_TOKENS: 'am:s3cret-am' }).GATEWAY_HOST).toBe(host);
+    }
+    expect(() => loadGatewayConfig({ HUB_INGEST_OPEN: 'maybe' })).toThrow('HUB_INGEST_OPEN: must be true or false');
+  });
+
   it('parses ingest tokens into token → source', () => {
     const config = loadGatewayConfig({ HUB_INGEST_TOKENS: 'alertmanager:s3cret-am, backstage:t0ken-bs' });
     expect([...(config.HUB_INGEST_TOKENS ?? [])]).toEqual([

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HUB_ISSUER_NAMES, isTopicPattern } from '@hub/contracts';
-import { type Env, parseEnv, portVar, positiveIntVar, urlVar } from './env.js';
+import { ConfigError } from './config.errors.js';
+import { boolVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from './env.js';
 
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -90,10 +91,19 @@ export const coreEnvSchema = z.object({
 export const gatewayEnvSchema = coreEnvSchema
   .extend({
     GATEWAY_PORT: portVar.default(8080),
-    GATEWAY_HOST: z.string().default('0.0.0.0'),
+    /** Default: every interface with tokens (or `HUB_INGEST_OPEN=true`), 127.0.0.1 without. */
+    GATEWAY_HOST: z.string().optional(),
     GATEWAY_BODY_LIMIT: positiveIntVar.default(1024 * 1024),
+    /** Most alerts one Alertmanager webhook may carry (413 above); set Alertmanager's `max_alerts` to match. */
+    GATEWAY_MAX_ALERTS: positiveIntVar.default(1000),
+    /** Deepest nesting of objects and arrays a JSON body may have (400 above): the handlers recurse over it. */
+    GATEWAY_MAX_JSON_DEPTH: positiveIntVar.default(32),
+    /** Longest a client may take to send a whole request, headers and body (408 and the connection closed above). */
+    GATEWAY_REQUEST_TIMEOUT_MS: positiveIntVar.default(30_000),
     HUB_INGEST_TOKENS: ingestTokensVar.optional(),
     HUB_INGEST_TOKEN_TYPES: ingestTokenTypesVar.optional(),
+    /** Run without tokens on a non-loopback address on purpose (everyone may send events). */
+    HUB_INGEST_OPEN: boolVar.default(false),
     GITHUB_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
     HUB_ACCEPT_EXTERNAL_EVENTS: z.enum(['true', 'false']).default('true'),
   })
@@ -111,12 +121,38 @@ export const gatewayEnvSchema = coreEnvSchema
   });
 
 export type CoreConfig = z.output<typeof coreEnvSchema>;
-export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
+/** The gateway's settings, with the address it binds to decided (see {@link loadGatewayConfig}). */
+export type GatewayConfig = Omit<z.output<typeof gatewayEnvSchema>, 'GATEWAY_HOST'> & { readonly GATEWAY_HOST: string };
 
 export function loadCoreConfig(env?: Env): CoreConfig {
   return parseEnv(coreEnvSchema, env);
 }
 
+/**
+ * The gateway's settings. Without `HUB_INGEST_TOKENS` it accepts events from anyone, so it binds to
+ * 127.0.0.1 unless told otherwise, and binding to another address without tokens is refused unless
+ * `HUB_INGEST_OPEN=true` says it is meant.
+ */
 export function loadGatewayConfig(env?: Env): GatewayConfig {
-  return parseEnv(gatewayEnvSchema, env);
+  const config = parseEnv(gatewayEnvSchema, env);
+  const guarded = config.HUB_INGEST_TOKENS !== undefined;
+  const host = config.GATEWAY_HOST ?? (guarded || config.HUB_INGEST_OPEN ? '0.0.0.0' : LOOPBACK);
+  if (!guarded && !config.HUB_INGEST_OPEN && !isLoopback(host)) {
+    throw new ConfigError([
+      {
+        variable: 'GATEWAY_HOST',
+        problem:
+          `binding to ${host} without HUB_INGEST_TOKENS would take events from anyone who can reach it: ` +
+          'set HUB_INGEST_TOKENS=source:token,…, or HUB_INGEST_OPEN=true to run open on purpose',
+      },
+    ]);
+  }
+  return { ...config, GATEWAY_HOST: host };
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/** True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -9,3 +9,4 @@ export * from './events/platform.events.js';
 export * from './events/notification.events.js';
 export * from './events/ticket.events.js';
 export * from './event-id.js';
+export * from './kubernetes-names.js';

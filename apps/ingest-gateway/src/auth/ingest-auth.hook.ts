@@ -3,25 +3,46 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { MissingCredentialsError, UnknownTokenError } from '../errors/gateway.errors.js';
 import { ANONYMOUS_SOURCE, type TokenVerifier } from './token-verifier.js';
 
-/** Every ingest route lives below this prefix; probes and metrics stay open. */
-export const INGEST_PREFIX = '/v1/';
+/**
+ * The only routes anyone may call without a token: the probes and the Prometheus scrape. Every
+ * other route — those of today, those added later, and URLs that match no route at all — needs one.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 interface IngestRequest extends FastifyRequest {
   ingestSource?: string;
 }
 
+/** The routes of the gateway and who may call each, as registered (for the start-up log and tests). */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly access: 'public' | 'token';
+}
+
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
 /**
- * Lets a request to an ingest route in only with `Authorization: Bearer <token>` of a configured
- * ingest token, and records the token's source name for {@link IngestSource}. It runs as Fastify's
- * first hook, before the body is read: a stranger gets 401 (missing or non-Bearer credentials,
- * with `WWW-Authenticate: Bearer`) or 403 (unknown token) without the gateway parsing anything.
- * In open mode everyone is anonymous.
+ * Lets a request in only with `Authorization: Bearer <token>` of a configured ingest token, unless
+ * the route it matched is one of {@link PUBLIC_ROUTES}, and records the token's source name for
+ * {@link IngestSource}. The decision is taken on the route Fastify's router matched
+ * (`routeOptions.url`, after it decoded and normalised the path), never on the raw URL, so
+ * `/%761/events`, `//v1/events` or `/v1/../v1/events` are judged as the route they reach. It runs as
+ * Fastify's first hook, before the body is read: a stranger gets 401 (missing or non-Bearer
+ * credentials, with `WWW-Authenticate: Bearer`) or 403 (unknown token) without the gateway parsing
+ * anything. In open mode everyone is anonymous.
+ *
+ * Call it before the routes are registered (before `app.init()`): the returned list fills as they are.
  */
-export function registerIngestAuth(fastify: FastifyInstance, verifier: TokenVerifier): void {
+export function registerIngestAuth(fastify: FastifyInstance, verifier: TokenVerifier): readonly RouteAccess[] {
+  const routes: RouteAccess[] = [];
+  fastify.addHook('onRoute', (route) => {
+    const access = PUBLIC_ROUTES.has(route.url) ? 'public' : 'token';
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
+  });
   fastify.addHook('onRequest', (request: IngestRequest, _reply, done) => {
-    if (!request.url.startsWith(INGEST_PREFIX)) return done();
+    const route = request.routeOptions.url;
+    if (route !== undefined && PUBLIC_ROUTES.has(route)) return done();
     try {
       request.ingestSource = authenticate(verifier, request.headers.authorization);
       done();
@@ -29,6 +50,7 @@ export function registerIngestAuth(fastify: FastifyInstance, verifier: TokenVeri
       done(error as Error);
     }
   });
+  return routes;
 }
 
 function authenticate(verifier: TokenVerifier, authorization: string | undefined): string {

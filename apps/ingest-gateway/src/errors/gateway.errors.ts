@@ -4,6 +4,7 @@ import { type z } from 'zod';
 /** Every error the gateway answers with; the exception filter maps each code to one HTTP status. */
 export enum GatewayErrorCode {
   InvalidJson = 'INVALID_JSON',
+  JsonTooDeep = 'JSON_TOO_DEEP',
   BadRequest = 'BAD_REQUEST',
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
@@ -51,13 +52,19 @@ export class EventTypeForbiddenError extends HubError<GatewayErrorCode.Forbidden
   }
 }
 
+/** The JSON body nests objects and arrays deeper than `GATEWAY_MAX_JSON_DEPTH`. */
+export class JsonTooDeepError extends HubError<GatewayErrorCode.JsonTooDeep> {
+  readonly code = GatewayErrorCode.JsonTooDeep;
+  readonly retryable = false;
+}
+
 /** The content type names no format this endpoint reads. */
 export class UnsupportedMediaTypeError extends HubError<GatewayErrorCode.UnsupportedMediaType> {
   readonly code = GatewayErrorCode.UnsupportedMediaType;
   readonly retryable = false;
 }
 
-/** A CloudEvents batch holds more events than one request may carry. */
+/** A request holds more events than one request may carry (a CloudEvents batch, an Alertmanager group). */
 export class BatchTooLargeError extends HubError<GatewayErrorCode.BatchTooLarge> {
   readonly code = GatewayErrorCode.BatchTooLarge;
   readonly retryable = false;

@@ -10,6 +10,7 @@ export const RETRY_AFTER_SECONDS = 5;
 
 const STATUS_OF_CODE = {
   [GatewayErrorCode.InvalidJson]: 400,
+  [GatewayErrorCode.JsonTooDeep]: 400,
   [GatewayErrorCode.BadRequest]: 400,
   [GatewayErrorCode.Unauthenticated]: 401,
   [GatewayErrorCode.Forbidden]: 403,

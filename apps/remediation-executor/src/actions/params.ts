@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { type ActionRequested } from '@hub/contracts';
+import { type ActionRequested, kubernetesNameProblem } from '@hub/contracts';
 import { InvalidActionParamsError } from './action.errors.js';
 
 /**
@@ -16,6 +16,27 @@ export function parseParams<S extends z.ZodType>(request: ActionRequested, schem
     params: request.params,
     problems,
   });
+}
+
+/**
+ * Checks names a request brings (from its target or its params) before they reach a URL path:
+ * `{ namespace: [value, 'label'], name: [value, 'subdomain'] }`. Throws InvalidActionParamsError
+ * naming every bad one, so `..` or `a/b` parks the request instead of calling the API.
+ */
+export function assertKubernetesNames(
+  request: ActionRequested,
+  names: Record<string, readonly [string | undefined, 'label' | 'subdomain']>,
+): void {
+  const problems = Object.entries(names).flatMap(([field, [value, kind]]) => {
+    const problem = value === undefined ? undefined : kubernetesNameProblem(value, kind);
+    return problem ? [`${field} "${value}": ${problem}`] : [];
+  });
+  if (problems.length > 0) {
+    throw new InvalidActionParamsError(`invalid ${request.kind} names: ${problems.join('; ')}`, {
+      target: request.target,
+      problems,
+    });
+  }
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier), rounded down. */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { DNS1123_LABEL } from '../kubernetes-names.js';
 
 /** S3: a developer-portal request for a new application's platform resources. */
 export const provisioningRequestedSchema = z.object({
-  appName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a DNS-1123 label' }),
+  appName: z.string().regex(DNS1123_LABEL, { error: 'must be a DNS-1123 label' }),
   repositoryUrl: z.url(),
   ownerTeam: z.string().min(1),
   quota: z

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { alertDataSchema, cloudEventSchema } from '@hub/contracts';
 import { validate, ValidationError } from '../../errors/gateway.errors.js';
+import { alertEventId } from './alert-event-id.js';
 import { fingerprintOf, mapAlertmanagerPayload } from './alertmanager.mapper.js';
 import { type AlertmanagerPayload, alertmanagerPayloadSchema } from './alertmanager.schema.js';
 
@@ -120,5 +121,36 @@ describe('alertmanagerPayloadSchema', () => {
       'alerts.0.labels.severity',
       'alerts.0.startsAt',
     ]);
+  });
+});
+
+describe(alertEventId.name, () => {
+  const alert = {
+    fingerprint: '5f1e0c9d2a7b3e48',
+    startsAt: '2025-11-20T09:14:32.118Z',
+    status: 'firing',
+    receiver: 'hub-gateway',
+  } as const;
+
+  it('is a version 5 UUID, the same for the same notification', () => {
+    expect(alertEventId(alert)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(alertEventId({ ...alert })).toBe(alertEventId(alert));
+  });
+
+  it('differs when the fingerprint, start, status or receiver does', () => {
+    const ids = [
+      alert,
+      { ...alert, fingerprint: '5f1e0c9d2a7b3e49' },
+      { ...alert, startsAt: '2025-11-20T10:14:32.118Z' },
+      { ...alert, status: 'resolved' as const },
+      { ...alert, receiver: 'other' },
+    ].map(alertEventId);
+    expect(new Set(ids).size).toBe(5);
+  });
+
+  it('gives a webhook mapped twice the same ids', () => {
+    const first = mapAlertmanagerPayload(payload('argocd-unhealthy.json'), 'alertmanager');
+    const again = mapAlertmanagerPayload(payload('argocd-unhealthy.json'), 'alertmanager');
+    expect(again.map((e) => e.id)).toEqual(first.map((e) => e.id));
   });
 });

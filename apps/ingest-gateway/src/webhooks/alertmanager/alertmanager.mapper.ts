@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AlertData, createEvent, type HubEvent } from '@hub/contracts';
+import { alertEventId } from './alert-event-id.js';
 import { type AlertmanagerPayload } from './alertmanager.schema.js';
 
 /** Alertmanager's (Go's) zero time: an alert without a known end. */
@@ -9,9 +10,10 @@ const GO_ZERO_TIME = /^0001-01-01T00:00:00(\.0+)?Z$/;
  * One hub event per alert of a webhook: `alert.firing` or `alert.resolved` after the alert's own
  * status (a group can mix both), `subject` = the alert name, `incidentkey` = the fingerprint, which
  * stays the same while the alert fires and when it resolves, so consumers tie both to one incident.
- * Each event gets a fresh id: Alertmanager repeats a notification while an alert keeps firing, and
- * a repeat is news to the sensor (it escalates on it), not a duplicate to drop. Unset optional
- * fields (and Go's zero time as `endsAt`) are left out of `data`.
+ * The id comes from the alert's content ({@link alertEventId}), so a retried webhook adds no
+ * duplicates; a repeat notification with the same content (Alertmanager's `repeat_interval`) has
+ * the same id too and is dropped by consumers as well. Unset optional fields (and Go's zero time
+ * as `endsAt`) are left out of `data`.
  */
 export function mapAlertmanagerPayload(payload: AlertmanagerPayload, hubsource: string): HubEvent<AlertData>[] {
   const source = `/alertmanager/${encodeURIComponent(payload.receiver)}`;
@@ -30,6 +32,7 @@ export function mapAlertmanagerPayload(payload: AlertmanagerPayload, hubsource: 
       externalURL: payload.externalURL || undefined,
     });
     return createEvent({
+      id: alertEventId({ fingerprint, startsAt: alert.startsAt, status: alert.status, receiver: payload.receiver }),
       type: `alert.${alert.status}`,
       source,
       data,

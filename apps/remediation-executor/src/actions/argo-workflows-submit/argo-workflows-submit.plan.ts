@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { type ActionRequested } from '@hub/contracts';
+import { type ActionRequested, kubernetesName } from '@hub/contracts';
 import { type PlannedCall } from '../action.js';
 import { InvalidActionParamsError } from '../action.errors.js';
-import { parseParams } from '../params.js';
+import { assertKubernetesNames, parseParams } from '../params.js';
 import { type WorkflowSubmit } from './argo-workflows.client.js';
 
 /** The action kind (routing key `action.requested.argo-workflows.submit`). */
@@ -11,12 +11,10 @@ export const ARGO_WORKFLOWS_SUBMIT_KIND = 'argo-workflows.submit';
 /** The label that ties a workflow to the action that submitted it (so a resumed run does not submit twice). */
 export const ACTION_ID_LABEL = 'hub.io/action-id';
 
-const DNS = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-
 const paramsSchema = z
   .object({
-    namespace: z.string().regex(DNS, { error: 'must be a namespace name' }).optional(),
-    workflowTemplate: z.string().regex(DNS, { error: 'must be a WorkflowTemplate name' }).optional(),
+    namespace: kubernetesName('label').optional(),
+    workflowTemplate: kubernetesName('subdomain').optional(),
     /** Workflow parameters (`-p name=value`). */
     parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   })
@@ -34,6 +32,7 @@ export function workflowSubmitOf(request: ActionRequested): WorkflowSubmit {
       { target: request.target, params: request.params },
     );
   }
+  assertKubernetesNames(request, { namespace: [namespace, 'label'], workflowTemplate: [template, 'subdomain'] });
   return {
     namespace,
     template,

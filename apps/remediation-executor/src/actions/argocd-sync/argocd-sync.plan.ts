@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ActionRequested } from '@hub/contracts';
 import { type PlannedCall } from '../action.js';
 import { InvalidActionParamsError } from '../action.errors.js';
+import { assertKubernetesNames } from '../params.js';
 import { type ArgoCdSyncRequest } from './argocd.types.js';
 
 /** The action kind (routing key `action.requested.argocd.sync`). */
@@ -36,6 +37,11 @@ export function argoCdSyncRequestOf(request: ActionRequested): ArgoCdSyncRequest
       { target: request.target, name: params.name },
     );
   }
+  // The target and the app namespace become part of the Argo CD API path and query.
+  assertKubernetesNames(request, {
+    target: [request.target, 'subdomain'],
+    appNamespace: [params.appNamespace, 'label'],
+  });
   return {
     name: request.target,
     ...(params.appNamespace ? { appNamespace: params.appNamespace } : {}),

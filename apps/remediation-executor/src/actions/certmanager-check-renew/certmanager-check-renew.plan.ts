@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ActionRequested } from '@hub/contracts';
 import { type PlannedCall } from '../action.js';
 import { type CustomResourceType } from '../externalsecret-refresh/kubernetes.client.js';
-import { parseParams } from '../params.js';
+import { assertKubernetesNames, parseParams } from '../params.js';
 
 /** The action kind (routing key `action.requested.certmanager.check-renew`). */
 export const CERTMANAGER_CHECK_RENEW_KIND = 'certmanager.check-renew';
@@ -22,7 +22,9 @@ export type CertificateCheckParams = z.output<typeof paramsSchema>;
 
 export function certificateCheckParamsOf(request: ActionRequested): CertificateCheckParams {
   const params = parseParams(request, paramsSchema);
-  return { ...params, namespace: params.namespace?.trim() || undefined };
+  const namespace = params.namespace?.trim() || undefined;
+  assertKubernetesNames(request, { namespace: [namespace, 'label'] });
+  return { ...params, namespace };
 }
 
 /** The `Issuing` condition `cmctl renew` sets on a Certificate's status to make cert-manager re-issue it. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ActionRequested } from '@hub/contracts';
 import { type PlannedCall } from '../action.js';
 import { InvalidActionParamsError } from '../action.errors.js';
+import { assertKubernetesNames } from '../params.js';
 import { type CustomObjectRef } from './kubernetes.client.js';
 
 /** The action kind (routing key `action.requested.externalsecret.refresh`). */
@@ -41,6 +42,7 @@ export function externalSecretRefOf(request: ActionRequested, version: string): 
       { target: request.target, params: request.params },
     );
   }
+  assertKubernetesNames(request, { namespace: [namespace, 'label'], name: [name, 'subdomain'] });
   return { group: 'external-secrets.io', version, plural: 'externalsecrets', namespace, name };
 }
 
