@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { type GatewayConfig } from '@hub/config';
 import { MessagingModule, type PublisherOptions } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
+import { EventTypePolicy } from './auth/event-type.policy.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { HttpExceptionFilter } from './errors/http-exception.filter.js';
 import { EventLogModule } from './event-log/event-log.module.js';
@@ -43,6 +44,7 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.HUB_INGEST_TOKENS) },
+        { provide: EventTypePolicy, useFactory: () => new EventTypePolicy(config.HUB_INGEST_TOKEN_TYPES) },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
         IngestService,

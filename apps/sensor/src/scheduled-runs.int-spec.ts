@@ -1,24 +1,12 @@
-import { createEvent, type HubEvent, type NotificationRequested } from '@hub/contracts';
-import { actionResult, incidentsOf, type SensorHarness, startSensor, states } from './__tests__/sensor.harness.js';
-
-/** `schedule.fired.<name>` of one slot, as the scheduler publishes it. */
-function fired(schedule: string, slot: string, params: Record<string, string>): HubEvent {
-  return createEvent({
-    type: `schedule.fired.${schedule}`,
-    source: '/hub/scheduler',
-    subject: schedule,
-    time: slot,
-    incidentkey: `schedule/${schedule}/${slot}`,
-    data: {
-      schedule,
-      scheduledAt: slot,
-      params,
-      timezone: 'Europe/Berlin',
-      localTime: slot.replace('Z', '+00:00'),
-      catchUp: false,
-    },
-  });
-}
+import { type HubEvent, type NotificationRequested } from '@hub/contracts';
+import {
+  actionResult,
+  scheduleFired as fired,
+  incidentsOf,
+  type SensorHarness,
+  startSensor,
+  states,
+} from './__tests__/sensor.harness.js';
 
 const notifications = (events: readonly HubEvent[]) =>
   events.filter((e) => e.type === 'notification.requested') as HubEvent<NotificationRequested>[];

@@ -52,6 +52,8 @@ export async function createSiemForwarderApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? SIEM_FORWARDER_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    // It records every event and obeys none: a forged command belongs in the audit trail, not parked.
+    checkIssuers: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     SiemForwarderModule.forRoot(forwarder, server),

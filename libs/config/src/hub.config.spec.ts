@@ -36,6 +36,34 @@ describe('hub configuration', () => {
     ]);
   });
 
+  it('parses per-source type limits and checks each source and pattern', () => {
+    const config = loadGatewayConfig({
+      HUB_INGEST_TOKENS: 'ci:ci-t0ken-secret,backstage:t0ken-bs',
+      HUB_INGEST_TOKEN_TYPES: 'ci=deployment.*, external.ci.#; backstage=provisioning.requested',
+    });
+    expect([...(config.HUB_INGEST_TOKEN_TYPES ?? [])]).toEqual([
+      ['ci', ['deployment.*', 'external.ci.#']],
+      ['backstage', ['provisioning.requested']],
+    ]);
+    expect(() =>
+      loadGatewayConfig({ HUB_INGEST_TOKENS: 'ci:ci-t0ken-secret', HUB_INGEST_TOKEN_TYPES: 'jenkins=deployment.*' }),
+    ).toThrow('HUB_INGEST_TOKEN_TYPES: "jenkins" is not a source of HUB_INGEST_TOKENS (ci)');
+    expect(() =>
+      loadGatewayConfig({ HUB_INGEST_TOKENS: 'ci:ci-t0ken-secret', HUB_INGEST_TOKEN_TYPES: 'ci=Deploy ment' }),
+    ).toThrow('"ci": "Deploy ment" is no event type pattern');
+    expect(() => loadGatewayConfig({ HUB_INGEST_TOKEN_TYPES: 'deployment.*' })).toThrow(
+      'entry 1 must be source=pattern,pattern',
+    );
+  });
+
+  it('refuses an ingest token whose source is the name of a hub service', () => {
+    for (const source of ['sensor', 'scheduler', 'remediation-executor', 'Notifier', 'ticketing']) {
+      expect(() => loadGatewayConfig({ HUB_INGEST_TOKENS: `${source}:long-enough-token` })).toThrow(
+        `HUB_INGEST_TOKENS: source "${source}" is the name of a hub service`,
+      );
+    }
+  });
+
   it('lists every bad variable in one error', () => {
     let error: unknown;
     try {

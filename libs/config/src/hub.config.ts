@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { HUB_ISSUER_NAMES, isTopicPattern } from '@hub/contracts';
 import { ConfigError } from './config.errors.js';
 import { boolVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from './env.js';
 
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** `source:token` pairs → a map from token to the source name recorded on events it brings in. */
+/**
+ * `source:token` pairs → a map from token to the source name recorded on events it brings in
+ * (`hubsource`). A hub service's issuer name (`sensor`, `scheduler`, …) is refused as a source:
+ * consumers trust internal commands by it.
+ */
 const ingestTokensVar = z.string().transform((value, ctx) => {
   const tokens = new Map<string, string>();
   for (const [index, pair] of value.split(',').entries()) {
@@ -15,6 +20,11 @@ const ingestTokensVar = z.string().transform((value, ctx) => {
     const token = trimmed.slice(colon + 1);
     if (colon <= 0 || token.length === 0 || !/^[A-Za-z0-9_.-]+$/.test(source)) {
       ctx.addIssue({ code: 'custom', message: `entry ${index + 1} must be source:token (source of [A-Za-z0-9_.-])` });
+    } else if (HUB_ISSUER_NAMES.has(source.toLowerCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `source "${source}" is the name of a hub service (${[...HUB_ISSUER_NAMES].join(', ')}): pick another`,
+      });
     } else if (token.length < 8) {
       ctx.addIssue({ code: 'custom', message: `the token of "${source}" must be at least 8 characters` });
     } else if (tokens.has(token)) {
@@ -24,6 +34,41 @@ const ingestTokensVar = z.string().transform((value, ctx) => {
     }
   }
   return tokens;
+});
+
+/**
+ * `source=pattern,pattern;source2=pattern` → source → the event types its token may send, as topic
+ * patterns (`*` one word, `#` any words: `deployment.*`, `external.ci.#`).
+ */
+const ingestTokenTypesVar = z.string().transform((value, ctx) => {
+  const limits = new Map<string, readonly string[]>();
+  for (const [index, entry] of value.split(';').entries()) {
+    const trimmed = entry.trim();
+    if (trimmed === '') continue;
+    const equals = trimmed.indexOf('=');
+    const source = trimmed.slice(0, equals).trim();
+    const patterns = trimmed
+      .slice(equals + 1)
+      .split(',')
+      .map((p) => p.trim());
+    const bad = patterns.filter((p) => !isTopicPattern(p));
+    if (equals <= 0 || !/^[A-Za-z0-9_.-]+$/.test(source)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${index + 1} must be source=pattern,pattern (like ci=deployment.*)`,
+      });
+    } else if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${source}": ${bad.map((p) => `"${p}"`).join(', ')} is no event type pattern (words of a-z0-9_- or * or #, dot-separated)`,
+      });
+    } else if (limits.has(source)) {
+      ctx.addIssue({ code: 'custom', message: `"${source}" is listed twice` });
+    } else {
+      limits.set(source, patterns);
+    }
+  }
+  return limits;
 });
 
 /** Variables every service reads (DESIGN.md, configuration contract). */
@@ -43,23 +88,37 @@ export const coreEnvSchema = z.object({
 });
 
 /** Variables of the ingest gateway. */
-export const gatewayEnvSchema = coreEnvSchema.extend({
-  GATEWAY_PORT: portVar.default(8080),
-  /** Default: every interface with tokens (or `HUB_INGEST_OPEN=true`), 127.0.0.1 without. */
-  GATEWAY_HOST: z.string().optional(),
-  GATEWAY_BODY_LIMIT: positiveIntVar.default(1024 * 1024),
-  /** Most alerts one Alertmanager webhook may carry (413 above); set Alertmanager's `max_alerts` to match. */
-  GATEWAY_MAX_ALERTS: positiveIntVar.default(1000),
-  /** Deepest nesting of objects and arrays a JSON body may have (400 above): the handlers recurse over it. */
-  GATEWAY_MAX_JSON_DEPTH: positiveIntVar.default(32),
-  /** Longest a client may take to send a whole request, headers and body (408 and the connection closed above). */
-  GATEWAY_REQUEST_TIMEOUT_MS: positiveIntVar.default(30_000),
-  HUB_INGEST_TOKENS: ingestTokensVar.optional(),
-  /** Run without tokens on a non-loopback address on purpose (everyone may send events). */
-  HUB_INGEST_OPEN: boolVar.default(false),
-  GITHUB_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
-  HUB_ACCEPT_EXTERNAL_EVENTS: z.enum(['true', 'false']).default('true'),
-});
+export const gatewayEnvSchema = coreEnvSchema
+  .extend({
+    GATEWAY_PORT: portVar.default(8080),
+    /** Default: every interface with tokens (or `HUB_INGEST_OPEN=true`), 127.0.0.1 without. */
+    GATEWAY_HOST: z.string().optional(),
+    GATEWAY_BODY_LIMIT: positiveIntVar.default(1024 * 1024),
+    /** Most alerts one Alertmanager webhook may carry (413 above); set Alertmanager's `max_alerts` to match. */
+    GATEWAY_MAX_ALERTS: positiveIntVar.default(1000),
+    /** Deepest nesting of objects and arrays a JSON body may have (400 above): the handlers recurse over it. */
+    GATEWAY_MAX_JSON_DEPTH: positiveIntVar.default(32),
+    /** Longest a client may take to send a whole request, headers and body (408 and the connection closed above). */
+    GATEWAY_REQUEST_TIMEOUT_MS: positiveIntVar.default(30_000),
+    HUB_INGEST_TOKENS: ingestTokensVar.optional(),
+    HUB_INGEST_TOKEN_TYPES: ingestTokenTypesVar.optional(),
+    /** Run without tokens on a non-loopback address on purpose (everyone may send events). */
+    HUB_INGEST_OPEN: boolVar.default(false),
+    GITHUB_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    HUB_ACCEPT_EXTERNAL_EVENTS: z.enum(['true', 'false']).default('true'),
+  })
+  .superRefine((config, ctx) => {
+    const sources = new Set(config.HUB_INGEST_TOKENS?.values() ?? ['anonymous']);
+    for (const source of config.HUB_INGEST_TOKEN_TYPES?.keys() ?? []) {
+      if (!sources.has(source)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['HUB_INGEST_TOKEN_TYPES'],
+          message: `"${source}" is not a source of HUB_INGEST_TOKENS (${[...sources].join(', ')})`,
+        });
+      }
+    }
+  });
 
 export type CoreConfig = z.output<typeof coreEnvSchema>;
 /** The gateway's settings, with the address it binds to decided (see {@link loadGatewayConfig}). */

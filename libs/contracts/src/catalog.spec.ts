@@ -1,4 +1,4 @@
-import { findEventDefinition } from './catalog.js';
+import { eventCatalog, findEventDefinition, mayComeFromOutside } from './catalog.js';
 import { cloudEventSchema, createEvent } from './envelope.js';
 
 describe('event catalog', () => {
@@ -8,6 +8,31 @@ describe('event catalog', () => {
     expect(findEventDefinition('external.github.push')?.type).toBe('external');
     expect(findEventDefinition('action.requested')).toBeUndefined();
     expect(findEventDefinition('unknown.thing')).toBeUndefined();
+  });
+});
+
+describe(mayComeFromOutside.name, () => {
+  it('lets in the facts other systems report, never the bus\'s commands and results', () => {
+    for (const type of ['alert.firing', 'deployment.failed', 'policy.violated', 'service.degraded']) {
+      expect(mayComeFromOutside(type)).toBe(true);
+    }
+    expect(mayComeFromOutside('provisioning.requested')).toBe(true);
+    expect(mayComeFromOutside('external.github.push')).toBe(true);
+    for (const type of [
+      'action.requested.namespaces.cleanup-preview',
+      'action.succeeded',
+      'action.failed',
+      'notification.requested',
+      'ticket.requested',
+      'schedule.fired.preview-cleanup',
+      'pizza.ordered',
+    ]) {
+      expect(mayComeFromOutside(type)).toBe(false);
+    }
+  });
+
+  it('gives every catalog entry an origin', () => {
+    for (const definition of Object.values(eventCatalog)) expect(['external', 'internal']).toContain(definition.origin);
   });
 });
 

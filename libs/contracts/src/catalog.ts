@@ -13,6 +13,13 @@ import {
 } from './events/platform.events.js';
 
 /**
+ * Where an event type may come from: `external` types are facts other systems report (through the
+ * gateway); `internal` types are the bus's own commands and results, which only hub services issue
+ * (see `issuers.ts`), never a caller of the gateway.
+ */
+export type EventOrigin = 'external' | 'internal';
+
+/**
  * One entry of the event catalog. The routing key on `hub.events` is the event type itself.
  * A `family` entry covers every type that starts with its type and a dot
  * (`action.requested.argocd.sync` belongs to `action.requested`).
@@ -20,6 +27,7 @@ import {
 export interface EventDefinition {
   readonly type: string;
   readonly description: string;
+  readonly origin: EventOrigin;
   readonly data: z.ZodType;
   readonly family?: boolean;
 }
@@ -32,83 +40,99 @@ function define<const T extends EventDefinition>(definition: T): T {
 export const eventCatalog = {
   'alert.firing': define({
     type: 'alert.firing',
+    origin: 'external',
     description: 'An Alertmanager alert is firing',
     data: alertDataSchema,
   }),
   'alert.resolved': define({
     type: 'alert.resolved',
+    origin: 'external',
     description: 'An Alertmanager alert resolved',
     data: alertDataSchema,
   }),
   'provisioning.requested': define({
     type: 'provisioning.requested',
+    origin: 'external',
     description: 'A developer portal asks for an application platform',
     data: provisioningRequestedSchema,
   }),
   'deployment.completed': define({
     type: 'deployment.completed',
+    origin: 'external',
     description: 'A deployment finished successfully',
     data: deploymentSchema,
   }),
   'deployment.failed': define({
     type: 'deployment.failed',
+    origin: 'external',
     description: 'A deployment failed',
     data: deploymentSchema,
   }),
   'policy.violated': define({
     type: 'policy.violated',
+    origin: 'external',
     description: 'A policy engine reported a violation',
     data: policyViolatedSchema,
   }),
   'policy.resolved': define({
     type: 'policy.resolved',
+    origin: 'external',
     description: 'A policy engine reports that a violation is gone (the resource passes or was deleted)',
     data: policyResolvedSchema,
   }),
   'service.degraded': define({
     type: 'service.degraded',
+    origin: 'external',
     description: 'A service is degraded',
     data: serviceHealthSchema,
   }),
   'service.recovered': define({
     type: 'service.recovered',
+    origin: 'external',
     description: 'A service recovered',
     data: serviceHealthSchema,
   }),
   'action.requested': define({
     type: 'action.requested',
+    origin: 'internal',
     description: 'Run an action; the type ends in the action kind (action.requested.argocd.sync)',
     data: actionRequestedSchema,
     family: true,
   }),
   'action.succeeded': define({
     type: 'action.succeeded',
+    origin: 'internal',
     description: 'An action succeeded',
     data: actionResultSchema,
   }),
   'action.failed': define({
     type: 'action.failed',
+    origin: 'internal',
     description: 'An action failed for good',
     data: actionResultSchema,
   }),
   'notification.requested': define({
     type: 'notification.requested',
+    origin: 'internal',
     description: 'Tell people about an incident (Slack thread, Teams card)',
     data: notificationRequestedSchema,
   }),
   'ticket.requested': define({
     type: 'ticket.requested',
+    origin: 'internal',
     description: 'Open, comment on or resolve the ticket of an incident (JIRA, ServiceNow)',
     data: ticketRequestedSchema,
   }),
   'schedule.fired': define({
     type: 'schedule.fired',
+    origin: 'internal',
     description: 'A schedule fired; the type ends in the schedule name (schedule.fired.nightly-backup)',
     data: scheduleFiredSchema,
     family: true,
   }),
   external: define({
     type: 'external',
+    origin: 'external',
     description: 'Any event from another system, accepted as is (external.<anything>)',
     data: z.unknown(),
     family: true,
@@ -125,6 +149,15 @@ export function findEventDefinition(type: string): EventDefinition | undefined {
   const exact = (eventCatalog as Record<string, EventDefinition>)[type];
   if (exact && !exact.family) return exact;
   return families.find((d) => type.startsWith(`${d.type}.`));
+}
+
+/**
+ * Whether an event of `type` may come from outside the hub (through the gateway): only types of
+ * the catalog whose origin is `external`. Internal commands and results, and types the catalog
+ * does not know, may not.
+ */
+export function mayComeFromOutside(type: string): boolean {
+  return findEventDefinition(type)?.origin === 'external';
 }
 
 /** The routing key of an event type on `hub.events`. */

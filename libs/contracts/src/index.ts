@@ -1,6 +1,7 @@
 export * from './hub.error.js';
 export * from './envelope.js';
 export * from './catalog.js';
+export * from './issuers.js';
 export * from './topic.js';
 export * from './events/alert.events.js';
 export * from './events/action.events.js';

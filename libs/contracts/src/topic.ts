@@ -18,3 +18,10 @@ function matchWords(pattern: string[], p: number, key: string[], k: number): boo
   if (k === key.length) return false;
   return (word === '*' || word === key[k]) && matchWords(pattern, p + 1, key, k + 1);
 }
+
+const PATTERN = /^(?:[a-z0-9]+(?:[_-][a-z0-9]+)*|\*|#)(?:\.(?:[a-z0-9]+(?:[_-][a-z0-9]+)*|\*|#))*$/;
+
+/** Whether `pattern` is a topic pattern over event types: dot-separated words, `*` or `#`. */
+export function isTopicPattern(pattern: string): boolean {
+  return PATTERN.test(pattern);
+}

@@ -10,6 +10,7 @@ import { AmqpConnection, describe } from './amqp-connection.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { decodeEnvelope } from './envelope-decoder.js';
 import { HubMessageContext } from './hub-message.context.js';
+import { assertIssuer } from './issuer-check.js';
 import { DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS_MS, type ConsumerOptions } from './messaging.options.js';
 import { declareConsumerQueue, declareExchange, topologyNames } from './topology.js';
 import { extractTraceContext, startProcessSpan } from './trace-context.js';
@@ -34,7 +35,8 @@ interface Generation {
 /**
  * Nest transport on amqplib for the hub bus. Handlers stay `@EventPattern('alert.firing')`; each
  * pattern becomes a binding of the service's quorum queue. Every delivery is acked only after its
- * handlers finished: success → ack; failure → a copy to the next retry tier (or the parking queue,
+ * handlers finished (an internal command or result not from its issuer is parked before any
+ * handler sees it, see {@link assertIssuer}): success → ack; failure → a copy to the next retry tier (or the parking queue,
  * with the reason in headers), confirmed by the broker, then ack. Unexpected exceptions are retried,
  * never left unacked. Deliveries of a channel that died are left to the broker to redeliver.
  */
@@ -136,6 +138,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     let failure: unknown;
     try {
       event = decodeEnvelope(message.content);
+      if (this.options.checkIssuers !== false) assertIssuer(event, routingKey);
     } catch (error) {
       failure = error;
     }

@@ -7,6 +7,7 @@ export * from './hub-rmq.server.js';
 export * from './hub-transport.js';
 export * from './hub.publisher.js';
 export * from './idempotency/pg-idempotency.store.js';
+export * from './issuer-check.js';
 export * from './messaging.errors.js';
 export * from './messaging.module.js';
 export * from './messaging.options.js';

@@ -37,6 +37,12 @@ export interface ConsumerOptions extends ConnectionOptions {
   deliveryLimit?: number;
   /** One consumer at a time receives from the queue, to keep order. Default false. */
   singleActiveConsumer?: boolean;
+  /**
+   * Park internal commands and results whose `hubsource` is not their issuer (`issuersOfType` of
+   * `@hub/contracts`) before any handler sees them. Default true; only a consumer that records
+   * every event and obeys none (the SIEM forwarder) turns it off, so forgeries reach the audit trail.
+   */
+  checkIssuers?: boolean;
   /** On shutdown, how long to let running handlers finish before closing. Default 10,000 ms. */
   shutdownGraceMs?: number;
 }

@@ -36,6 +36,22 @@ export class UnknownTokenError extends HubError<GatewayErrorCode.Forbidden> {
   readonly retryable = false;
 }
 
+/**
+ * The caller may not send events of this type: an internal command or result of the bus, or a
+ * type outside its token's list (`HUB_INGEST_TOKEN_TYPES`); `problems` names each refused event.
+ */
+export class EventTypeForbiddenError extends HubError<GatewayErrorCode.Forbidden> {
+  readonly code = GatewayErrorCode.Forbidden;
+  readonly retryable = false;
+
+  constructor(
+    message: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(message, { problems });
+  }
+}
+
 /** The JSON body nests objects and arrays deeper than `GATEWAY_MAX_JSON_DEPTH`. */
 export class JsonTooDeepError extends HubError<GatewayErrorCode.JsonTooDeep> {
   readonly code = GatewayErrorCode.JsonTooDeep;

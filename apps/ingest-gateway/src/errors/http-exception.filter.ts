@@ -3,7 +3,7 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { isHubError } from '@hub/contracts';
 import { MessagingErrorCode } from '@hub/messaging';
 import { SUPPORTED_CONTENT_TYPES } from '../http/content-types.js';
-import { GatewayErrorCode, type Problem, ValidationError } from './gateway.errors.js';
+import { EventTypeForbiddenError, GatewayErrorCode, type Problem, ValidationError } from './gateway.errors.js';
 
 /** Seconds a client should wait before retrying when the broker cannot take events. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -86,7 +86,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
           ? `The event bus cannot take events now (${exception.message}); the request was not accepted` +
             (status === 503 ? `, retry in ${RETRY_AFTER_SECONDS} s` : '')
           : exception.message,
-        details: exception instanceof ValidationError ? exception.problems : undefined,
+        details:
+          exception instanceof ValidationError || exception instanceof EventTypeForbiddenError
+            ? exception.problems
+            : undefined,
         headers: headersFor(status),
       };
     }

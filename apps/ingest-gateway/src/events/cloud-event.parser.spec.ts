@@ -5,11 +5,17 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors/gateway.errors.js';
+import { EventTypePolicy } from '../auth/event-type.policy.js';
 import { type CloudEventsRequest, parseCloudEvents } from './cloud-event.parser.js';
 import { type IngestPolicy } from './cloud-event.validator.js';
 
 const NOW = new Date('2025-11-20T10:00:00.000Z');
-const policy: IngestPolicy = { hubsource: 'backstage', acceptExternal: true, now: () => NOW };
+const policy: IngestPolicy = {
+  hubsource: 'backstage',
+  acceptExternal: true,
+  types: new EventTypePolicy(),
+  now: () => NOW,
+};
 
 const provisioning = {
   specversion: '1.0',

@@ -6,6 +6,7 @@ import {
   findEventDefinition,
   type HubEvent,
 } from '@hub/contracts';
+import { forbidden, type EventTypePolicy } from '../auth/event-type.policy.js';
 import { type Problem, problemsOf, pathOf, ValidationError } from '../errors/gateway.errors.js';
 
 /** What the gateway lets in, and what it records on every event. */
@@ -14,6 +15,8 @@ export interface IngestPolicy {
   readonly hubsource: string;
   /** Whether `external.*` events are accepted (`HUB_ACCEPT_EXTERNAL_EVENTS`). */
   readonly acceptExternal: boolean;
+  /** Which types `hubsource` may send; a refused type answers 403 before any data is checked. */
+  readonly types: EventTypePolicy;
   /** Clock for `time` when the sender did not set it. */
   readonly now?: () => Date;
 }
@@ -32,16 +35,24 @@ const KNOWN_TYPES = Object.values(eventCatalog as Record<string, EventDefinition
  * Checks each candidate against the CloudEvents envelope, then the event catalog (the type must be
  * known and `data` must match its schema), and turns it into a hub event: the sender's id is kept,
  * `time` is set if absent, `hubsource` is the authenticated source. One bad candidate rejects them
- * all, with every problem of every candidate listed, each under its own path.
+ * all, with every problem of every candidate listed, each under its own path. A type the source may
+ * not send rejects them all with 403 ({@link EventTypePolicy}), whatever else is wrong.
  */
 export function toHubEvents(candidates: readonly Candidate[], policy: IngestPolicy): HubEvent[] {
   const problems: Problem[] = [];
   const events: HubEvent[] = [];
+  const refused: Problem[] = [];
   const seenIds = new Map<string, string>();
   for (const candidate of candidates) {
     const result = cloudEventSchema.safeParse(candidate.value);
     if (!result.success) {
       problems.push(...problemsOf(result.error.issues, candidate.path));
+      continue;
+    }
+    const known = findEventDefinition(result.data.type) !== undefined;
+    const refusal = known ? policy.types.refusalOf(result.data.type, policy.hubsource) : undefined;
+    if (refusal) {
+      refused.push({ path: pathOf([...candidate.path, 'type']), problem: refusal });
       continue;
     }
     const eventProblems = catalogProblems(result.data, candidate.path, policy);
@@ -52,6 +63,7 @@ export function toHubEvents(candidates: readonly Candidate[], policy: IngestPoli
     problems.push(...eventProblems);
     if (eventProblems.length === 0) events.push(toHubEvent(result.data, policy));
   }
+  if (refused.length > 0) throw forbidden(refused);
   if (problems.length > 0) {
     const which = candidates.length === 1 ? 'The event' : 'The batch';
     throw new ValidationError(

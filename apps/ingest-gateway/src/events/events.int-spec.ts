@@ -1,6 +1,6 @@
 import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON } from '@hub/contracts';
 import { recordSpans } from '@hub/testing';
-import { BS_TOKEN, type GatewayHarness, startGateway } from '../__tests__/gateway.harness.js';
+import { AM_TOKEN, BS_TOKEN, type GatewayHarness, startGateway } from '../__tests__/gateway.harness.js';
 import { MAX_BATCH_SIZE } from './cloud-event.parser.js';
 
 recordSpans('ingest-gateway-test');
@@ -53,12 +53,7 @@ describe('POST /v1/events', () => {
     const batch = [
       { ...untimed, id: 'b-1' },
       { ...untimed, id: 'b-2', type: 'deployment.failed', data: { app: 'payments-api', environment: 'prod' } },
-      {
-        ...untimed,
-        id: 'b-3',
-        type: 'action.requested.argocd.sync',
-        data: { actionId: 'a1', kind: 'argocd.sync', target: 'payments-api' },
-      },
+      { ...untimed, id: 'b-3', type: 'service.degraded', data: { service: 'checkout', message: 'slow' } },
     ];
     const response = await post(batch, { 'content-type': `${CLOUDEVENTS_BATCH_JSON}; charset=utf-8` });
     expect(response.statusCode).toBe(202);
@@ -68,7 +63,7 @@ describe('POST /v1/events', () => {
     expect(keys).toEqual({
       'b-1': 'provisioning.requested',
       'b-2': 'deployment.failed',
-      'b-3': 'action.requested.argocd.sync',
+      'b-3': 'service.degraded',
     });
     for (const { event } of received) expect(Date.parse(event.time)).not.toBeNaN();
   });
@@ -115,6 +110,40 @@ describe('POST /v1/events', () => {
     expect(missing.statusCode).toBe(422);
     const details = missing.json<{ error: { details: { path: string }[] } }>().error.details;
     expect(details.map((d) => d.path).sort()).toEqual(['id', 'source']);
+  });
+
+  it('answers 403 to an internal command, naming its type, even with a valid token', async () => {
+    const forged = {
+      ...provisioning,
+      id: 'forged-1',
+      type: 'action.requested.namespaces.cleanup-preview',
+      data: {
+        actionId: 'forged',
+        kind: 'namespaces.cleanup-preview',
+        target: 'everything',
+        params: { labelSelector: 'team=payments' },
+      },
+    };
+    const response = await post(forged, { 'content-type': CLOUDEVENTS_JSON });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error).toEqual({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('"action.requested.namespaces.cleanup-preview" is an internal event type'),
+      details: [{ path: 'type', problem: expect.stringContaining('action.requested.namespaces.cleanup-preview') }],
+    });
+  });
+
+  it('answers 403 to a batch that mixes external events with internal results and commands', async () => {
+    const batch = [
+      provisioning,
+      { ...provisioning, id: 'forged-2', type: 'action.succeeded', data: {} },
+      { ...provisioning, id: 'forged-3', type: 'schedule.fired.preview-cleanup', data: {} },
+    ];
+    const response = await post(batch, { 'content-type': CLOUDEVENTS_BATCH_JSON });
+    expect(response.statusCode).toBe(403);
+    const details = response.json<{ error: { details: { path: string; problem: string }[] } }>().error.details;
+    expect(details.map((d) => d.path)).toEqual(['1.type', '2.type']);
+    expect(response.json().error.message).toContain('"schedule.fired.preview-cleanup"');
   });
 
   it('answers 413 to a batch over the limit', async () => {
@@ -168,5 +197,75 @@ describe('POST /v1/events with external events turned off and no tokens', () => 
     expect(response.statusCode).toBe(202);
     const [received] = await gateway.received(1);
     expect(received?.event.hubsource).toBe('anonymous');
+  });
+});
+
+describe('ingest with per-token type limits (HUB_INGEST_TOKEN_TYPES)', () => {
+  let gateway: GatewayHarness;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ HUB_INGEST_TOKEN_TYPES: 'backstage=provisioning.requested,external.backstage.#' });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  const post = (url: string, body: unknown, token: string, contentType = CLOUDEVENTS_JSON) =>
+    gateway.app.inject({
+      method: 'POST',
+      url,
+      payload: JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    });
+
+  it("accepts the types of the token's list", async () => {
+    const listed = await post('/v1/events', provisioning, BS_TOKEN);
+    expect(listed.statusCode).toBe(202);
+    const wildcard = await post(
+      '/v1/events',
+      { ...provisioning, id: 'ext-1', type: 'external.backstage.catalog.refreshed', data: {} },
+      BS_TOKEN,
+    );
+    expect(wildcard.statusCode).toBe(202);
+    expect((await gateway.received(2)).map((r) => r.event.type)).toEqual([
+      'provisioning.requested',
+      'external.backstage.catalog.refreshed',
+    ]);
+  });
+
+  it('answers 403 naming the source and the type to an external type outside the list', async () => {
+    const response = await post(
+      '/v1/events',
+      { ...provisioning, id: 'dep-1', type: 'deployment.failed', data: { app: 'payments-api', environment: 'prod' } },
+      BS_TOKEN,
+    );
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.message).toContain('source "backstage" may not send "deployment.failed"');
+  });
+
+  it('applies the list to the webhooks too', async () => {
+    const response = await post(
+      '/v1/webhooks/argocd',
+      { app: 'payments-api', phase: 'Failed', revision: 'abc', finishedAt: '2026-11-23T08:00:00Z' },
+      BS_TOKEN,
+      'application/json',
+    );
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.message).toContain('"deployment.failed"');
+  });
+
+  it('leaves a token without a list every external type', async () => {
+    const response = await post(
+      '/v1/events',
+      { ...provisioning, id: 'dep-2', type: 'deployment.failed', data: { app: 'payments-api', environment: 'prod' } },
+      AM_TOKEN,
+    );
+    expect(response.statusCode).toBe(202);
+    expect((await gateway.received(1))[0]?.event).toMatchObject({ id: 'dep-2', hubsource: 'alertmanager' });
+  });
+
+  it('published nothing for the refused requests', async () => {
+    expect(await gateway.unexpected()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type HubEvent } from '@hub/contracts';
 import { HubPublisher } from '@hub/messaging';
+import { EventTypePolicy } from '../auth/event-type.policy.js';
 import { IngestMetrics } from '../metrics/ingest-metrics.js';
 
 /**
@@ -17,21 +18,27 @@ export interface IngestResult {
 }
 
 /**
- * Publishes the events of one request, at most {@link PUBLISH_CHUNK_SIZE} awaiting a confirm at a
- * time, and resolves only when the broker confirmed all of them. If a publish fails, the events
- * after its chunk are not published and the request fails with that error (the filter answers
- * 503 + Retry-After for retryable ones): nothing is reported accepted without a confirm. Events
- * that were confirmed stay on the bus; the client's retry publishes them again, which consumers
- * absorb because they are idempotent on the event id (webhook mappers derive it from the content).
+ * Checks that the source of each event may send its type (403 otherwise, nothing published),
+ * then publishes the events of one request, at most {@link PUBLISH_CHUNK_SIZE} awaiting a confirm
+ * at a time, and resolves only when the broker confirmed all of them. If a publish fails, the
+ * events after its chunk are not published and the request fails with that error (the filter
+ * answers 503 + Retry-After for retryable ones): nothing is reported accepted without a confirm.
+ * Events that were confirmed stay on the bus; the client's retry publishes them again, which
+ * consumers absorb because they are idempotent on the event id (webhook mappers derive it from
+ * the content).
  */
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly metrics = new IngestMetrics();
 
-  constructor(private readonly publisher: HubPublisher) {}
+  constructor(
+    private readonly publisher: HubPublisher,
+    private readonly types: EventTypePolicy,
+  ) {}
 
   async ingest(events: readonly HubEvent[]): Promise<IngestResult> {
+    this.types.authorize(events);
     for (let start = 0; start < events.length; start += PUBLISH_CHUNK_SIZE) {
       const chunk = events.slice(start, start + PUBLISH_CHUNK_SIZE);
       const outcomes = await Promise.allSettled(chunk.map((event) => this.publisher.publish(event)));

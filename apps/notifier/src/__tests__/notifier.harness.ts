@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Env } from '@hub/config';
-import { createEvent, type HubEvent, type IncidentState, type NotificationRequested } from '@hub/contracts';
+import { createEvent, type HubEvent, HubIssuer, type IncidentState, type NotificationRequested } from '@hub/contracts';
 import { HubPublisher } from '@hub/messaging';
 import { amqpUrl, createTestSchema, FakeSlack, FakeTeamsWebhook, type TestSchema, uniqueName } from '@hub/testing';
 import { createNotifierApp, type NotifierApp } from '../notifier.app.js';
@@ -36,8 +36,11 @@ export interface NotifierHarness {
   readonly queue: string;
   readonly dataDir: string;
   readonly schema: TestSchema;
-  /** Publishes a notification.requested; `id` reuses an event id (a redelivery). */
-  publish(data: NotificationData, id?: string): Promise<HubEvent<NotificationRequested>>;
+  /**
+   * Publishes a notification.requested; `id` reuses an event id (a redelivery). It comes from the
+   * sensor, its only issuer, unless `hubsource` says otherwise (a forgery; undefined: none).
+   */
+  publish(data: NotificationData, id?: string, hubsource?: string): Promise<HubEvent<NotificationRequested>>;
   close(): Promise<void>;
 }
 
@@ -96,7 +99,7 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
     queue,
     dataDir,
     schema,
-    async publish(data, id) {
+    async publish(data, id, ...claimed) {
       const full: NotificationRequested = {
         incidentId: `inc-${data.incidentKey}`,
         title: `ArgoCD application ${data.incidentKey} is unhealthy`,
@@ -113,6 +116,7 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
         id,
         type: 'notification.requested',
         source: '/test/sensor',
+        hubsource: claimed.length > 0 ? claimed[0] : HubIssuer.sensor,
         data: full,
         incidentkey: data.incidentKey,
         correlationid: full.incidentId,

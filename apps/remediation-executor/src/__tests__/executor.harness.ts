@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConsumeMessage } from 'amqplib';
-import { type ActionRequested, type ActionResult, createEvent, type HubEvent } from '@hub/contracts';
+import { type ConsumeMessage, type GetMessage } from 'amqplib';
+import { type ActionRequested, type ActionResult, createEvent, type HubEvent, HubIssuer } from '@hub/contracts';
 import { type ActionRun, createDatabase, type Database } from '@hub/database';
 import { HubPublisher } from '@hub/messaging';
 import {
@@ -29,6 +29,8 @@ export interface RequestOptions {
   dryRun?: boolean;
   incidentkey?: string;
   correlationid?: string;
+  /** Who the request claims to come from; default the sensor, its only issuer. */
+  hubsource?: string;
 }
 
 /**
@@ -125,6 +127,16 @@ export class ExecutorHarness {
     return event;
   }
 
+  /** Publishes any envelope as it is (a forgery, say). */
+  async publish(event: HubEvent): Promise<void> {
+    await this.publisher.publish(event);
+  }
+
+  /** The message of event `id` once the executor parked it in its DLQ. */
+  parked(id: string): Promise<GetMessage> {
+    return this.reader.parked(this.queue, id);
+  }
+
   /** The first result published for `actionId`. */
   result(actionId: string, timeoutMs = 20_000): Promise<ReceivedResult> {
     return waitFor(
@@ -167,6 +179,7 @@ export function requestEvent(kind: string, target: string, options: RequestOptio
   return createEvent<ActionRequested>({
     type: `action.requested.${kind}`,
     source: '/hub/sensor',
+    hubsource: 'hubsource' in options ? options.hubsource : HubIssuer.sensor,
     data: {
       actionId: options.actionId ?? crypto.randomUUID(),
       kind,

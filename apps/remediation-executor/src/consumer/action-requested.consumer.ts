@@ -1,15 +1,16 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type ActionRequested, type HubEvent } from '@hub/contracts';
-import { HubMessageContext, RetryLaterError } from '@hub/messaging';
+import { DeadLetterError, HubMessageContext, RetryLaterError } from '@hub/messaging';
 import { ActionRunner } from '../runner/action.runner.js';
 import { ActionInterruptedError, ActionLockTimeoutError } from '../runner/runner.errors.js';
 
 const PREFIX = 'action.requested.';
 
 /**
- * Takes `action.requested.<kind>` (the transport has validated `data` against the catalog), hands
- * it to the runner, and maps what cannot finish now to a later retry: a shutdown mid-run, or a
+ * Takes `action.requested.<kind>` (the transport has validated `data` against the catalog and
+ * parked requests not from the sensor), parks one whose type and routing key do not name its
+ * `data.kind`, hands the rest to the runner, and maps what cannot finish now to a later retry: a shutdown mid-run, or a
  * target (or action id) busy for longer than the lock wait. Everything else the runner records
  * and publishes as a result itself; a failed publish is retried by the transport, and the
  * redelivery re-publishes the recorded result.
@@ -23,9 +24,12 @@ export class ActionRequestedConsumer {
   @EventPattern<string>(`${PREFIX}#`)
   async handle(@Payload() event: HubEvent<ActionRequested>, @Ctx() ctx: HubMessageContext): Promise<void> {
     const request = event.data;
-    const kindOfKey = ctx.getRoutingKey().slice(PREFIX.length);
-    if (kindOfKey !== request.kind) {
-      this.logger.warn({ msg: 'routing key and data disagree on the kind; running data.kind', kindOfKey, ...request });
+    const expected = `${PREFIX}${request.kind}`;
+    if (event.type !== expected || ctx.getRoutingKey() !== expected) {
+      throw new DeadLetterError(
+        `not run: "${event.type}" (routing key "${ctx.getRoutingKey()}") does not match data.kind "${request.kind}"`,
+        { actionId: request.actionId, type: event.type, kind: request.kind, hubsource: event.hubsource },
+      );
     }
     try {
       const { run, replayed } = await this.runner.handle(event);

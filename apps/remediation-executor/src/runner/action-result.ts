@@ -1,4 +1,4 @@
-import { type ActionResult, createEvent, type HubEvent, nameBasedUuid } from '@hub/contracts';
+import { type ActionResult, createEvent, type HubEvent, HubIssuer, nameBasedUuid } from '@hub/contracts';
 import { type ActionRun } from '@hub/database';
 
 /** `source` of the events this service publishes. */
@@ -38,6 +38,7 @@ export function resultEventOf(
     id: resultEventId(run.action_id),
     type: run.status === 'succeeded' ? 'action.succeeded' : 'action.failed',
     source: EXECUTOR_SOURCE,
+    hubsource: HubIssuer.executor,
     subject: run.target,
     time: (run.finished_at ?? new Date()).toISOString(),
     data,

@@ -1,4 +1,4 @@
-import { createEvent, type HubEvent, nameBasedUuid, type ScheduleFired } from '@hub/contracts';
+import { createEvent, type HubEvent, HubIssuer, nameBasedUuid, type ScheduleFired } from '@hub/contracts';
 import { type DueSlot } from './catch-up.js';
 import { type Schedule } from './schedule.js';
 import { zonedIso } from './zoned-time.js';
@@ -25,6 +25,7 @@ export function scheduleFiredEvent(schedule: Schedule, due: DueSlot): HubEvent<S
     id: slotEventId(schedule.name, due.slot),
     type: `schedule.fired.${schedule.name}`,
     source: SCHEDULER_SOURCE,
+    hubsource: HubIssuer.scheduler,
     subject: schedule.name,
     time: new Date(schedule.dueAt(due.slot)).toISOString(),
     data: {

@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type GetMessage } from 'amqplib';
 import { type Env } from '@hub/config';
-import { type ActionResult, type AlertData, createEvent, type HubEvent } from '@hub/contracts';
+import { type ActionResult, type AlertData, createEvent, type HubEvent, HubIssuer } from '@hub/contracts';
 import { HubPublisher } from '@hub/messaging';
 import { amqpUrl, createTestSchema, QueueReader, type TestSchema, uniqueName, waitFor } from '@hub/testing';
 import { createSensorApp, type SensorApp } from '../sensor.app.js';
@@ -57,6 +58,8 @@ export interface SensorHarness extends SensorApp {
   startReplica(): Promise<SensorApp & { close(): Promise<void> }>;
   /** Messages the sensor parked in its dead-letter queue. */
   parked(): Promise<number>;
+  /** The message of event `id` once the sensor parked it in its dead-letter queue. */
+  parkedMessage(id: string): Promise<GetMessage>;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,8 @@ export interface SensorWorld {
   unexpected(pauseMs?: number): Promise<HubEvent[]>;
   /** Messages the sensor parked in its dead-letter queue. */
   parked(): Promise<number>;
+  /** The message of event `id` once the sensor parked it in its dead-letter queue. */
+  parkedMessage(id: string): Promise<GetMessage>;
   close(): Promise<void>;
 }
 
@@ -149,6 +154,7 @@ export async function createSensorWorld(files: SensorFiles = {}, env: Env = {}):
       return (await take()).splice(0);
     },
     parked: () => reader.depth(`${queue}.dlq`),
+    parkedMessage: (id) => reader.parked(queue, id),
     async close() {
       await publisher.close();
       await reader.close();
@@ -277,6 +283,7 @@ export function actionResult(
   return createEvent({
     type: succeeded ? 'action.succeeded' : 'action.failed',
     source: '/remediation-executor',
+    hubsource: HubIssuer.executor,
     subject: data.target,
     incidentkey: request.incidentkey,
     correlationid: request.correlationid,
@@ -289,6 +296,31 @@ export function actionResult(
       dryRun: data.dryRun,
       details,
       ...(reason ? { reason } : {}),
+    },
+  });
+}
+
+/** `schedule.fired.<name>` of one slot, as the scheduler publishes it. */
+export function scheduleFired(
+  schedule: string,
+  slot: string,
+  params: Record<string, unknown>,
+  hubsource: string | undefined = HubIssuer.scheduler,
+): HubEvent {
+  return createEvent({
+    type: `schedule.fired.${schedule}`,
+    source: '/hub/scheduler',
+    hubsource,
+    subject: schedule,
+    time: slot,
+    incidentkey: `schedule/${schedule}/${slot}`,
+    data: {
+      schedule,
+      scheduledAt: slot,
+      params,
+      timezone: 'Europe/Berlin',
+      localTime: slot.replace('Z', '+00:00'),
+      catchUp: false,
     },
   });
 }

@@ -2,6 +2,7 @@ import {
   type ActionRequested,
   createEvent,
   type HubEvent,
+  HubIssuer,
   type IncidentState,
   type NotificationRequested,
   type TicketRequested,
@@ -55,6 +56,7 @@ export function notificationOf(
   return createEvent({
     type: 'notification.requested',
     source: sensorSource(incident.sensor),
+    hubsource: HubIssuer.sensor,
     subject: incident.key,
     data,
     incidentkey: incident.key,
@@ -71,6 +73,7 @@ export function actionRequestOf(
   return createEvent({
     type: `action.requested.${action.kind}`,
     source: sensorSource(incident.sensor),
+    hubsource: HubIssuer.sensor,
     subject: action.target,
     data: { actionId, kind: action.kind, target: action.target, params: action.params, dryRun: action.dryRun },
     incidentkey: incident.key,
@@ -97,6 +100,7 @@ export function messageOf(plan: NotifyPlan, event: HubEvent): HubEvent<Notificat
   return createEvent({
     type: 'notification.requested',
     source: sensorSource(plan.sensor),
+    hubsource: HubIssuer.sensor,
     subject: event.subject ?? key,
     data: {
       incidentKey: key,
@@ -138,6 +142,7 @@ export function ticketOf(
   return createEvent({
     type: 'ticket.requested',
     source: sensorSource(incident.sensor),
+    hubsource: HubIssuer.sensor,
     subject: incident.key,
     data: {
       operation,

@@ -1,4 +1,4 @@
-import { createEvent, type HubEvent, type NotificationRequested } from '@hub/contracts';
+import { createEvent, type HubEvent, HubIssuer, type NotificationRequested } from '@hub/contracts';
 import { type ResultMessage } from '../matching/success-plan.js';
 import { sensorSource } from './incident-events.js';
 import { type IncidentRow } from './sensor-database.js';
@@ -18,6 +18,7 @@ export function resultMessageOf(
   return createEvent({
     type: 'notification.requested',
     source: sensorSource(incident.sensor),
+    hubsource: HubIssuer.sensor,
     subject: key,
     data: {
       incidentKey: key,

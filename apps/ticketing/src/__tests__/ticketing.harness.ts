@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Env } from '@hub/config';
-import { createEvent, type HubEvent, type TicketRequested } from '@hub/contracts';
+import { createEvent, type HubEvent, HubIssuer, type TicketRequested } from '@hub/contracts';
 import { HubPublisher } from '@hub/messaging';
 import {
   amqpUrl,
@@ -40,7 +40,11 @@ export interface TicketingHarness {
   readonly queue: string;
   readonly dataDir: string;
   readonly schema: TestSchema;
-  publish(data: TicketData, id?: string): Promise<HubEvent<TicketRequested>>;
+  /**
+   * Publishes a ticket.requested; `id` reuses an event id (a redelivery). It comes from the sensor,
+   * its only issuer, unless `hubsource` says otherwise (a forgery; undefined: none).
+   */
+  publish(data: TicketData, id?: string, hubsource?: string): Promise<HubEvent<TicketRequested>>;
   /** The `tickets` rows of a fingerprint, oldest first. */
   rows(fingerprint: string): Promise<{ status: string; display_key: string | null; resolution: string | null }[]>;
   close(): Promise<void>;
@@ -118,7 +122,7 @@ export async function startTicketing(options: HarnessOptions): Promise<Ticketing
     queue,
     dataDir,
     schema,
-    async publish(data, id) {
+    async publish(data, id, ...claimed) {
       const full: TicketRequested = {
         incidentKey: data.fingerprint,
         incidentId: `inc-${data.fingerprint}`,
@@ -136,6 +140,7 @@ export async function startTicketing(options: HarnessOptions): Promise<Ticketing
         id,
         type: 'ticket.requested',
         source: '/test/sensor',
+        hubsource: claimed.length > 0 ? claimed[0] : HubIssuer.sensor,
         data: full,
         incidentkey: full.incidentKey,
         correlationid: full.incidentId,
