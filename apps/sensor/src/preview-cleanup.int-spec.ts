@@ -17,8 +17,7 @@ describe('preview cleanup (S7): what is deleted comes from the configuration, ne
     await sensor.publish(scheduleFired('preview-cleanup', '2026-05-04T01:30:00.000Z', attacker));
     const events = await sensor.received(3);
     const request = events.find((e) => e.type === 'action.requested.namespaces.cleanup-preview') as
-      | HubEvent<ActionRequested>
-      | undefined;
+      HubEvent<ActionRequested> | undefined;
     expect(request?.data).toMatchObject({
       kind: 'namespaces.cleanup-preview',
       target: 'preview=true',

@@ -12,7 +12,7 @@ describe('event catalog', () => {
 });
 
 describe(mayComeFromOutside.name, () => {
-  it('lets in the facts other systems report, never the bus\'s commands and results', () => {
+  it("lets in the facts other systems report, never the bus's commands and results", () => {
     for (const type of ['alert.firing', 'deployment.failed', 'policy.violated', 'service.degraded']) {
       expect(mayComeFromOutside(type)).toBe(true);
     }
