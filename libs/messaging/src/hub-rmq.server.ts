@@ -51,6 +51,10 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private generation?: Generation;
   private consumerTag?: string;
   private stopping = false;
+  /** The connection the consumer channel lives on (a reconnect replaces it and re-runs setup). */
+  private model?: ChannelModel;
+  private consuming = false;
+  private reopening?: NodeJS.Timeout;
 
   constructor(private readonly options: ConsumerOptions) {
     super();
@@ -59,9 +63,9 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     this.connection = new AmqpConnection(options, (model) => this.setup(model));
   }
 
-  /** Connected, queue declared, consuming. */
+  /** Connected, queue declared, and the consumer channel open and consuming. */
   get ready(): boolean {
-    return this.connection.ready && !this.stopping;
+    return this.connection.ready && this.consuming && !this.stopping;
   }
 
   /** Binding patterns: one per `@EventPattern`. */
@@ -83,6 +87,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   /** Stops taking deliveries, lets running handlers finish (bounded), then disconnects. */
   async close(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.reopening);
     const generation = this.generation;
     if (generation && this.consumerTag) await generation.channel.cancel(this.consumerTag).catch(() => undefined);
     const grace = new Promise((resolve) => setTimeout(resolve, this.options.shutdownGraceMs ?? 10_000).unref());
@@ -99,6 +104,21 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   }
 
   private async setup(model: ChannelModel): Promise<void> {
+    this.model = model;
+    clearTimeout(this.reopening);
+    await this.openConsumer(model);
+  }
+
+  /**
+   * Opens the consumer channel on `model`: topology, prefetch, consume. The broker may close this
+   * channel while the connection stays up — a delivery unacked beyond `consumer_timeout` (a long
+   * action, a SIEM sink that is down), a channel-level error — or cancel the consumer (its queue
+   * deleted). Either way the service would sit connected and idle; instead it stops being ready
+   * and opens a new channel, with backoff, until it consumes again. Deliveries of the closed
+   * channel go back to the queue by themselves. A lost connection is left to its own recovery,
+   * which calls `setup` again.
+   */
+  private async openConsumer(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel();
     channel.on('error', (error: Error) => {
       this.logger.warn(`Consumer channel error: ${error.message}`);
@@ -115,11 +135,35 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     await channel.prefetch(this.options.prefetch ?? 64);
     const generation: Generation = { channel, confirms: new ConfirmTracker(channel, 10_000, 30_000) };
     this.generation = generation;
+    channel.on('close', () => this.consumerLost(model, generation, 'the broker closed the consumer channel'));
     const { consumerTag } = await channel.consume(this.options.queue, (message) => {
       if (message) this.track(this.handleDelivery(generation, message));
+      // null: the broker cancelled the consumer (queue deleted, node gone); close to start over.
+      else void channel.close().catch(() => this.consumerLost(model, generation, 'the broker cancelled the consumer'));
     });
     this.consumerTag = consumerTag;
+    this.consuming = true;
     this.logger.log(`Consuming ${this.options.queue} (bindings: ${this.bindings.join(', ') || 'none'})`);
+  }
+
+  private consumerLost(model: ChannelModel, generation: Generation, why: string, attempt = 1): void {
+    if (this.generation !== generation || this.stopping || this.model !== model) return;
+    this.consuming = false;
+    if (!this.connection.ready) return; // the connection went down with it: its recovery re-runs setup
+    const delayMs = Math.min(200 * 2 ** (attempt - 1), 5_000);
+    if (attempt === 1) this.logger.warn(`Not consuming ${this.options.queue}: ${why}; opening a new channel`);
+    clearTimeout(this.reopening);
+    this.reopening = setTimeout(() => {
+      if (this.generation !== generation || this.stopping || this.model !== model) return;
+      this.openConsumer(model).then(
+        () => this.logger.log(`Consuming ${this.options.queue} again after ${why}`),
+        (error: unknown) => {
+          this.logger.warn(`Reopening the consumer channel failed (attempt ${attempt}): ${describe(error)}`);
+          this.consumerLost(model, generation, why, attempt + 1);
+        },
+      );
+    }, delayMs);
+    this.reopening.unref();
   }
 
   private track(work: Promise<void>): void {

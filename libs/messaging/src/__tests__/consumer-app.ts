@@ -30,7 +30,7 @@ class ProbeController {
     const delivery = { event, attempt: ctx.getAttempt(), routingKey: ctx.getRoutingKey(), at: Date.now() };
     probe.deliveries.push(delivery);
     await Promise.resolve();
-    const failure = probe.behaviour(delivery);
+    const failure = await probe.behaviour(delivery);
     if (failure) throw failure as Error;
   }
 }
