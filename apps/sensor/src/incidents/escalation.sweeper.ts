@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { sql } from 'kysely';
 import { type Database, pruneEventLog } from '@hub/database';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
-import { planIncident } from '../matching/incident-plan.js';
+import { escalationTimeouts, planIncident } from '../matching/incident-plan.js';
 import { SensorPlanError } from '../matching/matching.errors.js';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
@@ -15,8 +15,10 @@ import { type SensorTables } from './sensor-database.js';
 const CORRELATION_GRACE_MS = 60 * 60_000;
 
 /**
- * The sensor's clock: every `sweepMs`, runs the escalation steps that came due (an incident still
- * open T after it escalated — no event arrives to say so), deletes expired dedup/once marks,
+ * The sensor's clock: every `sweepMs`, escalates incidents still open `verifyAfter` after a
+ * successful fix or with no result `actionTimeout` after a remediation started, runs the escalation
+ * steps that came due (an incident still open T after it escalated) — no event arrives to say so
+ * (Alertmanager's repeats carry the first notification's id and are dropped as handled) —, deletes expired dedup/once marks,
  * abandoned partial matches of correlation conditions and events older than the event log's retention.
  * Each step runs in its own transaction under the incident key's lock and re-checks that it is
  * still due, so replicas sweeping at once run it once; its events go through the outbox like any.
@@ -104,11 +106,47 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
     return fired;
   }
 
-  /** One pass; returns how many escalation steps and absence deadlines ran. */
+  /**
+   * Remediated or remediating incidents past their sensor's `verifyAfter` / `actionTimeout`, each
+   * escalated in its own transaction by {@link IncidentService.onOverdue}, which re-checks under the
+   * key's lock. Incidents of a sensor no longer loaded are left as they are.
+   */
+  private async escalateOverdue(db: ReturnType<Database['withTables']>, now: Date): Promise<number> {
+    const sensors = this.registry.sensors.flatMap((sensor) =>
+      sensor.spec.incident ? [{ name: sensor.metadata.name, ...escalationTimeouts(sensor.spec.incident) }] : [],
+    );
+    if (sensors.length === 0) return 0;
+    const { rows } = await sql<{ id: string; key: string; sensor: string }>`
+      SELECT i.id, i.key, i.sensor FROM incidents i
+      JOIN unnest(${sensors.map((s) => s.name)}::text[], ${sensors.map((s) => s.verifyAfterMs)}::bigint[],
+                  ${sensors.map((s) => s.actionTimeoutMs)}::bigint[]) AS s(name, verify_ms, timeout_ms)
+        ON s.name = i.sensor
+      WHERE i.resolved_at IS NULL AND (
+        (i.status = 'remediated' AND i.remediated_at <= ${now}::timestamptz - s.verify_ms * interval '1 millisecond')
+        OR (i.status = 'remediating' AND i.updated_at <= ${now}::timestamptz - s.timeout_ms * interval '1 millisecond'))
+      ORDER BY i.updated_at LIMIT 100`.execute(db);
+    const timeouts = new Map(sensors.map((s) => [s.name, s]));
+    let ran = 0;
+    for (const due of rows) {
+      const sensor = timeouts.get(due.sensor);
+      if (!sensor) continue;
+      const events = await db.transaction().execute(async (trx) => {
+        const staged = await this.incidents.onOverdue(trx, due.key, due.id, sensor, now);
+        await this.outbox.stage(trx, `overdue:${due.id}`, staged);
+        return staged;
+      });
+      if (events.length > 0) ran += 1;
+      await this.outbox.publish(events);
+    }
+    return ran;
+  }
+
+  /** One pass; returns how many overdue escalations, escalation steps and absence deadlines ran. */
   async sweep(now = new Date()): Promise<number> {
     const db = this.db.withTables<SensorTables>();
     let ran = 0;
     try {
+      ran += await this.escalateOverdue(db, now);
       const { rows } = await sql<{ id: string; key: string; next: number }>`
         SELECT id, key, (context->'chain'->>'next')::int AS next FROM incidents
         WHERE resolved_at IS NULL AND (context->'chain'->>'dueAt')::timestamptz <= ${now}

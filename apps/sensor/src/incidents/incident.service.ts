@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent } from '@hub/contracts';
 import { formatDuration } from '../expressions/duration.js';
-import { type ActionPlan, type IncidentPlan, type ResolvePlan } from '../matching/incident-plan.js';
+import {
+  type ActionPlan,
+  type EscalationTimeouts,
+  type IncidentPlan,
+  type ResolvePlan,
+} from '../matching/incident-plan.js';
 import { type SuccessPlan } from '../matching/success-plan.js';
 import { type SensorMetrics } from '../metrics/sensor.metrics.js';
 import { actionRequestOf, describeAction, notificationOf, ticketOf } from './incident-events.js';
 import { IncidentRepository } from './incident.repository.js';
 import { NoiseRepository } from './noise.repository.js';
-import { decideOnRepeat } from './repeat.policy.js';
+import { decideOnRepeat, overdueReason } from './repeat.policy.js';
 import { resultMessageOf } from './result-messages.js';
 import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 
@@ -17,9 +22,10 @@ import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
  * lock). Each method applies the state change to the database and returns the events to publish
  * once that transaction commits:
  *
- *   (none) ─firing→ firing ─remediate→ remediating ─succeeded→ remediated ─still firing after verifyAfter→ escalated
+ *   (none) ─firing→ firing ─remediate→ remediating ─succeeded→ remediated ─still open after verifyAfter→ escalated
  *                    │  └ cooldown: wait for a repeat   ├─failed→ remediation-failed → escalated
- *                    │                                  └─still firing after actionTimeout, no result→ escalated
+ *                    │                                  └─still open after actionTimeout, no result→ escalated
+ *   (the two timeouts are the sweeper's clock, {@link onOverdue}; a repeat that comes first escalates too)
  *   any open state ─resolveOn→ resolved (a later firing opens a new incident)
  *   remediated ─the trigger's `onSuccess.resolve`→ resolved (scheduled runs: no resolveOn event comes)
  */
@@ -318,12 +324,33 @@ export class IncidentService {
     ];
   }
 
+  /**
+   * A remediated incident still open `verifyAfter` after its fix, or a remediation with no result
+   * `actionTimeout` after it started (the sweeper calls it: Alertmanager's repeats carry the id of
+   * the first notification and are dropped as handled, so no event says so): escalates once — the
+   * state is re-checked under the key's lock, so a replica sweeping at once or a later repeat
+   * finds it escalated.
+   */
+  async onOverdue(
+    trx: SensorTransaction,
+    key: string,
+    id: string,
+    timeouts: EscalationTimeouts,
+    now: Date,
+  ): Promise<HubEvent[]> {
+    await this.repository.lockKey(trx, key);
+    const incident = await this.repository.lockById(trx, id);
+    const reason = incident.resolved_at ? undefined : overdueReason(incident, timeouts, now);
+    return reason ? this.escalate(trx, incident, reason, now) : [];
+  }
+
+  /** Escalates to the sensor's `escalation.route`, opens the ticket when it waits for this, starts the chain. */
   private async escalate(
     trx: SensorTransaction,
     incident: IncidentRow,
     reason: string,
     now: Date,
-    eventId: string,
+    eventId?: string,
   ): Promise<HubEvent[]> {
     const { route, severity, steps = [] } = incident.context.escalation;
     const ticket = incident.context.ticket;
@@ -334,7 +361,7 @@ export class IncidentService {
       incident,
       'escalated',
       now,
-      { eventId, reason, route },
+      { ...(eventId ? { eventId } : {}), reason, route },
       {
         escalated_at: now,
         context: {

@@ -1,4 +1,4 @@
-import { decideOnRepeat } from './repeat.policy.js';
+import { decideOnRepeat, overdueReason } from './repeat.policy.js';
 import { type IncidentContext } from './sensor-database.js';
 
 const now = new Date('2025-11-20T10:00:00Z');
@@ -43,5 +43,22 @@ describe(decideOnRepeat.name, () => {
 
   it.each(['remediation-failed', 'escalated', 'resolved'])('only counts a repeat of a %s incident', (status) => {
     expect(decideOnRepeat(incident(status, 9_999_999, 9_999_999), plan, now)).toEqual({ kind: 'count' });
+  });
+});
+
+describe(overdueReason.name, () => {
+  it('is due verifyAfter after a fix and actionTimeout after a remediation started, not before', () => {
+    expect(overdueReason(incident('remediated', 299_000, 299_000), plan, now)).toBeUndefined();
+    expect(overdueReason(incident('remediated', 300_000, 300_000), plan, now)).toBe(
+      'still firing 5m after argocd.sync payments-api succeeded',
+    );
+    expect(overdueReason(incident('remediating', 899_000), plan, now)).toBeUndefined();
+    expect(overdueReason(incident('remediating', 900_000), plan, now)).toBe(
+      'no result from argocd.sync payments-api within 15m',
+    );
+  });
+
+  it.each(['firing', 'remediation-failed', 'escalated', 'resolved'])('never times out a %s incident', (status) => {
+    expect(overdueReason(incident(status, 9_999_999, 9_999_999), plan, now)).toBeUndefined();
   });
 });

@@ -42,8 +42,9 @@ export interface IncidentPlan {
   readonly links: readonly Link[];
   readonly labels: Record<string, string>;
   readonly cooldownMs: number;
+  /** An incident still open this long after a successful fix escalates (the sweeper's clock, or a repeat). */
   readonly verifyAfterMs: number;
-  /** A repeat of the alert this long after a remediation started, with no result yet, escalates. */
+  /** An incident this long after a remediation started, with no result yet, escalates (the sweeper's clock, or a repeat). */
   readonly actionTimeoutMs: number;
   readonly escalation: EscalationPlan;
   /** The owner team (`incident.team`, else the teams.yaml owner of the event). */
@@ -140,6 +141,14 @@ export class Renderer {
   }
 }
 
+/** How long a remediated or remediating incident may stay so before it escalates. */
+export type EscalationTimeouts = Pick<IncidentPlan, 'verifyAfterMs' | 'actionTimeoutMs'>;
+
+/** The sensor's `verifyAfter` and `actionTimeout`: they need no event, so the sweeper reads them for open incidents. */
+export function escalationTimeouts(incident: SensorIncident): EscalationTimeouts {
+  return { verifyAfterMs: incident.verifyAfter, actionTimeoutMs: incident.actionTimeout };
+}
+
 /** Renders every template of `sensor` for `event`; all missing values are reported at once. */
 export function planIncident(
   sensor: Sensor,
@@ -177,8 +186,7 @@ export function planIncident(
     links: linksOf(data, annotations),
     labels,
     cooldownMs: incident.cooldown,
-    verifyAfterMs: incident.verifyAfter,
-    actionTimeoutMs: incident.actionTimeout,
+    ...escalationTimeouts(incident),
     escalation,
     team,
     ...(opening[0] ? { action: opening[0] } : {}),
