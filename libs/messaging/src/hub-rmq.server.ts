@@ -11,6 +11,7 @@ import { ConfirmTracker } from './confirm-tracker.js';
 import { decodeEnvelope } from './envelope-decoder.js';
 import { HubMessageContext } from './hub-message.context.js';
 import { assertIssuer } from './issuer-check.js';
+import { DeadLetterError } from './messaging.errors.js';
 import { DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS_MS, type ConsumerOptions } from './messaging.options.js';
 import { declareConsumerQueue, declareExchange, topologyNames } from './topology.js';
 import { extractTraceContext, startProcessSpan } from './trace-context.js';
@@ -220,7 +221,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private async dispatch(routingKey: string, event: HubEvent, ctx: HubMessageContext): Promise<unknown> {
     const handlers = [...this.messageHandlers].filter(([pattern]) => topicMatches(pattern, routingKey));
     if (handlers.length === 0) {
-      this.logger.warn(`No handler for ${routingKey} on ${this.options.queue}; acknowledging it`);
+      // A binding left from an older version, or a copy routed here by hand: never ack it away.
+      return new DeadLetterError(`no handler for ${routingKey} on ${this.options.queue}`);
     }
     try {
       for (const [, handler] of handlers) {
@@ -245,8 +247,11 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         case 'ack':
           break;
         case 'retry':
+          // mandatory: a retry tier that does not exist (deleted by hand) returns the copy, the
+          // publish fails, and the original is requeued below instead of being acked into nothing.
           await confirms.publish('', topologyNames.retryQueue(this.options.queue, decision.delayMs), message.content, {
             ...copyProperties(message),
+            mandatory: true,
             headers: {
               ...message.properties.headers,
               [HubHeaders.attempt]: meta.attempt + 1,
@@ -258,6 +263,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         case 'dead-letter':
           await confirms.publish('', topologyNames.deadLetterQueue(this.options.queue), message.content, {
             ...copyProperties(message),
+            mandatory: true,
             headers: {
               ...message.properties.headers,
               [HubHeaders.attempt]: meta.attempt,

@@ -127,6 +127,41 @@ describe('hub transport against RabbitMQ', () => {
     expect(kept?.fields.routingKey).toBe('nobody.listens');
   });
 
+  it('parks a message no handler matches (a binding left behind) instead of acking it away', async () => {
+    await reader.channel.bindQueue(queue, exchange, 'stray.#');
+    const event = await publish('stray.one');
+    const [parked] = await waitFor('parked stray', () => parkedMessages());
+    expect(parked?.properties.messageId).toBe(event.id);
+    expect(parked?.properties.headers?.[HubHeaders.deadLetterReason]).toBe(
+      `DeadLetterError: no handler for stray.one on ${queue}`,
+    );
+    expect(probe.deliveries).toHaveLength(0);
+    await reader.channel.unbindQueue(queue, exchange, 'stray.#');
+  });
+
+  it('does not lose a retry when its tier queue is missing: the copy comes back, the original is requeued', async () => {
+    const tier = topologyNames.retryQueue(queue, 200);
+    await reader.channel.deleteQueue(tier);
+    try {
+      let failures = 0;
+      probe.behaviour = () => (failures++ === 0 ? new Error('transient') : undefined);
+      const event = await publish('probe.tierless');
+      await waitFor('handled after the failed retry copy', () => probe.deliveries.length >= 2 && failures >= 2);
+      expect(probe.deliveries.every((d) => d.event.id === event.id)).toBe(true);
+      await waitFor('empty queue', async () => (await reader.depth(queue)) === 0);
+      expect(await reader.depth(topologyNames.deadLetterQueue(queue))).toBe(0);
+    } finally {
+      await declareConsumerQueue(reader.channel, {
+        exchange,
+        queue,
+        bindings: ['probe.#'],
+        retryDelaysMs: [200, 400],
+        deliveryLimit: 3,
+        singleActiveConsumer: false,
+      });
+    }
+  });
+
   it('continues the publisher trace in the consumer span', async () => {
     spans.reset();
     const event = await publish('probe.traced');
