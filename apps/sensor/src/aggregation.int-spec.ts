@@ -82,6 +82,33 @@ describe('S9 aggregation: count within a window, dedup, once within', () => {
     await sensor.publish(deployment('deployment.failed', app));
     expect(states(await sensor.received(1))).toEqual([['firing', 1]]);
   });
+
+  it('opens the incident when the three failures are handled out of order (a replica or a retry takes a later one first)', async () => {
+    const app = `late-${version}`;
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1_000).toISOString();
+    const [first, second, third] = [30, 20, 10].map((ago) => ({
+      ...deployment('deployment.failed', app),
+      time: at(ago),
+    }));
+    await sensor.publish(third!);
+    expect(await sensor.unexpected()).toEqual([]);
+    await sensor.publish(first!);
+    expect(await sensor.unexpected()).toEqual([]);
+    await sensor.publish(second!); // the last handled, not the last that happened: still the third within 5m
+    const [firing] = await sensor.received(1);
+    expect(firing!.data).toMatchObject({ incidentKey: keyOf(app), state: 'firing' });
+    expect(await sensor.unexpected()).toEqual([]);
+
+    // Three failures spanning more than 5 minutes, the middle one handled last: no incident.
+    const spread = `spread-${version}`;
+    const [early, middle, late] = [540, 330, 60].map((ago) => ({
+      ...deployment('deployment.failed', spread),
+      time: at(ago),
+    }));
+    for (const event of [late!, early!, middle!]) await sensor.publish(event);
+    expect(await sensor.unexpected()).toEqual([]);
+    expect(await incidentsOf(sensor.schema, keyOf(spread))).toEqual([]);
+  });
 });
 
 describe('S9 aggregation across sensor processes', () => {
@@ -102,10 +129,16 @@ describe('S9 aggregation across sensor processes', () => {
     processes.push(...replicas);
     await Promise.all(replicas.map((r) => r.ready()));
     const apps = Array.from({ length: 12 }, (_, i) => `replica-app-${i}`);
-    // Apps 0–7 fail three times, 8–11 twice; all at once, so the replicas share every app's events.
-    const events = apps.flatMap((app, i) =>
-      Array.from({ length: i < 8 ? 3 : 2 }, () => deployment('deployment.failed', app)),
-    );
+    // Apps 0–7 fail three times, 8–11 twice, a second apart; all published at once and each app's
+    // last failure first, so the replicas share every app's events and handle them out of their order.
+    const start = Date.now() - 60_000;
+    const events = apps.flatMap((app, i) => {
+      const failures = Array.from({ length: i < 8 ? 3 : 2 }, (_, k) => ({
+        ...deployment('deployment.failed', app),
+        time: new Date(start + k * 1_000).toISOString(),
+      }));
+      return [failures.at(-1)!, ...failures.slice(0, -1)];
+    });
     await world.publish(...events);
     // Two sensor processes beside the rest of a CI run on two cores: give them time, not a deadline.
     const firings = await world.received(8, 90_000).catch((error: unknown) => {

@@ -146,7 +146,14 @@ export async function createSensorWorld(files: SensorFiles = {}, env: Env = {}):
       await Promise.all(events.map((event) => publisher.publish(event)));
     },
     async received(count, timeoutMs = 20_000) {
-      await waitFor(`${count} events from the sensor`, async () => (await take()).length >= count, { timeoutMs });
+      try {
+        await waitFor(`${count} events from the sensor`, async () => (await take()).length >= count, { timeoutMs });
+      } catch (error) {
+        // What did come belongs to this wait: left pending, it would pass for the next test's events.
+        const came = pending.splice(0);
+        const what = came.map((e) => `${e.type} ${e.incidentkey ?? e.subject ?? e.id}`).join(', ');
+        throw new Error(`${(error as Error).message}; ${came.length} came: ${what || 'none'}`, { cause: error });
+      }
       return pending.splice(0, count);
     },
     async unexpected(pauseMs = 500) {
@@ -194,7 +201,11 @@ export async function startSensor(files: SensorFiles = {}, env: Env = {}): Promi
   };
 }
 
-/** A sensor running as its own process (`sensor-process.ts`), joined to `world`; prints READY when consuming. */
+/**
+ * A sensor running as its own process (`sensor-process.ts`), joined to `world`; prints READY when
+ * consuming. Silent by default; `HUB_TEST_SENSOR_LOG=debug` (any pino level) makes it log to
+ * stdout, kept in `lines` — what a test prints when the process does not do what it expected.
+ */
 export interface SensorProcess {
   readonly child: ChildProcess;
   readonly lines: string[];
@@ -207,7 +218,12 @@ const PROCESS_FIXTURE = new URL('./sensor-process.ts', import.meta.url).pathname
 
 export function startSensorProcess(world: SensorWorld): SensorProcess {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', PROCESS_FIXTURE], {
-    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.spec.json', ...world.env },
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: 'tsconfig.spec.json',
+      ...world.env,
+      ...(process.env.HUB_TEST_SENSOR_LOG ? { LOG_LEVEL: process.env.HUB_TEST_SENSOR_LOG } : {}),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];

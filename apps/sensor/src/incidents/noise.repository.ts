@@ -12,8 +12,11 @@ const RATE_LOCK_CLASS = 0x52415445;
  */
 export class NoiseRepository {
   /**
-   * Counts `eventId` into the sensor's window of `key` and returns how many events of the key lie
-   * within `withinMs` before `at` (this one included). Older entries of the key are dropped.
+   * Counts `eventId` into the sensor's window of `key` and returns the most events of the key that
+   * lie within one `withinMs` span containing `at` (this one included). Not only the span ending
+   * at `at`: events are handled out of their order (two replicas, concurrent deliveries, a retry),
+   * and the event that completes a count may be an earlier one handled last. Entries older than
+   * two spans before `at` are dropped (a window with an event handled up to a span late keeps them).
    */
   async countInWindow(
     trx: SensorTransaction,
@@ -28,22 +31,23 @@ export class NoiseRepository {
       .deleteFrom('sensor_window_events')
       .where('sensor', '=', sensor)
       .where('key', '=', key)
-      .where('at', '<=', since)
+      .where('at', '<=', new Date(since.getTime() - withinMs))
       .execute();
     await trx
       .insertInto('sensor_window_events')
       .values({ sensor, key, event_id: eventId, at })
       .onConflict((oc) => oc.doNothing())
       .execute();
-    const row = await trx
-      .selectFrom('sensor_window_events')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('sensor', '=', sensor)
-      .where('key', '=', key)
-      .where('at', '>', since)
-      .where('at', '<=', at)
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+    // Every span that contains `at` starts at one of the key's events in (at - within, at].
+    const { rows } = await sql<{ count: number }>`
+      SELECT coalesce(max((
+        SELECT count(*) FROM sensor_window_events later
+        WHERE later.sensor = first.sensor AND later.key = first.key
+          AND later.at >= first.at AND later.at < first.at + ${`${withinMs} milliseconds`}::interval
+      )), 0)::int AS count
+      FROM sensor_window_events first
+      WHERE first.sensor = ${sensor} AND first.key = ${key} AND first.at > ${since} AND first.at <= ${at}`.execute(trx);
+    return rows[0]?.count ?? 0;
   }
 
   /** Empties the key's window (the threshold was reached: the next incident needs a full count again). */
