@@ -1,5 +1,5 @@
 import { decideAck } from './ack-policy.js';
-import { DeadLetterError, RetryLaterError, UnroutableError } from './messaging.errors.js';
+import { DeadLetterError, DependencyUnavailableError, RetryLaterError, UnroutableError } from './messaging.errors.js';
 
 describe(decideAck.name, () => {
   const tiers = [100, 1_000, 10_000];
@@ -33,5 +33,28 @@ describe(decideAck.name, () => {
 
   it('parks at once when no retry tiers are configured', () => {
     expect(decideAck(new Error('x'), 1, [])).toMatchObject({ action: 'dead-letter' });
+  });
+
+  it('holds, without using an attempt, when a dependency every delivery needs is away', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+    for (const error of [refused, terminated, new Error('Connection terminated unexpectedly')]) {
+      expect(decideAck(error, 3, tiers)).toMatchObject({ action: 'hold', delayMs: 100, dependency: 'postgresql' });
+    }
+    expect(decideAck(new DependencyUnavailableError('jira', 'JIRA answers 503'), 9, tiers)).toMatchObject({
+      action: 'hold',
+      dependency: 'jira',
+    });
+  });
+
+  it("does not take a bad query or a vendor's wrapped connection error for an outage", () => {
+    const badQuery = Object.assign(new Error('relation "x" does not exist'), { code: '42P01' });
+    expect(decideAck(badQuery, 1, tiers)).toMatchObject({ action: 'retry' });
+    const fetchFailed = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+    });
+    expect(decideAck(fetchFailed, 1, tiers)).toMatchObject({ action: 'retry' });
   });
 });

@@ -26,7 +26,7 @@ export class BusHealthController {
 
   @Get('readyz')
   ready(@Res({ passthrough: true }) reply: StatusReply): { status: string; reason?: string } {
-    const reason = !this.server.ready ? 'not consuming from the broker' : this.publisher?.unavailableReason;
+    const reason = this.server.unavailableReason ?? this.publisher?.unavailableReason;
     if (reason === undefined) return { status: 'ready' };
     void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: 'unavailable', reason };

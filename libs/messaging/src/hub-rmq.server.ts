@@ -56,6 +56,9 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private model?: ChannelModel;
   private consuming = false;
   private reopening?: NodeJS.Timeout;
+  /** While a dependency is away: what, and until when consumption rests. */
+  private paused?: { dependency: string; until: number; timer: NodeJS.Timeout; backoffMs: number };
+  private pauseBackoffMs = 0;
 
   constructor(private readonly options: ConsumerOptions) {
     super();
@@ -66,7 +69,15 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
 
   /** Connected, queue declared, and the consumer channel open and consuming. */
   get ready(): boolean {
-    return this.connection.ready && this.consuming && !this.stopping;
+    return this.connection.ready && this.consuming && !this.stopping && !this.paused;
+  }
+
+  /** Why the consumer does not take deliveries now, or undefined while it does. */
+  get unavailableReason(): string | undefined {
+    if (this.stopping) return 'stopping';
+    if (!this.connection.ready || !this.consuming) return 'not consuming from the broker';
+    if (this.paused) return `paused: ${this.paused.dependency} unavailable`;
+    return undefined;
   }
 
   /** Binding patterns: one per `@EventPattern`. */
@@ -89,6 +100,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   async close(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.reopening);
+    clearTimeout(this.paused?.timer);
     const generation = this.generation;
     if (generation && this.consumerTag) await generation.channel.cancel(this.consumerTag).catch(() => undefined);
     const grace = new Promise((resolve) => setTimeout(resolve, this.options.shutdownGraceMs ?? 10_000).unref());
@@ -137,14 +149,48 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     const generation: Generation = { channel, confirms: new ConfirmTracker(channel, 10_000, 30_000) };
     this.generation = generation;
     channel.on('close', () => this.consumerLost(model, generation, 'the broker closed the consumer channel'));
+    this.consumerTag = await this.consume(model, generation);
+    this.consuming = true;
+    this.logger.log(`Consuming ${this.options.queue} (bindings: ${this.bindings.join(', ') || 'none'})`);
+  }
+
+  private async consume(model: ChannelModel, generation: Generation): Promise<string> {
+    const { channel } = generation;
     const { consumerTag } = await channel.consume(this.options.queue, (message) => {
       if (message) this.track(this.handleDelivery(generation, message));
       // null: the broker cancelled the consumer (queue deleted, node gone); close to start over.
       else void channel.close().catch(() => this.consumerLost(model, generation, 'the broker cancelled the consumer'));
     });
-    this.consumerTag = consumerTag;
-    this.consuming = true;
-    this.logger.log(`Consuming ${this.options.queue} (bindings: ${this.bindings.join(', ') || 'none'})`);
+    return consumerTag;
+  }
+
+  /**
+   * A dependency every delivery needs is away: stop taking deliveries for a while (1 s, doubling to
+   * 30 s while it stays away), so the backlog waits in the queue instead of cycling through the
+   * retry tiers into the DLQ. Deliveries already in hand are held too (they come back through the
+   * first tier). After the pause the consumer takes deliveries again; the first one tells.
+   */
+  private pause(generation: Generation, dependency: string): void {
+    if (this.paused || this.stopping || this.generation !== generation) return;
+    this.pauseBackoffMs = Math.min(Math.max(this.pauseBackoffMs * 2, 1_000), 30_000);
+    const backoffMs = this.pauseBackoffMs;
+    const tag = this.consumerTag;
+    this.logger.warn(`${dependency} unavailable: pausing ${this.options.queue} for ${backoffMs} ms`);
+    this.metrics.consumerPauses.inc({ queue: this.options.queue, dependency });
+    if (tag) void generation.channel.cancel(tag).catch(() => undefined);
+    const timer = setTimeout(() => {
+      this.paused = undefined;
+      if (this.stopping || this.generation !== generation || !this.model) return;
+      this.consume(this.model, generation).then(
+        (consumerTag) => {
+          this.consumerTag = consumerTag;
+          this.logger.log(`Resuming ${this.options.queue} after pausing for ${dependency}`);
+        },
+        (error: unknown) => this.logger.warn(`Resuming ${this.options.queue} failed: ${describe(error)}`),
+      );
+    }, backoffMs);
+    timer.unref();
+    this.paused = { dependency, until: Date.now() + backoffMs, timer, backoffMs };
   }
 
   private consumerLost(model: ChannelModel, generation: Generation, why: string, attempt = 1): void {
@@ -206,6 +252,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       }
       span.setAttribute('hub.ack.decision', decision.action);
       await this.settle(generation, message, decision, { attempt, routingKey });
+      if (decision.action === 'hold') this.pause(generation, decision.dependency);
+      else if (decision.action === 'ack') this.pauseBackoffMs = 0;
       this.metrics.consumed.inc({ queue: this.options.queue, type: typeLabel, outcome: decision.action });
       this.metrics.handlingSeconds.observe(
         { queue: this.options.queue, type: typeLabel },
@@ -255,6 +303,18 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
             headers: {
               ...message.properties.headers,
               [HubHeaders.attempt]: meta.attempt + 1,
+              [HubHeaders.routingKey]: meta.routingKey,
+              [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
+            },
+          });
+          break;
+        case 'hold':
+          await confirms.publish('', topologyNames.retryQueue(this.options.queue, decision.delayMs), message.content, {
+            ...copyProperties(message),
+            mandatory: true,
+            headers: {
+              ...message.properties.headers,
+              [HubHeaders.attempt]: meta.attempt,
               [HubHeaders.routingKey]: meta.routingKey,
               [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
             },

@@ -49,6 +49,11 @@ export class MessagingMetrics {
     'queue',
     'reason',
   ]);
+  readonly consumerPauses = processCounter(
+    'hub_consumer_pauses_total',
+    'Times a consumer paused because a dependency every delivery needs was unavailable',
+    ['queue', 'dependency'],
+  );
   readonly handlingSeconds = processHistogram(
     'hub_message_handling_seconds',
     'Time a handler took for one message',

@@ -5,3 +5,4 @@ export * from './rabbitmq.js';
 export * from './spans.js';
 export * from './wait-for.js';
 export * from './fakes/index.js';
+export * from './tcp-proxy.js';

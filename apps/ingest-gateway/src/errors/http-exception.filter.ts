@@ -28,6 +28,7 @@ const STATUS_OF_CODE = {
   [MessagingErrorCode.PublishNacked]: 503,
   [MessagingErrorCode.PublishTimeout]: 503,
   [MessagingErrorCode.RetryLater]: 503,
+  [MessagingErrorCode.DependencyUnavailable]: 503,
   [MessagingErrorCode.Unroutable]: 500,
   [MessagingErrorCode.DeadLetter]: 500,
 } as const satisfies Record<GatewayErrorCode | MessagingErrorCode, number>;
