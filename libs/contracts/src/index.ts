@@ -10,3 +10,4 @@ export * from './events/notification.events.js';
 export * from './events/ticket.events.js';
 export * from './event-id.js';
 export * from './kubernetes-names.js';
+export * from './event-identity.js';

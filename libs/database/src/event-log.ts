@@ -1,7 +1,7 @@
 import { type ColumnType, type Kysely } from 'kysely';
 import { type HubEvent } from '@hub/contracts';
 
-/** `event_log` (migration 0007): every event the sensor consumed. */
+/** `event_log` (migrations 0007, 0015): every event the sensor consumed, keyed on source + id. */
 export interface EventLogTable {
   id: string;
   type: string;
@@ -35,7 +35,7 @@ export function eventLogKey(event: HubEvent): string | null {
   return typeof event.incidentkey === 'string' ? event.incidentkey : (event.subject ?? null);
 }
 
-/** Records `event` once (a redelivery changes nothing). */
+/** Records `event` once per source + id (a redelivery changes nothing; migration 0015). */
 export async function recordEvent(handle: AnyDb, event: HubEvent): Promise<void> {
   const db = handle as Kysely<EventLogTables>;
   await db
@@ -48,7 +48,7 @@ export async function recordEvent(handle: AnyDb, event: HubEvent): Promise<void>
       time: event.time,
       event: JSON.stringify(event),
     })
-    .onConflict((oc) => oc.column('id').doNothing())
+    .onConflict((oc) => oc.columns(['source', 'id']).doNothing())
     .execute();
 }
 

@@ -9,6 +9,7 @@ import * as sensorConditions from './migrations/0009-sensor-conditions.js';
 import * as ticketing from './migrations/0010-ticketing.js';
 import * as notificationReceipts from './migrations/0012-notification-receipts.js';
 import * as scheduler from './migrations/0014-scheduler.js';
+import * as eventIdentity from './migrations/0015-event-identity.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-ticketing': ticketing,
   '0012-notification-receipts': notificationReceipts,
   '0014-scheduler': scheduler,
+  '0015-event-identity': eventIdentity,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -4,9 +4,10 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string, string>;
 
-/** Event ids a consumer has processed (idempotency markers). */
+/** Events a consumer has processed (idempotency markers). */
 export interface ProcessedEventsTable {
   consumer: string;
+  /** `eventIdentity(event)` (source + id); a bare id where it is a hub-made UUID, or in rows before 0015. */
   event_id: string;
   processed_at: Generated<Date>;
 }

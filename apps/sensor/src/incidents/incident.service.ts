@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { type ActionResult, type HubEvent } from '@hub/contracts';
+import { type ActionResult, type HubEvent, eventIdentity } from '@hub/contracts';
 import { formatDuration } from '../expressions/duration.js';
 import {
   type ActionPlan,
@@ -96,7 +96,7 @@ export class IncidentService {
         trx,
         plan.sensor,
         plan.key,
-        event.id,
+        eventIdentity(event),
         plan.eventAt,
         aggregate.withinMs,
       );

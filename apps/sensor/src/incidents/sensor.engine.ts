@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type ActionResult, type HubEvent } from '@hub/contracts';
+import { type ActionResult, type HubEvent, eventIdentity } from '@hub/contracts';
 import { type Database, recordEvent, runOnce } from '@hub/database';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
 import { planSuccess } from '../matching/success-plan.js';
@@ -120,18 +120,19 @@ export class SensorEngine {
   }
 
   /**
-   * Runs `work` once per event id and publishes what it staged. On a redelivery (a retry after a
+   * Runs `work` once per event (source + id, `eventIdentity`) and publishes what it staged. On a redelivery (a retry after a
    * failed publish, a replica that died after committing) the work is skipped and what is still
    * staged for the event is published. Returns whether the event was a duplicate.
    */
   private async process(event: HubEvent, work: Work): Promise<boolean> {
-    const outcome = await runOnce(this.db, this.options.consumer, event.id, async (hubTrx) => {
+    const identity = eventIdentity(event);
+    const outcome = await runOnce(this.db, this.options.consumer, identity, async (hubTrx) => {
       const trx = hubTrx.withTables<SensorTables>();
       const events = await work(trx);
-      await this.outbox.stage(trx, event.id, events);
+      await this.outbox.stage(trx, identity, events);
       return events;
     });
-    const pending = outcome.duplicate ? await this.outbox.pendingFor(event.id) : (outcome.result ?? []);
+    const pending = outcome.duplicate ? await this.outbox.pendingFor(identity) : (outcome.result ?? []);
     if (outcome.duplicate && pending.length > 0) {
       this.logger.warn({
         msg: 'republishing events staged by an earlier delivery',

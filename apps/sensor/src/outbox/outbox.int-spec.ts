@@ -1,5 +1,5 @@
 import { register } from 'prom-client';
-import { createEvent } from '@hub/contracts';
+import { createEvent, eventIdentity } from '@hub/contracts';
 import { HubPublisher } from '@hub/messaging';
 import { waitFor } from '@hub/testing';
 import {
@@ -40,7 +40,7 @@ describe('publishing after the commit (outbox)', () => {
       const rows = await outboxRows(sensor);
       return rows.length === 3 && rows;
     });
-    expect(staged.every((row) => row.source_event_id === firing.id)).toBe(true);
+    expect(staged.every((row) => row.source_event_id === eventIdentity(firing))).toBe(true);
     await waitFor('a failed publish sent to a retry tier', async () => (await retries(sensor.queue)) >= 1);
     await sensorPublisher.start();
 

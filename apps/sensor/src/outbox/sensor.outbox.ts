@@ -19,22 +19,22 @@ export class SensorOutbox {
     private readonly readyWaitMs = 5_000,
   ) {}
 
-  async stage(trx: SensorTransaction, sourceEventId: string, events: readonly HubEvent[]): Promise<void> {
+  async stage(trx: SensorTransaction, sourceEvent: string, events: readonly HubEvent[]): Promise<void> {
     if (events.length === 0) return;
     await trx
       .insertInto('sensor_outbox')
       .values(
-        events.map((event) => ({ event_id: event.id, source_event_id: sourceEventId, event: JSON.stringify(event) })),
+        events.map((event) => ({ event_id: event.id, source_event_id: sourceEvent, event: JSON.stringify(event) })),
       )
       .execute();
   }
 
-  /** Events staged by the handling of `sourceEventId` and not yet confirmed, in staging order. */
-  async pendingFor(sourceEventId: string): Promise<HubEvent[]> {
+  /** Events staged by the handling of `sourceEvent` (its `eventIdentity`) and not yet confirmed, in staging order. */
+  async pendingFor(sourceEvent: string): Promise<HubEvent[]> {
     const rows = await this.db
       .selectFrom('sensor_outbox')
       .select('event')
-      .where('source_event_id', '=', sourceEventId)
+      .where('source_event_id', '=', sourceEvent)
       .orderBy('position')
       .execute();
     return rows.map((row) => row.event);

@@ -8,6 +8,7 @@ import {
   GENESIS_HASH,
   rotatedFileName,
 } from './audit-chain.js';
+import { eventIdentity } from '@hub/contracts';
 import { ALL_TAKEN, type BatchOutcome, type Sink } from '../sinks/sink.js';
 import { SinkUnavailableError } from '../sinks/sink.errors.js';
 import { type SiemRecord } from '../sinks/siem-record.js';
@@ -54,6 +55,7 @@ export class AuditLogSink implements Sink {
   private pendingCheckpoint?: AuditCheckpoint;
   /** Bytes of the log that hold whole, fsynced records: a failed write is cut back to it. */
   private size = 0;
+  /** `eventIdentity` (source + id) of the last records written: a redelivered event is written once. */
   private readonly recent = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => Date;
@@ -94,7 +96,7 @@ export class AuditLogSink implements Sink {
           throw new Error(`${this.path}:${line} is not a JSON record`);
         }
         firstRecord ??= last;
-        this.remember(last.eventId);
+        this.remember(eventIdentity({ source: last.source, id: last.eventId }));
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -132,8 +134,9 @@ export class AuditLogSink implements Sink {
     let { seq, prevHash } = this;
     const ids = new Set<string>();
     for (const { event, traceId } of batch) {
-      if (this.recent.has(event.id) || ids.has(event.id)) continue;
-      ids.add(event.id);
+      const identity = eventIdentity(event);
+      if (this.recent.has(identity) || ids.has(identity)) continue;
+      ids.add(identity);
       const unsigned: Omit<AuditRecord, 'hash'> = {
         seq: seq + 1,
         recordedAt: now.toISOString(),

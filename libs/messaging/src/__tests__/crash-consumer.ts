@@ -3,7 +3,7 @@
  * store, and in `hang` mode stops inside the transaction so the test can SIGKILL it mid-handling.
  */
 import pg from 'pg';
-import { type HubEvent } from '@hub/contracts';
+import { type HubEvent, eventIdentity } from '@hub/contracts';
 import { HubRmqServer } from '../hub-rmq.server.js';
 import { PgIdempotencyStore } from '../idempotency/pg-idempotency.store.js';
 
@@ -29,7 +29,7 @@ const server = new HubRmqServer({
 server.addHandler(
   'crash.#',
   async (event: HubEvent) => {
-    const { duplicate } = await store.runOnce('crash-consumer', event.id, async (tx) => {
+    const { duplicate } = await store.runOnce('crash-consumer', eventIdentity(event), async (tx) => {
       await tx.query('INSERT INTO effects (event_id) VALUES ($1)', [event.id]);
       if (process.env.MODE === 'hang') {
         process.stdout.write(`IN_HANDLER ${event.id}\n`);

@@ -7,7 +7,7 @@ export interface RunOnceResult<T> {
 }
 
 /**
- * Makes a consumer idempotent on the event id with PostgreSQL: the "processed" marker and the
+ * Makes a consumer idempotent on the event (its `eventIdentity`: source + id) with PostgreSQL: the "processed" marker and the
  * handler's database effects commit in one transaction. A redelivery after a crash finds either
  * both (and skips) or neither (and runs again); two replicas given the same event serialise on the
  * marker's primary key, and the second sees a duplicate.
@@ -33,10 +33,14 @@ export class PgIdempotencyStore {
     );
   }
 
-  /** Runs `work` inside the transaction that records (consumer, eventId), unless it is recorded already. */
+  /**
+   * Runs `work` inside the transaction that records (consumer, event), unless it is recorded
+   * already. Pass `eventIdentity(event)` for events from outside: CloudEvents ids are unique only
+   * within a source. A bare id is fine only where the id is unique hub-wide (a v4/v5 UUID the hub made).
+   */
   async runOnce<T>(
     consumer: string,
-    eventId: string,
+    event: string,
     work: (tx: pg.PoolClient) => Promise<T>,
   ): Promise<RunOnceResult<T>> {
     const client = await this.pool.connect();
@@ -44,7 +48,7 @@ export class PgIdempotencyStore {
       await client.query('BEGIN');
       const inserted = await client.query(
         `INSERT INTO ${this.table} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-        [consumer, eventId],
+        [consumer, event],
       );
       if (inserted.rowCount === 0) {
         await client.query('ROLLBACK');
