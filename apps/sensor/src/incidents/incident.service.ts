@@ -49,6 +49,11 @@ export class IncidentService {
     }
     const open = await this.repository.findOpen(trx, plan.key);
     const now = new Date();
+    const startsAt = startsAtOf(event);
+    if (!open && startsAt && (await this.noise.isTombstoned(trx, plan.sensor, plan.key, startsAt, now))) {
+      // Its resolution was handled first (delivery order is not event order): this instance is over.
+      return held('resolved-earlier', `the alert instance that started ${startsAt} was already resolved`);
+    }
     if (!open) return this.openGated(trx, plan, event, now);
     if (open.sensor === plan.sensor && isLater(startsAtOf(event), open.context.startsAt)) {
       // A new instance of the alert (it started after the one this incident tracks): the earlier
@@ -115,7 +120,13 @@ export class IncidentService {
   async onResolved(trx: SensorTransaction, plan: ResolvePlan, event: HubEvent): Promise<HubEvent[]> {
     await this.repository.lockKey(trx, plan.key);
     const open = await this.repository.findOpen(trx, plan.key);
-    if (!open || open.sensor !== plan.sensor) return [];
+    if (!open) {
+      // Resolved before its firing was handled: leave a tombstone so the late firing opens nothing.
+      const startsAt = startsAtOf(event);
+      if (startsAt) await this.noise.tombstone(trx, plan.sensor, plan.key, startsAt, new Date(), TOMBSTONE_MS);
+      return [];
+    }
+    if (open.sensor !== plan.sensor) return [];
     if (isLater(open.context.startsAt, startsAtOf(event))) {
       // Handled late: it resolves an earlier instance of the alert, not the one this incident tracks.
       this.logger.warn({ msg: 'stale resolution ignored', key: plan.key, incidentId: open.id, eventId: event.id });
@@ -450,6 +461,13 @@ export class IncidentService {
   }
 }
 
+/**
+ * How long a resolution handled before its firing keeps that alert instance closed. Alertmanager
+ * retries a webhook for minutes, and a redelivery through the retry tiers takes as long; a day
+ * covers both with room to spare.
+ */
+const TOMBSTONE_MS = 24 * 60 * 60_000;
+
 /** `data.startsAt` of an alert event (Alertmanager's start of this alert instance), if any. */
 function startsAtOf(event: HubEvent): string | undefined {
   const startsAt = (event.data as { startsAt?: unknown } | undefined)?.startsAt;
@@ -463,7 +481,14 @@ function isLater(a: string | undefined, b: string | undefined): boolean {
 
 /** What a matching event did to its sensor: `triggered` (events to publish), or why it was held. */
 export type TriggerOutcome =
-  'triggered' | 'duplicate' | 'aggregating' | 'once-within' | 'repeat' | 'rate-limited' | 'owned-elsewhere';
+  | 'triggered'
+  | 'duplicate'
+  | 'aggregating'
+  | 'once-within'
+  | 'repeat'
+  | 'rate-limited'
+  | 'owned-elsewhere'
+  | 'resolved-earlier';
 
 export interface TriggerStep {
   readonly outcome: TriggerOutcome;

@@ -109,8 +109,47 @@ export class NoiseRepository {
   }
 
   /** Deletes marks that expired before `now` (they no longer hold anything back). */
+  /**
+   * Marks the alert instance of `key` that started at `startsAt` as resolved until `at + forMs`
+   * (scope `resolved` of `sensor_marks`, swept like the others).
+   */
+  async tombstone(
+    trx: SensorTransaction,
+    sensor: string,
+    key: string,
+    startsAt: string,
+    at: Date,
+    forMs: number,
+  ): Promise<void> {
+    const until = new Date(at.getTime() + forMs);
+    await sql`
+      INSERT INTO sensor_marks (sensor, scope, key, until) VALUES (${sensor}, 'resolved', ${instanceKey(key, startsAt)}, ${until})
+      ON CONFLICT (sensor, scope, key) DO UPDATE SET until = GREATEST(sensor_marks.until, EXCLUDED.until)`.execute(trx);
+  }
+
+  /** True while a {@link tombstone} of that alert instance stands. */
+  async isTombstoned(
+    trx: SensorTransaction,
+    sensor: string,
+    key: string,
+    startsAt: string,
+    now: Date,
+  ): Promise<boolean> {
+    const { rows } = await sql<{ key: string }>`
+      SELECT key FROM sensor_marks
+      WHERE sensor = ${sensor} AND scope = 'resolved' AND key = ${instanceKey(key, startsAt)} AND until > ${now}`.execute(
+      trx,
+    );
+    return rows.length > 0;
+  }
+
   async sweepMarks(db: Pick<SensorTransaction, 'deleteFrom'>, now: Date): Promise<number> {
     const result = await db.deleteFrom('sensor_marks').where('until', '<', now).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** One alert instance: the incident key and Alertmanager's `startsAt` (normalised). */
+function instanceKey(key: string, startsAt: string): string {
+  return `${key}@${new Date(startsAt).toISOString()}`;
 }
