@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { TEST_DATABASE_URL, waitFor } from '@hub/testing';
+import { TEST_DATABASE_URL, uniqueName, waitFor } from '@hub/testing';
 
 const { alertWebhook, startHub } = await import('./__tests__/hub.harness.js');
 type Hub = Awaited<ReturnType<typeof startHub>>;
@@ -13,9 +13,17 @@ type Hub = Awaited<ReturnType<typeof startHub>>;
 describe('PostgreSQL terminating every hub connection mid-flow', () => {
   let hub: Hub;
   const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+  // The hub's connections get a name of this test alone, so the terminations hit nothing else.
+  const appName = uniqueName('hub-restart');
 
   beforeAll(async () => {
-    hub = await startHub();
+    // Read when each service creates its pool; unset again so the test's own clients keep theirs.
+    process.env.PGAPPNAME = appName;
+    try {
+      hub = await startHub();
+    } finally {
+      delete process.env.PGAPPNAME;
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -43,7 +51,8 @@ describe('PostgreSQL terminating every hub connection mid-flow', () => {
     while (Date.now() < stormEnds) {
       const { rows } = await admin.query<{ ok: boolean }>(
         `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-          WHERE application_name = 'hub' AND datname = current_database() AND pid <> pg_backend_pid()`,
+          WHERE application_name = $1 AND datname = current_database() AND pid <> pg_backend_pid()`,
+        [appName],
       );
       terminated += rows.filter((r) => r.ok).length;
       await new Promise((resolve) => setTimeout(resolve, 150));

@@ -11,7 +11,7 @@ export interface DatabaseOptions {
    * A reader that must answer quickly when PostgreSQL is away (the gateway's timeline API) sets it.
    */
   connectionTimeoutMillis?: number;
-  /** `application_name` of the connections (`pg_stat_activity`); default: `HUB_SERVICE`, else "hub". */
+  /** `application_name` of the connections (`pg_stat_activity`); default: `PGAPPNAME`, `HUB_SERVICE`, else "hub". */
   applicationName?: string;
 }
 
@@ -21,7 +21,7 @@ export function createDatabase(
   poolSize = 10,
   options: DatabaseOptions = {},
 ): { db: Database; pool: pg.Pool } {
-  const { applicationName = process.env.HUB_SERVICE ?? 'hub', ...rest } = options;
+  const { applicationName = process.env.PGAPPNAME ?? process.env.HUB_SERVICE ?? 'hub', ...rest } = options;
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName, ...rest });
   // A connection PostgreSQL ends (restart, failover, pg_terminate_backend) emits 'error' on its
   // client. pg-pool listens only while the client is idle; checked out, an unheard 'error' would be
