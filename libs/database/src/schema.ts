@@ -68,6 +68,8 @@ export interface NotificationThreadsTable {
   conversation: string;
   thread_ts: string;
   last_sequence: number;
+  /** The newest update with a reply in the thread (migration 0018); null in threads made before. */
+  reply_sequence: number | null;
   updated_at: Timestamp;
 }
 
