@@ -35,6 +35,11 @@ export const notifierEnvSchema = coreEnvSchema.extend({
   /** The uid of Grafana's Tempo data source, for the trace link (`GRAFANA_URL` turns the link on). */
   GRAFANA_TEMPO_DATASOURCE: z.string().min(1).default('tempo'),
   NOTIFIER_RETRY_DELAYS_MS: delaysVar.default([1_000, 10_000, 60_000]),
+  /**
+   * A Slack thread reply waits at most this long (from the event's time) for its predecessor's reply,
+   * in the first retry tier, and never past the next-to-last tier; then it is posted out of order.
+   */
+  NOTIFIER_REPLY_HOLD_MS: millisVar.default(5_000),
   /** PostgreSQL connections of this process (each delivery in progress holds at most one). */
   NOTIFIER_DB_POOL_SIZE: positiveIntVar.default(10),
 });

@@ -75,6 +75,34 @@ describe('notifier: one Slack thread per incident, a Teams card per update', () 
     }
   });
 
+  it('posts thread replies in sequence order when updates arrive 1, 3, 2, 4: replies read 1, 2, 3, 4', async () => {
+    const key = uniqueName('fp');
+    await hub.publish(update(key, 1, 'firing'));
+    await waitFor('firing reply', () => repliesOf(key).length === 1);
+    await hub.publish(update(key, 3, 'remediated'));
+    // The root shows 3 at once, whether or not its reply waits.
+    await waitFor('root at 3', () => rootsOf(key)[0]?.text.includes('Remediation succeeded'), { timeoutMs: 20_000 });
+    await hub.publish(update(key, 2, 'remediating'));
+    await hub.publish(update(key, 4, 'resolved'));
+    await waitFor('4 replies', () => repliesOf(key).length === 4, { timeoutMs: 20_000 });
+    expect(repliesOf(key).map((r) => r.text)).toEqual([
+      expect.stringContaining('Firing'),
+      expect.stringContaining('Remediation started'),
+      expect.stringContaining('Remediation succeeded'),
+      expect.stringContaining('Resolved'),
+    ]);
+    expect(rootsOf(key)[0]?.text).toContain('Resolved');
+  });
+
+  it('posts a reply whose predecessor never comes once its bounded wait is over', async () => {
+    const key = uniqueName('fp');
+    await hub.publish(update(key, 1, 'firing'));
+    await waitFor('firing reply', () => repliesOf(key).length === 1);
+    await hub.publish(update(key, 3, 'resolved'));
+    await waitFor('the late reply', () => repliesOf(key).length === 2, { timeoutMs: 20_000 });
+    expect(repliesOf(key)[1]?.text).toContain('Resolved');
+  });
+
   it('sends an escalation to the on-call channel and keeps every root of the incident current', async () => {
     const key = uniqueName('fp');
     await hub.publish(update(key, 1, 'firing'));

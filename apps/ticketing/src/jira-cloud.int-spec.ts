@@ -146,12 +146,12 @@ describe('ticketing: JIRA Cloud (REST v3 through jira.js)', () => {
     expect((await oneIssue(pay)).issueType).toBe('Task');
   });
 
-  it('ignores a resolve of a fingerprint that never had a ticket', async () => {
+  it('makes no issue for a resolve of a fingerprint that never had a ticket, and remembers it resolved', async () => {
     const fp = uniqueName('fp');
     const event = await hub.publish(request('resolve', fp));
     await waitFor('handled', () => processSpans(event.id).some((s) => s.attributes['hub.ack.decision'] === 'ack'));
     expect(issuesOf(fp)).toHaveLength(0);
-    expect(await hub.rows(fp)).toEqual([]);
+    expect(await hub.rows(fp)).toEqual([{ status: 'preresolved', display_key: null, resolution: null }]);
   });
 
   it("parks a request JIRA refuses (400) with JIRA's message, and frees the fingerprint", async () => {

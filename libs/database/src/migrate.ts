@@ -10,6 +10,8 @@ import * as ticketing from './migrations/0010-ticketing.js';
 import * as notificationReceipts from './migrations/0012-notification-receipts.js';
 import * as scheduler from './migrations/0014-scheduler.js';
 import * as eventIdentity from './migrations/0015-event-identity.js';
+import * as ticketOrder from './migrations/0017-ticket-order.js';
+import * as threadReplyOrder from './migrations/0018-thread-reply-order.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -28,6 +30,8 @@ const migrations: Record<string, Migration> = {
   '0012-notification-receipts': notificationReceipts,
   '0014-scheduler': scheduler,
   '0015-event-identity': eventIdentity,
+  '0017-ticket-order': ticketOrder,
+  '0018-thread-reply-order': threadReplyOrder,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -68,6 +68,8 @@ export interface NotificationThreadsTable {
   conversation: string;
   thread_ts: string;
   last_sequence: number;
+  /** The newest update with a reply in the thread (migration 0018); null in threads made before. */
+  reply_sequence: number | null;
   updated_at: Timestamp;
 }
 
@@ -93,7 +95,8 @@ export interface ScheduleSlotsTable {
 }
 
 /** `active` = claimed or open; `resolved` / `wontfix` once done; `abandoned` = a claim whose create never happened. */
-export type TicketStatus = 'creating' | 'open' | 'resolved' | 'wontfix' | 'abandoned';
+/** `preresolved`: no ticket; the incident's `resolve` came before its `open` (migration 0017). */
+export type TicketStatus = 'creating' | 'open' | 'resolved' | 'wontfix' | 'abandoned' | 'preresolved';
 
 /** The ticketing service's fingerprint → ticket map (migration 0010): one row per ticket it made. */
 export interface TicketsTable {
@@ -109,6 +112,8 @@ export interface TicketsTable {
   url: string | null;
   team: string;
   incident_key: string;
+  /** The incident the row was made for (migration 0017); null in rows written before. */
+  incident_id: string | null;
   /** The vendor's resolution when the ticket was closed (a won't-fix one is never reopened). */
   resolution: string | null;
   /** The last `ticket.requested` applied to the ticket: a redelivery of it changes nothing. */

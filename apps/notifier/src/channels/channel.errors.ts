@@ -3,6 +3,7 @@ import { HubError } from '@hub/contracts';
 export enum ChannelErrorCode {
   Unavailable = 'CHANNEL_UNAVAILABLE',
   RateLimited = 'CHANNEL_RATE_LIMITED',
+  Held = 'CHANNEL_HELD',
   Rejected = 'CHANNEL_REJECTED',
 }
 
@@ -34,6 +35,20 @@ export class ChannelRateLimitedError extends HubError<ChannelErrorCode.RateLimit
   }
 }
 
+/** The message waits for an earlier one (a thread reply for its predecessor's): try again after `retryAfterMs`. */
+export class ChannelHeldError extends HubError<ChannelErrorCode.Held> {
+  readonly code = ChannelErrorCode.Held;
+  readonly retryable = true;
+
+  constructor(
+    readonly channel: string,
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, { channel, retryAfterMs });
+  }
+}
+
 /** The vendor refused the message for good (bad token, unknown channel, invalid payload). */
 export class ChannelRejectedError extends HubError<ChannelErrorCode.Rejected> {
   readonly code = ChannelErrorCode.Rejected;
@@ -48,13 +63,14 @@ export class ChannelRejectedError extends HubError<ChannelErrorCode.Rejected> {
   }
 }
 
-export type ChannelError = ChannelUnavailableError | ChannelRateLimitedError | ChannelRejectedError;
+export type ChannelError = ChannelUnavailableError | ChannelRateLimitedError | ChannelHeldError | ChannelRejectedError;
 
 /** Any failure of a channel as a channel error; unexpected ones (a database hiccup) count as retryable. */
 export function asChannelError(channel: string, error: unknown): ChannelError {
   if (
     error instanceof ChannelUnavailableError ||
     error instanceof ChannelRateLimitedError ||
+    error instanceof ChannelHeldError ||
     error instanceof ChannelRejectedError
   ) {
     return error;

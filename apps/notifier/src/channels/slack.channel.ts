@@ -11,7 +11,7 @@ import {
 import { type Destination } from '../routing/destination.js';
 import { type Templates } from '../templates/templates.js';
 import { type ThreadStore } from '../threads/thread.store.js';
-import { ChannelRejectedError } from './channel.errors.js';
+import { ChannelHeldError, ChannelRejectedError } from './channel.errors.js';
 import { type Channel, type DeliveryOutcome } from './channel.js';
 import { claimEvents } from './event-claims.js';
 
@@ -44,11 +44,28 @@ export interface SlackApi {
 }
 
 /**
+ * How long a thread reply waits for its predecessor's: while the event is younger than `holdMs` and
+ * this is at most delivery `holdAttempts` (so the retry tiers keep one for real failures).
+ */
+export interface ReplyOrder {
+  readonly holdMs: number;
+  readonly holdAttempts: number;
+  /** The retry delay asked for while held (the first retry tier at least this long). */
+  readonly retryAfterMs: number;
+}
+
+/**
  * Incidents: one Slack thread per incident and channel. Under the incident's lock: the first update
  * seen posts the root; every update posts a reply in the thread (once per event id); and every root
  * of the incident is edited to this update's state when its sequence is newer than what the root
  * shows — a late, older update is still a reply but never rolls a root back. An update with
  * `mention` names the team's on-call in its reply, and escalations are broadcast to the channel.
+ *
+ * Replies follow `sequence`: a reply whose predecessor has no reply in any of the incident's threads
+ * yet (`reply_sequence`, under the lock, so across replicas and restarts) is held — the root is still
+ * posted and edited at once, then the delivery goes to a retry tier and tries again — for a bounded
+ * time ({@link ReplyOrder}); after that it is posted anyway (a predecessor that never comes, or one
+ * routed elsewhere). A late, older update is replied at once. Replies arriving 1, 3, 2, 4 read 1, 2, 3, 4.
  *
  * Messages (`kind: message`): one plain post per event, no thread, no state.
  *
@@ -66,6 +83,7 @@ export class SlackChannel implements Channel {
     private readonly db: Database,
     private readonly receipts: ReceiptStore,
     private readonly templates: Templates,
+    private readonly order: ReplyOrder,
   ) {}
 
   get mode(): 'live' | 'outbox' {
@@ -129,7 +147,9 @@ export class SlackChannel implements Channel {
         sent = true;
       }
       const replyStep = `notifier:slack-reply:${key}`;
-      if (!(await incident.isDone(replyStep, n.eventId))) {
+      const replied = await incident.isDone(replyStep, n.eventId);
+      const held = !replied && this.isEarly(n, threads);
+      if (!replied && !held) {
         const mention = n.mention ? destination.oncall?.slack : undefined;
         const escalation = n.mention || n.state === 'escalated';
         const reply = await this.api.postMessage({
@@ -141,6 +161,7 @@ export class SlackChannel implements Channel {
           ...noUnfurl,
         });
         await incident.markDone(replyStep, n.eventId);
+        await incident.replied(key, n.sequence);
         const detail = { threadTs: thread.thread_ts, ...(mention ? { mention } : {}), broadcast: escalation };
         await this.receipts.record(incident.conn, n, destination, this.facts('reply', target, reply, detail));
         sent = true;
@@ -156,6 +177,13 @@ export class SlackChannel implements Channel {
           this.facts('update', stale.channel.slice(key.length - target.length), edited),
         );
         sent = true;
+      }
+      if (held) {
+        throw new ChannelHeldError(
+          'slack',
+          `slack reply ${n.sequence} of ${n.incidentKey} waits for the reply of ${n.sequence - 1}`,
+          this.order.retryAfterMs,
+        );
       }
       return sent ? 'delivered' : 'duplicate';
     });
@@ -176,6 +204,16 @@ export class SlackChannel implements Channel {
       messageTs: posted.ts,
       detail: this.api.outboxPath ? { ...detail, outbox: this.api.outboxPath } : detail,
     };
+  }
+
+  /** The update's predecessor has no reply in the incident's threads yet, and it may still wait. */
+  private isEarly(n: Notification, threads: readonly NotificationThread[]): boolean {
+    if (n.sequence <= 1) return false;
+    const own = threads.filter((t) => this.isOwn(t));
+    if (own.some((t) => t.reply_sequence === null)) return false; // a thread made before replies were ordered
+    const newest = Math.max(0, ...own.map((t) => t.reply_sequence ?? 0));
+    if (newest >= n.sequence - 1) return false;
+    return (n.attempt ?? 1) <= this.order.holdAttempts && Date.now() - Date.parse(n.time) < this.order.holdMs;
   }
 
   private isOwn(thread: NotificationThread): boolean {

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { trace } from '@opentelemetry/api';
 import { type HubEvent, type NotificationRequested } from '@hub/contracts';
 import { DeadLetterError, HubMessageContext, RetryLaterError } from '@hub/messaging';
-import { ChannelRateLimitedError } from '../channels/channel.errors.js';
+import { ChannelHeldError, ChannelRateLimitedError } from '../channels/channel.errors.js';
 import { type ChannelReport, NotificationService } from './notification.service.js';
 
 /** Takes `notification.requested` off the bus and maps the channels' reports to ack / retry / park. */
@@ -16,7 +16,12 @@ export class NotificationConsumer {
   @EventPattern<string>('notification.requested')
   async handle(@Payload() event: HubEvent<NotificationRequested>, @Ctx() ctx: HubMessageContext): Promise<void> {
     const traceId = trace.getActiveSpan()?.spanContext().traceId;
-    const reports = await this.service.notify(event.data, { eventId: event.id, time: event.time, traceId });
+    const reports = await this.service.notify(event.data, {
+      eventId: event.id,
+      time: event.time,
+      traceId,
+      attempt: ctx.getAttempt(),
+    });
     this.logger.log({
       msg: 'notification handled',
       eventId: event.id,
@@ -40,7 +45,9 @@ export function settle(reports: readonly ChannelReport[]): void {
   const reason = failures.map((f) => f.message).join('; ');
   const retryable = failures.filter((f) => f.retryable);
   if (retryable.length > 0) {
-    const waits = retryable.map((f) => (f instanceof ChannelRateLimitedError ? f.retryAfterMs : 0));
+    const waits = retryable.map((f) =>
+      f instanceof ChannelRateLimitedError || f instanceof ChannelHeldError ? f.retryAfterMs : 0,
+    );
     const delayMs = Math.max(...waits);
     throw new RetryLaterError(reason, delayMs > 0 ? delayMs : undefined);
   }

@@ -22,6 +22,8 @@ export interface NotificationMeta {
   readonly eventId: string;
   readonly time: string;
   readonly traceId?: string;
+  /** Which delivery of the event this is (1 = the first). */
+  readonly attempt?: number;
 }
 
 /**

@@ -8,6 +8,8 @@ export interface Notification extends NotificationRequested {
   readonly eventId: string;
   readonly time: string;
   readonly traceId?: string;
+  /** Which delivery of the event this is (1 = the first); a thread reply is held only while it is early. */
+  readonly attempt?: number;
   /** Grafana Explore link to the trace, when `GRAFANA_URL` is set. */
   readonly traceUrl?: string;
 }

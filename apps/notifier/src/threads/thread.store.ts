@@ -28,7 +28,14 @@ export class IncidentThreads {
   create(channel: string, conversation: string, threadTs: string, sequence: number): Promise<NotificationThread> {
     return this.conn
       .insertInto('notification_threads')
-      .values({ incident_key: this.incidentKey, channel, conversation, thread_ts: threadTs, last_sequence: sequence })
+      .values({
+        incident_key: this.incidentKey,
+        channel,
+        conversation,
+        thread_ts: threadTs,
+        last_sequence: sequence,
+        reply_sequence: 0,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   }
@@ -41,6 +48,17 @@ export class IncidentThreads {
       .where('incident_key', '=', this.incidentKey)
       .where('channel', '=', channel)
       .where('last_sequence', '<', sequence)
+      .execute();
+  }
+
+  /** The thread has the reply of `sequence`: its newest reply moves forward to it (never back). */
+  async replied(channel: string, sequence: number): Promise<void> {
+    await this.conn
+      .updateTable('notification_threads')
+      .set({ reply_sequence: sequence })
+      .where('incident_key', '=', this.incidentKey)
+      .where('channel', '=', channel)
+      .where((eb) => eb.or([eb('reply_sequence', 'is', null), eb('reply_sequence', '<', sequence)]))
       .execute();
   }
 

@@ -7,7 +7,7 @@ import { isTicketGone, TicketClaimPendingError, TicketUnavailableError } from '.
 import { TICKET_PROVIDER, type TicketProvider, type TicketRef } from '../providers/ticket-provider.js';
 import { TeamRouting } from './team-routing.js';
 import { type TicketContent, ticketContent, type TicketNote, type TicketRoute } from './ticket-content.js';
-import { TicketStore } from './ticket.store.js';
+import { type Incident, TicketStore } from './ticket.store.js';
 
 /** Injection tokens of the service's settings. */
 export const TICKETING_OPTIONS = Symbol('ticketing-options');
@@ -37,6 +37,10 @@ interface Work {
 }
 
 const CONSUMER = 'ticketing';
+
+function incidentOf(request: TicketRequested): Incident {
+  return { key: request.incidentKey, id: request.incidentId };
+}
 const LOCK_NAMESPACE = 'hub.ticketing.fingerprint';
 
 /**
@@ -81,6 +85,10 @@ export class TicketService {
 
   private async open(work: Work): Promise<{ outcome: TicketOutcome; ticket?: string }> {
     const { request, meta } = work;
+    if (await this.store.preresolved(request.fingerprint, request.incidentId)) {
+      this.logger.log({ msg: 'open after its resolve: no ticket', fingerprint: request.fingerprint, eventId: meta.eventId });
+      return { outcome: 'ignored' };
+    }
     const active = await this.settled(await this.store.active(request.fingerprint), work);
     if (active && 'reclaim' in active) return this.create(work, active.reclaim);
     if (active) {
@@ -136,7 +144,11 @@ export class TicketService {
   private async resolve(work: Work): Promise<{ outcome: TicketOutcome; ticket?: string }> {
     const { request, meta } = work;
     const active = await this.settled(await this.store.active(request.fingerprint), work);
-    if (active === undefined || 'reclaim' in active) return { outcome: 'ignored' };
+    if (active === undefined) {
+      await this.store.resolvedFirst(request.fingerprint, work.route.team, incidentOf(request), meta.eventId);
+      return { outcome: 'ignored' };
+    }
+    if ('reclaim' in active) return { outcome: 'ignored' };
     if (active.last_event_id === meta.eventId) return { outcome: 'unchanged', ticket: active.display_key! };
     const text = request.reason ?? 'The incident resolved.';
     let closed;
@@ -161,7 +173,7 @@ export class TicketService {
     const { request, meta } = work;
     let id = claimId;
     if (id === undefined) {
-      const claim = await this.store.claim(request.fingerprint, work.route.team, request.incidentKey, meta.eventId);
+      const claim = await this.store.claim(request.fingerprint, work.route.team, incidentOf(request), meta.eventId);
       if (!claim) throw new TicketClaimPendingError(request.fingerprint, 0); // cannot happen under the lock
       id = claim.id;
     } else {

@@ -1,6 +1,12 @@
 import { type Database, type TicketRow, type TicketStatus } from '@hub/database';
 import { type TicketRef } from '../providers/ticket-provider.js';
 
+/** The incident a request is about: its key (recurs) and id (one occurrence). */
+export interface Incident {
+  readonly key: string;
+  readonly id: string;
+}
+
 /**
  * The fingerprint → ticket map of one provider (`tickets`, migration 0010). The map, not the
  * vendor's search, decides the lifecycle: JQL search lags behind writes. Every write commits at
@@ -50,7 +56,7 @@ export class TicketStore {
   }
 
   /** Claims the fingerprint before the create; undefined when another claim or open ticket holds it. */
-  claim(fingerprint: string, team: string, incidentKey: string, eventId: string): Promise<TicketRow | undefined> {
+  claim(fingerprint: string, team: string, incident: Incident, eventId: string): Promise<TicketRow | undefined> {
     return this.db
       .insertInto('tickets')
       .values({
@@ -58,12 +64,54 @@ export class TicketStore {
         fingerprint,
         status: 'creating',
         team,
-        incident_key: incidentKey,
+        incident_key: incident.key,
+        incident_id: incident.id,
         last_event_id: eventId,
       })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** Whether a `resolve` of the incident came before any ticket of it (a `preresolved` row). */
+  async preresolved(fingerprint: string, incidentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('provider', '=', this.provider)
+      .where('fingerprint', '=', fingerprint)
+      .where('incident_id', '=', incidentId)
+      .where('status', '=', 'preresolved')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Records that the incident resolved before it had a ticket, so its late `open` makes none. Nothing
+   * when a row of the incident exists already (its ticket was made and closed, or a repeat resolve).
+   */
+  async resolvedFirst(fingerprint: string, team: string, incident: Incident, eventId: string): Promise<void> {
+    const known = await this.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('provider', '=', this.provider)
+      .where('fingerprint', '=', fingerprint)
+      .where('incident_id', '=', incident.id)
+      .executeTakeFirst();
+    if (known) return;
+    await this.db
+      .insertInto('tickets')
+      .values({
+        provider: this.provider,
+        fingerprint,
+        status: 'preresolved',
+        team,
+        incident_key: incident.key,
+        incident_id: incident.id,
+        last_event_id: eventId,
+        resolved_at: new Date(),
+      })
+      .execute();
   }
 
   /** A claim is about to ask the vendor again: its settle time counts from now. */
