@@ -140,7 +140,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     await declareConsumerQueue(channel, {
       exchange: this.exchange,
       queue: this.options.queue,
-      bindings: this.bindings,
+      bindings: [...new Set([...(this.options.bindings ?? []), ...this.bindings])],
       retryDelaysMs: this.retryDelaysMs,
       deliveryLimit: this.options.deliveryLimit ?? 5,
       singleActiveConsumer: this.options.singleActiveConsumer ?? false,
