@@ -92,3 +92,20 @@ export const publisherFeeds = {
 export function feedsOf(publisher: keyof typeof publisherFeeds): ServiceQueue[] {
   return publisherFeeds[publisher].map((name) => serviceQueues[name]);
 }
+
+/**
+ * The broker policy that makes the broker's own parking (a message past its delivery limit)
+ * at-least-once: quorum queues dead-letter at-most-once unless told otherwise, so a parking the
+ * DLQ did not confirm would drop the message. A policy, not queue arguments, because the
+ * arguments of an existing queue cannot change (the declare fails with PRECONDITION_FAILED);
+ * at-least-once needs `overflow: reject-publish`. Apply it per vhost (docs/operations.md):
+ * `rabbitmqctl set_policy --apply-to queues <name> '<pattern>' '<definition JSON>'`.
+ */
+export const deadLetterPolicy = {
+  name: 'hub-service-queues',
+  pattern: `^(${Object.values(serviceQueues)
+    .map((queue) => queue.queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})$`,
+  definition: { 'dead-letter-strategy': 'at-least-once', overflow: 'reject-publish' },
+  applyTo: 'queues',
+} as const;
