@@ -69,4 +69,18 @@ describe('a publisher declares the consumer queues it feeds', () => {
     await waitFor('the early alert', () => received.length === 1);
     expect(received[0]?.id).toBe(event.id);
   });
+
+  it('refuses to start a consumer without a handler for a binding its publishers declare', async () => {
+    const orphan = new HubRmqServer({
+      ...serviceQueues.notifier,
+      queue: rename('orphan'),
+      url: amqpUrl(),
+      connectionName: 'orphan',
+      exchange,
+    });
+    const started = await new Promise<unknown>((resolve) => orphan.listen(resolve));
+    expect(started).toBeInstanceOf(Error);
+    expect((started as Error).message).toContain('no handler for the declared binding(s) notification.requested');
+    await orphan.close();
+  });
 });
