@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { type GatewayConfig } from '@hub/config';
-import { MessagingModule, type PublisherOptions } from '@hub/messaging';
+import { feedsOf, MessagingModule, type PublisherOptions } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { EventTypePolicy } from './auth/event-type.policy.js';
 import { TokenVerifier } from './auth/token-verifier.js';
@@ -30,6 +30,7 @@ export class GatewayModule {
           url: config.AMQP_URL,
           connectionName: 'ingest-gateway',
           exchange: config.HUB_EXCHANGE,
+          feeds: feedsOf('ingest-gateway'),
         }),
         IncidentsModule.forRoot(config.DATABASE_URL),
         EventLogModule.forRoot(config.DATABASE_URL),

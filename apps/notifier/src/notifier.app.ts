@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Env, loadTeams } from '@hub/config';
 import { createDatabase, type Database, migrateToLatest } from '@hub/database';
-import { connectHubTransport, HubRmqServer } from '@hub/messaging';
+import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
 import { type Channel } from './channels/channel.js';
 import { SlackOutboxClient } from './channels/slack-outbox.client.js';
@@ -54,6 +54,7 @@ export async function createNotifierApp(
   }
   const channels = buildChannels(config, db, routing, webhooks);
   const server = new HubRmqServer({
+    ...serviceQueues.notifier,
     url: config.AMQP_URL,
     connectionName: 'notifier',
     exchange: config.HUB_EXCHANGE,

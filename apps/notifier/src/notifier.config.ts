@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { serviceQueues } from '@hub/messaging';
 
 const millisVar = z.coerce.number({ error: 'must be a number of milliseconds' }).int().nonnegative();
 
@@ -51,7 +52,7 @@ export function loadNotifierConfig(env?: Env): NotifierConfig {
 }
 
 /** The queue this service owns on the bus. */
-export const NOTIFIER_QUEUE = 'notifier';
+export const NOTIFIER_QUEUE = serviceQueues.notifier.queue;
 
 /** The routing file under `HUB_CONFIG_DIR`. */
 export const ROUTING_FILE = 'notifier.yaml';

@@ -2,7 +2,7 @@ import { type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { migrateToLatest } from '@hub/database';
-import { connectHubTransport, HubPublisher, HubRmqServer } from '@hub/messaging';
+import { connectHubTransport, serviceQueues, HubPublisher, HubRmqServer } from '@hub/messaging';
 import { createActions } from './actions/action.registry.js';
 import { ExecutorDatabase } from './database/executor.database.js';
 import { REMEDIATION_EXECUTOR_QUEUE, type RemediationExecutorConfig } from './remediation-executor.config.js';
@@ -44,6 +44,7 @@ export async function createRemediationExecutorApp(
     throw error;
   }
   const server = new HubRmqServer({
+    ...serviceQueues['remediation-executor'],
     url: config.AMQP_URL,
     connectionName: 'remediation-executor',
     exchange: config.HUB_EXCHANGE,

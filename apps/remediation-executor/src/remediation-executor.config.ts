@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolVar, coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { serviceQueues } from '@hub/messaging';
 
 /**
  * The executor's variables: the core set, the execution policy (attempts, backoff, lock wait,
@@ -92,7 +93,7 @@ export function loadRemediationExecutorConfig(env?: Env): RemediationExecutorCon
 }
 
 /** The queue this service owns on the bus. */
-export const REMEDIATION_EXECUTOR_QUEUE = 'remediation-executor';
+export const REMEDIATION_EXECUTOR_QUEUE = serviceQueues['remediation-executor'].queue;
 
 /** Injection token of the configuration. */
 export const EXECUTOR_CONFIG = Symbol('RemediationExecutorConfig');

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { HubRmqServer, MessagingModule } from '@hub/messaging';
+import { feedsOf, HubRmqServer, MessagingModule } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { type Action } from './actions/action.js';
 import { ActionRegistry } from './actions/action.registry.js';
@@ -33,6 +33,7 @@ export class RemediationExecutorModule {
           url: config.AMQP_URL,
           connectionName: 'remediation-executor',
           exchange: config.HUB_EXCHANGE,
+          feeds: feedsOf('remediation-executor'),
         }),
       ],
       controllers: [ActionRequestedConsumer, HealthController, MetricsController],

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { type Database } from '@hub/database';
-import { MessagingModule } from '@hub/messaging';
+import { feedsOf, MessagingModule } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { SchedulerMetrics } from './firing/scheduler.metrics.js';
 import { SCHEDULES, SchedulerService } from './firing/scheduler.service.js';
@@ -27,7 +27,12 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [
-        MessagingModule.forRoot({ url: config.AMQP_URL, connectionName: 'scheduler', exchange: config.HUB_EXCHANGE }),
+        MessagingModule.forRoot({
+          url: config.AMQP_URL,
+          connectionName: 'scheduler',
+          exchange: config.HUB_EXCHANGE,
+          feeds: feedsOf('scheduler'),
+        }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadTeams } from '@hub/config';
 import { createDatabase, type Database, migrateToLatest } from '@hub/database';
-import { connectHubTransport, HubRmqServer } from '@hub/messaging';
+import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
 import { bindSensorEventTypes } from './consumers/sensor-bindings.js';
 import { loadSensors } from './definitions/sensor-loader.js';
 import { checkSensorTeams } from './definitions/sensor-teams.js';
@@ -48,6 +48,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
   }
   const queue = options.queue ?? SENSOR_QUEUE;
   const server = new HubRmqServer({
+    ...serviceQueues.sensor,
     url: config.AMQP_URL,
     connectionName: 'sensor',
     exchange: config.HUB_EXCHANGE,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolVar, coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar } from '@hub/config';
+import { serviceQueues } from '@hub/messaging';
 
 /** `1000,10000,60000` → delays in ms, each a positive whole number. */
 const delaysVar = z.string().transform((value, ctx) => {
@@ -43,4 +44,4 @@ export function loadSensorConfig(env?: Env): SensorConfig {
 }
 
 /** The queue this service owns on the bus. */
-export const SENSOR_QUEUE = 'sensor';
+export const SENSOR_QUEUE = serviceQueues.sensor.queue;

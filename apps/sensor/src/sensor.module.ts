@@ -2,7 +2,7 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { sql } from 'kysely';
 import { type Database } from '@hub/database';
-import { BusHealthController, HubPublisher, HubRmqServer, MessagingModule } from '@hub/messaging';
+import { BusHealthController, feedsOf, HubPublisher, HubRmqServer, MessagingModule } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
 import { AlertConsumer } from './consumers/alert.consumer.js';
@@ -70,6 +70,7 @@ export class SensorModule {
           url: config.AMQP_URL,
           connectionName: 'sensor-publisher',
           exchange: config.HUB_EXCHANGE,
+          feeds: feedsOf('sensor'),
         }),
       ],
       controllers: [AlertConsumer, ActionResultConsumer, BusHealthController, MetricsController],

@@ -1,7 +1,7 @@
 import { type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { connectHubTransport, HubRmqServer } from '@hub/messaging';
+import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
 import { type AuditLogSink } from './audit/audit-log.sink.js';
 import { ForwarderService } from './forwarding/forwarder.service.js';
 import { SinkQueue } from './forwarding/sink-queue.js';
@@ -47,6 +47,7 @@ export async function createSiemForwarderApp(
   );
   audit.onCheckpoint = (checkpoint) => forwarder.forwardCheckpoint(checkpoint, audit.name);
   const server = new HubRmqServer({
+    ...serviceQueues['siem-forwarder'],
     url: config.AMQP_URL,
     connectionName: 'siem-forwarder',
     exchange: config.HUB_EXCHANGE,

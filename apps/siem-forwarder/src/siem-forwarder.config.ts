@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolVar, coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { serviceQueues } from '@hub/messaging';
 
 /** Field and header names redacted in every record unless `SIEM_REDACT_KEYS` replaces the list. */
 export const DEFAULT_REDACT_KEYS = [
@@ -99,4 +100,4 @@ export function loadSiemForwarderConfig(env?: Env): SiemForwarderConfig {
 }
 
 /** The queue this service owns on the bus. */
-export const SIEM_FORWARDER_QUEUE = 'siem-forwarder';
+export const SIEM_FORWARDER_QUEUE = serviceQueues['siem-forwarder'].queue;

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadTeams, type TeamDirectory } from '@hub/config';
 import { createDatabase, type Database, migrateToLatest } from '@hub/database';
-import { connectHubTransport, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
+import { connectHubTransport, serviceQueues, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
 import { JiraCloudApi } from './providers/jira/jira-cloud.api.js';
 import { JiraServerApi } from './providers/jira/jira-server.api.js';
@@ -50,6 +50,7 @@ export async function createTicketingApp(
     throw error;
   }
   const server = new HubRmqServer({
+    ...serviceQueues.ticketing,
     url: config.AMQP_URL,
     connectionName: 'ticketing',
     exchange: config.HUB_EXCHANGE,

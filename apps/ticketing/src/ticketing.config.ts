@@ -9,6 +9,7 @@ import {
   positiveIntVar,
   urlVar,
 } from '@hub/config';
+import { serviceQueues } from '@hub/messaging';
 
 const millisVar = z.coerce.number({ error: 'must be a number of milliseconds' }).int().nonnegative();
 
@@ -152,4 +153,4 @@ function combinationProblems(env: Env): ConfigProblem[] {
 }
 
 /** The queue this service owns on the bus. */
-export const TICKETING_QUEUE = 'ticketing';
+export const TICKETING_QUEUE = serviceQueues.ticketing.queue;

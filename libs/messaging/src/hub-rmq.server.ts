@@ -86,6 +86,14 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   }
 
   listen(callback: (error?: unknown) => void): void {
+    const unhandled = (this.options.bindings ?? []).filter(
+      (binding) => !this.bindings.some((pattern) => pattern === binding || topicMatches(pattern, binding)),
+    );
+    if (unhandled.length > 0) {
+      // The publishers bind these to the queue too: without a handler every such event is parked.
+      callback(new Error(`${this.options.queue}: no handler for the declared binding(s) ${unhandled.join(', ')}`));
+      return;
+    }
     this.connection.start().then(
       () => callback(),
       (error: unknown) => callback(error),
@@ -140,7 +148,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     await declareConsumerQueue(channel, {
       exchange: this.exchange,
       queue: this.options.queue,
-      bindings: this.bindings,
+      bindings: [...new Set([...(this.options.bindings ?? []), ...this.bindings])],
       retryDelaysMs: this.retryDelaysMs,
       deliveryLimit: this.options.deliveryLimit ?? 5,
       singleActiveConsumer: this.options.singleActiveConsumer ?? false,

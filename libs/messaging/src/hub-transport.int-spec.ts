@@ -1,11 +1,13 @@
 import { type INestApplication } from '@nestjs/common';
 import amqp from 'amqplib';
 import { createEvent } from '@hub/contracts';
-import { amqpUrl, QueueReader, recordSpans, uniqueName, waitFor } from '@hub/testing';
+import { amqpUrl, QueueReader, rabbitmqctl, recordSpans, uniqueName, waitFor } from '@hub/testing';
+import { inject } from 'vitest';
 import { probe, startProbeConsumer } from './__tests__/consumer-app.js';
 import { HubHeaders } from './hub-rmq.server.js';
 import { HubPublisher } from './hub.publisher.js';
 import { DeadLetterError } from './messaging.errors.js';
+import { deadLetterPolicy } from './service-queues.js';
 import { declareConsumerQueue, declareExchange, topologyNames } from './topology.js';
 
 const spans = recordSpans('transport-test');
@@ -209,4 +211,57 @@ describe('delivery limit', () => {
       await connection.close();
     }
   });
+
+  it('with the hub policy, keeps a message past its limit when its parking queue cannot take it', async () => {
+    const exchange = uniqueName('ex');
+    const queue = uniqueName('crashy');
+    const vhost = inject('amqpVhost');
+    // The hub's policy, on this run's queue name instead of the services' ones.
+    const { applyTo, definition } = deadLetterPolicy;
+    await rabbitmqctl(
+      'set_policy',
+      '-p',
+      vhost,
+      '--apply-to',
+      applyTo,
+      queue,
+      `^${queue}$`,
+      JSON.stringify(definition),
+    );
+    const connection = await amqp.connect(amqpUrl());
+    try {
+      const setup = await connection.createChannel();
+      await declareExchange(setup, exchange);
+      await declareConsumerQueue(setup, {
+        exchange,
+        queue,
+        bindings: ['#'],
+        retryDelaysMs: [],
+        deliveryLimit: 1,
+        singleActiveConsumer: false,
+      });
+      // At-most-once dead-lettering would drop the message now; at-least-once keeps it.
+      await setup.deleteQueue(topologyNames.deadLetterQueue(queue));
+      setup.publish(exchange, 'probe.poison', Buffer.from('{}'), { messageId: 'poison-2', persistent: true });
+      for (let delivery = 1; delivery <= 2; delivery++) {
+        const channel = await connection.createChannel();
+        await waitFor(`delivery ${delivery}`, () => channel.get(queue));
+        await channel.close();
+      }
+      const dlq = topologyNames.deadLetterQueue(queue);
+      await setup.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      const kept = () => Promise.all([held(vhost, queue), held(vhost, dlq)]).then(([a, b]) => a + b);
+      await waitFor('the poison message kept by the broker', async () => (await kept()) > 0, { timeoutMs: 15_000 });
+    } finally {
+      await connection.close();
+      await rabbitmqctl('clear_policy', '-p', vhost, queue);
+    }
+  });
 });
+
+/** Messages the queue holds in all (ready, unacked, and kept for at-least-once dead-lettering). */
+async function held(vhost: string, queue: string): Promise<number> {
+  const rows = await rabbitmqctl('list_queues', '-p', vhost, '--no-table-headers', 'name', 'messages');
+  const row = rows.split('\n').find((line) => line.split('\t')[0] === queue);
+  return Number(row?.split('\t')[1] ?? 0);
+}

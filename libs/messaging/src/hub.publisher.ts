@@ -6,7 +6,8 @@ import { AmqpConnection } from './amqp-connection.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { BrokerBlockedError, BrokerUnavailableError } from './messaging.errors.js';
 import { DEFAULT_EXCHANGE, type PublisherOptions } from './messaging.options.js';
-import { declareExchange } from './topology.js';
+import { publisherQueueSpec } from './service-queues.js';
+import { declareConsumerQueue, declareExchange } from './topology.js';
 import { startPublishSpan, traceHeaders } from './trace-context.js';
 
 export interface PublishOptions {
@@ -35,6 +36,9 @@ export class HubPublisher implements OnApplicationBootstrap, OnApplicationShutdo
       const channel = await model.createConfirmChannel();
       channel.on('error', () => undefined);
       await declareExchange(channel, this.exchange);
+      for (const queue of options.feeds ?? []) {
+        await declareConsumerQueue(channel, publisherQueueSpec(this.exchange, queue));
+      }
       this.tracker = new ConfirmTracker(channel, options.maxUnconfirmed ?? 1_000, options.confirmTimeoutMs ?? 10_000);
     });
   }

@@ -12,4 +12,5 @@ export * from './messaging.errors.js';
 export * from './messaging.module.js';
 export * from './messaging.options.js';
 export * from './rpc-passthrough.filter.js';
+export * from './service-queues.js';
 export * from './topology.js';

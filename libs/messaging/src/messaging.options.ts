@@ -1,3 +1,5 @@
+import { type ServiceQueue } from './service-queues.js';
+
 /** Where and how to reach the bus. */
 export interface ConnectionOptions {
   /** `amqp://user:pass@host:port/vhost`. */
@@ -18,11 +20,23 @@ export interface PublisherOptions extends ConnectionOptions {
   maxUnconfirmed?: number;
   /** A publish not confirmed within this many ms fails with PublishTimeoutError. Default 10,000. */
   confirmTimeoutMs?: number;
+  /**
+   * The consumer queues this publisher feeds (`serviceQueues` of the services that consume what it
+   * publishes). Declared, with their bindings and parking queues, on every (re)connect, so an event
+   * published before its consumer first started waits in the consumer's queue instead of going
+   * to `<exchange>.unrouted`. Default none.
+   */
+  feeds?: readonly ServiceQueue[];
 }
 
 export interface ConsumerOptions extends ConnectionOptions {
   /** The service's own durable quorum queue; its parking queue is `<queue>.dlq`. */
   queue: string;
+  /**
+   * Bindings declared with the queue besides one per handler pattern: the service's
+   * `serviceQueues` entry, which the publishers that feed it declare too. Default none.
+   */
+  bindings?: readonly string[];
   /** Unacknowledged deliveries at once: bounds in-flight work (back-pressure). Default 64. */
   prefetch?: number;
   /**

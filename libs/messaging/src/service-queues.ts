@@ -1,0 +1,111 @@
+import { type ConsumerQueueSpec } from './topology.js';
+
+/**
+ * A consuming service's queue as every side declares it: the consumer when it starts, and each
+ * publisher that feeds it, so an event accepted before the consumer first ran still reaches it.
+ * Both sides build the arguments from this one definition ({@link declareConsumerQueue}); a queue
+ * declared twice with different arguments would fail the second declare with PRECONDITION_FAILED.
+ */
+export interface ServiceQueue {
+  /** The durable quorum queue; its parking queue is `<queue>.dlq`. */
+  readonly queue: string;
+  /**
+   * The bindings every instance of the service has, whatever it loaded: its handlers'
+   * `@EventPattern`s. The consumer adds the patterns of handlers registered at run time (the
+   * sensor's extra event types) when it starts.
+   */
+  readonly bindings: readonly string[];
+  /** Deliveries before the broker parks a message in `<queue>.dlq` itself. */
+  readonly deliveryLimit: number;
+  /** One consumer at a time receives from the queue. */
+  readonly singleActiveConsumer: boolean;
+}
+
+function service<const T extends ServiceQueue>(definition: T): T {
+  return definition;
+}
+
+/** Every consuming service's queue, by service name. The default delivery limit is 5. */
+export const serviceQueues = {
+  sensor: service({
+    queue: 'sensor',
+    bindings: ['alert.firing', 'alert.resolved', 'action.succeeded', 'action.failed'],
+    deliveryLimit: 5,
+    singleActiveConsumer: false,
+  }),
+  'remediation-executor': service({
+    queue: 'remediation-executor',
+    bindings: ['action.requested.#'],
+    deliveryLimit: 5,
+    singleActiveConsumer: false,
+  }),
+  notifier: service({
+    queue: 'notifier',
+    bindings: ['notification.requested'],
+    deliveryLimit: 5,
+    singleActiveConsumer: false,
+  }),
+  ticketing: service({
+    queue: 'ticketing',
+    bindings: ['ticket.requested'],
+    deliveryLimit: 5,
+    singleActiveConsumer: false,
+  }),
+  'siem-forwarder': service({
+    queue: 'siem-forwarder',
+    bindings: ['#'],
+    deliveryLimit: 5,
+    singleActiveConsumer: false,
+  }),
+} as const satisfies Record<string, ServiceQueue>;
+
+export type ServiceName = keyof typeof serviceQueues;
+
+/**
+ * What a publisher declares for a queue it feeds: the queue, its parking queue and its bindings.
+ * Not the retry tiers: their delays are the consumer's configuration, and only the consumer
+ * sends to them (it declares them when it starts).
+ */
+export function publisherQueueSpec(exchange: string, queue: ServiceQueue): ConsumerQueueSpec {
+  return {
+    exchange,
+    queue: queue.queue,
+    bindings: queue.bindings,
+    retryDelaysMs: [],
+    deliveryLimit: queue.deliveryLimit,
+    singleActiveConsumer: queue.singleActiveConsumer,
+  };
+}
+
+/**
+ * The queues each publishing service feeds: whoever consumes what it publishes. The SIEM forwarder
+ * records every event, so every publisher feeds it.
+ */
+export const publisherFeeds = {
+  'ingest-gateway': ['sensor', 'siem-forwarder'],
+  sensor: ['remediation-executor', 'notifier', 'ticketing', 'siem-forwarder'],
+  'remediation-executor': ['sensor', 'siem-forwarder'],
+  scheduler: ['sensor', 'siem-forwarder'],
+} as const satisfies Record<string, readonly ServiceName[]>;
+
+/** The `feeds` of a publishing service's `HubPublisher`. */
+export function feedsOf(publisher: keyof typeof publisherFeeds): ServiceQueue[] {
+  return publisherFeeds[publisher].map((name) => serviceQueues[name]);
+}
+
+/**
+ * The broker policy that makes the broker's own parking (a message past its delivery limit)
+ * at-least-once: quorum queues dead-letter at-most-once unless told otherwise, so a parking the
+ * DLQ did not confirm would drop the message. A policy, not queue arguments, because the
+ * arguments of an existing queue cannot change (the declare fails with PRECONDITION_FAILED);
+ * at-least-once needs `overflow: reject-publish`. Apply it per vhost (docs/operations.md):
+ * `rabbitmqctl set_policy --apply-to queues <name> '<pattern>' '<definition JSON>'`.
+ */
+export const deadLetterPolicy = {
+  name: 'hub-service-queues',
+  pattern: `^(${Object.values(serviceQueues)
+    .map((queue) => queue.queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})$`,
+  definition: { 'dead-letter-strategy': 'at-least-once', overflow: 'reject-publish' },
+  applyTo: 'queues',
+} as const;
