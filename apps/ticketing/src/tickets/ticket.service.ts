@@ -86,7 +86,11 @@ export class TicketService {
   private async open(work: Work): Promise<{ outcome: TicketOutcome; ticket?: string }> {
     const { request, meta } = work;
     if (await this.store.preresolved(request.fingerprint, request.incidentId)) {
-      this.logger.log({ msg: 'open after its resolve: no ticket', fingerprint: request.fingerprint, eventId: meta.eventId });
+      this.logger.log({
+        msg: 'open after its resolve: no ticket',
+        fingerprint: request.fingerprint,
+        eventId: meta.eventId,
+      });
       return { outcome: 'ignored' };
     }
     const active = await this.settled(await this.store.active(request.fingerprint), work);
