@@ -14,6 +14,7 @@ import { loadSensorConfig, type SensorConfig } from '../sensor.config.js';
 export interface IncidentRecord {
   id: string;
   key: string;
+  sensor: string;
   status: string;
   sequence: number;
   fire_count: number;
