@@ -1,4 +1,5 @@
-import { type CommandGroup, type CommandIo, UsageError } from './command.js';
+import { Command, CommanderError } from 'commander';
+import { type CommandContext, type CommandGroup, type CommandIo, UsageError } from './command.js';
 import { commandGroups } from './commands/index.js';
 
 const processIo: CommandIo = {
@@ -8,42 +9,53 @@ const processIo: CommandIo = {
   cwd: process.cwd(),
 };
 
-/** `hub <group> <command> [args]`; returns the exit code. */
+/** Exit codes of commander's own outcomes: help asked for is 0, any parse mistake is 2 (usage). */
+const HELP_ASKED = new Set(['commander.helpDisplayed', 'commander.version']);
+
+/** `hub <group> <command> [args]` on `commander`; returns the exit code. */
 export async function main(
   argv: readonly string[],
   io: CommandIo = processIo,
   groups: readonly CommandGroup[] = commandGroups,
 ): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(overview(groups));
-    return name === undefined ? 2 : 0;
-  }
-  const group = groups.find((candidate) => candidate.name === name);
-  if (!group) {
-    io.err(`hub: unknown command "${name}"\n\n${overview(groups)}`);
-    return 2;
-  }
-  if (rest[0] === '--help' || rest[0] === '-h') {
-    io.out(group.usage);
-    return 0;
-  }
+  let code = 0;
+  const context: CommandContext = {
+    io,
+    action: (command, run) =>
+      command.action(async (...args: unknown[]) => {
+        try {
+          code = await (run as (...a: unknown[]) => Promise<number>)(...args);
+        } catch (error) {
+          const name = `hub ${commandPath(command)}`;
+          if (error instanceof UsageError) {
+            io.err(`${name}: ${error.message}\n\n${command.helpInformation()}`);
+            code = 2;
+          } else {
+            io.err(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+            code = 1;
+          }
+        }
+      }),
+  };
+  const program = new Command('hub')
+    .description('The hub command line: sensors, the event log, schedules, the audit log and dead letters')
+    .usage('<command> [arguments]   (hub <command> --help for its own)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(add --help for usage)')
+    .helpCommand(true);
+  for (const group of groups) group.define(program.command(group.name).description(group.summary), context);
   try {
-    return await group.run(rest, io);
+    await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`hub ${group.name}: ${error.message}\n\n${group.usage}`);
-      return 2;
-    }
-    io.err(`hub ${group.name}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    if (!(error instanceof CommanderError)) throw error;
+    return HELP_ASKED.has(error.code) ? 0 : 2;
   }
+  return code;
 }
 
-function overview(groups: readonly CommandGroup[]): string {
-  const width = Math.max(8, ...groups.map((group) => group.name.length));
-  const lines = groups.map((group) => `  ${group.name.padEnd(width)}  ${group.summary}`);
-  return ['Usage: hub <command> [arguments]   (hub <command> --help for its own)', '', 'Commands:', ...lines].join(
-    '\n',
-  );
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
 }

@@ -16,3 +16,19 @@ export function parseDurationMs(text: string): number | undefined {
   }
   return Math.round(total);
 }
+
+/** Milliseconds → the shortest readable duration (`90000` → `1m30s`), for messages. */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const size = UNITS_MS[unit];
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0 && parts.length === 0) parts.push(`${rest}ms`);
+  return parts.join('');
+}

@@ -105,10 +105,13 @@ describe('hub audit verify', () => {
     expect(io.stderr.join('')).toContain('missing.jsonl: no such file');
     const usage = capture(dir);
     expect(await main(['audit', 'check'], usage, [auditCommands])).toBe(2);
-    expect(usage.stderr.join('')).toContain('Usage: hub audit verify [path]');
+    expect(usage.stderr.join('')).toContain("unknown command 'check'");
+    const help = capture(dir);
+    expect(await main(['audit', 'verify', '--help'], help, [auditCommands])).toBe(0);
+    expect(help.stdout.join('')).toContain('Usage: hub audit verify [options] [path]');
     const badCheckpoint = capture(dir);
     expect(await main(['audit', 'verify', '--checkpoint=12'], badCheckpoint, [auditCommands])).toBe(2);
-    expect(badCheckpoint.stderr.join('')).toContain('--checkpoint must be SEQ:HASH');
+    expect(badCheckpoint.stderr.join('')).toContain('must be SEQ:HASH');
   });
 });
 

@@ -205,6 +205,6 @@ describe('hub dlq', () => {
     );
     const down = capture({ AMQP_URL: 'amqp://guest:secret@127.0.0.1:1/x' });
     expect(await main(['dlq', 'list'], down)).toBe(1);
-    expect(down.stderr.join('')).toContain('hub dlq: cannot reach the broker at amqp://guest:***@127.0.0.1:1/x');
+    expect(down.stderr.join('')).toContain('hub dlq list: cannot reach the broker at amqp://guest:***@127.0.0.1:1/x');
   });
 });

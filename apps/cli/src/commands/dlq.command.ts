@@ -1,30 +1,12 @@
-import { DEFAULT_AMQP_URL, parseDurationMs } from '@hub/config';
+import { DEFAULT_AMQP_URL } from '@hub/config';
 import { HubHeaders } from '@hub/messaging';
-import { type CommandGroup, type CommandIo, UsageError } from '../command.js';
+import { type Command, InvalidArgumentError } from 'commander';
+import { type CommandGroup, type CommandIo } from '../command.js';
+import { duration, positiveInt } from '../options.js';
 import { DlqBroker, matches, type ParkedFilter, type ParkedMessage } from './dlq.broker.js';
 
 /** The consuming services, each with its quorum queue `<service>`, retry tiers and `<service>.dlq`. */
 export const DLQ_SERVICES = ['sensor', 'notifier', 'remediation-executor', 'ticketing', 'siem-forwarder'] as const;
-
-const USAGE = `Usage: hub dlq list [<service>] [--limit <n>]
-       hub dlq show <service> <event-id>
-       hub dlq replay <service> [filters] [--dry-run]
-       hub dlq purge <service> [filters] [--yes]
-
-  The parking queues <service>.dlq on the bus (AMQP_URL). Messages are read without acking and
-  go back to the queue untouched unless replayed or purged.
-
-  list      the depth of every service's DLQ; with a service, one line per parked message
-  show      one message's headers (reason headers marked with *) and its body
-  replay    republishes the matching messages to the service's queue with a fresh attempt count,
-            acking each DLQ copy only after the broker confirmed the new one
-  purge     deletes the matching messages; without --yes only says what it would delete
-
-  Filters:  --type <event type>  --reason <text in the reason>  --older-than <1h|30m|2d>  --id <event id>
-  --limit <n>   messages to look at (default 50)
-  Services: ${DLQ_SERVICES.join(', ')}
-
-Example: hub dlq replay notifier --type alert.firing --older-than 1h --dry-run`;
 
 interface Options {
   filter: ParkedFilter;
@@ -33,67 +15,87 @@ interface Options {
   yes: boolean;
 }
 
+interface Flags {
+  type?: string;
+  reason?: string;
+  olderThan?: number;
+  id?: string;
+  limit: number;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
 /** `hub dlq …`: dead letters you can act on. */
 export const dlqCommand: CommandGroup = {
   name: 'dlq',
   summary: 'list, show, replay or purge the messages parked in a service’s dead-letter queue',
-  usage: USAGE,
-  async run(args, io) {
-    const [command, ...rest] = args;
-    const words = rest.filter((word, i) => !word.startsWith('--') && !(rest[i - 1] ?? '').match(VALUE_FLAG));
-    const options = parseOptions(rest);
-    if (command === 'list' && words.length === 0) return withBroker(io, (broker) => listDepths(broker, io));
-    const [service, eventId] = words;
-    if (command === undefined) throw new UsageError('missing command');
-    if (!['list', 'show', 'replay', 'purge'].includes(command)) throw new UsageError(`unknown "${command}"`);
-    if (service === undefined) throw new UsageError(`${command} needs a service`);
-    checkService(service);
-    if (command === 'show') {
-      if (eventId === undefined) throw new UsageError('show needs an event id');
-      return withBroker(io, (broker) => show(broker, service, eventId, options.limit, io));
-    }
-    if (words.length > 1) throw new UsageError(`unexpected "${words[1]}"`);
-    if (command === 'list') return withBroker(io, (broker) => listMessages(broker, service, options.limit, io));
-    if (command === 'replay') return withBroker(io, (broker) => replay(broker, service, options, io));
-    return withBroker(io, (broker) => purge(broker, service, options, io));
+  define(group, { io, action }) {
+    group.addHelpText(
+      'after',
+      `\nThe parking queues <service>.dlq on the bus (AMQP_URL). Messages are read without acking and go back\nto the queue untouched unless replayed or purged.\nServices: ${DLQ_SERVICES.join(', ')}\nExample: hub dlq replay notifier --type alert.firing --older-than 1h --dry-run`,
+    );
+    const limit = (command: Command) => command.option('--limit <n>', 'messages to look at', positiveInt(99_999), 50);
+    const filters = (command: Command) =>
+      limit(command)
+        .option('--type <event type>', 'only messages of this event type')
+        .option('--reason <text>', 'only messages whose reason contains this text')
+        .option('--older-than <duration>', 'only messages parked longer ago than this (30m, 1h30m, 2d)', duration)
+        .option('--id <event id>', 'only the message of this event id');
+    const service = (command: Command) => command.argument('<service>', 'the service whose DLQ to read', checkService);
+    action(
+      limit(
+        group
+          .command('list')
+          .description('the depth of every service’s DLQ; with a service, one line per parked message')
+          .argument('[service]', 'the service whose DLQ to list', checkService),
+      ),
+      (name: string | undefined, flags: Flags) =>
+        withBroker(io, (broker) => (name ? listMessages(broker, name, flags.limit, io) : listDepths(broker, io))),
+    );
+    action(
+      limit(
+        service(group.command('show').description('one message’s headers (reason headers marked *) and its body')),
+      ).argument('<event-id>', 'the event id of the message'),
+      (name: string, eventId: string, flags: Flags) =>
+        withBroker(io, (broker) => show(broker, name, eventId, flags.limit, io)),
+    );
+    action(
+      filters(
+        service(
+          group
+            .command('replay')
+            .description(
+              'republishes the matching messages to the service’s queue with a fresh attempt count, acking each DLQ copy only after the broker confirmed the new one',
+            ),
+        ),
+      ).option('--dry-run', 'only say what would be replayed'),
+      (name: string, flags: Flags) => withBroker(io, (broker) => replay(broker, name, optionsOf(flags), io)),
+    );
+    action(
+      filters(
+        service(
+          group.command('purge').description('deletes the matching messages; without --yes only says what it would'),
+        ),
+      ).option('--yes', 'really delete them'),
+      (name: string, flags: Flags) => withBroker(io, (broker) => purge(broker, name, optionsOf(flags), io)),
+    );
   },
 };
 
-const VALUE_FLAG = /^--(type|reason|older-than|id|limit)$/;
-
-function parseOptions(args: readonly string[]): Options {
-  const options: Options = { filter: {}, limit: 50, dryRun: false, yes: false };
+function optionsOf(flags: Flags): Options {
   const filter: { -readonly [K in keyof ParkedFilter]: ParkedFilter[K] } = {};
-  for (let i = 0; i < args.length; i += 1) {
-    const flag = args[i] ?? '';
-    if (!flag.startsWith('--')) continue;
-    if (flag === '--dry-run') options.dryRun = true;
-    else if (flag === '--yes') options.yes = true;
-    else if (VALUE_FLAG.test(flag)) {
-      const value = args[(i += 1)];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      if (flag === '--type') filter.type = value;
-      else if (flag === '--reason') filter.reason = value;
-      else if (flag === '--id') filter.id = value;
-      else if (flag === '--limit') {
-        if (!/^[1-9]\d{0,4}$/.test(value)) throw new UsageError(`--limit must be 1 to 99999, not "${value}"`);
-        options.limit = Number(value);
-      } else {
-        const ms = parseDurationMs(value);
-        if (ms === undefined)
-          throw new UsageError(`--older-than must be a duration like 30m, 1h or 2d, not "${value}"`);
-        filter.olderThanMs = ms;
-      }
-    } else throw new UsageError(`unknown option ${flag}`);
-  }
-  options.filter = filter;
-  return options;
+  if (flags.type !== undefined) filter.type = flags.type;
+  if (flags.reason !== undefined) filter.reason = flags.reason;
+  if (flags.id !== undefined) filter.id = flags.id;
+  if (flags.olderThan !== undefined) filter.olderThanMs = flags.olderThan;
+  return { filter, limit: flags.limit, dryRun: flags.dryRun ?? false, yes: flags.yes ?? false };
 }
 
-function checkService(service: string): void {
+function checkService(service: string): string {
   if (!(DLQ_SERVICES as readonly string[]).includes(service)) {
-    throw new UsageError(`unknown service "${service}"; the services are: ${DLQ_SERVICES.join(', ')}`);
+    throw new InvalidArgumentError(`unknown service "${service}"; the services are: ${DLQ_SERVICES.join(', ')}`);
   }
+  return service;
 }
 
 async function withBroker(io: CommandIo, work: (broker: DlqBroker) => Promise<number>): Promise<number> {

@@ -63,6 +63,7 @@ describe('hub events / hub replay', () => {
   it('wants --since and a readable time', async () => {
     expect(await main(['replay'], io, [replayCommand])).toBe(2);
     expect(await main(['events', '--since', 'last tuesday'], io, [eventsCommand])).toBe(2);
-    expect(io.stderr.join('\n')).toContain('is not an ISO time or a duration back');
+    expect(io.stderr.join('\n')).toContain("required option '--since <when>' not specified");
+    expect(io.stderr.join('\n')).toContain("'last tuesday' is invalid. not an ISO time or a duration back");
   });
 });

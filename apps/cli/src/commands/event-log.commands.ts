@@ -12,43 +12,35 @@ import {
   parseSensorFile,
   SensorRegistry,
 } from '@hub/sensor';
-import { type CommandGroup, type CommandIo, UsageError } from '../command.js';
+import { type Command } from 'commander';
+import { type CommandGroup, type CommandIo } from '../command.js';
+import { positiveInt, since as parseSince } from '../options.js';
 
-const DURATION = /^(\d+)(s|m|h|d)$/;
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `--since`: an ISO time, or a duration back from now (`15m`, `2h`, `7d`). */
-export function parseSince(value: string, now = Date.now()): Date {
-  const relative = DURATION.exec(value);
-  if (relative) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]);
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) throw new UsageError(`--since "${value}" is not an ISO time or a duration back (15m, 2h, 7d)`);
-  return new Date(at);
+interface QueryOptions {
+  type?: string;
+  key?: string;
+  since?: Date;
+  limit: number;
 }
 
-type Options = Record<string, string>;
-
-function parseOptions(args: readonly string[], allowed: readonly string[]): Options {
-  const options: Options = {};
-  for (let i = 0; i < args.length; i++) {
-    const name = args[i]!.replace(/^--/, '');
-    if (!args[i]!.startsWith('--') || !allowed.includes(name)) throw new UsageError(`unexpected argument ${args[i]}`);
-    const value = args[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    options[name] = value;
-  }
-  return options;
-}
-
-function queryOf(options: Options): EventLogQuery {
-  const limit = options.limit === undefined ? 1000 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+function queryOf(options: QueryOptions): EventLogQuery {
   return {
     ...(options.type ? { type: options.type } : {}),
     ...(options.key ? { key: options.key } : {}),
-    ...(options.since ? { since: parseSince(options.since) } : {}),
-    limit,
+    ...(options.since ? { since: options.since } : {}),
+    limit: options.limit,
   };
+}
+
+/** The event-log filters `hub events` and `hub replay` share. */
+function filters(command: Command, sinceRequired = false): Command {
+  const since = '--since <when>';
+  const sinceHelp = 'an ISO time, or a duration back from now (15m, 2h, 1h30m, 7d)';
+  const parse = (value: string) => parseSince(value);
+  return (sinceRequired ? command.requiredOption(since, sinceHelp, parse) : command.option(since, sinceHelp, parse))
+    .option('--type <type>', 'only events of this type')
+    .option('--key <key>', 'only events of this correlation key')
+    .option('--limit <n>', 'at most this many events', positiveInt(1_000_000), 1000);
 }
 
 async function withEventLog<T>(
@@ -68,16 +60,18 @@ async function withEventLog<T>(
 export const eventsCommand: CommandGroup = {
   name: 'events',
   summary: 'list recorded events (the event log), by type, key and time',
-  usage: `Usage: hub events [--type <type>] [--key <correlation key>] [--since <ISO time | 15m | 2h | 7d>] [--limit <n>]
-Reads the event log in $DATABASE_URL; prints one CloudEvent per line (JSON lines), oldest first.
-Example: hub events --type alert.firing --since 1h`,
-  async run(args, io) {
-    const query = queryOf(parseOptions(args, ['type', 'key', 'since', 'limit']));
-    return withEventLog(io, query, (events) => {
-      for (const event of events) io.out(JSON.stringify(event));
-      io.err(`${events.length} event(s)`);
-      return Promise.resolve(0);
-    });
+  define(group, { io, action }) {
+    group.addHelpText(
+      'after',
+      '\nReads the event log in $DATABASE_URL; prints one CloudEvent per line (JSON lines), oldest first.\nExample: hub events --type alert.firing --since 1h',
+    );
+    action(filters(group), (options: QueryOptions) =>
+      withEventLog(io, queryOf(options), (events) => {
+        for (const event of events) io.out(JSON.stringify(event));
+        io.err(`${events.length} event(s)`);
+        return Promise.resolve(0);
+      }),
+    );
   },
 };
 
@@ -85,35 +79,42 @@ Example: hub events --type alert.firing --since 1h`,
 export const replayCommand: CommandGroup = {
   name: 'replay',
   summary: 're-run recorded events against sensors without acting: what would have fired',
-  usage: `Usage: hub replay --since <ISO time | 2h | 7d> [--sensor <sensor.yaml>] [--type <type>] [--key <key>] [--limit <n>]
-Runs the event log's events (in $DATABASE_URL) through the sensors of --sensor, or of
-$HUB_CONFIG_DIR/sensors, in a dry run: no action, notification or ticket is sent.
-Example: hub replay --since 24h --sensor config/sensors/repeated-deploy-failures.yaml`,
-  async run(args, io) {
-    const options = parseOptions(args, ['since', 'sensor', 'type', 'key', 'limit']);
-    if (!options.since) throw new UsageError('--since is required');
-    const configDir = resolve(io.cwd, io.env.HUB_CONFIG_DIR ?? 'config');
-    let loaded: LoadedSensor[];
-    if (options.sensor) {
-      const file = resolve(io.cwd, options.sensor);
-      const { sensors, problems } = parseSensorFile(file, await readFile(file, 'utf8'));
-      if (problems.length > 0) {
-        io.err(`${file} is not valid:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
-        return 1;
-      }
-      loaded = sensors;
-    } else {
-      loaded = await loadSensors(join(configDir, 'sensors'));
-    }
-    const teams = await loadTeams(configDir);
-    checkSensorTeams(configDir, loaded, teams);
-    const dryRun = new DryRun(new SensorRegistry(loaded, { forceDryRun: true, teams }));
-    return withEventLog(io, queryOf(options), (events) => {
-      const results = events.map((event) => dryRun.run(event));
-      io.out(formatDryRun(results));
-      const fired = results.flatMap((r) => r.verdicts).filter((v) => v.outcome === 'fires').length;
-      io.out(`\n${events.length} recorded event(s) replayed, ${fired} firing(s) would have happened`);
-      return Promise.resolve(0);
-    });
+  define(group, { io, action }) {
+    group
+      .option('--sensor <sensor.yaml>', 'one sensor file (default: every sensor of $HUB_CONFIG_DIR/sensors)')
+      .addHelpText(
+        'after',
+        '\nRuns the event log’s events (in $DATABASE_URL) through the sensors in a dry run: no action,\nnotification or ticket is sent.\nExample: hub replay --since 24h --sensor config/sensors/repeated-deploy-failures.yaml',
+      );
+    action(filters(group, true), (options: QueryOptions & { sensor?: string }) => replay(options, io));
   },
 };
+
+async function replay(options: QueryOptions & { sensor?: string }, io: CommandIo): Promise<number> {
+  const configDir = resolve(io.cwd, io.env.HUB_CONFIG_DIR ?? 'config');
+  let loaded: LoadedSensor[];
+  if (options.sensor) {
+    const file = resolve(io.cwd, options.sensor);
+    const { sensors, problems } = parseSensorFile(file, await readFile(file, 'utf8'));
+    if (problems.length > 0) {
+      io.err(`${file} is not valid:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+      return 1;
+    }
+    loaded = sensors;
+  } else {
+    loaded = await loadSensors(join(configDir, 'sensors'));
+  }
+  const teams = await loadTeams(configDir);
+  checkSensorTeams(configDir, loaded, teams);
+  const dryRun = new DryRun(new SensorRegistry(loaded, { forceDryRun: true, teams }));
+  return withEventLog(io, queryOf(options), (events) => {
+    const results = events.map((event, index) => {
+      if ((index + 1) % 1000 === 0) io.err(`… ${index + 1} of ${events.length} replayed`);
+      return dryRun.run(event);
+    });
+    io.out(formatDryRun(results));
+    const fired = results.flatMap((r) => r.verdicts).filter((v) => v.outcome === 'fires').length;
+    io.out(`\n${events.length} recorded event(s) replayed, ${fired} firing(s) would have happened`);
+    return Promise.resolve(0);
+  });
+}

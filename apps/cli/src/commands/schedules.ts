@@ -8,18 +8,8 @@ import {
   schedulesDirectory,
   zonedIso,
 } from '@hub/scheduler/schedules';
-import { type CommandGroup, type CommandIo, UsageError } from '../command.js';
-
-const USAGE = `Usage: hub schedules list [--config <dir>] [--count <n>] [--at <ISO time>]
-
-  Validates every schedule of <dir>/schedules (default $HUB_CONFIG_DIR or ./config) and lists
-  each with its next fire times, in its time zone and in UTC. With DATABASE_URL set and the
-  database reachable, also the last fired slot (as the scheduler replicas recorded it).
-
-  --count <n>       next fire times per schedule (default 3)
-  --at <ISO time>   list as of this instant instead of now
-
-Example: hub schedules list --config ./config --count 5`;
+import { type CommandGroup, type CommandIo } from '../command.js';
+import { isoTime, positiveInt } from '../options.js';
 
 interface ListOptions {
   configDir: string;
@@ -31,34 +21,31 @@ interface ListOptions {
 export const schedulesCommand: CommandGroup = {
   name: 'schedules',
   summary: 'list schedules with their next fire times (and the last fired slot)',
-  usage: USAGE,
-  async run(args, io) {
-    const [command, ...rest] = args;
-    if (command !== 'list') throw new UsageError(command === undefined ? 'missing command' : `unknown "${command}"`);
-    const options = parseOptions(rest, io);
-    const schedules = await loadSchedules(schedulesDirectory(options.configDir));
-    const positions = await lastPositions(io);
-    io.out(render(schedules, options, positions));
-    return 0;
+  define(group, { io, action }) {
+    action(
+      group
+        .command('list')
+        .description(
+          'Validates every schedule of <dir>/schedules and lists each with its next fire times, in its time zone and in UTC. With DATABASE_URL set and the database reachable, also the last fired slot.',
+        )
+        .option('--config <dir>', 'the configuration directory (default $HUB_CONFIG_DIR or ./config)')
+        .option('--count <n>', 'next fire times per schedule', positiveInt(999), 3)
+        .option('--at <ISO time>', 'list as of this instant instead of now', isoTime)
+        .addHelpText('after', '\nExample: hub schedules list --config ./config --count 5'),
+      async (flags: { config?: string; count: number; at?: Date }) => {
+        const options: ListOptions = {
+          configDir: resolve(io.cwd, flags.config ?? io.env.HUB_CONFIG_DIR ?? './config'),
+          count: flags.count,
+          at: flags.at ?? new Date(),
+        };
+        const schedules = await loadSchedules(schedulesDirectory(options.configDir));
+        const positions = await lastPositions(io);
+        io.out(render(schedules, options, positions));
+        return 0;
+      },
+    );
   },
 };
-
-function parseOptions(args: readonly string[], io: CommandIo): ListOptions {
-  const options: ListOptions = {
-    configDir: resolve(io.cwd, io.env.HUB_CONFIG_DIR ?? './config'),
-    count: 3,
-    at: new Date(),
-  };
-  for (let i = 0; i < args.length; i += 2) {
-    const [flag, value] = [args[i], args[i + 1]];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (flag === '--config') options.configDir = resolve(io.cwd, value);
-    else if (flag === '--count' && /^[1-9]\d{0,2}$/.test(value)) options.count = Number(value);
-    else if (flag === '--at' && !Number.isNaN(Date.parse(value))) options.at = new Date(value);
-    else throw new UsageError(`unknown option or bad value: ${flag} ${value}`);
-  }
-  return options;
-}
 
 /** The database's view, or a line saying why there is none (the listing works without it). */
 async function lastPositions(io: CommandIo): Promise<Map<string, SchedulePosition> | string> {

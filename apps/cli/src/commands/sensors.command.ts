@@ -12,35 +12,46 @@ import {
   parseSensorFile,
   SensorRegistry,
 } from '@hub/sensor';
-import { type CommandGroup, type CommandIo, UsageError } from '../command.js';
+import { type CommandGroup, type CommandIo } from '../command.js';
 
-const USAGE = `Usage:
-  hub sensors validate [<dir>]                 check every sensor file of <dir> (default $HUB_CONFIG_DIR/sensors)
-  hub sensors test <sensor.yaml> <events.jsonl> [--all]
-                                               dry run: which triggers fire with which parameters, and why others do not
-Options:
-  --config <dir>   where teams.yaml is (default: the parent of the sensors directory)
-  --all            also list sensors that do not depend on an event's type
-Example:
-  hub sensors test config/sensors/slo-remediation.yaml examples/events/slo-remediation.jsonl`;
+interface Flags {
+  config?: string;
+  all?: boolean;
+}
 
 /** `hub sensors …`: validate sensor files and dry-run them against example events. */
 export const sensorsCommand: CommandGroup = {
   name: 'sensors',
   summary: 'validate sensor files; dry-run a sensor against events (which triggers fire, and why not)',
-  usage: USAGE,
-  async run(args, io) {
-    const { positional, flags } = parseArgs(args);
-    const [command, ...rest] = positional;
-    if (command === 'validate') return validate(rest, flags, io);
-    if (command === 'test') return test(rest, flags, io);
-    throw new UsageError(command ? `unknown sensors command "${command}"` : 'missing a sensors command');
+  define(group, { io, action }) {
+    const config = ['--config <dir>', 'where teams.yaml is (default: the parent of the sensors directory)'] as const;
+    action(
+      group
+        .command('validate')
+        .description('check every sensor file of <dir>')
+        .argument('[dir]', 'the sensors directory (default $HUB_CONFIG_DIR/sensors)')
+        .option(...config),
+      (dir: string | undefined, flags: Flags) => validate(dir, flags, io),
+    );
+    action(
+      group
+        .command('test')
+        .description('dry run: which triggers fire with which parameters, and why others do not')
+        .argument('<sensor.yaml>', 'the sensor file')
+        .argument('<events.jsonl>', 'CloudEvents, one per line')
+        .option(...config)
+        .option('--all', 'also list sensors that do not depend on an event’s type')
+        .addHelpText(
+          'after',
+          '\nExample:\n  hub sensors test config/sensors/slo-remediation.yaml examples/events/slo-remediation.jsonl',
+        ),
+      (sensorFile: string, eventsFile: string, flags: Flags) => test(sensorFile, eventsFile, flags, io),
+    );
   },
 };
 
-async function validate(rest: string[], flags: Flags, io: CommandIo): Promise<number> {
-  if (rest.length > 1) throw new UsageError('validate takes one directory');
-  const directory = resolve(io.cwd, rest[0] ?? `${io.env.HUB_CONFIG_DIR ?? 'config'}/sensors`);
+async function validate(dir: string | undefined, flags: Flags, io: CommandIo): Promise<number> {
+  const directory = resolve(io.cwd, dir ?? `${io.env.HUB_CONFIG_DIR ?? 'config'}/sensors`);
   try {
     const loaded = await loadSensors(directory);
     checkSensorTeams(directory, loaded, await loadTeams(flags.config ?? dirname(directory)));
@@ -54,9 +65,8 @@ async function validate(rest: string[], flags: Flags, io: CommandIo): Promise<nu
   }
 }
 
-async function test(rest: string[], flags: Flags, io: CommandIo): Promise<number> {
-  if (rest.length !== 2) throw new UsageError('test takes a sensor file and an events file (JSON lines)');
-  const [sensorFile, eventsFile] = rest.map((path) => resolve(io.cwd, path)) as [string, string];
+async function test(sensorPath: string, eventsPath: string, flags: Flags, io: CommandIo): Promise<number> {
+  const [sensorFile, eventsFile] = [resolve(io.cwd, sensorPath), resolve(io.cwd, eventsPath)];
   const { sensors, problems } = parseSensorFile(sensorFile, await readFile(sensorFile, 'utf8'));
   if (problems.length > 0) {
     io.err(`${sensorFile} is not valid:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
@@ -96,25 +106,4 @@ export function parseEvents(file: string, text: string): HubEvent[] {
   }
   if (problems.length > 0) throw new Error(`${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return events;
-}
-
-interface Flags {
-  config?: string;
-  all: boolean;
-}
-
-function parseArgs(args: readonly string[]): { positional: string[]; flags: Flags } {
-  const positional: string[] = [];
-  const flags: Flags = { all: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--all') flags.all = true;
-    else if (arg === '--config') {
-      const value = args[++i];
-      if (!value) throw new UsageError('--config needs a directory');
-      flags.config = value;
-    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else positional.push(arg);
-  }
-  return { positional, flags };
 }
