@@ -1,8 +1,9 @@
-import { type LoggerService } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Env, loadTeams } from '@hub/config';
-import { createDatabase, type Database, migrateToLatest } from '@hub/database';
+import { createDatabase, type Database, migrateToLatest, RetentionSweeper } from '@hub/database';
+import { notifierRetentionRules } from './receipts/notifier-retention.js';
 import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
 import { type Channel } from './channels/channel.js';
@@ -69,6 +70,14 @@ export async function createNotifierApp(
       grafana: { url: config.GRAFANA_URL, tempoDatasource: config.GRAFANA_TEMPO_DATASOURCE },
       database: new DatabaseLifecycle(db),
       server,
+      retention: new RetentionSweeper(
+        db,
+        notifierRetentionRules(config.NOTIFIER_RETENTION, config.HUB_PROCESSED_RETENTION),
+        {
+          intervalMs: config.HUB_RETENTION_SWEEP,
+          logger: new Logger('Retention'),
+        },
+      ),
     }),
     new FastifyAdapter(),
     { logger: options.logger ?? undefined },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
 import { serviceQueues } from '@hub/messaging';
 
 const millisVar = z.coerce.number({ error: 'must be a number of milliseconds' }).int().nonnegative();
@@ -43,6 +43,8 @@ export const notifierEnvSchema = coreEnvSchema.extend({
   NOTIFIER_REPLY_HOLD_MS: millisVar.default(5_000),
   /** PostgreSQL connections of this process (each delivery in progress holds at most one). */
   NOTIFIER_DB_POOL_SIZE: positiveIntVar.default(10),
+  /** How long receipts and chat threads (from their last update) are kept. */
+  NOTIFIER_RETENTION: durationVar.default(30 * 86_400_000),
 });
 
 export type NotifierConfig = z.output<typeof notifierEnvSchema>;

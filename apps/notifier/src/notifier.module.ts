@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { RetentionSweeper } from '@hub/database';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BusHealthController, HubRmqServer } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
@@ -17,6 +18,7 @@ export interface NotifierParts {
   grafana: GrafanaLinkOptions;
   database: DatabaseLifecycle;
   server: HubRmqServer;
+  retention: RetentionSweeper;
 }
 
 @Module({})
@@ -33,6 +35,7 @@ export class NotifierModule {
         { provide: GRAFANA_LINK, useValue: parts.grafana },
         { provide: DatabaseLifecycle, useValue: parts.database },
         { provide: HubRmqServer, useValue: parts.server },
+        { provide: RetentionSweeper, useValue: parts.retention },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],
     };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolVar, coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { boolVar, coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
 import { serviceQueues } from '@hub/messaging';
 
 /**
@@ -20,6 +20,8 @@ export const remediationExecutorEnvSchema = coreEnvSchema
     HUB_ACTION_LOCK_WAIT_MS: positiveIntVar.default(600_000),
     /** Actions running at once per replica (each holds one database session for its locks). */
     HUB_ACTION_CONCURRENCY: positiveIntVar.default(16),
+    /** How long a finished action run (its record, and the idempotency of its action id) is kept. */
+    EXECUTOR_RUN_RETENTION: durationVar.default(30 * 86_400_000),
     /** How often (and after how long) results the broker never confirmed are published again. */
     EXECUTOR_RESULT_RELAY_MS: positiveIntVar.default(30_000),
     /** Timeout of one HTTP request to a target system. */

@@ -1,4 +1,5 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { RetentionSweeper } from '@hub/database';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { feedsOf, HubRmqServer, MessagingModule } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
@@ -12,6 +13,7 @@ import { ActionRunsRepository } from './runner/action-runs.repository.js';
 import { ActionRunner } from './runner/action.runner.js';
 import { EXECUTION_POLICY, executionPolicyOf } from './runner/execution.policy.js';
 import { ResultRelay } from './runner/result.relay.js';
+import { runRetentionRules } from './runner/run-retention.js';
 
 /** What the app factory builds before Nest: the consumer, the database pools and the actions. */
 export interface RemediationExecutorDeps {
@@ -46,6 +48,14 @@ export class RemediationExecutorModule {
         { provide: EXECUTION_POLICY, useValue: executionPolicyOf(config) },
         ActionRunner,
         ResultRelay,
+        {
+          provide: RetentionSweeper,
+          useFactory: () =>
+            new RetentionSweeper(deps.database.db, runRetentionRules(config.EXECUTOR_RUN_RETENTION), {
+              intervalMs: config.HUB_RETENTION_SWEEP,
+              logger: new Logger('Retention'),
+            }),
+        },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],
     };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolVar, coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar } from '@hub/config';
+import { boolVar, coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar } from '@hub/config';
 import { serviceQueues } from '@hub/messaging';
 
 /** `1000,10000,60000` → delays in ms, each a positive whole number. */
@@ -35,6 +35,8 @@ export const sensorEnvSchema = coreEnvSchema.extend({
   SENSOR_HOT_RELOAD: boolVar.default(true),
   /** Days the event log (`GET /v1/events`, `hub replay`) keeps an event. */
   SENSOR_EVENT_LOG_RETENTION_DAYS: positiveIntVar.default(14),
+  /** How long a resolved incident (with its history) is kept: `GET /v1/incidents/{key}`, the timeline. */
+  SENSOR_INCIDENT_RETENTION: durationVar.default(90 * 86_400_000),
 });
 
 export type SensorConfig = z.output<typeof sensorEnvSchema>;

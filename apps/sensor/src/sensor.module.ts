@@ -1,7 +1,7 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { sql } from 'kysely';
-import { type Database } from '@hub/database';
+import { type Database, RetentionSweeper } from '@hub/database';
 import { BusHealthController, feedsOf, HubPublisher, HubRmqServer, MessagingModule } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
@@ -15,6 +15,7 @@ import { type SensorRegistry } from './matching/sensor.registry.js';
 import { SensorMetrics } from './metrics/sensor.metrics.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { SensorOutbox } from './outbox/sensor.outbox.js';
+import { sensorRetentionRules } from './retention/sensor-retention.js';
 import { type SensorConfig } from './sensor.config.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from './sensor.options.js';
 
@@ -92,6 +93,14 @@ export class SensorModule {
         EscalationSweeper,
         SensorReloader,
         DatabaseLifecycle,
+        {
+          provide: RetentionSweeper,
+          useFactory: () =>
+            new RetentionSweeper(db, sensorRetentionRules(config, registry, options.consumer), {
+              intervalMs: config.HUB_RETENTION_SWEEP,
+              logger: new Logger('Retention'),
+            }),
+        },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],
     };

@@ -1,8 +1,10 @@
-import { type LoggerService } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadTeams, type TeamDirectory } from '@hub/config';
-import { createDatabase, type Database, migrateToLatest } from '@hub/database';
+import { createDatabase, type Database, migrateToLatest, RetentionSweeper } from '@hub/database';
+import { ticketRetentionRules } from './tickets/ticket-retention.js';
+import { TICKETING_CONSUMER } from './tickets/ticket.service.js';
 import { connectHubTransport, serviceQueues, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
 import { JiraCloudApi } from './providers/jira/jira-cloud.api.js';
@@ -71,6 +73,11 @@ export async function createTicketingApp(
       },
       database: new DatabaseLifecycle(close),
       server,
+      retention: new RetentionSweeper(
+        db,
+        ticketRetentionRules(config.TICKETING_RETENTION, config.HUB_PROCESSED_RETENTION, TICKETING_CONSUMER),
+        { intervalMs: config.HUB_RETENTION_SWEEP, logger: new Logger('Retention') },
+      ),
     }),
     new FastifyAdapter(),
     { logger: options.logger ?? undefined },

@@ -3,6 +3,7 @@ import {
   ConfigError,
   type ConfigProblem,
   coreEnvSchema,
+  durationVar,
   type Env,
   parseEnv,
   portVar,
@@ -85,6 +86,8 @@ export const ticketingEnvSchema = coreEnvSchema.extend({
   TICKETING_RETRY_DELAYS_MS: delaysVar.default([1_000, 10_000, 60_000, 300_000]),
   /** PostgreSQL connections of this process; each handler in progress holds up to two. */
   TICKETING_DB_POOL_SIZE: positiveIntVar.default(10),
+  /** How long the map keeps a ticket that is done (resolved, won't fix) after its last change; longer than the reopen window. */
+  TICKETING_RETENTION: durationVar.default(180 * 86_400_000),
 });
 
 export type TicketingConfig = z.output<typeof ticketingEnvSchema>;
@@ -101,6 +104,12 @@ export function loadTicketingConfig(env: Env = process.env): TicketingConfig {
     problems.push(...error.problems);
   }
   problems.push(...combinationProblems(env));
+  if (config && config.TICKETING_RETENTION <= config.TICKETING_REOPEN_WINDOW_MS) {
+    problems.push({
+      variable: 'TICKETING_RETENTION',
+      problem: 'must be longer than TICKETING_REOPEN_WINDOW_MS (a resolved ticket must outlive its reopen window)',
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config!;
 }

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { RetentionSweeper } from '@hub/database';
 import { BusHealthController, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { TicketingMetrics } from './metrics/ticketing.metrics.js';
@@ -27,6 +28,7 @@ export interface TicketingParts {
   options: TicketingOptions;
   database: DatabaseLifecycle;
   server: HubRmqServer;
+  retention: RetentionSweeper;
 }
 
 @Module({})
@@ -45,6 +47,7 @@ export class TicketingModule {
         { provide: TICKETING_OPTIONS, useValue: parts.options },
         { provide: DatabaseLifecycle, useValue: parts.database },
         { provide: HubRmqServer, useValue: parts.server },
+        { provide: RetentionSweeper, useValue: parts.retention },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],
     };

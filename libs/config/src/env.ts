@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './config.errors.js';
+import { parseDurationMs } from './duration.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -58,3 +59,13 @@ export const boolVar = z
   .transform((v) => v.toLowerCase())
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A duration in the hub's one grammar (`30s`, `15m`, `2h`, `1h30m`, `7d`) → milliseconds, over 0. */
+export const durationVar = z.string().transform((value, ctx) => {
+  const ms = parseDurationMs(value);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration like 30s, 15m, 2h, 1h30m or 7d' });
+    return z.NEVER;
+  }
+  return ms;
+});

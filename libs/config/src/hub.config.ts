@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HUB_ISSUER_NAMES, isTopicPattern } from '@hub/contracts';
 import { ConfigError } from './config.errors.js';
-import { boolVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from './env.js';
+import { boolVar, durationVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from './env.js';
 
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -85,6 +85,10 @@ export const coreEnvSchema = z.object({
   HUB_METRICS_PORT: portVar.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAFANA_URL: urlVar(['http', 'https']).optional(),
+  /** How long a consumer remembers an event it processed (redeliveries come within minutes; docs/operations.md, Retention). */
+  HUB_PROCESSED_RETENTION: durationVar.default(7 * 86_400_000),
+  /** How often each service's retention sweeper deletes rows older than their setting. */
+  HUB_RETENTION_SWEEP: durationVar.default(10 * 60_000),
 });
 
 /** Variables of the ingest gateway. */

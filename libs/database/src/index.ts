@@ -3,3 +3,4 @@ export * from './migrate.js';
 export * from './schema.js';
 export * from './run-once.js';
 export * from './event-log.js';
+export * from './retention.js';

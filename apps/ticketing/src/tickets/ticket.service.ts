@@ -36,7 +36,8 @@ interface Work {
   readonly traceUrl?: string;
 }
 
-const CONSUMER = 'ticketing';
+/** The idempotency consumer name of the ticketing service (its processed markers). */
+export const TICKETING_CONSUMER = 'ticketing';
 
 function incidentOf(request: TicketRequested): Incident {
   return { key: request.incidentKey, id: request.incidentId };
@@ -73,7 +74,7 @@ export class TicketService {
     }
     const traceUrl = grafanaTraceUrl(this.options.grafana, meta.traceId, meta.time);
     const work: Work = { request, meta, route, traceUrl, content: ticketContent(request, meta.traceId, traceUrl) };
-    const run = await this.idempotency.runOnce(CONSUMER, meta.eventId, async (tx) => {
+    const run = await this.idempotency.runOnce(TICKETING_CONSUMER, meta.eventId, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
         LOCK_NAMESPACE,
         `${this.provider.name}:${request.fingerprint}`,
