@@ -8,6 +8,7 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
 import { registerContentTypeParsers } from './http/content-types.js';
 import { registerJsonDepthLimit } from './http/json-depth.hook.js';
+import { registerNulTextGuard } from './http/nul-text.hook.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
 
 /** How often Node looks for requests past `GATEWAY_REQUEST_TIMEOUT_MS` (at most this late they are cut). */
@@ -53,6 +54,7 @@ export async function createGatewayApp(
   registerHttpMetrics(adapter.getInstance());
   const routes = registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
   registerJsonDepthLimit(adapter.getInstance(), config.GATEWAY_MAX_JSON_DEPTH);
+  registerNulTextGuard(adapter.getInstance());
   await app.init();
   await adapter.getInstance().ready();
   routeTables.set(app, routes);

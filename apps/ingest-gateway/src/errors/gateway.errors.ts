@@ -58,6 +58,12 @@ export class JsonTooDeepError extends HubError<GatewayErrorCode.JsonTooDeep> {
   readonly retryable = false;
 }
 
+/** The request carries text the hub cannot store (a NUL character: PostgreSQL text and JSONB refuse it). */
+export class UnstorableTextError extends HubError<GatewayErrorCode.BadRequest> {
+  readonly code = GatewayErrorCode.BadRequest;
+  readonly retryable = false;
+}
+
 /** The content type names no format this endpoint reads. */
 export class UnsupportedMediaTypeError extends HubError<GatewayErrorCode.UnsupportedMediaType> {
   readonly code = GatewayErrorCode.UnsupportedMediaType;

@@ -68,6 +68,37 @@ describe('gateway limits', () => {
     });
   });
 
+  describe('NUL characters (found by the fuzz suite: a lookup with %00 was a 503)', () => {
+    it('answers 400 naming where, in a path parameter, the query and a JSON body, and publishes nothing', async () => {
+      const get = (url: string) =>
+        gateway.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${AM_TOKEN}` } });
+      for (const [response, where] of [
+        [await get('/v1/incidents/a%00b'), 'path.key'],
+        [await get('/v1/events?key=a%00b'), 'query.key'],
+        [
+          await post(
+            '/v1/events',
+            JSON.stringify({
+              specversion: '1.0',
+              id: 'nul-1',
+              source: '/limits-test',
+              type: 'external.limits-test',
+              data: { note: 'a\u0000b' },
+            }),
+            CLOUDEVENTS_JSON,
+          ),
+          'body.data.note',
+        ],
+      ] as const) {
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toEqual({
+          error: { code: 'BAD_REQUEST', message: expect.stringContaining(`${where} contains a NUL character`) },
+        });
+      }
+      expect(await gateway.unexpected()).toEqual([]);
+    });
+  });
+
   describe('request timeout (GATEWAY_REQUEST_TIMEOUT_MS)', () => {
     it('cuts off a client that keeps sending its body a byte at a time and never finishes', async () => {
       const socket = connect(port, '127.0.0.1');
