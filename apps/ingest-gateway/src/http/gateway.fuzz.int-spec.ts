@@ -240,7 +240,6 @@ describe('gateway fuzzing (fast-check)', () => {
   afterAll(async () => {
     await gateway?.close();
     await schema?.drop();
-    // eslint-disable-next-line no-console
     console.log(`gateway fuzz: ${RUNS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   });
 
@@ -293,7 +292,6 @@ describe('gateway fuzzing (fast-check)', () => {
       { numRuns: RUNS, endOnFailure: true },
     );
     const growthMiB = (process.memoryUsage().heapUsed - heapBefore.value) / 1024 / 1024;
-    // eslint-disable-next-line no-console
     console.log(
       `gateway fuzz: heap growth over the last ${RUNS - Math.floor(RUNS / 5)} requests ${growthMiB.toFixed(1)} MiB`,
     );
