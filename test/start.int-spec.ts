@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { amqpUrl, createTestSchema, type TestSchema, uniqueName, waitFor } from '@hub/testing';
+import { amqpUrl, freePort, createTestSchema, type TestSchema, uniqueName, waitFor } from '@hub/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,14 +42,6 @@ function startHub(args: string[], env: Record<string, string>): HubProcess {
       return pids.length ? Number(pids.at(-1)![1]) : undefined;
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function alive(pid: number): boolean {

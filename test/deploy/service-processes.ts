@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { waitFor } from '@hub/testing';
+import { freePort, waitFor } from '@hub/testing';
 import { ROOT } from './deploy-files.js';
 
 /** A hub service running as its own process from its build output, as `npm start` runs it. */
@@ -29,14 +28,6 @@ export function migrate(databaseUrl: string): void {
     env: { ...process.env, DATABASE_URL: databaseUrl },
   });
   if (result.status !== 0) throw new Error(`migration failed: ${result.stderr}`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Starts `apps/<name>/dist/main.js` on a free port (given in `portEnv`) and waits for GET /readyz. */

@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { amqpUrl, uniqueName, waitFor } from '@hub/testing';
+import { amqpUrl, freePort, uniqueName, waitFor } from '@hub/testing';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The built entry point, as `npm start` runs it (tsx would not emit the decorator metadata Nest needs). */
@@ -32,14 +31,6 @@ function startMain(env: Record<string, string>): GatewayProcess {
   const process_ = { output: () => output, exited, kill: () => child.kill('SIGKILL') };
   running.push(process_);
   return process_;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** An IPv4 address of this machine other than loopback, if it has one. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@hub/testing';
 import { SchedulerHarness } from './__tests__/scheduler.harness.js';
 
 const main = new URL('./main.ts', import.meta.url).pathname;
@@ -9,15 +9,6 @@ kind: Schedule
 metadata: { name: tick }
 spec: { cron: '* * * * * *' }
 `;
-
-/** A free TCP port for a process's /metrics. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The scheduler's real entry point (src/main.ts) as its own OS process. */
 async function startProcess(env: Record<string, string>): Promise<ChildProcess> {

@@ -6,3 +6,4 @@ export * from './spans.js';
 export * from './wait-for.js';
 export * from './fakes/index.js';
 export * from './tcp-proxy.js';
+export * from './ports.js';
