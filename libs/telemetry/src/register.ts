@@ -1,7 +1,11 @@
+import { register } from 'node:module';
 import { startTelemetry } from './tracing.js';
 
 /**
- * Preload entry (`node --import @hub/telemetry/register app.js`): tracing must start before
- * http, undici and fastify are loaded, or their calls are not instrumented.
+ * Preload entry (`node --import @hub/telemetry/register app.js`): the SDK must start before http,
+ * undici, pg, pino and fastify are loaded, or their calls are not instrumented. The loader hook of
+ * `@opentelemetry/instrumentation` lets the instrumentations patch packages the services load
+ * with `import` (pg and pino are imported from ES modules), not only those loaded with `require`.
  */
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 startTelemetry({ serviceName: process.env.HUB_SERVICE ?? 'hub' });
