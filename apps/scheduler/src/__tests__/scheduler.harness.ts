@@ -38,6 +38,8 @@ export class SchedulerHarness {
 
   private constructor(
     readonly config: SchedulerConfig,
+    /** The variables the harness was started with: each replica parses them again. */
+    private readonly env: Record<string, string>,
     readonly schema: TestSchema,
     private readonly configDir: string,
     private readonly reader: QueueReader,
@@ -49,7 +51,7 @@ export class SchedulerHarness {
     for (const [name, text] of Object.entries(files)) await writeFile(join(configDir, 'schedules', name), text);
     const schema = await createTestSchema();
     const exchange = uniqueName('scheduler-ex');
-    const config = loadSchedulerConfig({
+    const variables = {
       AMQP_URL: amqpUrl(),
       DATABASE_URL: schema.url,
       HUB_EXCHANGE: exchange,
@@ -57,9 +59,10 @@ export class SchedulerHarness {
       LOG_LEVEL: 'silent',
       SCHEDULER_TICK_MS: '200',
       ...env,
-    });
+    };
+    const config = loadSchedulerConfig(variables);
     const reader = await QueueReader.open(amqpUrl());
-    const harness = new SchedulerHarness(config, schema, configDir, reader);
+    const harness = new SchedulerHarness(config, variables, schema, configDir, reader);
     await declareExchange(reader.channel, exchange);
     const queue = (await reader.channel.assertQueue('', { exclusive: true })).queue;
     await reader.channel.bindQueue(queue, exchange, 'schedule.fired.#');
@@ -80,7 +83,7 @@ export class SchedulerHarness {
 
   /** Starts one more replica (its own database pool and broker connection). */
   async startReplica(clock?: Clock, env: Record<string, string> = {}): Promise<SchedulerApp> {
-    const config = loadSchedulerConfig({ ...envOf(this.config), ...env });
+    const config = loadSchedulerConfig({ ...this.env, ...env });
     const replica = await createSchedulerApp(config, { logger: process.env.TEST_LOGS ? undefined : false, clock });
     await replica.app.init();
     await replica.publisher.waitUntilReady();
@@ -103,12 +106,4 @@ export class SchedulerHarness {
     await this.schema.drop();
     await rm(this.configDir, { recursive: true, force: true });
   }
-}
-
-function envOf(config: SchedulerConfig): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [key, String(value)]),
-  );
 }
