@@ -50,6 +50,10 @@ export const remediationExecutorEnvSchema = coreEnvSchema
     /** A Statuspage API key (sent as `Authorization: OAuth <key>`). */
     STATUSPAGE_TOKEN: z.string().min(1).optional(),
     STATUSPAGE_PAGE_ID: z.string().min(1).optional(),
+    /** GitHub REST API of the S3 pipeline pull request (GitHub Enterprise: `https://<host>/api/v3`). */
+    GITHUB_API_URL: urlVar(['http', 'https']).default('https://api.github.com'),
+    /** A token that may push branches and open pull requests; unset → the pull request goes to the outbox. */
+    GITHUB_TOKEN: z.string().min(1).optional(),
   })
   .superRefine(
     (env, ctx) => {
