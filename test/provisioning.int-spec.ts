@@ -53,6 +53,15 @@ describe('S3 self-service provisioning, end to end', () => {
     expect(hub.kube.storedObject('resourcequotas', 'payments-api', 'hub-quota')?.spec).toEqual({
       hard: { 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '4', 'limits.memory': '8Gi', pods: '30' },
     });
+    expect(hub.kube.storedObject('limitranges', 'payments-api', 'hub-defaults')?.spec).toEqual({
+      limits: [
+        {
+          type: 'Container',
+          default: { cpu: '500m', memory: '512Mi' },
+          defaultRequest: { cpu: '100m', memory: '128Mi' },
+        },
+      ],
+    });
     const binding = hub.kube.storedObject('rolebindings', 'payments-api', 'hub-payments-edit') as Record<
       string,
       unknown

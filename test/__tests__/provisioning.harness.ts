@@ -105,7 +105,7 @@ export class ProvisioningHarness {
       ...options.env,
     };
     const env = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const reader = await QueueReader.open(amqpUrl());
+    const reader = await QueueReader.open(env.AMQP_URL!);
     const notifier = await createNotifierApp(loadNotifierConfig(env), { logger: false, queue: uniqueName('notifier') });
     await notifier.app.init();
     await notifier.app.startAllMicroservices();

@@ -29,8 +29,8 @@ const CORE_KINDS: Record<string, string> = { resourcequotas: 'ResourceQuota', li
  * CD Applications (argoproj.io/v1alpha1), as the API server answers them: 201 with uid and
  * resourceVersion, 409 `AlreadyExists`, 404 `NotFound` (also for a create in a namespace that does
  * not exist), 403 for a create in a Terminating namespace. A test can fail a kind's creates
- * (`failCreates`) or hold their answers (`holdCreates`, the object is stored first: a crash then
- * loses only the answer).
+ * (`failCreates`) or hold the answers of creates and deletes (`holdCreates`, `holdDeletes`: the
+ * change is made first, so a client that dies meanwhile loses only the answer).
  */
 export class FakeKubernetesCluster extends FakeKubernetesApi {
   readonly writes: KubernetesWriteRecord[] = [];
@@ -79,6 +79,12 @@ export class FakeKubernetesCluster extends FakeKubernetesApi {
   /** Stores creates of `plural` at once but answers them only after `ms` (0: answer at once again). */
   holdCreates(plural: string, ms: number): this {
     this.holds.set(plural, ms);
+    return this;
+  }
+
+  /** Deletes `plural` at once but answers only after `ms` (0: answer at once again). */
+  holdDeletes(plural: string, ms: number): this {
+    this.holds.set(`delete:${plural}`, ms);
     return this;
   }
 
@@ -196,6 +202,7 @@ export class FakeKubernetesCluster extends FakeKubernetesApi {
         (this.quotas.get(namespace) ?? []).filter((q) => q.metadata.name !== name),
       );
     }
+    await this.held(`delete:${plural}`);
     return { body: { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name, kind: plural } } };
   }
 

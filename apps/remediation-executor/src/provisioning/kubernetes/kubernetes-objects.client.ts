@@ -51,8 +51,9 @@ export class KubernetesObjectsClient {
 
   async create(ref: ObjectRef, manifest: KubernetesObject, signal: AbortSignal): Promise<KubernetesObject> {
     const options = this.options(signal);
-    // client-node's model types want Date objects where the wire has strings; the body goes out as JSON.
-    const body = manifest as never;
+    // client-node serialises its model types (Date objects where the wire has strings, `_default`
+    // where the wire has `default`); the manifests are wire JSON, so they are shaped as its models.
+    const body = toModel(ref.kind, manifest) as never;
     const namespace = ref.namespace ?? '';
     return this.call(ref, (): Promise<unknown> => {
       switch (ref.kind) {
@@ -74,7 +75,7 @@ export class KubernetesObjectsClient {
     const options = this.options(signal);
     const { name } = ref;
     const namespace = ref.namespace ?? '';
-    return this.call(ref, (): Promise<unknown> => {
+    const object = await this.call(ref, (): Promise<unknown> => {
       switch (ref.kind) {
         case 'Namespace':
           return this.core.readNamespace({ name }, options);
@@ -88,6 +89,7 @@ export class KubernetesObjectsClient {
           return this.custom.getNamespacedCustomObject({ ...ARGO, namespace, name }, options);
       }
     });
+    return fromModel(ref.kind, object);
   }
 
   async delete(ref: ObjectRef, signal: AbortSignal): Promise<void> {
@@ -130,4 +132,21 @@ export class KubernetesObjectsClient {
       throw toKubernetesError(error, { ...API_OF[ref.kind], namespace: ref.namespace ?? '', name: ref.name });
     }
   }
+}
+
+type LimitItem = Record<string, unknown>;
+
+/** client-node's V1LimitRangeItem calls the wire's `default` `_default` (a reserved word); the rest match. */
+function toModel(kind: ProvisionedKind, object: KubernetesObject): KubernetesObject {
+  if (kind !== 'LimitRange') return object;
+  const limits = (object.spec?.limits as LimitItem[] | undefined) ?? [];
+  const renamed = limits.map(({ default: defaults, ...item }) => ({ ...item, _default: defaults }));
+  return { ...object, spec: { ...object.spec, limits: renamed } };
+}
+
+function fromModel(kind: ProvisionedKind, object: KubernetesObject): KubernetesObject {
+  if (kind !== 'LimitRange') return object;
+  const limits = (object.spec?.limits as LimitItem[] | undefined) ?? [];
+  const renamed = limits.map(({ _default: defaults, ...item }) => ({ ...item, default: defaults }));
+  return { ...object, spec: { ...object.spec, limits: renamed } };
 }
