@@ -5,7 +5,8 @@ import { type ProvisioningHarness as Harness } from './__tests__/provisioning.ha
 
 // Tracing starts before the gateway loads, so its HTTP server spans (and the request's trace id) exist.
 recordSpans('s3-provisioning-test');
-const { newApp, ProvisioningHarness, REPO } = await import('./__tests__/provisioning.harness.js');
+const { BACKSTAGE_TOKEN, newApp, ProvisioningHarness, REPO } = await import('./__tests__/provisioning.harness.js');
+const { main } = await import('../apps/cli/src/index.js');
 
 const STEPS = [
   'namespace',
@@ -194,6 +195,26 @@ describe('S3 self-service provisioning, end to end', () => {
     );
     expect(deletes.map((w) => w.plural)).toEqual(['limitranges', 'resourcequotas', 'namespaces']);
     expect(hub.kube.deletedNamespaces).toContain('checkout');
+  });
+
+  it('hub requests list|show prints them through the gateway', async () => {
+    const lines: string[] = [];
+    const io = {
+      out: (text: string) => lines.push(text),
+      err: () => undefined,
+      env: { HUB_GATEWAY_URL: hub.gatewayUrl, HUB_TOKEN: BACKSTAGE_TOKEN },
+      cwd: process.cwd(),
+    };
+    expect(await main(['requests', 'list', '--status', 'succeeded'], io)).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/succeeded\s+payments-api\s+payments\s+6\/6 steps/);
+    const id = lines[0]!.split(' ')[0]!;
+    lines.length = 0;
+    expect(await main(['requests', 'show', id], io)).toBe(0);
+    expect(lines[0]).toContain('pipeline-pull-request  succeeded   attempts 1');
+    expect(lines[0]).toContain(`pullRequest            https://github.com/${REPO}/pull/1`);
+    expect(await main(['requests', 'show', 'nope'], { ...io, err: (t: string) => lines.push(t) })).toBe(1);
+    expect(lines.at(-1)).toContain('404 No provisioning request has the id "nope"');
   });
 
   it('writes the plan to the outbox when Kubernetes and GitHub are not configured', async () => {
