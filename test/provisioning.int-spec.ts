@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type HubEvent } from '@hub/contracts';
 import { FakeKubernetesApi, recordSpans, waitFor } from '@hub/testing';
 import { type ProvisioningHarness as Harness } from './__tests__/provisioning.harness.js';
 
@@ -181,6 +182,35 @@ describe('S3 self-service provisioning, end to end', () => {
     expect(done.steps.find((s) => s.name === 'pipeline-pull-request')?.attempts).toBe(2);
     expect(hub.kube.created('namespaces').filter((w) => w.name === 'billing')).toHaveLength(1);
     expect(hub.github.pulls(REPO).filter((p) => p.head === 'hub/provision-billing')).toHaveLength(1);
+  });
+
+  it('a request delivered twice to two replicas runs once: the second waits for the lock, then finds it done', async () => {
+    const replica = await hub.startReplica();
+    hub.kube.holdCreates('limitranges', 1_500);
+    const { id } = (await (await hub.submit(newApp({ appName: 'invoices' }))).json()) as { id: string };
+    await waitFor('the LimitRange create', () =>
+      hub.kube.created('limitranges').some((w) => w.namespace === 'invoices'),
+    );
+    // The same envelope again (a publisher's retry): the other replica takes it while the plan runs.
+    const row = await hub.db
+      .selectFrom('provisioning_requests')
+      .select('event')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    await replica.publisher.publish(row.event as unknown as HubEvent);
+    hub.kube.holdCreates('limitranges', 0);
+    const done = await hub.finished(id, 'succeeded');
+    expect(done.steps.every((s) => s.attempts === 1)).toBe(true);
+    const writes = hub.kube.writes.filter(
+      (w) => w.verb === 'create' && (w.namespace === 'invoices' || w.name === 'invoices'),
+    );
+    expect(writes.map((w) => `${w.plural}:${w.status}`)).toEqual([
+      'namespaces:201',
+      'resourcequotas:201',
+      'limitranges:201',
+      'rolebindings:201',
+      'applications:201',
+    ]);
   });
 
   it('a permanent failure at the RoleBinding → earlier steps compensated in reverse, rolled-back', async () => {

@@ -59,6 +59,7 @@ export interface StatusBody {
 export class ProvisioningHarness {
   readonly audit: HubEvent<ProvisioningUpdated>[] = [];
   private executor?: { app: INestApplication; server: HubRmqServer };
+  private readonly replicas: INestApplication[] = [];
   /** The executor's queue: unique, so two harnesses never take each other's requests. */
   readonly executorQueue = uniqueName('remediation-executor');
 
@@ -150,6 +151,19 @@ export class ProvisioningHarness {
     this.executor = executor;
   }
 
+  /** Another executor on the same queue and database (competing consumers). */
+  async startReplica(): Promise<{ app: INestApplication; publisher: HubPublisher }> {
+    const replica = await createRemediationExecutorApp(loadRemediationExecutorConfig(this.env), {
+      logger: false,
+      queue: this.executorQueue,
+    });
+    await replica.app.init();
+    await replica.app.startAllMicroservices();
+    await replica.server.waitUntilReady(20_000);
+    this.replicas.push(replica.app);
+    return replica;
+  }
+
   /** POSTs a provisioning request (optionally with an Idempotency-Key). */
   submit(body: unknown, idempotencyKey?: string): Promise<Response> {
     return fetch(`${this.gatewayUrl}/v1/requests`, {
@@ -196,6 +210,7 @@ export class ProvisioningHarness {
 
   async close(): Promise<void> {
     await this.gateway.close();
+    for (const replica of this.replicas) await replica.close();
     await this.stopExecutor();
     await this.notifier.app.close();
     await this.reader.close();
