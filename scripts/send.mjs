@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Posts an example to the running gateway: an Alertmanager payload to its webhook, a CloudEvent
-// (or an array of them) to /v1/events. Usage: npm run send -- <file.json> [more.json…]
+// Posts an example to the running gateway: an Alertmanager payload to its webhook, a provisioning
+// request (appName, repositoryUrl, ownerTeam) to /v1/requests, a CloudEvent (or an array of them)
+// to /v1/events. Usage: npm run send -- <file.json> [more.json…]
 import { readFile } from 'node:fs/promises';
 
 const files = process.argv.slice(2);
@@ -22,19 +23,26 @@ for (const file of files) {
     continue;
   }
   const alertmanager = !Array.isArray(body) && Array.isArray(body.alerts);
-  const path = alertmanager ? '/v1/webhooks/alertmanager' : '/v1/events';
-  const contentType = alertmanager
-    ? 'application/json'
-    : Array.isArray(body)
-      ? 'application/cloudevents-batch+json'
-      : 'application/cloudevents+json';
+  const request = !Array.isArray(body) && typeof body.appName === 'string' && typeof body.repositoryUrl === 'string';
+  const path = alertmanager ? '/v1/webhooks/alertmanager' : request ? '/v1/requests' : '/v1/events';
+  const contentType =
+    alertmanager || request
+      ? 'application/json'
+      : Array.isArray(body)
+        ? 'application/cloudevents-batch+json'
+        : 'application/cloudevents+json';
   try {
     const response = await fetch(`${base}${path}`, {
       method: 'POST',
       headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-    console.log(`${file} → POST ${path}: ${response.status} ${await response.text()}`);
+    const text = await response.text();
+    console.log(`${file} → POST ${path}: ${response.status} ${text}`);
+    if (request && response.ok)
+      console.log(
+        `  follow it: curl -H "authorization: Bearer $HUB_TOKEN" ${base}${JSON.parse(text).statusUrl}   (or npm run hub -- requests show ${JSON.parse(text).id})`,
+      );
     failed ||= !response.ok;
   } catch (error) {
     console.error(

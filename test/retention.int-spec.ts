@@ -86,6 +86,17 @@ describe('retention: one sweeper per service deletes old rows and keeps recent a
     await run('old-unpublished', ago(31 * DAY), null);
     await run('old-running', null, null);
     await run('recent-done', ago(DAY), ago(DAY));
+    for (const [id, finished] of [
+      ['req-old-done', ago(31 * DAY)],
+      ['req-old-open', null],
+      ['req-recent-done', ago(DAY)],
+    ] as const) {
+      await insert(
+        `INSERT INTO provisioning_requests (id, source, app_name, owner_team, repository_url, status, event, created_at,
+           finished_at) VALUES ($1, 'backstage', $1, 'payments', 'https://github.com/acme/x', $2, '{}', $3, $4)`,
+        [id, finished ? 'succeeded' : 'running', ago(40 * DAY), finished],
+      );
+    }
 
     for (const [name, at] of [
       ['old', ago(31 * DAY)],
@@ -144,6 +155,7 @@ describe('retention: one sweeper per service deletes old rows and keeps recent a
         (await ids('tickets', 'fingerprint')).length === 2 &&
         (await ids('notification_threads', 'incident_key')).length === 1 &&
         (await ids('action_runs', 'action_id')).length === 3 &&
+        (await ids('provisioning_requests', 'id')).length === 2 &&
         (await ids('incidents', 'title')).length === 2,
       { timeoutMs: 20_000, intervalMs: 250 },
     );
@@ -174,6 +186,7 @@ describe('retention: one sweeper per service deletes old rows and keeps recent a
 
   it('executor: finished, published runs after EXECUTOR_RUN_RETENTION (30d); running or unpublished stay', async () => {
     expect(await ids('action_runs', 'action_id')).toEqual(['old-running', 'old-unpublished', 'recent-done']);
+    expect(await ids('provisioning_requests', 'id')).toEqual(['req-old-open', 'req-recent-done']);
   });
 
   it('notifier: receipts and threads idle longer than NOTIFIER_RETENTION (30d)', async () => {

@@ -12,6 +12,7 @@ import { GATEWAY_CONFIG } from './gateway.config.js';
 import { HealthController } from './health/health.controller.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { IngestService } from './ingest/ingest.service.js';
+import { RequestsController, requestsProviders } from './requests/requests.module.js';
 import { AlertmanagerController } from './webhooks/alertmanager/alertmanager.controller.js';
 import { ArgoCdWebhookController } from './webhooks/argocd/argocd.controller.js';
 
@@ -41,6 +42,7 @@ export class GatewayModule {
         EventsController,
         HealthController,
         MetricsController,
+        RequestsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -49,6 +51,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
         IngestService,
+        ...requestsProviders({ databaseUrl: config.DATABASE_URL, configDir: config.HUB_CONFIG_DIR }),
       ],
     };
   }

@@ -16,12 +16,12 @@ describe('notifier: forged notification requests', () => {
     await hub?.close();
   });
 
-  it('parks a notification.requested not from the sensor with the reason, and sends nothing', async () => {
+  it('parks a notification.requested not from the sensor (or the executor, S3) with the reason, and sends nothing', async () => {
     const key = uniqueName('forged');
     const forged = await hub.publish(update(key, 1, 'escalated'), undefined, 'backstage');
     const parked = await reader.parked(hub.queue, forged.id);
     expect(String(parked.properties.headers?.[HubHeaders.deadLetterReason])).toContain(
-      '"notification.requested" from hubsource "backstage": only "sensor" may issue it',
+      '"notification.requested" from hubsource "backstage": only "sensor" or "remediation-executor" may issue it',
     );
     const real = uniqueName('real');
     await hub.publish(update(real, 1, 'firing'));

@@ -1,7 +1,8 @@
-import { ConfigError } from '@hub/config';
+import { ConfigError, TeamsConfigError } from '@hub/config';
 import { createLogger, PinoNestLogger } from '@hub/telemetry';
 import { loadRemediationExecutorConfig } from './remediation-executor.config.js';
 import { createRemediationExecutorApp } from './remediation-executor.app.js';
+import { InvalidProvisioningConfigError } from './provisioning/provisioning.errors.js';
 
 async function main(): Promise<void> {
   const config = loadRemediationExecutorConfig();
@@ -21,7 +22,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof InvalidProvisioningConfigError ||
+    error instanceof TeamsConfigError
+  ) {
     process.stderr.write(`remediation-executor: ${error.message}\n`);
   } else {
     process.stderr.write(

@@ -4,6 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { migrateToLatest } from '@hub/database';
 import { connectHubTransport, serviceQueues, HubPublisher, HubRmqServer } from '@hub/messaging';
 import { createActions } from './actions/action.registry.js';
+import { kubeConfigOf } from './actions/externalsecret-refresh/kubernetes.client.js';
+import { provisioningSteps } from './provisioning/plan/provisioning.steps.js';
+import { loadProvisioningSettings } from './provisioning/provisioning.config.js';
 import { ExecutorDatabase } from './database/executor.database.js';
 import { REMEDIATION_EXECUTOR_QUEUE, type RemediationExecutorConfig } from './remediation-executor.config.js';
 import { RemediationExecutorModule } from './remediation-executor.module.js';
@@ -36,6 +39,22 @@ export async function createRemediationExecutorApp(
   options: RemediationExecutorAppOptions = {},
 ): Promise<RemediationExecutorApp> {
   const actions = createActions(config);
+  const settings = await loadProvisioningSettings(config.HUB_CONFIG_DIR);
+  const kubeConfig = kubeConfigOf({
+    apiUrl: config.KUBE_API_URL,
+    token: config.KUBE_TOKEN,
+    caFile: config.KUBE_CA_FILE,
+    kubeconfigPath: config.KUBECONFIG,
+  });
+  const live = !config.HUB_DRY_RUN;
+  const steps = settings
+    ? provisioningSteps(settings, {
+        kubeConfig: live ? kubeConfig : undefined,
+        github: live && config.GITHUB_TOKEN ? { url: config.GITHUB_API_URL, token: config.GITHUB_TOKEN } : undefined,
+        dataDir: config.HUB_DATA_DIR,
+        requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,
+      })
+    : [];
   const database = ExecutorDatabase.open(config.DATABASE_URL, config.HUB_ACTION_CONCURRENCY);
   try {
     await migrateToLatest(database.db);
@@ -52,7 +71,7 @@ export async function createRemediationExecutorApp(
     prefetch: config.HUB_PREFETCH,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    RemediationExecutorModule.forRoot({ config, server, database, actions }),
+    RemediationExecutorModule.forRoot({ config, server, database, actions, provisioning: { settings, steps } }),
     new FastifyAdapter(),
     { logger: options.logger ?? undefined },
   );

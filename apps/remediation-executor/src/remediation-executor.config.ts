@@ -52,6 +52,20 @@ export const remediationExecutorEnvSchema = coreEnvSchema
     /** A Statuspage API key (sent as `Authorization: OAuth <key>`). */
     STATUSPAGE_TOKEN: z.string().min(1).optional(),
     STATUSPAGE_PAGE_ID: z.string().min(1).optional(),
+    /** GitHub REST API of the S3 pipeline pull request (GitHub Enterprise: `https://<host>/api/v3`). */
+    GITHUB_API_URL: urlVar(['http', 'https']).default('https://api.github.com'),
+    /** Hosts (`host[:port]`) `http.request` may call, comma-separated; unset → its calls go to the outbox. */
+    HUB_HTTP_ALLOWED_HOSTS: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .optional(),
+    /** A token that may push branches and open pull requests; unset → the pull request goes to the outbox. */
+    GITHUB_TOKEN: z.string().min(1).optional(),
   })
   .superRefine(
     (env, ctx) => {

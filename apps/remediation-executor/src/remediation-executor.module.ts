@@ -14,6 +14,8 @@ import { ActionRunner } from './runner/action.runner.js';
 import { EXECUTION_POLICY, executionPolicyOf } from './runner/execution.policy.js';
 import { ResultRelay } from './runner/result.relay.js';
 import { runRetentionRules } from './runner/run-retention.js';
+import { provisioningProviders, type ProvisioningDeps } from './provisioning/provisioning.providers.js';
+import { ProvisioningConsumer } from './provisioning/provisioning.consumer.js';
 
 /** What the app factory builds before Nest: the consumer, the database pools and the actions. */
 export interface RemediationExecutorDeps {
@@ -21,9 +23,14 @@ export interface RemediationExecutorDeps {
   server: HubRmqServer;
   database: ExecutorDatabase;
   actions: readonly Action[];
+  /** S3: the provisioning policy and plan steps. */
+  provisioning: ProvisioningDeps;
 }
 
-/** The remediation executor: `action.requested.#` in, actions run, `action.succeeded|failed` out. */
+/**
+ * The remediation executor: `action.requested.#` in, actions run, `action.succeeded|failed` out;
+ * `provisioning.requested` in, provisioning plans run (S3).
+ */
 @Module({})
 export class RemediationExecutorModule {
   static forRoot(deps: RemediationExecutorDeps): DynamicModule {
@@ -38,7 +45,7 @@ export class RemediationExecutorModule {
           feeds: feedsOf('remediation-executor'),
         }),
       ],
-      controllers: [ActionRequestedConsumer, HealthController, MetricsController],
+      controllers: [ActionRequestedConsumer, ProvisioningConsumer, HealthController, MetricsController],
       providers: [
         { provide: EXECUTOR_CONFIG, useValue: config },
         { provide: HubRmqServer, useValue: deps.server },
@@ -56,6 +63,7 @@ export class RemediationExecutorModule {
               logger: new Logger('Retention'),
             }),
         },
+        ...provisioningProviders(deps.provisioning),
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
       ],
     };

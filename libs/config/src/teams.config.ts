@@ -34,6 +34,10 @@ const teamSchema = z.strictObject({
       category: z.string().optional(),
     })
     .optional(),
+  /** The team's group in the cluster's identity provider (RBAC subject of S3 RoleBindings); default the team name. */
+  group: text('a group name').optional(),
+  /** Who belongs to the team (user names); when set, only they may request provisioning for it (S3). */
+  members: z.array(text('a user name')).optional(),
   /** Who is paged on escalation: a Slack mention (`<!subteam^S123>` or `@group`) and/or a Teams mention. */
   oncall: z.strictObject({ slack: z.string().min(1).optional(), msteams: z.string().min(1).optional() }).optional(),
 });

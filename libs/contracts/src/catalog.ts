@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actionRequestedSchema, actionResultSchema } from './events/action.events.js';
 import { alertDataSchema } from './events/alert.events.js';
 import { notificationRequestedSchema } from './events/notification.events.js';
+import { provisioningUpdatedSchema } from './events/provisioning.events.js';
 import { ticketRequestedSchema } from './events/ticket.events.js';
 import {
   deploymentSchema,
@@ -116,6 +117,12 @@ export const eventCatalog = {
     origin: 'internal',
     description: 'Tell people about an incident (Slack thread, Teams card)',
     data: notificationRequestedSchema,
+  }),
+  'provisioning.updated': define({
+    type: 'provisioning.updated',
+    origin: 'internal',
+    description: 'A provisioning request or one of its steps changed state (audit trail of S3)',
+    data: provisioningUpdatedSchema,
   }),
   'ticket.requested': define({
     type: 'ticket.requested',

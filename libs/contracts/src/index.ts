@@ -7,6 +7,7 @@ export * from './events/alert.events.js';
 export * from './events/action.events.js';
 export * from './events/platform.events.js';
 export * from './events/notification.events.js';
+export * from './events/provisioning.events.js';
 export * from './events/ticket.events.js';
 export * from './event-id.js';
 export * from './kubernetes-names.js';

@@ -28,13 +28,15 @@ type InternalType = {
 /**
  * Who issues each internal type of the catalog: exactly the services that publish it today
  * (the compiler insists that every internal type is listed). The sensor asks for actions,
- * notifications and tickets; the scheduler fires schedules; the executor reports results.
+ * notifications and tickets; the scheduler fires schedules; the executor reports results, and
+ * tells the owner team and the audit trail how a provisioning request goes (S3).
  */
 export const issuersOfType = {
   'action.requested': [HubIssuer.sensor],
   'action.succeeded': [HubIssuer.executor],
   'action.failed': [HubIssuer.executor],
-  'notification.requested': [HubIssuer.sensor],
+  'notification.requested': [HubIssuer.sensor, HubIssuer.executor],
+  'provisioning.updated': [HubIssuer.executor],
   'ticket.requested': [HubIssuer.sensor],
   'schedule.fired': [HubIssuer.scheduler],
 } as const satisfies Record<InternalType, readonly HubIssuerName[]>;

@@ -155,6 +155,46 @@ export interface NotificationReceiptsTable {
   sent_at: Generated<Date>;
 }
 
+/** An S3 provisioning request (migration 0019). */
+export interface ProvisioningRequestsTable {
+  id: string;
+  /** The ingest token's source that brought it in. */
+  source: string;
+  idempotency_key: string | null;
+  app_name: string;
+  owner_team: string;
+  repository_url: string;
+  requested_by: string | null;
+  environment: string | null;
+  quota: ColumnType<{ cpu: string; memory: string; pods?: number } | null, string | null, string | null>;
+  status: string;
+  phase: Generated<string>;
+  reasons: ColumnType<string[], string | undefined, string>;
+  trace_id: string | null;
+  /** The `provisioning.requested` envelope, published again until the broker confirms it. */
+  event: Json<Record<string, unknown>>;
+  published_at: NullableTimestamp;
+  sequence: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+/** One step of a provisioning plan (migration 0019). */
+export interface ProvisioningStepsTable {
+  request_id: string;
+  name: string;
+  position: number;
+  status: string;
+  attempts: Generated<number>;
+  compensation_attempts: Generated<number>;
+  error: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  compensated_at: NullableTimestamp;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
@@ -165,6 +205,8 @@ export interface HubDatabase {
   schedule_slots: ScheduleSlotsTable;
   tickets: TicketsTable;
   notification_receipts: NotificationReceiptsTable;
+  provisioning_requests: ProvisioningRequestsTable;
+  provisioning_steps: ProvisioningStepsTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;
@@ -176,3 +218,5 @@ export type ScheduleSlot = Selectable<ScheduleSlotsTable>;
 export type TicketRow = Selectable<TicketsTable>;
 export type NotificationReceipt = Selectable<NotificationReceiptsTable>;
 export type NewNotificationReceipt = Insertable<NotificationReceiptsTable>;
+export type ProvisioningRequestRow = Selectable<ProvisioningRequestsTable>;
+export type ProvisioningStepRow = Selectable<ProvisioningStepsTable>;

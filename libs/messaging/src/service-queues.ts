@@ -35,7 +35,7 @@ export const serviceQueues = {
   }),
   'remediation-executor': service({
     queue: 'remediation-executor',
-    bindings: ['action.requested.#'],
+    bindings: ['action.requested.#', 'provisioning.requested'],
     deliveryLimit: 5,
     singleActiveConsumer: false,
   }),
@@ -82,9 +82,9 @@ export function publisherQueueSpec(exchange: string, queue: ServiceQueue): Consu
  * records every event, so every publisher feeds it.
  */
 export const publisherFeeds = {
-  'ingest-gateway': ['sensor', 'siem-forwarder'],
+  'ingest-gateway': ['sensor', 'remediation-executor', 'siem-forwarder'],
   sensor: ['remediation-executor', 'notifier', 'ticketing', 'siem-forwarder'],
-  'remediation-executor': ['sensor', 'siem-forwarder'],
+  'remediation-executor': ['sensor', 'notifier', 'siem-forwarder'],
   scheduler: ['sensor', 'siem-forwarder'],
 } as const satisfies Record<string, readonly ServiceName[]>;
 

@@ -2,6 +2,7 @@ import { type CommandGroup } from '../command.js';
 import { auditCommands } from './audit.js';
 import { dlqCommand } from './dlq.command.js';
 import { eventsCommand, replayCommand } from './event-log.commands.js';
+import { requestsCommand } from './requests.command.js';
 import { schedulesCommand } from './schedules.js';
 import { sensorsCommand } from './sensors.command.js';
 
@@ -13,4 +14,5 @@ export const commandGroups: readonly CommandGroup[] = [
   schedulesCommand,
   auditCommands,
   dlqCommand,
+  requestsCommand,
 ];

@@ -28,6 +28,8 @@ import {
 } from './namespaces-cleanup-preview/namespaces-cleanup-preview.plan.js';
 import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.action.js';
 import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
+import { environmentSecrets, HttpRequestAction } from './http-request/http-request.action.js';
+import { HTTP_REQUEST_KIND, planHttpRequest } from './http-request/http-request.plan.js';
 import { StatuspageClient } from './statuspage-update/statuspage.client.js';
 import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
 import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
@@ -85,7 +87,13 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
         new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes'),
         'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG',
       );
-  return [argoCd, externalSecrets, statuspageAction(config), ...scheduledOperations(config, kubeConfig)];
+  return [
+    argoCd,
+    externalSecrets,
+    statuspageAction(config),
+    httpRequestAction(config),
+    ...scheduledOperations(config, kubeConfig),
+  ];
 }
 
 /**
@@ -137,5 +145,22 @@ function statuspageAction(config: RemediationExecutorConfig): Action {
         (request) => planStatuspageUpdate(request, config.STATUSPAGE_PAGE_ID),
         new OutboxWriter(config.HUB_DATA_DIR, 'statuspage'),
         'set STATUSPAGE_TOKEN and STATUSPAGE_PAGE_ID',
+      );
+}
+
+/** `http.request` to the hosts of HUB_HTTP_ALLOWED_HOSTS, or the outbox when none is allowed. */
+function httpRequestAction(config: RemediationExecutorConfig): Action {
+  const hosts = new Set(config.HUB_HTTP_ALLOWED_HOSTS ?? []);
+  return hosts.size > 0
+    ? new HttpRequestAction(hosts, environmentSecrets(), config.HUB_ACTION_REQUEST_TIMEOUT_MS)
+    : new OutboxAction(
+        HTTP_REQUEST_KIND,
+        // Without an allowlist nothing is called: every well-formed call goes to the outbox.
+        (request) => {
+          const url = String(request.params.url);
+          return planHttpRequest(request, new Set(URL.canParse(url) ? [new URL(url).host] : []));
+        },
+        new OutboxWriter(config.HUB_DATA_DIR, 'http'),
+        'set HUB_HTTP_ALLOWED_HOSTS',
       );
 }

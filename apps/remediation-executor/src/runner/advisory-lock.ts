@@ -12,6 +12,8 @@ export const LockSpace = {
   action: 0x48554201,
   /** One action at a time per `kind:target`, across replicas. */
   target: 0x48554202,
+  /** One live plan per provisioning request (S3), across replicas. */
+  request: 0x48554203,
 } as const;
 
 /** Which key space a lock is in. */

@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { DNS1123_LABEL } from '../kubernetes-names.js';
+import { KUBERNETES_QUANTITY } from './provisioning.events.js';
+
+const quantity = z
+  .string()
+  .regex(KUBERNETES_QUANTITY, { error: 'must be a Kubernetes quantity such as 500m, 2 or 4Gi' });
 
 /** S3: a developer-portal request for a new application's platform resources. */
 export const provisioningRequestedSchema = z.object({
   appName: z.string().regex(DNS1123_LABEL, { error: 'must be a DNS-1123 label' }),
   repositoryUrl: z.url(),
   ownerTeam: z.string().min(1),
-  quota: z
-    .object({ cpu: z.string().min(1), memory: z.string().min(1), pods: z.number().int().positive().optional() })
-    .optional(),
+  /** Who asked (a Backstage user ref such as `user:default/alice`); checked against the team's members. */
+  requestedBy: z.string().min(1).optional(),
+  environment: z.string().regex(DNS1123_LABEL, { error: 'must be a DNS-1123 label' }).optional(),
+  quota: z.object({ cpu: quantity, memory: quantity, pods: z.number().int().positive().optional() }).optional(),
 });
 
 /** S5: a deployment finished, well or badly, reported by CI/CD or Argo CD. */

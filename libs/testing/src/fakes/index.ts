@@ -13,3 +13,5 @@ export * from './jira-cloud.fake.js';
 export * from './jira-server.fake.js';
 export * from './servicenow.fake.js';
 export * from './statuspage.fake.js';
+export * from './kubernetes-cluster.fake.js';
+export * from './github.fake.js';

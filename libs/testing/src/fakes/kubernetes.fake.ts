@@ -20,7 +20,7 @@ export interface FakeResourceQuota {
   used: Record<string, string>;
 }
 
-type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
+export type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 
 const OBJECT_PATH = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/;
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -50,8 +50,8 @@ export class FakeKubernetesApi extends FakeHttpServer {
   /** Names of the namespaces deleted, in order. */
   readonly deletedNamespaces: string[] = [];
   private readonly objects = new Map<string, KubeObject>();
-  private readonly namespaces = new Map<string, KubeObject>();
-  private readonly quotas = new Map<string, KubeObject[]>();
+  protected readonly namespaces = new Map<string, KubeObject>();
+  protected readonly quotas = new Map<string, KubeObject[]>();
   private readonly scripted: { reply: FakeReply; remaining: number }[] = [];
   private resourceVersion = 1000;
 
@@ -187,7 +187,7 @@ export class FakeKubernetesApi extends FakeHttpServer {
     return this;
   }
 
-  private metadata(name: string, namespace?: string): Record<string, unknown> {
+  protected metadata(name: string, namespace?: string): Record<string, unknown> {
     return {
       name,
       ...(namespace ? { namespace } : {}),

@@ -187,7 +187,8 @@ function namespacesRef(name: string): CustomObjectRef {
   return { group: '', version: 'v1', plural: 'namespaces', namespace: '', name };
 }
 
-function toKubernetesError(error: unknown, ref: CustomObjectRef): Error {
+/** A client-node failure as a typed `Kubernetes*Error` (404 NotFound, status with Retry-After, unreachable). */
+export function toKubernetesError(error: unknown, ref: CustomObjectRef): Error {
   const context = { ...ref };
   if (!(error instanceof ApiException)) {
     const message = error instanceof Error ? error.message : String(error);

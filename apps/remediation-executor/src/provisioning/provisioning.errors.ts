@@ -1,0 +1,34 @@
+import { type FileProblem, formatFileProblem } from '@hub/config';
+import { HubError } from '@hub/contracts';
+
+export enum ProvisioningErrorCode {
+  InvalidConfig = 'PROVISIONING_INVALID_CONFIG',
+  Conflict = 'PROVISIONING_CONFLICT',
+  LockTimeout = 'PROVISIONING_LOCK_TIMEOUT',
+}
+
+/** `provisioning.yaml` (or the pipeline template it names) does not load: every problem, with file, line and path. */
+export class InvalidProvisioningConfigError extends HubError<ProvisioningErrorCode.InvalidConfig> {
+  readonly code = ProvisioningErrorCode.InvalidConfig;
+  readonly retryable = false;
+
+  constructor(readonly problems: readonly FileProblem[]) {
+    super(
+      `Invalid provisioning configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${formatFileProblem(p)}`).join('\n'),
+      { problems },
+    );
+  }
+}
+
+/** The object a step would create exists and is not the one the plan wants (someone else's): permanent. */
+export class ResourceConflictError extends HubError<ProvisioningErrorCode.Conflict> {
+  readonly code = ProvisioningErrorCode.Conflict;
+  readonly retryable = false;
+}
+
+/** Another replica runs this request's plan (its lock stayed taken): the delivery is retried later. */
+export class RequestLockTimeoutError extends HubError<ProvisioningErrorCode.LockTimeout> {
+  readonly code = ProvisioningErrorCode.LockTimeout;
+  readonly retryable = true;
+}
