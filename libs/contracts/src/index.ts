@@ -8,6 +8,7 @@ export * from './events/action.events.js';
 export * from './events/platform.events.js';
 export * from './events/notification.events.js';
 export * from './events/ticket.events.js';
+export * from './events/kubernetes.events.js';
 export * from './event-id.js';
 export * from './kubernetes-names.js';
 export * from './event-identity.js';
