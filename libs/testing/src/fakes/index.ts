@@ -13,3 +13,4 @@ export * from './jira-cloud.fake.js';
 export * from './jira-server.fake.js';
 export * from './servicenow.fake.js';
 export * from './statuspage.fake.js';
+export * from './kubernetes-watch.fake.js';
