@@ -25,18 +25,23 @@ export const eventSourcesEnvSchema = coreEnvSchema
     /** Path of a kubeconfig file (its current context), used when KUBE_API_URL is not set. */
     KUBECONFIG: z.string().optional(),
   })
-  .superRefine((env, ctx) => {
-    if (env.KUBE_TOKEN && !env.KUBE_API_URL) {
-      ctx.addIssue({ code: 'custom', path: ['KUBE_API_URL'], message: 'is required when KUBE_TOKEN is set' });
-    }
-    if (env.EVENT_SOURCES_RETRY_MAX_MS < env.EVENT_SOURCES_RETRY_MIN_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['EVENT_SOURCES_RETRY_MAX_MS'],
-        message: 'must not be below EVENT_SOURCES_RETRY_MIN_MS',
-      });
-    }
-  });
+  .superRefine(
+    (env, ctx) => {
+      if (env.KUBE_TOKEN && !env.KUBE_API_URL) {
+        ctx.addIssue({ code: 'custom', path: ['KUBE_API_URL'], message: 'is required when KUBE_TOKEN is set' });
+      }
+      const { EVENT_SOURCES_RETRY_MIN_MS: min, EVENT_SOURCES_RETRY_MAX_MS: max } = env;
+      if (typeof min === 'number' && typeof max === 'number' && max < min) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EVENT_SOURCES_RETRY_MAX_MS'],
+          message: 'must not be below EVENT_SOURCES_RETRY_MIN_MS',
+        });
+      }
+    },
+    // Also when other variables are bad, so one message lists every problem.
+    { when: () => true },
+  );
 
 export type EventSourcesConfig = z.output<typeof eventSourcesEnvSchema>;
 

@@ -148,6 +148,30 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
     expect(hub.received).toHaveLength(2);
   });
 
+  it('keeps decided events in the outbox while the broker is cut away, then publishes each once, in watch order', async () => {
+    hub.received.length = 0;
+    await hub.proxy.down();
+    kube.apply('nodes', node('node-e', 'False'));
+    kube.apply('deployments', deployment('api', true));
+    kube.apply('nodes', node('node-e', 'True'));
+    const outbox = async () =>
+      Number((await hub.schema.pool.query('SELECT count(*) AS n FROM source_outbox')).rows[0].n);
+    await vi.waitFor(async () => expect(await outbox()).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(app.supervisor.status()['cluster']?.reason).toMatch(/^the bus cannot take events/));
+    expect(hub.received).toHaveLength(0);
+    await hub.proxy.up();
+    await vi.waitFor(() => expect(hub.received).toHaveLength(3), { timeout: 15_000 });
+    // In order per watch (across watches the API server gives no order either).
+    expect(types().filter((t) => t.startsWith('kubernetes.node.'))).toEqual([
+      'kubernetes.node.notready',
+      'kubernetes.node.recovered',
+    ]);
+    expect(types()).toContain('kubernetes.deployment.rollout.stuck');
+    expect(await outbox()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hub.received).toHaveLength(3);
+  });
+
   it('stops publishing at once when its lease is taken, and says so on /readyz', async () => {
     await hub.schema.pool.query(
       `UPDATE source_leases SET holder = 'someone-else', token = token + 1, expires_at = now() + interval '1 hour' WHERE source = 'cluster'`,

@@ -31,7 +31,12 @@ export class NatsSource implements Source {
   async start(context: SourceContext): Promise<void> {
     this.stopped = false;
     const servers = this.spec.servers ?? [this.defaultServer];
-    const nc = await connect({ servers, name: `hub-event-sources/${this.name}`, maxReconnectAttempts: -1 });
+    const where = `NATS ${servers.join(',')} stream ${this.spec.stream}`;
+    const nc = await connect({ servers, name: `hub-event-sources/${this.name}`, maxReconnectAttempts: -1 }).catch(
+      (error: unknown) => {
+        throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
+      },
+    );
     this.connection = nc;
     try {
       const jsm = await jetstreamManager(nc);
@@ -60,7 +65,7 @@ export class NatsSource implements Source {
       });
     } catch (error) {
       await nc.close().catch(() => undefined);
-      throw new Error(`NATS stream ${this.spec.stream}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
     }
   }
 
