@@ -31,7 +31,7 @@ describe('two event-sources processes on one cluster, database and broker', () =
   beforeAll(async () => {
     kube = await new KubernetesWatchFake().start();
     hub = await EventSourcesHarness.start({ 'cluster.yaml': source });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     for (const child of children.values())
@@ -61,7 +61,7 @@ describe('two event-sources processes on one cluster, database and broker', () =
     (await hub.schema.pool.query<{ holder: string }>(`SELECT holder FROM source_leases WHERE source = 'cluster'`))
       .rows[0]?.holder;
 
-  it('the standby takes over when the leader is SIGKILLed mid-stream: no gap, no duplicate event id', async () => {
+  it('the standby takes over when the leader is SIGKILLed mid-stream: no gap, each change decided once (one id), a repeat only of the event in flight', async () => {
     await startProcess('replica-a');
     await startProcess('replica-b');
     await vi.waitFor(async () => expect(await holder()).toMatch(/^replica-/), { timeout: 60_000, interval: 200 });
@@ -87,13 +87,28 @@ describe('two event-sources processes on one cluster, database and broker', () =
     await vi.waitFor(() => expect(new Set(names()).size).toBe(total), { timeout: 30_000, interval: 200 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await holder()).not.toBe(killed);
-    expect(names()).toHaveLength(total);
-    expect(new Set(hub.ids()).size).toBe(hub.received.length);
-    // The pod went crash-looping / recovered 12 times: each transition once, in order.
-    const podTypes = hub.received.filter((m) => m.routingKey.startsWith('kubernetes.pod.')).map((m) => m.routingKey);
-    expect(podTypes).toHaveLength(12);
-    expect(
-      podTypes.every((t, i) => t === (i % 2 === 0 ? 'kubernetes.pod.crashlooping' : 'kubernetes.pod.recovered')),
-    ).toBe(true);
+    // No gap: every Event once by id. Each change was decided once: all copies of an Event carry
+    // one id. A second copy of an id is possible only for the one event the leader had published
+    // and not yet marked when it died (the outbox publishes one at a time); consumers drop it by id.
+    const idsByName = new Map<string, Set<string>>();
+    for (const m of hub.received.filter((r) => r.routingKey === 'kubernetes.event')) {
+      const name = (m.event.data as { name: string }).name;
+      idsByName.set(name, (idsByName.get(name) ?? new Set()).add(m.messageId));
+    }
+    expect([...idsByName.values()].every((ids) => ids.size === 1)).toBe(true);
+    const copies = new Map<string, number>();
+    for (const id of hub.ids()) copies.set(id, (copies.get(id) ?? 0) + 1);
+    const repeated = [...copies].filter(([, n]) => n > 1);
+    console.log(`failover: ${hub.received.length} messages, ${copies.size} ids, repeated: ${JSON.stringify(repeated)}`);
+    expect(repeated.length).toBeLessThanOrEqual(1);
+    expect(repeated.every(([, n]) => n === 2)).toBe(true);
+    // The pod went crash-looping / recovered 12 times: each transition once (by id), in order.
+    const podIds = [
+      ...new Set(hub.received.filter((m) => m.routingKey.startsWith('kubernetes.pod.')).map((m) => m.messageId)),
+    ];
+    const typeOf = new Map(hub.received.map((m) => [m.messageId, m.routingKey]));
+    expect(podIds.map((id) => typeOf.get(id))).toEqual(
+      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? 'kubernetes.pod.crashlooping' : 'kubernetes.pod.recovered')),
+    );
   }, 120_000);
 });

@@ -24,7 +24,7 @@ describe('event-sources start-up errors (its own process)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hub-event-sources-main-'));
     await mkdir(join(dir, 'sources'));
-  });
+  }, 60_000);
 
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

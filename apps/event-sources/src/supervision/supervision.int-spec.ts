@@ -18,7 +18,7 @@ describe('sources side by side (real RabbitMQ, PostgreSQL, Mosquitto)', () => {
         `{ mqtt: { url: '${MQTT_URL}', clientId: hub-${id}, topics: [{ filter: 'hubtest/${id}/#', type: external.iot.reading }] } }`,
       ),
     });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await hub?.close();

@@ -27,7 +27,7 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
     hub = await EventSourcesHarness.start({ 'cluster.yaml': clusterSource('cluster') }, { KUBE_API_URL: kube.url });
     app = await hub.startApp();
     await connected();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await hub?.close();

@@ -35,7 +35,7 @@ spec:
     });
     app = await hub.startApp();
     await vi.waitFor(() => expect(app.supervisor.status()[`iot-${id}`]?.connected).toBe(true), { timeout: 10_000 });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await hub?.close();

@@ -41,7 +41,7 @@ spec:
 `,
     });
     await hub.startApp();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await hub?.close();
