@@ -58,6 +58,8 @@ export const kubernetesQuotaSchema = z.object({
   /** `usage` (from the quota's status) or `failed-create` (from a FailedCreate Event). */
   detectedBy: z.enum(['usage', 'failed-create']),
   message: z.string().optional(),
+  /** The quota's labels (the `team` label that S3 provisioning sets names the owner). */
+  labels: z.record(z.string(), z.string()).default({}),
 });
 
 /** A Deployment whose rollout passed its progress deadline (ProgressDeadlineExceeded), or that progressed again. */

@@ -39,6 +39,19 @@ export interface WatchRequest {
   at: number;
 }
 
+/** A merge patch the fake applied (`PATCH` of an object it holds). */
+export interface PatchRecord {
+  collection: WatchCollection;
+  namespace?: string;
+  name: string;
+  contentType: string;
+  body: unknown;
+  at: number;
+}
+
+const OBJECT_PATH =
+  /^\/(?:api\/v1|apis\/apps\/v1|apis\/events\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/(pods|nodes|resourcequotas|events|deployments)\/([^/]+)$/;
+
 const PATH =
   /^\/(?:api\/v1|apis\/apps\/v1|apis\/events\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/(pods|nodes|resourcequotas|events|deployments)$/;
 
@@ -50,10 +63,13 @@ const PATH =
  * what changed since; one older than the last {@link compact} gets an `ERROR` event with a 410
  * `Status` (Expired), as the real API server sends; one without resourceVersion first gets the
  * current objects as synthetic `ADDED` events. Namespaced paths, `labelSelector` (`a=b,c=d`) and
- * `fieldSelector` (`metadata.name=x`, `involvedObject.kind=Pod`, any dotted path) filter.
+ * `fieldSelector` (`metadata.name=x`, `involvedObject.kind=Pod`, any dotted path) filter. `GET` and
+ * merge-`PATCH` (RFC 7386) of one object serve clients that act on what they watch (a rollout
+ * restart): a patch is a MODIFIED change like any other.
  */
 export class KubernetesWatchFake {
   readonly watchRequests: WatchRequest[] = [];
+  readonly patches: PatchRecord[] = [];
   private readonly objects = new Map<WatchCollection, Map<string, KubeObject>>();
   private readonly history: Change[] = [];
   private readonly open = new Set<OpenWatch>();
@@ -139,6 +155,35 @@ export class KubernetesWatchFake {
     return this.open.size;
   }
 
+  private async object(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    namespace: string | undefined,
+    resource: string,
+    name: string,
+  ): Promise<void> {
+    const collection = (path.startsWith('/apis/events.k8s.io') ? 'events.k8s.io/events' : resource) as WatchCollection;
+    const existing = this.store(collection).get(`${namespace ?? ''}/${name}`);
+    if (!existing) return status(res, 404, 'NotFound', `${resource} "${name}" not found`);
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(existing));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (req.method !== 'PATCH' || !contentType.startsWith('application/merge-patch+json')) {
+      return status(res, 415, 'UnsupportedMediaType', `${req.method} ${contentType} is not supported here`);
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    this.patches.push({ collection, ...(namespace ? { namespace } : {}), name, contentType, body, at: Date.now() });
+    const patched = this.apply(collection, mergePatch(existing, body) as KubeObject);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(patched));
+  }
+
   private store(collection: WatchCollection): Map<string, KubeObject> {
     let store = this.objects.get(collection);
     if (!store) this.objects.set(collection, (store = new Map<string, KubeObject>()));
@@ -155,6 +200,13 @@ export class KubernetesWatchFake {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const one = OBJECT_PATH.exec(url.pathname);
+    if (one) {
+      this.object(req, res, url.pathname, one[1], one[2]!, decodeURIComponent(one[3]!)).catch((error: unknown) =>
+        status(res, 400, 'BadRequest', (error as Error).message),
+      );
+      return;
+    }
     const match = PATH.exec(url.pathname);
     const query = url.searchParams;
     if (!match || req.method !== 'GET')
@@ -212,6 +264,19 @@ export class KubernetesWatchFake {
     this.open.add(watch);
     res.on('close', () => this.open.delete(watch));
   }
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
 }
 
 function write(res: ServerResponse, type: string, object: unknown): void {

@@ -20,7 +20,13 @@ export function quotaWatcher(): ResourceWatcher {
       const resources = exhausted(status.hard ?? {}, status.used ?? {});
       const isBad = phase !== 'DELETED' && resources.length > 0;
       const namespace = quota.metadata.namespace ?? '';
-      const data = { namespace, quota: quota.metadata.name, resources, detectedBy: 'usage' };
+      const data = {
+        namespace,
+        quota: quota.metadata.name,
+        resources,
+        detectedBy: 'usage',
+        labels: quota.metadata.labels ?? {},
+      };
       const subject = `${namespace}/${quota.metadata.name}`;
       const incidentkey = `kubernetes/quota/${subject}`;
       return {
