@@ -116,7 +116,8 @@ export class MqttSource implements Source {
     }
     this.inflight++;
     try {
-      while (!this.stopped) {
+      // A lost lease stops publishing at once: no PUBACK, the broker keeps the message for the next holder.
+      while (!this.stopped && (context.lease?.held ?? true)) {
         try {
           await context.publish(event);
           context.count('published');
@@ -126,7 +127,7 @@ export class MqttSource implements Source {
           await new Promise((resolve) => setTimeout(resolve, this.spec.retryDelay));
         }
       }
-      // Stopping: no PUBACK; the broker keeps the message for the session's next connection.
+      // Stopping or the lease lost: no PUBACK; the broker keeps the message for the session's next connection.
       return new Promise<void>(() => undefined);
     } finally {
       this.inflight--;

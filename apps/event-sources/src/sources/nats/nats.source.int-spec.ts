@@ -88,8 +88,11 @@ spec:
     });
     expect(byType['external.billing.refunded']?.event).toMatchObject({ id: 'ce-binary-1', data: { amount: 4 } });
     const mapped = hub.received.filter((m) => m.routingKey === 'external.orders.created');
-    expect(mapped.map((m) => m.event.data)).toEqual([{ order: 1 }, { order: 2 }]);
-    expect(mapped[0]?.event).toMatchObject({ source: '/shop/orders', subject: `${subject}.a` });
+    expect(mapped.map((m) => m.event.data)).toEqual(expect.arrayContaining([{ order: 1 }, { order: 2 }]));
+    expect(mapped.find((m) => m.event.subject === `${subject}.a`)?.event).toMatchObject({
+      source: '/shop/orders',
+      data: { order: 1 },
+    });
     expect(new Set(hub.ids()).size).toBe(4);
     // Acked (the forged internal command terminated): nothing pending in JetStream.
     await vi.waitFor(async () => {

@@ -56,7 +56,15 @@ export class NatsSource implements Source {
       const consumer = await jetstream(nc).consumers.get(this.spec.stream, this.consumerName);
       const messages = await consumer.consume({ max_messages: this.spec.maxMessages });
       this.loop = (async () => {
-        for await (const message of messages) await this.handle(message, context);
+        // Up to maxMessages in flight: the broker pipelines the confirms (JetStream keeps no order
+        // across redeliveries either).
+        const inflight = new Set<Promise<void>>();
+        for await (const message of messages) {
+          const handled: Promise<void> = this.handle(message, context).finally(() => inflight.delete(handled));
+          inflight.add(handled);
+          if (inflight.size >= this.spec.maxMessages) await Promise.race(inflight);
+        }
+        await Promise.all(inflight);
       })().catch((error: unknown) => {
         if (!this.stopped) context.failed(error as Error);
       });
@@ -93,12 +101,17 @@ export class NatsSource implements Source {
     return { unit: 'messages', value: info.num_pending + info.num_ack_pending };
   }
 
+  /** Never rejects: a message is acked, nak'ed or terminated. */
   private async handle(message: JsMsg, context: SourceContext): Promise<void> {
     let event;
     try {
       event = toHubEvent(this.bridged(message), this.spec.map);
     } catch (error) {
-      if (!(error instanceof RefusedMessageError)) throw error;
+      if (!(error instanceof RefusedMessageError)) {
+        message.nak(this.spec.nakDelay);
+        context.failed(error as Error);
+        return;
+      }
       context.count('refused');
       // No reason on the TERM: servers before 2.10.4 do not take one (the reason is logged and counted instead).
       context.refused(`${this.spec.stream}#${message.seq}`, error.message);
