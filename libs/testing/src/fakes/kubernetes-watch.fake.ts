@@ -70,6 +70,8 @@ const PATH =
 export class KubernetesWatchFake {
   readonly watchRequests: WatchRequest[] = [];
   readonly patches: PatchRecord[] = [];
+  /** Paths of the LIST requests (GET without watch) it answered. */
+  readonly listRequests: { path: string; at: number }[] = [];
   private readonly objects = new Map<WatchCollection, Map<string, KubeObject>>();
   private readonly history: Change[] = [];
   private readonly open = new Set<OpenWatch>();
@@ -218,6 +220,7 @@ export class KubernetesWatchFake {
     const matches = selector(namespace, query.get('labelSelector'), query.get('fieldSelector'));
     const current = [...this.store(collection).values()].filter(matches);
     if (query.get('watch') !== 'true' && query.get('watch') !== '1') {
+      this.listRequests.push({ path: url.pathname, at: Date.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({

@@ -122,21 +122,38 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
     expect(hub.received).toHaveLength(1);
   });
 
-  it('relists after 410 Gone and publishes only what it had not handled (dedup by uid + resourceVersion)', async () => {
+  it('relists after 410 Gone and publishes only what it had not handled, and the recovery of what vanished', async () => {
+    kube.apply('pods', pod('web-9', 7, 'CrashLoopBackOff'));
+    await vi.waitFor(() => expect(count('kubernetes.pod.crashlooping')).toBe(2));
     await hub.stopApp(app);
     hub.received.length = 0;
     kube.apply('pods', pod('web-2', 5));
     kube.apply('nodes', node('node-b', 'Unknown'));
+    kube.delete('pods', 'shop', 'web-9');
     kube.compact();
+    const listsBefore = kube.listRequests.length;
     app = await hub.startApp();
-    await vi.waitFor(() => expect(types().sort()).toEqual(['kubernetes.node.notready', 'kubernetes.pod.recovered']), {
-      timeout: 10_000,
-    });
+    await vi.waitFor(
+      () =>
+        expect(types().sort()).toEqual([
+          'kubernetes.node.notready',
+          'kubernetes.pod.recovered',
+          'kubernetes.pod.recovered',
+        ]),
+      { timeout: 10_000 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(hub.received).toHaveLength(2);
+    expect(hub.received).toHaveLength(3);
+    expect(
+      hub.received
+        .filter((m) => m.routingKey === 'kubernetes.pod.recovered')
+        .map((m) => (m.event.data as { pod: string }).pod)
+        .sort(),
+    ).toEqual(['web-2', 'web-9']);
     const podWatches = kube.watchRequests.filter((r) => r.path === '/api/v1/pods');
-    expect(podWatches.at(-1)?.resourceVersion).toBeUndefined();
-    expect(podWatches.at(-2)?.resourceVersion).toBeDefined();
+    // 410 on the stored position, a LIST, then a watch from the list's resourceVersion.
+    expect(kube.listRequests.slice(listsBefore).map((r) => r.path)).toContain('/api/v1/pods');
+    expect(Number(podWatches.at(-1)?.resourceVersion)).toBeGreaterThan(Number(podWatches.at(-2)?.resourceVersion));
     // The watch closing normally (the server's timeout) resumes where it was, without a relist.
     const last = kube.apply('pods', pod('web-3', 0)).metadata.resourceVersion;
     await vi.waitFor(async () => expect(await position('pods')).toBe(last));
@@ -145,7 +162,7 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
     await vi.waitFor(() => expect(kube.openWatches).toBe(5));
     const resumed = kube.watchRequests.slice(before).filter((r) => r.path === '/api/v1/pods');
     expect(resumed.map((r) => r.resourceVersion)).toEqual([last]);
-    expect(hub.received).toHaveLength(2);
+    expect(hub.received).toHaveLength(3);
   });
 
   it('keeps decided events in the outbox while the broker is cut away, then publishes each once, in watch order', async () => {

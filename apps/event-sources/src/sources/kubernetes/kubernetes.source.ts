@@ -4,8 +4,9 @@ import { type Database } from '@hub/database';
 import { type KubernetesSpec } from '../../config/source.schema.js';
 import { type Source, type SourceContext, type SourceHealth, type SourceLag } from '../source.js';
 import { LeaseLostError, WatchStore } from './watch.store.js';
-import { type WatchItem, WatchStream } from './watch.stream.js';
-import { type ResourceWatcher } from './watched-object.js';
+import { listObjects } from './list.client.js';
+import { type WatchItem, type WatchQuery, WatchStream } from './watch.stream.js';
+import { type ResourceWatcher, type WatchedObject, type WatchPhase } from './watched-object.js';
 import { watchesOf } from './watches.js';
 
 /** RFC 4122 namespace of the ids of events decided from a cluster. */
@@ -14,6 +15,7 @@ const KUBERNETES_ID_NAMESPACE = '7e2c9a4b1f6d4e8a9c3b5d7f1a2e4c6b';
 /** One configured watch: its stream, what a change means, and the dedup bucket of its objects. */
 interface ActiveWatch {
   stream: WatchStream;
+  query: WatchQuery;
   watcher: ResourceWatcher;
   /** Objects seen through several watches (v1 and events.k8s.io/v1 Events) share one bucket. */
   objectWatch: string;
@@ -24,8 +26,10 @@ interface ActiveWatch {
  * lease). Each change is decided against the state the last one left (dedup by uid +
  * resourceVersion), committed with the new position and the decided events in one transaction
  * fenced by the lease, then published from the outbox; a confirm deletes the row. A restart or a
- * new leader resumes at the stored resourceVersion and first publishes what was decided and not
- * confirmed; 410 Gone relists (a watch without resourceVersion) and skips what it already handled.
+ * new leader first publishes what was decided and not confirmed, then watches from the stored
+ * resourceVersion. Without a position, or after 410 Gone, it relists like an informer: LIST, each
+ * object as ADDED (skipping what it already handled), each stored object the list lacks as
+ * DELETED (its `recovered` pair), then a watch from the list's resourceVersion.
  */
 export class KubernetesSource implements Source {
   readonly kind = 'kubernetes' as const;
@@ -56,12 +60,16 @@ export class KubernetesSource implements Source {
     await this.flush(context);
     for (const w of watchesOf(this.spec)) {
       const stream = new WatchStream(kc, w.key, w.query, (item) => this.enqueue(w.key, item));
-      this.watches.set(w.key, { stream, watcher: w.watcher, objectWatch: w.objectWatch });
+      this.watches.set(w.key, { stream, query: w.query, watcher: w.watcher, objectWatch: w.objectWatch });
     }
     this.loop = this.run(context).catch((error: unknown) => {
       if (!this.stopped) context.failed(error as Error);
     });
-    for (const [key, watch] of this.watches) await watch.stream.open(await this.store.position(key));
+    for (const [key, watch] of this.watches) {
+      const position = await this.store.position(key);
+      if (position) await watch.stream.open(position);
+      else this.enqueue(key, { kind: 'gone' });
+    }
   }
 
   async stop(): Promise<void> {
@@ -108,8 +116,7 @@ export class KubernetesSource implements Source {
     if (!lease?.held) throw new LeaseLostError('the lease is no longer held');
     switch (item.kind) {
       case 'gone':
-        await watch.stream.open(undefined);
-        return;
+        return this.relist(watch, context);
       case 'ended':
         if (item.error) throw item.error;
         await watch.stream.open(watch.stream.lastReceived);
@@ -117,29 +124,65 @@ export class KubernetesSource implements Source {
       case 'bookmark':
         await this.store.commit(lease, { watch: watch.stream.key, resourceVersion: item.resourceVersion, events: [] });
         return;
-      case 'change': {
-        const { metadata } = item.object;
-        const prior = await this.store.object(watch.objectWatch, metadata.uid);
-        if (prior?.resourceVersion === metadata.resourceVersion && item.phase !== 'DELETED') {
-          context.count('duplicate');
-          await this.store.commit(lease, {
-            watch: watch.stream.key,
-            resourceVersion: metadata.resourceVersion,
-            events: [],
-          });
-          return;
-        }
-        const decision = watch.watcher.decide(item.phase, item.object, prior?.state, new Date());
-        const events = decision.events.map((e) => this.envelope(e));
-        await this.store.commit(lease, {
-          watch: watch.stream.key,
-          resourceVersion: metadata.resourceVersion,
-          object: { objectWatch: watch.objectWatch, uid: metadata.uid, state: decision.state },
-          events,
-        });
-        await this.flush(context);
+      case 'change':
+        return this.change(watch, item.phase, item.object, context);
+    }
+  }
+
+  /** Decides one change against the object's stored state, commits it with the position, publishes. */
+  private async change(watch: ActiveWatch, phase: WatchPhase, object: WatchedObject, context: SourceContext) {
+    const lease = context.lease!;
+    const { metadata } = object;
+    const prior = await this.store.object(watch.objectWatch, metadata.uid);
+    if (prior?.resourceVersion === metadata.resourceVersion && phase !== 'DELETED') {
+      context.count('duplicate');
+      await this.store.commit(lease, {
+        watch: watch.stream.key,
+        resourceVersion: metadata.resourceVersion,
+        events: [],
+      });
+      return;
+    }
+    const decision = watch.watcher.decide(phase, object, prior?.state, new Date());
+    const meta = { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
+    await this.store.commit(lease, {
+      watch: watch.stream.key,
+      resourceVersion: metadata.resourceVersion,
+      object: {
+        objectWatch: watch.objectWatch,
+        uid: metadata.uid,
+        state: decision.state && { ...decision.state, meta },
+      },
+      events: decision.events.map((e) => this.envelope(e)),
+    });
+    await this.flush(context);
+  }
+
+  /**
+   * LIST, then every listed object as ADDED and every stored one the list lacks as DELETED (Events
+   * excepted: a deleted Event means nothing), then the position and a watch from the list's version.
+   */
+  private async relist(watch: ActiveWatch, context: SourceContext): Promise<void> {
+    const list = await listObjects(this.kc!, watch.query);
+    for (const object of list.items) await this.change(watch, 'ADDED', object, context);
+    if (watch.objectWatch !== 'events') {
+      const listed = new Set(list.items.map((o) => o.metadata.uid));
+      for (const stored of await this.store.objects(watch.objectWatch)) {
+        if (listed.has(stored.uid)) continue;
+        const meta = (stored.state['meta'] ?? {}) as { name?: string; namespace?: string };
+        const gone: WatchedObject = {
+          metadata: { uid: stored.uid, name: meta.name ?? stored.uid, resourceVersion: list.resourceVersion },
+        };
+        if (meta.namespace) gone.metadata.namespace = meta.namespace;
+        await this.change(watch, 'DELETED', gone, context);
       }
     }
+    await this.store.commit(context.lease!, {
+      watch: watch.stream.key,
+      resourceVersion: list.resourceVersion,
+      events: [],
+    });
+    await watch.stream.open(list.resourceVersion);
   }
 
   /** Publishes every decided, unconfirmed event in order; waits out a broker outage (nothing is dropped). */

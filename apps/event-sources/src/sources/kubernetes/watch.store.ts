@@ -53,6 +53,16 @@ export class WatchStore {
     return row ? { resourceVersion: row.resource_version, state: row.state } : undefined;
   }
 
+  /** Every stored object of a dedup bucket (a relist diffs them against what it listed). */
+  async objects(objectWatch: string): Promise<{ uid: string; state: Record<string, unknown> }[]> {
+    return this.db
+      .selectFrom('watch_objects')
+      .select(['uid', 'state'])
+      .where('source', '=', this.source)
+      .where('watch', '=', objectWatch)
+      .execute();
+  }
+
   /** Writes the change (position, object, outbox) in one transaction, if `lease` still holds. */
   async commit(lease: Lease, change: Commit): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
