@@ -27,6 +27,8 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
     hub = await EventSourcesHarness.start({ 'cluster.yaml': clusterSource('cluster') }, { KUBE_API_URL: kube.url });
     app = await hub.startApp();
     await connected();
+    // Listed (nothing yet) and watching: 5 watches open.
+    await vi.waitFor(() => expect(kube.openWatches).toBe(5), { timeout: 20_000 });
   }, 60_000);
 
   afterAll(async () => {
@@ -61,7 +63,7 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
     kube.apply('resourcequotas', quota('compute', '1500m', '2'));
     kube.apply('deployments', deployment('web', true));
     kube.apply('deployments', deployment('web', false));
-    await vi.waitFor(() => expect(hub.received.length).toBeGreaterThanOrEqual(12), { timeout: 10_000 });
+    await vi.waitFor(() => expect(hub.received.length).toBeGreaterThanOrEqual(12), { timeout: 20_000 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(count('kubernetes.event')).toBe(3);
     const backoffs = hub.received.filter(
@@ -184,7 +186,7 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
       'kubernetes.node.recovered',
     ]);
     expect(types()).toContain('kubernetes.deployment.rollout.stuck');
-    expect(await outbox()).toBe(0);
+    await vi.waitFor(async () => expect(await outbox()).toBe(0));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(hub.received).toHaveLength(3);
   });
