@@ -164,6 +164,31 @@ describe('helm/hub', () => {
     expect(gatewayEnv(open).has('HUB_INGEST_TOKENS')).toBe(false);
   });
 
+  it('gives event-sources (with rbac.create) read-only watch access and its source files, nothing more', () => {
+    const objects = renderChart([], 'rbac: { create: true }\nconfig:\n  sources:\n    cluster.yaml: "kind: Source"\n');
+    const role = find(objects, 'ClusterRole', 'hub-hub-event-sources') as
+      (K8sObject & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }) | undefined;
+    expect(role?.rules.flatMap((r) => r.verbs)).toSatisfy((verbs: string[]) =>
+      verbs.every((v) => ['get', 'list', 'watch'].includes(v)),
+    );
+    expect(role?.rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0] || 'core'}/${res}`)).sort()).toEqual([
+      'apps/deployments',
+      'core/events',
+      'core/nodes',
+      'core/pods',
+      'core/resourcequotas',
+      'events.k8s.io/events',
+    ]);
+    const pod = podSpec(deploymentOf(objects, 'hub-event-sources'));
+    expect(pod.serviceAccountName).toBe('hub-event-sources');
+    expect(envOf(pod.containers[0]!).get('KUBECONFIG')?.value).toBe('/etc/hub/kube/kubeconfig');
+    const config = pod.volumes!.find((v) => v.name === 'config')?.configMap?.items ?? [];
+    expect(config).toContainEqual({ key: 'sources--cluster.yaml', path: 'sources/cluster.yaml' });
+    // The executor keeps its own role; without rbac.create nobody gets cluster access.
+    expect(find(objects, 'ClusterRole', 'hub-hub-remediation-executor')).toBeDefined();
+    expect(renderChart().filter((o) => o.kind === 'ClusterRole')).toEqual([]);
+  });
+
   it('rolls the pods when a config file changes (checksum/config)', () => {
     const production = join(CHART_DIR, 'ci/production-values.yaml');
     const checksum = (objects: K8sObject[]) =>

@@ -55,9 +55,12 @@ describe(loadTicketingConfig.name, () => {
   it('reads retention as a duration that must outlive the reopen window', () => {
     expect(loadTicketingConfig({ TICKETING_RETENTION: '200d12h' }).TICKETING_RETENTION).toBe(200.5 * 86_400_000);
     expect(loadTicketingConfig({}).TICKETING_RETENTION).toBe(180 * 86_400_000);
+    expect(loadTicketingConfig({ TICKETING_RETENTION: String(200 * 86_400_000) }).TICKETING_RETENTION).toBe(
+      200 * 86_400_000,
+    );
     expect(problemsOf({ TICKETING_RETENTION: 'forever', HUB_PROCESSED_RETENTION: '0' })).toEqual([
-      'HUB_PROCESSED_RETENTION: must be a duration like 30s, 15m, 2h, 1h30m or 7d',
-      'TICKETING_RETENTION: must be a duration like 30s, 15m, 2h, 1h30m or 7d',
+      'HUB_PROCESSED_RETENTION: must be a duration like 30s, 15m, 2h, 1h30m or 7d (a bare number is milliseconds), over 0',
+      'TICKETING_RETENTION: must be a duration like 30s, 15m, 2h, 1h30m or 7d (a bare number is milliseconds), over 0',
     ]);
     expect(problemsOf({ TICKETING_RETENTION: '12h' })).toEqual([
       'TICKETING_RETENTION: must be longer than TICKETING_REOPEN_WINDOW_MS (a resolved ticket must outlive its reopen window)',

@@ -66,7 +66,7 @@ app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 
 {{- define "hub.hasConfig" -}}
-{{- if or .Values.config.files .Values.config.sensors .Values.config.schedules -}}true{{- end -}}
+{{- if or .Values.config.files .Values.config.sensors .Values.config.schedules .Values.config.sources -}}true{{- end -}}
 {{- end -}}
 
 {{- define "hub.configDir" -}}
@@ -111,7 +111,7 @@ key: {{ .env }}
   valueFrom:
     secretKeyRef:
       {{- include "hub.connectionRef" (dict "root" .root "key" "database" "env" "DATABASE_URL") | nindent 6 }}
-{{- if and .svc.kubernetesAccess .root.Values.rbac.create }}
+{{- if and (or .svc.kubernetesAccess .svc.kubernetesWatch) .root.Values.rbac.create }}
 - name: KUBECONFIG
   value: /etc/hub/kube/kubeconfig
 {{- end }}

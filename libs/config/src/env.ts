@@ -60,11 +60,18 @@ export const boolVar = z
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** A duration in the hub's one grammar (`30s`, `15m`, `2h`, `1h30m`, `7d`) → milliseconds, over 0. */
+/**
+ * A duration in the hub's one grammar (`30s`, `15m`, `2h`, `1h30m`, `7d`) → milliseconds, over 0.
+ * A bare whole number is milliseconds, like the `*_MS` variables (so a parsed value written back
+ * as text means the same).
+ */
 export const durationVar = z.string().transform((value, ctx) => {
-  const ms = parseDurationMs(value);
+  const ms = /^\d+$/.test(value) ? Number(value) : parseDurationMs(value);
   if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration like 30s, 15m, 2h, 1h30m or 7d' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a duration like 30s, 15m, 2h, 1h30m or 7d (a bare number is milliseconds), over 0',
+    });
     return z.NEVER;
   }
   return ms;

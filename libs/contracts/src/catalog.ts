@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionRequestedSchema, actionResultSchema } from './events/action.events.js';
 import { alertDataSchema } from './events/alert.events.js';
+import { kubernetesEventCatalog } from './events/kubernetes.events.js';
 import { notificationRequestedSchema } from './events/notification.events.js';
 import { provisioningUpdatedSchema } from './events/provisioning.events.js';
 import { ticketRequestedSchema } from './events/ticket.events.js';
@@ -144,6 +145,7 @@ export const eventCatalog = {
     data: z.unknown(),
     family: true,
   }),
+  ...kubernetesEventCatalog,
 } as const satisfies Record<string, EventDefinition>;
 
 export type CatalogType = keyof typeof eventCatalog;

@@ -14,6 +14,11 @@ describe(issuerRefusal.name, () => {
     expect(issuerRefusal('schedule.fired.x', undefined)).toContain('from an event without hubsource');
   });
 
+  it('trusts cluster facts (kubernetes.*) from event-sources only', () => {
+    expect(issuerRefusal('kubernetes.pod.crashlooping', 'event-sources')).toBeUndefined();
+    expect(issuerRefusal('kubernetes.event', 'alertmanager')).toContain('only "event-sources"');
+  });
+
   it('covers what lies below an internal type, and names no issuer for external types', () => {
     expect(issuerRefusal('action.requested', 'backstage')).toContain('only "sensor"');
     expect(issuerRefusal('alert.firing', 'alertmanager')).toBeUndefined();

@@ -14,6 +14,7 @@ export const HubIssuer = {
   ticketing: 'ticketing',
   siemForwarder: 'siem-forwarder',
   cli: 'cli',
+  eventSources: 'event-sources',
 } as const;
 
 export type HubIssuerName = (typeof HubIssuer)[keyof typeof HubIssuer];
@@ -39,6 +40,15 @@ export const issuersOfType = {
   'provisioning.updated': [HubIssuer.executor],
   'ticket.requested': [HubIssuer.sensor],
   'schedule.fired': [HubIssuer.scheduler],
+  'kubernetes.event': [HubIssuer.eventSources],
+  'kubernetes.pod.crashlooping': [HubIssuer.eventSources],
+  'kubernetes.pod.recovered': [HubIssuer.eventSources],
+  'kubernetes.node.notready': [HubIssuer.eventSources],
+  'kubernetes.node.recovered': [HubIssuer.eventSources],
+  'kubernetes.quota.exceeded': [HubIssuer.eventSources],
+  'kubernetes.quota.recovered': [HubIssuer.eventSources],
+  'kubernetes.deployment.rollout.stuck': [HubIssuer.eventSources],
+  'kubernetes.deployment.rollout.recovered': [HubIssuer.eventSources],
 } as const satisfies Record<InternalType, readonly HubIssuerName[]>;
 
 const RULES = Object.entries(issuersOfType as Record<string, readonly string[]>);

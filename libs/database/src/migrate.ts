@@ -13,6 +13,7 @@ import * as eventIdentity from './migrations/0015-event-identity.js';
 import * as ticketOrder from './migrations/0017-ticket-order.js';
 import * as threadReplyOrder from './migrations/0018-thread-reply-order.js';
 import * as provisioning from './migrations/0019-provisioning.js';
+import * as eventSources from './migrations/0021-event-sources.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0017-ticket-order': ticketOrder,
   '0018-thread-reply-order': threadReplyOrder,
   '0019-provisioning': provisioning,
+  '0021-event-sources': eventSources,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -195,6 +195,43 @@ export interface ProvisioningStepsTable {
   compensated_at: NullableTimestamp;
 }
 
+/** event-sources (migration 0021): one active reader per source. */
+export interface SourceLeasesTable {
+  source: string;
+  holder: string;
+  token: string;
+  expires_at: Timestamp;
+  acquired_at: Generated<Date>;
+}
+
+/** event-sources (migration 0021): where each Kubernetes watch resumes. */
+export interface WatchPositionsTable {
+  source: string;
+  watch: string;
+  resource_version: string;
+  updated_at: Generated<Date>;
+}
+
+/** event-sources (migration 0021): per watched object, the last resourceVersion handled and its predicate states. */
+export interface WatchObjectsTable {
+  source: string;
+  watch: string;
+  uid: string;
+  resource_version: string;
+  state: Json<Record<string, unknown>>;
+  updated_at: Generated<Date>;
+}
+
+/** event-sources (migration 0021): decided events not yet confirmed by the broker. */
+export interface SourceOutboxTable {
+  event_id: string;
+  /** Decision order (the order events are published in). */
+  seq: Generated<string>;
+  source: string;
+  event: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
@@ -207,6 +244,10 @@ export interface HubDatabase {
   notification_receipts: NotificationReceiptsTable;
   provisioning_requests: ProvisioningRequestsTable;
   provisioning_steps: ProvisioningStepsTable;
+  source_leases: SourceLeasesTable;
+  watch_positions: WatchPositionsTable;
+  watch_objects: WatchObjectsTable;
+  source_outbox: SourceOutboxTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;

@@ -86,6 +86,7 @@ export const publisherFeeds = {
   sensor: ['remediation-executor', 'notifier', 'ticketing', 'siem-forwarder'],
   'remediation-executor': ['sensor', 'notifier', 'siem-forwarder'],
   scheduler: ['sensor', 'siem-forwarder'],
+  'event-sources': ['sensor', 'siem-forwarder'],
 } as const satisfies Record<string, readonly ServiceName[]>;
 
 /** The `feeds` of a publishing service's `HubPublisher`. */

@@ -26,6 +26,11 @@ import {
   NAMESPACES_CLEANUP_PREVIEW_KIND,
   planCleanup,
 } from './namespaces-cleanup-preview/namespaces-cleanup-preview.plan.js';
+import { KubernetesRolloutRestartAction } from './kubernetes-rollout-restart/kubernetes-rollout-restart.action.js';
+import {
+  KUBERNETES_ROLLOUT_RESTART_KIND,
+  planRolloutRestart,
+} from './kubernetes-rollout-restart/kubernetes-rollout-restart.plan.js';
 import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.action.js';
 import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
 import { environmentSecrets, HttpRequestAction } from './http-request/http-request.action.js';
@@ -125,6 +130,7 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     onKubernetes(CERTMANAGER_CHECK_RENEW_KIND, planCertificateCheck, kube && new CertManagerCheckRenewAction(kube)),
     onKubernetes(NAMESPACES_CLEANUP_PREVIEW_KIND, planCleanup, kube && new NamespacesCleanupPreviewAction(kube)),
     onKubernetes(QUOTA_TEAM_REPORT_KIND, planTeamReport, kube && new QuotaTeamReportAction(kube)),
+    onKubernetes(KUBERNETES_ROLLOUT_RESTART_KIND, planRolloutRestart, kube && new KubernetesRolloutRestartAction(kube)),
     argoWorkflows,
   ];
 }

@@ -15,3 +15,4 @@ export * from './servicenow.fake.js';
 export * from './statuspage.fake.js';
 export * from './kubernetes-cluster.fake.js';
 export * from './github.fake.js';
+export * from './kubernetes-watch.fake.js';
