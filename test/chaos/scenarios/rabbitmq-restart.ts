@@ -1,0 +1,37 @@
+import { rabbitmqctl } from '../hub.js';
+import { type Scenario } from '../scenario.js';
+
+/**
+ * RabbitMQ down for `holdMs`, then back. Real: `rabbitmqctl stop_app` / `start_app` (every vhost
+ * of the machine: run it alone). Proxy: the broker closes the vhost's connections and the proxy the
+ * services connect through refuses new ones until it listens again (nothing else is touched).
+ */
+export function rabbitmqRestart(holdMs: number): Scenario {
+  return {
+    name: 'RabbitMQ restarted',
+    description:
+      `the broker down ${holdMs / 1000} s, then back — real: rabbitmqctl stop_app / start_app; ` +
+      "proxy: close_all_connections --vhost <the run's vhost> and the AMQP proxy refusing connections",
+    holdMs,
+    async inject({ hub, log }) {
+      if (hub.outage === 'real') {
+        rabbitmqctl('stop_app');
+        log('rabbitmqctl stop_app');
+        return;
+      }
+      rabbitmqctl('close_all_connections', '--vhost', hub.vhost, 'chaos: broker restart');
+      await hub.amqpProxy!.down();
+      log('AMQP proxy down (vhost connections closed)');
+    },
+    async heal({ hub, log }) {
+      if (hub.outage === 'real') {
+        rabbitmqctl('start_app');
+        rabbitmqctl('await_startup');
+        log('rabbitmqctl start_app');
+        return;
+      }
+      await hub.amqpProxy!.up();
+      log('AMQP proxy up');
+    },
+  };
+}
