@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ChaosHub, type OutageMode, SERVICES } from './hub.js';
-import { type AlertRecord, type Figures, figuresOf, type Window } from './ledger.js';
+import { type AlertRecord, duplicatesOf, type Figures, figuresOf, type Window } from './ledger.js';
 import { AlertLoad } from './load.js';
 import { Observer } from './observer.js';
 import { type ChaosContext, type Scenario } from './scenario.js';
@@ -127,6 +127,14 @@ try {
   console.log(formatTable(rows));
   if (refusals.size > 0) {
     console.log(`\nrefused (never accepted, not retried): ${[...refusals].map(([r, n]) => `${n} × ${r}`).join(', ')}`);
+  }
+  const twice = accepted.filter((r) => duplicatesOf(observer.of(r.app)) > 0);
+  for (const { app, sentAt } of twice.slice(0, 20)) {
+    const { syncs, roots, pages, tickets } = observer.of(app);
+    const scenario = windows.findLast((w) => w.from <= sentAt)?.scenario;
+    console.log(
+      `duplicated: ${app} (sent in "${scenario}"): ${syncs} syncs, ${roots} roots, ${pages} pages, ${tickets} tickets`,
+    );
   }
   const bad = rows.filter((r) => r.lost > 0 || r.duplicates > 0);
   failed = bad.length > 0;
