@@ -1,4 +1,4 @@
-import { rabbitmqctl } from '../hub.js';
+import { type OutageMode, rabbitmqctl } from '../hub.js';
 import { type Scenario } from '../scenario.js';
 
 /**
@@ -6,15 +6,16 @@ import { type Scenario } from '../scenario.js';
  * of the machine: run it alone). Proxy: the broker closes the vhost's connections and the proxy the
  * services connect through refuses new ones until it listens again (nothing else is touched).
  */
-export function rabbitmqRestart(holdMs: number): Scenario {
+export function rabbitmqRestart(outage: OutageMode, holdMs: number): Scenario {
   return {
     name: 'RabbitMQ restarted',
     description:
-      `the broker down ${holdMs / 1000} s, then back — real: rabbitmqctl stop_app / start_app; ` +
-      "proxy: close_all_connections --vhost <the run's vhost> and the AMQP proxy refusing connections",
+      outage === 'real'
+        ? `rabbitmqctl stop_app, ${holdMs / 1000} s, rabbitmqctl start_app (the whole broker)`
+        : `close_all_connections --vhost <the run's vhost>, the AMQP proxy refusing connections for ${holdMs / 1000} s`,
     holdMs,
     async inject({ hub, log }) {
-      if (hub.outage === 'real') {
+      if (outage === 'real') {
         rabbitmqctl('stop_app');
         log('rabbitmqctl stop_app');
         return;
@@ -24,7 +25,7 @@ export function rabbitmqRestart(holdMs: number): Scenario {
       log('AMQP proxy down (vhost connections closed)');
     },
     async heal({ hub, log }) {
-      if (hub.outage === 'real') {
+      if (outage === 'real') {
         rabbitmqctl('start_app');
         rabbitmqctl('await_startup');
         log('rabbitmqctl start_app');
