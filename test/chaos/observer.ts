@@ -11,7 +11,8 @@ const ONCALL_CHANNEL = '#oncall';
  */
 export class Observer {
   private readonly effects = new Map<string, Effects>();
-  private readonly rootOf = new Map<string, FakeSlackMessage>();
+  /** Every root of an app (a duplicate root may be the one the notifier keeps editing). */
+  private readonly rootsOf = new Map<string, FakeSlackMessage[]>();
   private readonly pending = new Set<string>();
   private cursors = { syncs: 0, roots: 0, pages: 0, tickets: 0 };
   private timer?: NodeJS.Timeout;
@@ -53,7 +54,7 @@ export class Observer {
     const roots = slack.roots(TEAM_CHANNEL);
     for (const root of roots.slice(this.cursors.roots)) {
       const app = this.count(this.appIn(JSON.stringify([root.text, root.blocks])), 'roots');
-      if (app && !this.rootOf.has(app)) this.rootOf.set(app, root);
+      if (app) this.rootsOf.set(app, [...(this.rootsOf.get(app) ?? []), root]);
     }
     this.cursors.roots = roots.length;
     const pages = slack.roots(ONCALL_CHANNEL);
@@ -63,9 +64,8 @@ export class Observer {
     this.cursors.tickets = jira.issues.length;
     for (const app of this.pending) {
       const effects = this.effects.get(app)!;
-      const root = this.rootOf.get(app);
-      if (root && !effects.remediated)
-        effects.remediated = JSON.stringify(root.blocks).includes('Remediation succeeded');
+      const roots = this.rootsOf.get(app) ?? [];
+      effects.remediated ||= roots.some((root) => JSON.stringify(root.blocks).includes('Remediation succeeded'));
       if (isComplete(effects)) {
         effects.completedAt = now;
         this.pending.delete(app);
