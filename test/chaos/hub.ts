@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { FakeArgoCd, FakeJiraCloud, FakeSlack, type FakeHttpServer, TcpProxy } from '@hub/testing';
 
@@ -67,8 +68,8 @@ export class ChaosHub {
   async start(): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), `hub-${this.run}-`));
     await mkdir(join(this.dir, 'logs'));
-    rabbitmqctl('add_vhost', this.vhost);
-    rabbitmqctl('set_permissions', '-p', this.vhost, 'guest', '.*', '.*', '.*');
+    await rabbitmqctl('add_vhost', this.vhost);
+    await rabbitmqctl('set_permissions', '-p', this.vhost, 'guest', '.*', '.*', '.*');
     await admin((client) => client.query(`CREATE SCHEMA ${this.schema}`));
     await this.amqpProxy?.start();
     await this.pgProxy?.start();
@@ -202,11 +203,7 @@ export class ChaosHub {
     await Promise.all(this.fakes?.all.map((fake) => fake.stop()) ?? []);
     await this.amqpProxy?.stop();
     await this.pgProxy?.stop();
-    try {
-      rabbitmqctl('delete_vhost', this.vhost);
-    } catch {
-      // the broker may be the thing that failed
-    }
+    await rabbitmqctl('delete_vhost', this.vhost).catch(() => undefined); // the broker may be what failed
     await admin((client) => client.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`)).catch(() => undefined);
     await rm(join(this.dir, 'data'), { recursive: true, force: true });
     await rm(join(this.dir, 'config'), { recursive: true, force: true });
@@ -214,8 +211,14 @@ export class ChaosHub {
   }
 }
 
-export function rabbitmqctl(...args: string[]): string {
-  return execFileSync('rabbitmqctl', ['-q', ...args], { encoding: 'utf8', timeout: 60_000 });
+/** Runs a command without blocking the load and the observer (a restart takes seconds). */
+export async function command(file: string, args: string[], timeoutMs = 60_000): Promise<string> {
+  const { stdout } = await promisify(execFile)(file, args, { encoding: 'utf8', timeout: timeoutMs });
+  return stdout;
+}
+
+export function rabbitmqctl(...args: string[]): Promise<string> {
+  return command('rabbitmqctl', ['-q', ...args]);
 }
 
 async function admin<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { type OutageMode } from '../hub.js';
+import { command, type OutageMode } from '../hub.js';
 import { type Scenario } from '../scenario.js';
 
 /**
@@ -20,7 +19,7 @@ export function postgresRestart(outage: OutageMode, holdMs: number): Scenario {
     async inject({ hub, log }) {
       if (outage === 'real') {
         const version = readdirSync('/etc/postgresql')[0]!;
-        execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { timeout: 120_000 });
+        await command('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], 120_000);
         log(`pg_ctlcluster ${version} main restart`);
         return;
       }
@@ -30,7 +29,7 @@ export function postgresRestart(outage: OutageMode, holdMs: number): Scenario {
     },
     async heal({ hub, log }) {
       if (outage === 'real') {
-        execFileSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '60']);
+        await command('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '60'], 70_000);
         return;
       }
       await hub.pgProxy!.up();

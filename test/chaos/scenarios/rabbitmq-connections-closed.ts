@@ -7,8 +7,8 @@ export function rabbitmqConnectionsClosed(): Scenario {
     name: 'RabbitMQ connections closed',
     description: "rabbitmqctl close_all_connections --vhost <the run's vhost> (only this run's connections)",
     holdMs: 0,
-    inject({ hub, log }) {
-      rabbitmqctl('close_all_connections', '--vhost', hub.vhost, 'chaos: connections closed');
+    async inject({ hub, log }) {
+      await rabbitmqctl('close_all_connections', '--vhost', hub.vhost, 'chaos: connections closed');
       log(`closed the connections of vhost ${hub.vhost}`);
     },
     heal() {

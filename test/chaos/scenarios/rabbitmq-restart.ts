@@ -16,18 +16,18 @@ export function rabbitmqRestart(outage: OutageMode, holdMs: number): Scenario {
     holdMs,
     async inject({ hub, log }) {
       if (outage === 'real') {
-        rabbitmqctl('stop_app');
+        await rabbitmqctl('stop_app');
         log('rabbitmqctl stop_app');
         return;
       }
-      rabbitmqctl('close_all_connections', '--vhost', hub.vhost, 'chaos: broker restart');
+      await rabbitmqctl('close_all_connections', '--vhost', hub.vhost, 'chaos: broker restart');
       await hub.amqpProxy!.down();
       log('AMQP proxy down (vhost connections closed)');
     },
     async heal({ hub, log }) {
       if (outage === 'real') {
-        rabbitmqctl('start_app');
-        rabbitmqctl('await_startup');
+        await rabbitmqctl('start_app');
+        await rabbitmqctl('await_startup');
         log('rabbitmqctl start_app');
         return;
       }
