@@ -8,7 +8,7 @@ describe('execution policy: locks, idempotency, dry runs, unknown kinds', () => 
 
   beforeAll(async () => {
     hub = await ExecutorHarness.start();
-    for (const app of ['shared-target', 'replicated', 'once-only', 'dry', 'resumed']) {
+    for (const app of ['shared-target', 'replicated', 'once-only', 'dry', 'resumed', 'synced-unrecorded']) {
       hub.argo.addApplication(app, { phases: ['Running', 'Running', 'Running', 'Succeeded'] });
     }
     hub.argo.addApplication('slow', { phases: [...Array<'Running'>(40).fill('Running'), 'Succeeded'] });
@@ -127,6 +127,43 @@ describe('execution policy: locks, idempotency, dry runs, unknown kinds', () => 
     expect(hub.argo.syncsOf('resumed')).toHaveLength(1);
   });
 
+  it('resumes a run whose sync went through before its record was lost by following that sync, not syncing again', async () => {
+    // The interrupted run (its replica lost PostgreSQL mid-run) had recorded attempt 1 and sent
+    // its sync, carrying the action id; the sync finished, the run's finish was never recorded.
+    const actionId = crypto.randomUUID();
+    await hub.db
+      .insertInto('action_runs')
+      .values({
+        action_id: actionId,
+        kind: 'argocd.sync',
+        target: 'synced-unrecorded',
+        params: '{}',
+        status: 'running',
+        attempts: 1,
+        details: '{}',
+      })
+      .execute();
+    const argocd = (path: string, body?: unknown) =>
+      fetch(`${hub.argo.url}/api/v1/applications/synced-unrecorded${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${hub.argo.token}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then((r) => r.json() as Promise<{ status: { operationState?: { phase: string } } }>);
+    await argocd('/sync', { prune: false, dryRun: false, infos: [{ name: 'hub.actionId', value: actionId }] });
+    await waitFor(
+      'the earlier sync finished',
+      async () => (await argocd('')).status.operationState?.phase === 'Succeeded',
+    );
+
+    await hub.request('argocd.sync', 'synced-unrecorded', { actionId });
+    const { event } = await hub.result(actionId);
+    expect(event).toMatchObject({
+      type: 'action.succeeded',
+      data: { attempts: 2, details: { resumed: true, adoptedEarlierSync: true, phase: 'Succeeded' } },
+    });
+    expect(hub.argo.syncsOf('synced-unrecorded')).toHaveLength(1);
+  });
+
   it('on shutdown leaves a running action to the next replica, which follows the sync already started', async () => {
     const replica = await hub.startReplica();
     const request = requestEvent('argocd.sync', 'slow');
@@ -139,8 +176,10 @@ describe('execution policy: locks, idempotency, dry runs, unknown kinds', () => 
     const { event } = await hub.executor.runner.handle(request).then(() => hub.result(request.data.actionId));
     expect(event).toMatchObject({
       type: 'action.succeeded',
-      data: { attempts: 2, details: { resumed: true, followedRunningOperation: true, phase: 'Succeeded' } },
+      // Its own sync (the action id in the operation's info): followed without asking Argo CD again.
+      data: { attempts: 2, details: { resumed: true, adoptedEarlierSync: true, phase: 'Succeeded' } },
     });
     expect(hub.argo.syncsOf('slow')).toHaveLength(1);
+    expect(hub.argo.find('POST', /\/slow\/sync$/)).toHaveLength(1);
   });
 });

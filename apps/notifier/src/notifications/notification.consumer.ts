@@ -2,7 +2,13 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { trace } from '@opentelemetry/api';
 import { type HubEvent, type NotificationRequested } from '@hub/contracts';
-import { DeadLetterError, HubMessageContext, RetryLaterError } from '@hub/messaging';
+import {
+  DeadLetterError,
+  DependencyUnavailableError,
+  HubMessageContext,
+  RetryLaterError,
+  unavailableDependency,
+} from '@hub/messaging';
 import { ChannelHeldError, ChannelRateLimitedError } from '../channels/channel.errors.js';
 import { type ChannelReport, NotificationService } from './notification.service.js';
 
@@ -36,13 +42,17 @@ export class NotificationConsumer {
 }
 
 /**
- * Retry when any channel can succeed later (channels that succeeded skip on the redelivery, being
- * idempotent on the event id); park when every failure is final; ack otherwise.
+ * Hold when a channel failed because the database is away (no attempt spent, the consumer pauses:
+ * an outage longer than the retry tiers must park nothing); retry when any channel can succeed
+ * later (channels that succeeded skip on the redelivery, being idempotent on the event id); park
+ * when every failure is final; ack otherwise.
  */
 export function settle(reports: readonly ChannelReport[]): void {
   const failures = reports.flatMap((r) => (r.outcome === 'failed' ? [r.error] : []));
   if (failures.length === 0) return;
   const reason = failures.map((f) => f.message).join('; ');
+  const outage = failures.map((f) => unavailableDependency(f.cause)).find((dependency) => dependency !== undefined);
+  if (outage !== undefined) throw new DependencyUnavailableError(outage, reason);
   const retryable = failures.filter((f) => f.retryable);
   if (retryable.length > 0) {
     const waits = retryable.map((f) =>

@@ -43,7 +43,14 @@ interface FakeApp {
   phases: ArgoCdOperationPhase[];
   message?: string;
   revision: string;
-  operation?: { phases: ArgoCdOperationPhase[]; next: number; startedAt: string; record: ArgoCdOperationRecord };
+  operation?: {
+    phases: ArgoCdOperationPhase[];
+    next: number;
+    startedAt: string;
+    record: ArgoCdOperationRecord;
+    /** `infos` of the sync request (Argo CD keeps them as the operation's `info`). */
+    info?: unknown;
+  };
   operationState?: Record<string, unknown>;
 }
 
@@ -155,7 +162,7 @@ export class FakeArgoCd extends FakeHttpServer {
     if (!app) return notFound(name);
     if (app.operation) return FakeArgoCd.operationInProgress();
     this.syncs.push({ app: name, appNamespace, appNamespaceInQuery: fromQuery, body, at: Date.now() });
-    this.begin(app, app.phases, true);
+    this.begin(app, app.phases, true, body.infos);
     return { body: this.render(app) };
   }
 
@@ -168,7 +175,7 @@ export class FakeArgoCd extends FakeHttpServer {
       operation.next++;
       const done = TERMINAL.has(phase);
       app.operationState = {
-        operation: { sync: { revision: app.revision, prune: false }, initiatedBy: { username: 'admin' } },
+        operation: this.operationOf(app),
         phase,
         message: done ? (phase === 'Succeeded' ? 'successfully synced (all tasks run)' : this.failure(app)) : 'running',
         startedAt: operation.startedAt,
@@ -188,7 +195,7 @@ export class FakeArgoCd extends FakeHttpServer {
     return app.message ?? 'one or more objects failed to apply, reason: Deployment.apps "x" is invalid';
   }
 
-  private begin(app: FakeApp, phases: ArgoCdOperationPhase[], ours: boolean): void {
+  private begin(app: FakeApp, phases: ArgoCdOperationPhase[], ours: boolean, info?: unknown): void {
     const record: ArgoCdOperationRecord = {
       app: app.name,
       appNamespace: app.appNamespace,
@@ -196,7 +203,15 @@ export class FakeArgoCd extends FakeHttpServer {
       startedAt: Date.now(),
     };
     this.operations.push(record);
-    app.operation = { phases, next: 0, startedAt: new Date().toISOString(), record };
+    app.operation = { phases, next: 0, startedAt: new Date().toISOString(), record, info };
+  }
+
+  private operationOf(app: FakeApp): Record<string, unknown> {
+    return {
+      sync: { revision: app.revision, prune: false },
+      initiatedBy: { username: 'admin' },
+      ...(Array.isArray(app.operation?.info) ? { info: app.operation.info } : {}),
+    };
   }
 
   private render(app: FakeApp): Record<string, unknown> {
@@ -208,9 +223,7 @@ export class FakeArgoCd extends FakeHttpServer {
         source: { repoURL: 'https://git.example.com/apps', path: app.name, targetRevision: 'HEAD' },
         destination: { server: 'https://kubernetes.default.svc', namespace: app.destNamespace },
       },
-      ...(app.operation
-        ? { operation: { sync: { revision: app.revision, prune: false }, initiatedBy: { username: 'admin' } } }
-        : {}),
+      ...(app.operation ? { operation: this.operationOf(app) } : {}),
       status: {
         sync: { status: succeeded ? 'Synced' : 'OutOfSync', revision: app.revision },
         health: { status: succeeded ? 'Healthy' : 'Degraded' },

@@ -25,6 +25,13 @@ export interface FakeReply {
   drop?: boolean;
 }
 
+/**
+ * A fault every request meets before the routes (fault tests): an answer such as a 503 or a 429 with
+ * Retry-After, or `hang` (no answer until the fault is cleared, then the connection is dropped). The
+ * vendor does nothing for a faulted request: no route runs, so no side effect is recorded.
+ */
+export type FakeFault = FakeReply | 'hang';
+
 /** Answers one request; return undefined to fall through to the next route. */
 export type FakeRoute = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
 
@@ -38,6 +45,8 @@ export class FakeHttpServer {
   private readonly routes: { method: string; pattern: RegExp; handle: FakeRoute }[] = [];
   private server?: Server;
   private base = '';
+  private current?: FakeFault;
+  private readonly hanging = new Set<() => void>();
 
   /** `http://127.0.0.1:<port>` once started. */
   get url(): string {
@@ -50,6 +59,13 @@ export class FakeHttpServer {
     return this;
   }
 
+  /** Answers every request with `fault` (or holds it, `hang`) until called again without one. */
+  fault(fault?: FakeFault): this {
+    this.current = fault;
+    if (fault !== 'hang') this.releaseHanging();
+    return this;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -58,6 +74,7 @@ export class FakeHttpServer {
   }
 
   async stop(): Promise<void> {
+    this.releaseHanging();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -84,8 +101,13 @@ export class FakeHttpServer {
       at: Date.now(),
     };
     this.requests.push(request);
-    let reply: FakeReply | undefined;
-    for (const route of this.routes) {
+    if (this.current === 'hang') {
+      await new Promise<void>((resolve) => this.hanging.add(resolve));
+      res.socket?.destroy();
+      return;
+    }
+    let reply: FakeReply | undefined = this.current;
+    for (const route of reply ? [] : this.routes) {
       if (route.method !== request.method || !route.pattern.test(request.path)) continue;
       reply = await route.handle(request);
       if (reply) break;
@@ -102,6 +124,11 @@ export class FakeHttpServer {
       ...reply.headers,
     });
     res.end(payload);
+  }
+
+  private releaseHanging(): void {
+    for (const release of this.hanging) release();
+    this.hanging.clear();
   }
 }
 

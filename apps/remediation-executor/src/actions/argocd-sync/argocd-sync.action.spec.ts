@@ -40,9 +40,15 @@ describe(ArgoCdSyncAction.name, () => {
 
   it('syncs and follows the operation until it succeeds', async () => {
     argo.setPhases('payments-api', ['Running', 'Running', 'Succeeded']);
-    const outcome = await action().run(request('payments-api', { namespace: 'payments' }), context);
+    const sent = request('payments-api', { namespace: 'payments' });
+    const outcome = await action().run(sent, context);
     expect(argo.syncsOf('payments-api')).toHaveLength(1);
-    expect(argo.syncs[0]?.body).toEqual({ name: 'payments-api', prune: false, dryRun: false });
+    expect(argo.syncs[0]?.body).toEqual({
+      name: 'payments-api',
+      prune: false,
+      dryRun: false,
+      infos: [{ name: 'hub.actionId', value: sent.actionId }],
+    });
     expect(argo.find('GET', /payments-api$/).length).toBeGreaterThanOrEqual(3);
     expect(outcome.details).toMatchObject({
       application: 'payments-api',
@@ -125,14 +131,21 @@ describe(ArgoCdSyncAction.name, () => {
 
 describe(planArgoCdSync.name, () => {
   it('describes the call and rejects params that contradict the target', () => {
-    expect(planArgoCdSync(request('payments-api', { appNamespace: 'team-a', prune: true }))).toEqual({
+    const planned = request('payments-api', { appNamespace: 'team-a', prune: true });
+    expect(planArgoCdSync(planned)).toEqual({
       integration: 'argocd',
       operation: 'application.sync',
       request: {
         method: 'POST',
         path: '/api/v1/applications/payments-api/sync',
         query: { appNamespace: 'team-a' },
-        body: { name: 'payments-api', appNamespace: 'team-a', prune: true, dryRun: false },
+        body: {
+          name: 'payments-api',
+          appNamespace: 'team-a',
+          prune: true,
+          dryRun: false,
+          infos: [{ name: 'hub.actionId', value: planned.actionId }],
+        },
       },
     });
     expect(() => planArgoCdSync(request('payments-api', { name: 'other' }))).toThrow('is not the target');

@@ -4,7 +4,13 @@ import { type Action, type ActionContext, type ActionOutcome, type PlannedCall }
 import { type ArgoCdClient } from './argocd.client.js';
 import { ArgoCdOperationInProgressError, ArgoCdSyncFailedError, ArgoCdSyncTimeoutError } from './argocd.errors.js';
 import { ARGOCD_SYNC_KIND, argoCdSyncRequestOf, planArgoCdSync } from './argocd-sync.plan.js';
-import { type ArgoCdApplication, type ArgoCdOperationState, TERMINAL_PHASES } from './argocd.types.js';
+import {
+  ACTION_ID_INFO,
+  type ArgoCdApplication,
+  type ArgoCdInfo,
+  type ArgoCdOperationState,
+  TERMINAL_PHASES,
+} from './argocd.types.js';
 
 /** How one attempt follows a sync. */
 export interface ArgoCdSyncTiming {
@@ -19,6 +25,11 @@ export interface ArgoCdSyncTiming {
  * `status.operationState.phase` until the operation ends. A sync refused because another operation
  * runs ("another operation is already in progress") is not a failure: the action follows that
  * operation and reports its outcome, since it brings the app to the same desired state.
+ *
+ * Every sync carries the action id in its `info`. A later attempt (a retry, or a run resumed after
+ * its replica died or lost the database mid-run) first looks at the app: when the current or last
+ * operation is its own — the earlier attempt's sync went through, its answer or its record did
+ * not — it follows that operation instead of syncing again, so one action is one sync.
  */
 export class ArgoCdSyncAction implements Action {
   readonly kind = ARGOCD_SYNC_KIND;
@@ -36,8 +47,10 @@ export class ArgoCdSyncAction implements Action {
     const sync = argoCdSyncRequestOf(request);
     const deadline = Date.now() + this.timing.syncTimeoutMs;
     let followedRunningOperation = false;
+    const adoptedEarlierSync =
+      context.attempt > 1 && (await this.syncedBefore(sync.name, sync.appNamespace, request.actionId, context.signal));
     try {
-      await this.client.sync(sync, context.signal);
+      if (!adoptedEarlierSync) await this.client.sync(sync, context.signal);
     } catch (error) {
       if (!(error instanceof ArgoCdOperationInProgressError)) throw error;
       followedRunningOperation = true;
@@ -55,6 +68,7 @@ export class ArgoCdSyncAction implements Action {
       syncStatus: app.status?.sync?.status,
       healthStatus: app.status?.health?.status,
       followedRunningOperation,
+      ...(adoptedEarlierSync ? { adoptedEarlierSync } : {}),
     };
     if (state.phase !== 'Succeeded') {
       throw new ArgoCdSyncFailedError(
@@ -63,6 +77,21 @@ export class ArgoCdSyncAction implements Action {
       );
     }
     return { details };
+  }
+
+  /** Whether the app's current or last operation is the sync an earlier attempt of `actionId` started. */
+  private async syncedBefore(
+    name: string,
+    appNamespace: string | undefined,
+    actionId: string,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const app = await this.client.getApplication(name, appNamespace, signal);
+    const infos = [
+      ...((app.operation?.info as ArgoCdInfo[] | undefined) ?? []),
+      ...(app.status?.operationState?.operation?.info ?? []),
+    ];
+    return infos.some((info) => info?.name === ACTION_ID_INFO && info.value === actionId);
   }
 
   /** Polls the app until no operation is pending and the last one reached a final phase. */

@@ -3,7 +3,7 @@ import { type ActionRequested } from '@hub/contracts';
 import { type PlannedCall } from '../action.js';
 import { InvalidActionParamsError } from '../action.errors.js';
 import { assertKubernetesNames } from '../params.js';
-import { type ArgoCdSyncRequest } from './argocd.types.js';
+import { ACTION_ID_INFO, type ArgoCdSyncRequest } from './argocd.types.js';
 
 /** The action kind (routing key `action.requested.argocd.sync`). */
 export const ARGOCD_SYNC_KIND = 'argocd.sync';
@@ -48,6 +48,7 @@ export function argoCdSyncRequestOf(request: ActionRequested): ArgoCdSyncRequest
     ...(params.revision ? { revision: params.revision } : {}),
     prune: params.prune ?? false,
     dryRun: false,
+    infos: [{ name: ACTION_ID_INFO, value: request.actionId }],
   };
 }
 

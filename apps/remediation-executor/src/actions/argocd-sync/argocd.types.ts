@@ -12,12 +12,23 @@ export interface ArgoCdApplication {
 
 /** `status.operationState`: the last (or running) operation and how it went. */
 export interface ArgoCdOperationState {
+  /** The operation this state is about, with the `info` its sync request carried. */
+  operation?: { info?: ArgoCdInfo[] };
   phase?: string;
   message?: string;
   startedAt?: string;
   finishedAt?: string;
   syncResult?: { revision?: string };
 }
+
+/** `v1alpha1.Info`: a name and value a sync request carries into its operation (`argocd app sync --info`). */
+export interface ArgoCdInfo {
+  name: string;
+  value: string;
+}
+
+/** The `info` name under which a sync carries the hub's action id (how a resumed run finds its own sync). */
+export const ACTION_ID_INFO = 'hub.actionId';
 
 /** `ApplicationSyncRequest` (POST /api/v1/applications/{name}/sync). */
 export interface ArgoCdSyncRequest {
@@ -26,6 +37,8 @@ export interface ArgoCdSyncRequest {
   revision?: string;
   prune: boolean;
   dryRun: boolean;
+  /** Kept in the operation (`operation.info`, `status.operationState.operation.info`). */
+  infos?: ArgoCdInfo[];
 }
 
 /** Phases after which an operation is over. */
