@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type GatewayConfig } from '@hub/config';
 import { createLogger, PinoNestLogger } from '@hub/telemetry';
 import { registerIngestAuth, type RouteAccess } from './auth/ingest-auth.hook.js';
-import { TokenVerifier } from './auth/token-verifier.js';
+import { ReadTokenVerifier, TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
 import { registerContentTypeParsers } from './http/content-types.js';
 import { registerJsonDepthLimit } from './http/json-depth.hook.js';
@@ -51,7 +51,10 @@ export async function createGatewayApp(
   );
   registerContentTypeParsers(app, config.GATEWAY_BODY_LIMIT);
   registerHttpMetrics(adapter.getInstance());
-  const routes = registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
+  const routes = registerIngestAuth(adapter.getInstance(), {
+    ingest: app.get(TokenVerifier),
+    read: app.get(ReadTokenVerifier),
+  });
   registerJsonDepthLimit(adapter.getInstance(), config.GATEWAY_MAX_JSON_DEPTH);
   await app.init();
   await adapter.getInstance().ready();

@@ -11,3 +11,4 @@ export * from './events/ticket.events.js';
 export * from './event-id.js';
 export * from './kubernetes-names.js';
 export * from './event-identity.js';
+export * from './redaction.js';

@@ -1,7 +1,7 @@
 import { type ColumnType, type Kysely } from 'kysely';
 import { type HubEvent } from '@hub/contracts';
 
-/** `event_log` (migrations 0007, 0015): every event the sensor consumed, keyed on source + id. */
+/** `event_log` (migrations 0007, 0015, 0024): every event the sensor consumed, keyed on source + id. */
 export interface EventLogTable {
   id: string;
   type: string;

@@ -12,6 +12,7 @@ import * as scheduler from './migrations/0014-scheduler.js';
 import * as eventIdentity from './migrations/0015-event-identity.js';
 import * as ticketOrder from './migrations/0017-ticket-order.js';
 import * as threadReplyOrder from './migrations/0018-thread-reply-order.js';
+import * as eventLogReceivedAt from './migrations/0024-event-log-received-at.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0015-event-identity': eventIdentity,
   '0017-ticket-order': ticketOrder,
   '0018-thread-reply-order': threadReplyOrder,
+  '0024-event-log-received-at': eventLogReceivedAt,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

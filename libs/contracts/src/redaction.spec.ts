@@ -1,5 +1,4 @@
-import { REDACTED, Redactor } from './redactor.js';
-import { DEFAULT_REDACT_KEYS } from '../siem-forwarder.config.js';
+import { DEFAULT_REDACT_KEYS, REDACTED, Redactor } from './redaction.js';
 
 describe(Redactor.name, () => {
   const sut = new Redactor(DEFAULT_REDACT_KEYS);

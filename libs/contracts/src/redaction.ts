@@ -1,4 +1,26 @@
+/** What a redacted value becomes: the key stays, so a record still says a secret was there. */
 export const REDACTED = '[REDACTED]';
+
+/**
+ * Field and header names whose values are secrets, wherever they appear (the SIEM records, stored
+ * action params, the read API, log lines). A name matches when it contains one of these, ignoring
+ * case, `-`, `_` and spaces (`token` catches `slackToken` and `x-auth-token`).
+ */
+export const DEFAULT_REDACT_KEYS: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'token',
+  'password',
+  'passwd',
+  'secret',
+  'apiKey',
+  'api-key',
+  'privateKey',
+  'credentials',
+  'signature',
+];
 
 /** `X-Api-Key`, `api_key` and `apiKey` are the same name to the redactor. */
 function normalise(name: string): string {
@@ -19,7 +41,7 @@ const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
 export class Redactor {
   private readonly names: string[];
 
-  constructor(names: readonly string[]) {
+  constructor(names: readonly string[] = DEFAULT_REDACT_KEYS) {
     this.names = [...new Set(names.map(normalise).filter((name) => name !== ''))];
   }
 
@@ -47,4 +69,12 @@ export class Redactor {
     if (CREDENTIAL_VALUE.test(value)) return REDACTED;
     return value.includes('@') ? value.replace(URL_PASSWORD, `$1${REDACTED}@`) : value;
   }
+}
+
+/** The hub's one redactor with the default names: use it wherever data leaves a service or is stored. */
+export const defaultRedactor = new Redactor(DEFAULT_REDACT_KEYS);
+
+/** `value` with the default secret names redacted (see {@link Redactor}); a copy. */
+export function redactSecrets<T>(value: T): T {
+  return defaultRedactor.redact(value);
 }
