@@ -25,6 +25,14 @@ describe(Redactor.name, () => {
     ).toEqual({ header: REDACTED, url: `amqp://guest:${REDACTED}@rabbit:5672/`, plain: 'user@example.com' });
   });
 
+  it('keeps the names that only refer to a secret (an ExternalSecret, a secretName)', () => {
+    expect(sut.redact({ externalSecret: 'payments/db', secretName: 'tls-cert', secretValue: 'v' })).toEqual({
+      externalSecret: 'payments/db',
+      secretName: 'tls-cert',
+      secretValue: REDACTED,
+    });
+  });
+
   it('uses the configured names', () => {
     const custom = new Redactor(['ssn']);
     expect(custom.redact({ SSN: '123', token: 't' })).toEqual({ SSN: REDACTED, token: 't' });
