@@ -8,6 +8,7 @@ import { ReadTokenVerifier, TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
 import { registerContentTypeParsers } from './http/content-types.js';
 import { registerJsonDepthLimit } from './http/json-depth.hook.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
 
 /** How often Node looks for requests past `GATEWAY_REQUEST_TIMEOUT_MS` (at most this late they are cut). */
@@ -56,6 +57,7 @@ export async function createGatewayApp(
     read: app.get(ReadTokenVerifier),
   });
   registerJsonDepthLimit(adapter.getInstance(), config.GATEWAY_MAX_JSON_DEPTH);
+  await registerRateLimit(app, { max: config.GATEWAY_RATE_LIMIT, windowMs: config.GATEWAY_RATE_LIMIT_WINDOW });
   await app.init();
   await adapter.getInstance().ready();
   routeTables.set(app, routes);

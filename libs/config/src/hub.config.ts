@@ -109,6 +109,9 @@ export const gatewayEnvSchema = coreEnvSchema
     GATEWAY_MAX_JSON_DEPTH: positiveIntVar.default(32),
     /** Longest a client may take to send a whole request, headers and body (408 and the connection closed above). */
     GATEWAY_REQUEST_TIMEOUT_MS: positiveIntVar.default(30_000),
+    /** Requests one token (or, without a token, one address) may make per window; 0 turns the limit off. */
+    GATEWAY_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
+    GATEWAY_RATE_LIMIT_WINDOW: durationVar.default(60_000),
     HUB_INGEST_TOKENS: ingestTokensVar.optional(),
     HUB_INGEST_TOKEN_TYPES: ingestTokenTypesVar.optional(),
     /** Tokens of the read API (`name:token,…`); an ingest token cannot read, a read token cannot ingest. */

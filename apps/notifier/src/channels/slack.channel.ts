@@ -25,6 +25,11 @@ export interface SlackPostRequest extends SlackContent {
   link_names?: boolean;
   unfurl_links: false;
   unfurl_media: false;
+  /**
+   * What this post is (`<event id>:root:<channel>`): the same key on a retry lets the client find a
+   * post whose answer was lost instead of posting it twice. Not sent as an argument.
+   */
+  postKey?: string;
 }
 
 /** `chat.update` arguments: `channel` is the id Slack answered the root's post with. */
@@ -120,7 +125,8 @@ export class SlackChannel implements Channel {
       if (!first) return 'duplicate';
       const look = this.templates.lookOf(first);
       const content = pending.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(pending, look);
-      const posted = await this.api.postMessage({ channel: target, ...content, ...noUnfurl });
+      const postKey = `${pending.map((n) => n.eventId).join(',')}:message:${target}`;
+      const posted = await this.api.postMessage({ channel: target, ...content, ...noUnfurl, postKey });
       const operation = pending.length === 1 ? 'message' : 'digest';
       for (const n of pending) {
         const detail = pending.length === 1 ? {} : { digestOf: pending.map((m) => m.eventId) };
@@ -140,7 +146,12 @@ export class SlackChannel implements Channel {
       const threads = await incident.list();
       let thread = threads.find((t) => t.channel === key);
       if (!thread) {
-        const root = await this.api.postMessage({ channel: target, ...slackRootMessage(n, look), ...noUnfurl });
+        const root = await this.api.postMessage({
+          channel: target,
+          ...slackRootMessage(n, look),
+          ...noUnfurl,
+          postKey: `${n.incidentKey}/${n.incidentId}:root:${key}`,
+        });
         thread = await incident.create(key, root.channel, root.ts, n.sequence);
         await this.receipts.record(incident.conn, n, destination, this.facts('root', target, root));
         threads.push(thread);
@@ -159,6 +170,7 @@ export class SlackChannel implements Channel {
           ...(escalation ? { reply_broadcast: true } : {}),
           ...(mention?.startsWith('@') ? { link_names: true } : {}),
           ...noUnfurl,
+          postKey: `${n.eventId}:reply:${key}`,
         });
         await incident.markDone(replyStep, n.eventId);
         await incident.replied(key, n.sequence);
