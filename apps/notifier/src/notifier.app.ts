@@ -61,6 +61,7 @@ export async function createNotifierApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? NOTIFIER_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -53,6 +53,7 @@ export async function createSiemForwarderApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? SIEM_FORWARDER_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     // It records every event and obeys none: a forged command belongs in the audit trail, not parked.
     checkIssuers: false,
   });

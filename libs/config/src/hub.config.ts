@@ -92,6 +92,12 @@ export const coreEnvSchema = z.object({
   GRAFANA_URL: urlVar(['http', 'https']).optional(),
   /** How long a consumer remembers an event it processed (redeliveries come within minutes; docs/operations.md, Retention). */
   HUB_PROCESSED_RETENTION: durationVar.default(7 * 86_400_000),
+  /**
+   * On SIGTERM, how long a consumer lets the handlers in hand finish before it requeues the rest
+   * (no attempt spent). Below what the supervisor waits before SIGKILL: `npm start` 10 s, a pod its
+   * terminationGracePeriodSeconds (the chart sets this 10 s below it).
+   */
+  HUB_SHUTDOWN_GRACE: durationVar.default(8_000),
   /** How often each service's retention sweeper deletes rows older than their setting. */
   HUB_RETENTION_SWEEP: durationVar.default(10 * 60_000),
 });
