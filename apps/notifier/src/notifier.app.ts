@@ -105,7 +105,7 @@ function buildChannels(
     : new SlackOutboxClient(new OutboxWriter(config.HUB_DATA_DIR, 'slack'));
   const receipts = new ReceiptStore();
   return [
-    new SlackChannel(slack, new ThreadStore(db), db, receipts, routing.templates, {
+    new SlackChannel(slack, new ThreadStore(db, config.NOTIFIER_LOCK_WAIT_MS), db, receipts, routing.templates, {
       holdMs: config.NOTIFIER_REPLY_HOLD_MS,
       holdAttempts: config.NOTIFIER_RETRY_DELAYS_MS.length - 1,
       retryAfterMs: config.NOTIFIER_RETRY_DELAYS_MS[0] ?? 0,

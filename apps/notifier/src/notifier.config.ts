@@ -43,6 +43,8 @@ export const notifierEnvSchema = coreEnvSchema.extend({
   NOTIFIER_REPLY_HOLD_MS: millisVar.default(5_000),
   /** PostgreSQL connections of this process (each delivery in progress holds at most one). */
   NOTIFIER_DB_POOL_SIZE: positiveIntVar.default(10),
+  /** Longest a delivery waits for its incident's lock (another delivery of it in a vendor call), then retries later. */
+  NOTIFIER_LOCK_WAIT_MS: millisVar.default(30_000),
   /** How long receipts and chat threads (from their last update) are kept. */
   NOTIFIER_RETENTION: durationVar.default(30 * 86_400_000),
 });
