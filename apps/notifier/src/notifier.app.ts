@@ -109,6 +109,7 @@ function buildChannels(
       holdMs: config.NOTIFIER_REPLY_HOLD_MS,
       holdAttempts: config.NOTIFIER_RETRY_DELAYS_MS.length - 1,
       retryAfterMs: config.NOTIFIER_RETRY_DELAYS_MS[0] ?? 0,
+      claimLeaseMs: 2 * config.SLACK_TIMEOUT_MS + 5_000,
     }),
     new TeamsChannel(webhooks, db, receipts, routing.templates, DEFAULT_WEBHOOK),
   ];

@@ -80,8 +80,8 @@ export class SlackWebClient implements SlackApi {
   }
 
   async postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }> {
-    const { postKey, ...rest } = request;
-    if (postKey && this.reconciler.isUncertain(postKey)) {
+    const { postKey, reconcile, ...rest } = request;
+    if (postKey && (reconcile === true || this.reconciler.isUncertain(postKey))) {
       const earlier = await this.lookUp(postKey, rest.channel, rest.thread_ts);
       if (earlier) return earlier;
     }
