@@ -105,10 +105,17 @@ export class SchedulerHarness {
   }
 }
 
+/** Settings parsed from a duration (`30s`) to milliseconds: written back with their unit. */
+const DURATIONS: ReadonlySet<string> = new Set([
+  'HUB_PROCESSED_RETENTION',
+  'HUB_RETENTION_SWEEP',
+  'HUB_SHUTDOWN_GRACE',
+]);
+
 function envOf(config: SchedulerConfig): Record<string, string> {
   return Object.fromEntries(
     Object.entries(config)
       .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [key, String(value)]),
+      .map(([key, value]) => [key, DURATIONS.has(key) ? `${String(value)}ms` : String(value)]),
   );
 }
