@@ -1,6 +1,6 @@
 import { waitFor } from '@hub/testing';
 
-const { alertWebhook, INGEST_TOKEN, startHub } = await import('./__tests__/hub.harness.js');
+const { alertWebhook, READ_TOKEN, startHub } = await import('./__tests__/hub.harness.js');
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
 /** Every event the sensor consumes lands in the event log, and `GET /v1/events` reads it back. */
@@ -15,7 +15,7 @@ describe('event log: GET /v1/events', () => {
     await hub?.stop();
   });
 
-  const get = (query: string, token: string | null = INGEST_TOKEN) =>
+  const get = (query: string, token: string | null = READ_TOKEN) =>
     fetch(`${hub.gatewayUrl}/v1/events${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it('lists recorded events by type, key and time, authenticated, and refuses a bad query with a reason', async () => {

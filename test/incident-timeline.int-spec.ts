@@ -1,6 +1,6 @@
 import { waitFor } from '@hub/testing';
 
-const { alertWebhook, INGEST_TOKEN, startHub } = await import('./__tests__/hub.harness.js');
+const { alertWebhook, READ_TOKEN, startHub } = await import('./__tests__/hub.harness.js');
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
 const labels = {
@@ -35,7 +35,7 @@ describe('incident timeline end to end: GET /v1/incidents/{key} after S1', () =>
 
   const timeline = (key: string) =>
     fetch(`${hub.gatewayUrl}/v1/incidents/${encodeURIComponent(key)}`, {
-      headers: { authorization: `Bearer ${INGEST_TOKEN}` },
+      headers: { authorization: `Bearer ${READ_TOKEN}` },
     });
 
   it('shows the state changes, the sync, and every Slack and Teams message the services recorded', async () => {

@@ -6,6 +6,7 @@ import { amqpUrl, createTestSchema, freePort, type TestSchema, uniqueName, waitF
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'telemetry-test-token-1';
+const READ_TOKEN = 'telemetry-read-token-1';
 
 interface OtlpValue {
   stringValue?: string;
@@ -100,6 +101,7 @@ describe('telemetry on the standard SDK (NodeSDK, OTEL_* variables)', () => {
         DATABASE_URL: schema.url,
         HUB_EXCHANGE: uniqueName('otel'),
         HUB_INGEST_TOKENS: `ci:${TOKEN}`,
+        HUB_READ_TOKENS: `ops:${READ_TOKEN}`,
         GATEWAY_HOST: '127.0.0.1',
         GATEWAY_PORT: String(port),
         LOG_LEVEL: 'info',
@@ -120,7 +122,7 @@ describe('telemetry on the standard SDK (NodeSDK, OTEL_* variables)', () => {
       timeoutMs: 30_000,
     });
     const response = await fetch(`${url}/v1/incidents/no-such-incident`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${READ_TOKEN}` },
     });
     expect(response.status).toBe(404);
 

@@ -157,6 +157,8 @@ export async function benchFlow({ root, amqpUrl }) {
       HUB_DATA_DIR: dataDir,
       HUB_CONFIG_DIR: join(root, 'config'),
       HUB_INGEST_TOKENS: `bench:${token}`,
+      // The bench measures throughput: the per-token rate limit (GATEWAY_RATE_LIMIT) would cap it.
+      GATEWAY_RATE_LIMIT: '0',
       ARGOCD_URL: fakes.argocd,
       ARGOCD_TOKEN: 'bench',
       ARGOCD_POLL_INTERVAL_MS: '50',

@@ -108,6 +108,8 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
       GATEWAY_HOST: '127.0.0.1',
       HUB_EXCHANGE: exchange,
       HUB_INGEST_TOKENS: `bench:${token}`,
+      // The bench measures throughput: the per-token rate limit (GATEWAY_RATE_LIMIT) would cap it.
+      GATEWAY_RATE_LIMIT: '0',
       HUB_SERVICE: 'ingest-gateway',
       AMQP_URL,
       ...extraEnv,

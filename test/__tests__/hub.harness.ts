@@ -27,6 +27,8 @@ import { createSensorApp, loadSensorConfig } from '../../apps/sensor/src/index.j
 import { createTicketingApp, loadTicketingConfig } from '../../apps/ticketing/src/index.js';
 
 export const INGEST_TOKEN = 'alertmanager-e2e-token';
+/** The read token of the read API (`GET /v1/events`, `GET /v1/incidents/{key}`). */
+export const READ_TOKEN = 'operator-e2e-read-token';
 export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
 
 /** The whole hub in one process: every service on its own queue of a unique exchange, one schema, vendor fakes. */
@@ -41,7 +43,7 @@ export interface Hub {
   readonly jira: FakeJiraCloud;
   readonly statuspage: FakeStatuspage;
   post(body: unknown): Promise<Response>;
-  /** A request to the gateway with the ingest token: `body` is sent as JSON with `contentType`. */
+  /** A request to the gateway: a POST of `body` (JSON, `contentType`) with the ingest token, a GET with the read token. */
   request(path: string, body?: unknown, contentType?: string): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function startHub(): Promise<Hub> {
     HUB_CONFIG_DIR: CONFIG_DIR,
     HUB_DATA_DIR: dataDir,
     HUB_INGEST_TOKENS: `alertmanager:${INGEST_TOKEN}`,
+    HUB_READ_TOKENS: `operator:${READ_TOKEN}`,
     LOG_LEVEL: 'silent',
     GRAFANA_URL: 'http://grafana.example',
     ARGOCD_URL: argocd.url,
@@ -114,7 +117,7 @@ export async function startHub(): Promise<Hub> {
       fetch(`${gatewayUrl}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
         headers: {
-          authorization: `Bearer ${INGEST_TOKEN}`,
+          authorization: `Bearer ${body === undefined ? READ_TOKEN : INGEST_TOKEN}`,
           ...(body === undefined ? {} : { 'content-type': contentType }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -111,6 +111,22 @@ describe('helm/hub', () => {
     expect(() => renderChart([], "amqp: { existingSecret: '', url: '' }\n")).toThrow(RenderError);
   });
 
+  it('gives every consumer a shutdown grace 10 s inside its pod’s terminationGracePeriodSeconds', () => {
+    const check = (objects: K8sObject[], name: string, grace: string, period: number) => {
+      const pod = podSpec(deploymentOf(objects, `hub-${name}`));
+      expect(pod.terminationGracePeriodSeconds, name).toBe(period);
+      expect(envOf(pod.containers[0]!).get('HUB_SHUTDOWN_GRACE')?.value, name).toBe(grace);
+    };
+    const defaults = renderChart();
+    for (const name of ['sensor', 'remediation-executor', 'notifier', 'ticketing', 'siem-forwarder']) {
+      check(defaults, name, '20s', 30);
+    }
+    expect(envOf(podSpec(deploymentOf(defaults, 'hub-ingest-gateway')).containers[0]!).has('HUB_SHUTDOWN_GRACE')).toBe(
+      false,
+    );
+    check(renderChart([], 'services:\n  notifier: { terminationGracePeriodSeconds: 120 }\n'), 'notifier', '110s', 120);
+  });
+
   it('keeps the audit log on a claim by default: one PVC kept on uninstall, Recreate, one replica', () => {
     const objects = renderChart();
     const claim = find(objects, 'PersistentVolumeClaim', 'hub-siem-forwarder-data');

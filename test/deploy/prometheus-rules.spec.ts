@@ -49,6 +49,7 @@ describe('the PrometheusRule of the chart', () => {
       'HubGatewayCertificateExpiring',
       'HubIncidentStuckRemediating',
       'HubMessagesDeadLettered',
+      'HubParkingQueueFilling',
       'HubPublishFailures',
       'HubQueueWithoutConsumer',
       'HubSchedulePublishFailures',
@@ -67,7 +68,7 @@ describe('the PrometheusRule of the chart', () => {
 
   it('passes promtool check rules', () => {
     const { status, output } = promtool(['check', 'rules', 'hub.rules.yaml'], dir);
-    expect(output).toMatch(/SUCCESS: 11 rules found/);
+    expect(output).toMatch(/SUCCESS: 12 rules found/);
     expect(status, output).toBe(0);
   });
 

@@ -4,11 +4,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type GatewayConfig } from '@hub/config';
 import { createLogger, PinoNestLogger } from '@hub/telemetry';
 import { registerIngestAuth, type RouteAccess } from './auth/ingest-auth.hook.js';
-import { TokenVerifier } from './auth/token-verifier.js';
+import { ReadTokenVerifier, TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
 import { registerContentTypeParsers } from './http/content-types.js';
 import { registerJsonDepthLimit } from './http/json-depth.hook.js';
 import { registerNulTextGuard } from './http/nul-text.hook.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
 
 /** How often Node looks for requests past `GATEWAY_REQUEST_TIMEOUT_MS` (at most this late they are cut). */
@@ -52,9 +53,13 @@ export async function createGatewayApp(
   );
   registerContentTypeParsers(app, config.GATEWAY_BODY_LIMIT);
   registerHttpMetrics(adapter.getInstance());
-  const routes = registerIngestAuth(adapter.getInstance(), app.get(TokenVerifier));
+  const routes = registerIngestAuth(adapter.getInstance(), {
+    ingest: app.get(TokenVerifier),
+    read: app.get(ReadTokenVerifier),
+  });
   registerJsonDepthLimit(adapter.getInstance(), config.GATEWAY_MAX_JSON_DEPTH);
   registerNulTextGuard(adapter.getInstance());
+  await registerRateLimit(app, { max: config.GATEWAY_RATE_LIMIT, windowMs: config.GATEWAY_RATE_LIMIT_WINDOW });
   await app.init();
   await adapter.getInstance().ready();
   routeTables.set(app, routes);

@@ -4,7 +4,7 @@ import { type GatewayConfig } from '@hub/config';
 import { feedsOf, MessagingModule, type PublisherOptions } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { EventTypePolicy } from './auth/event-type.policy.js';
-import { TokenVerifier } from './auth/token-verifier.js';
+import { ReadTokenVerifier, TokenVerifier } from './auth/token-verifier.js';
 import { HttpExceptionFilter } from './errors/http-exception.filter.js';
 import { EventLogModule } from './event-log/event-log.module.js';
 import { EventsController } from './events/events.controller.js';
@@ -34,7 +34,7 @@ export class GatewayModule {
           feeds: feedsOf('ingest-gateway'),
         }),
         IncidentsModule.forRoot(config.DATABASE_URL),
-        EventLogModule.forRoot(config.DATABASE_URL),
+        EventLogModule.forRoot(config.DATABASE_URL, config.GATEWAY_READ_MAX_BYTES),
       ],
       controllers: [
         AlertmanagerController,
@@ -47,6 +47,12 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.HUB_INGEST_TOKENS) },
+        {
+          provide: ReadTokenVerifier,
+          // Open only with the rest of the gateway: with ingest tokens and no read tokens, nobody reads.
+          useFactory: () =>
+            new TokenVerifier(config.HUB_READ_TOKENS ?? (config.HUB_INGEST_TOKENS ? new Map() : undefined)),
+        },
         { provide: EventTypePolicy, useFactory: () => new EventTypePolicy(config.HUB_INGEST_TOKEN_TYPES) },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },

@@ -61,6 +61,7 @@ export async function createNotifierApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? NOTIFIER_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -104,10 +105,11 @@ function buildChannels(
     : new SlackOutboxClient(new OutboxWriter(config.HUB_DATA_DIR, 'slack'));
   const receipts = new ReceiptStore();
   return [
-    new SlackChannel(slack, new ThreadStore(db), db, receipts, routing.templates, {
+    new SlackChannel(slack, new ThreadStore(db, config.NOTIFIER_LOCK_WAIT_MS), db, receipts, routing.templates, {
       holdMs: config.NOTIFIER_REPLY_HOLD_MS,
       holdAttempts: config.NOTIFIER_RETRY_DELAYS_MS.length - 1,
       retryAfterMs: config.NOTIFIER_RETRY_DELAYS_MS[0] ?? 0,
+      claimLeaseMs: 2 * config.SLACK_TIMEOUT_MS + 5_000,
     }),
     new TeamsChannel(webhooks, db, receipts, routing.templates, DEFAULT_WEBHOOK),
   ];

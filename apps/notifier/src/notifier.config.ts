@@ -27,7 +27,7 @@ export const notifierEnvSchema = coreEnvSchema.extend({
   SLACK_API_URL: urlVar(['http', 'https']).default('https://slack.com'),
   /** Per Slack HTTP request. */
   SLACK_TIMEOUT_MS: positiveIntVar.default(10_000),
-  /** Retries of one Slack call on network errors and 5xx, by the client, before the retry tiers take over. */
+  /** Retries of a Slack edit or look-up on network errors and 5xx, by the client (never of a post: docs/notifications.md). */
   SLACK_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(2),
   /** A 429 whose Retry-After is at most this is waited out in the handler; longer ones go to the retry tiers. */
   SLACK_MAX_RATE_LIMIT_WAIT_MS: millisVar.default(5_000),
@@ -43,6 +43,8 @@ export const notifierEnvSchema = coreEnvSchema.extend({
   NOTIFIER_REPLY_HOLD_MS: millisVar.default(5_000),
   /** PostgreSQL connections of this process (each delivery in progress holds at most one). */
   NOTIFIER_DB_POOL_SIZE: positiveIntVar.default(10),
+  /** Longest a delivery waits for its incident's lock (another delivery of it in a vendor call), then retries later. */
+  NOTIFIER_LOCK_WAIT_MS: millisVar.default(30_000),
   /** How long receipts and chat threads (from their last update) are kept. */
   NOTIFIER_RETENTION: durationVar.default(30 * 86_400_000),
 });

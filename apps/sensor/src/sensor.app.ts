@@ -54,6 +54,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
     exchange: config.HUB_EXCHANGE,
     queue,
     prefetch: config.HUB_PREFETCH,
+    shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.SENSOR_RETRY_DELAYS_MS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -1,12 +1,12 @@
 import { type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redactor } from '@hub/contracts';
 import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
 import { type AuditLogSink } from './audit/audit-log.sink.js';
 import { ForwarderService } from './forwarding/forwarder.service.js';
 import { SinkQueue } from './forwarding/sink-queue.js';
 import { SiemMetrics } from './metrics/siem.metrics.js';
-import { Redactor } from './redaction/redactor.js';
 import { createSinks } from './sinks/sinks.factory.js';
 import { type Sink } from './sinks/sink.js';
 import { SIEM_FORWARDER_QUEUE, type SiemForwarderConfig } from './siem-forwarder.config.js';
@@ -53,6 +53,7 @@ export async function createSiemForwarderApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? SIEM_FORWARDER_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     // It records every event and obeys none: a forged command belongs in the audit trail, not parked.
     checkIssuers: false,
   });

@@ -1,23 +1,10 @@
 import { z } from 'zod';
 import { boolVar, coreEnvSchema, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { DEFAULT_REDACT_KEYS } from '@hub/contracts';
 import { serviceQueues } from '@hub/messaging';
 
-/** Field and header names redacted in every record unless `SIEM_REDACT_KEYS` replaces the list. */
-export const DEFAULT_REDACT_KEYS = [
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'token',
-  'password',
-  'passwd',
-  'secret',
-  'apiKey',
-  'api-key',
-  'privateKey',
-  'credentials',
-  'signature',
-] as const;
+/** The hub's secret names (`@hub/contracts`), the SIEM's default list. */
+export { DEFAULT_REDACT_KEYS };
 
 const listVar = z.string().transform((value) =>
   value

@@ -99,6 +99,10 @@ key: {{ .env }}
 - name: {{ .svc.portEnv }}
   value: {{ .svc.port | int | quote }}
 {{- end }}
+{{- if .svc.queue }}
+- name: HUB_SHUTDOWN_GRACE
+  value: {{ printf "%ds" (max 1 (sub (.svc.terminationGracePeriodSeconds | int) 10)) | quote }}
+{{- end }}
 - name: HUB_CONFIG_DIR
   value: {{ include "hub.configDir" .root | quote }}
 - name: HUB_DATA_DIR

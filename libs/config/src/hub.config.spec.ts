@@ -56,6 +56,24 @@ describe('hub configuration', () => {
     );
   });
 
+  it('parses read tokens like ingest tokens, and refuses one that is also an ingest token', () => {
+    const config = loadGatewayConfig({
+      HUB_INGEST_TOKENS: 'am:s3cret-am',
+      HUB_READ_TOKENS: 'ops:r3ad-t0ken, sensor:r3ad-t0ken-2',
+    });
+    // A read token's name is no event source, so a service's name is allowed.
+    expect([...(config.HUB_READ_TOKENS ?? [])]).toEqual([
+      ['r3ad-t0ken', 'ops'],
+      ['r3ad-t0ken-2', 'sensor'],
+    ]);
+    expect(() => loadGatewayConfig({ HUB_INGEST_TOKENS: 'am:s3cret-am', HUB_READ_TOKENS: 'ops:s3cret-am' })).toThrow(
+      'HUB_READ_TOKENS: the token of "ops" is also the ingest token of "am": a read token must be its own',
+    );
+    expect(() => loadGatewayConfig({ HUB_READ_TOKENS: 'ops:short' })).toThrow(
+      'HUB_READ_TOKENS: the token of "ops" must be at least 8 characters',
+    );
+  });
+
   it('refuses an ingest token whose source is the name of a hub service', () => {
     for (const source of ['sensor', 'scheduler', 'remediation-executor', 'Notifier', 'ticketing']) {
       expect(() => loadGatewayConfig({ HUB_INGEST_TOKENS: `${source}:long-enough-token` })).toThrow(

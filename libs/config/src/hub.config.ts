@@ -7,34 +7,39 @@ export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * `source:token` pairs → a map from token to the source name recorded on events it brings in
- * (`hubsource`). A hub service's issuer name (`sensor`, `scheduler`, …) is refused as a source:
- * consumers trust internal commands by it.
+ * `name:token` pairs → a map from token to its name. For ingest tokens the name is the source
+ * recorded on the events the token brings in (`hubsource`), so a hub service's issuer name
+ * (`sensor`, `scheduler`, …) is refused: consumers trust internal commands by it.
  */
-const ingestTokensVar = z.string().transform((value, ctx) => {
-  const tokens = new Map<string, string>();
-  for (const [index, pair] of value.split(',').entries()) {
-    const trimmed = pair.trim();
-    const colon = trimmed.indexOf(':');
-    const source = trimmed.slice(0, colon);
-    const token = trimmed.slice(colon + 1);
-    if (colon <= 0 || token.length === 0 || !/^[A-Za-z0-9_.-]+$/.test(source)) {
-      ctx.addIssue({ code: 'custom', message: `entry ${index + 1} must be source:token (source of [A-Za-z0-9_.-])` });
-    } else if (HUB_ISSUER_NAMES.has(source.toLowerCase())) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `source "${source}" is the name of a hub service (${[...HUB_ISSUER_NAMES].join(', ')}): pick another`,
-      });
-    } else if (token.length < 8) {
-      ctx.addIssue({ code: 'custom', message: `the token of "${source}" must be at least 8 characters` });
-    } else if (tokens.has(token)) {
-      ctx.addIssue({ code: 'custom', message: `the token of "${source}" is also used by "${tokens.get(token)}"` });
-    } else {
-      tokens.set(token, source);
+const tokenPairsVar = (refuseIssuerNames: boolean) =>
+  z.string().transform((value, ctx) => {
+    const tokens = new Map<string, string>();
+    for (const [index, pair] of value.split(',').entries()) {
+      const trimmed = pair.trim();
+      const colon = trimmed.indexOf(':');
+      const source = trimmed.slice(0, colon);
+      const token = trimmed.slice(colon + 1);
+      if (colon <= 0 || token.length === 0 || !/^[A-Za-z0-9_.-]+$/.test(source)) {
+        ctx.addIssue({ code: 'custom', message: `entry ${index + 1} must be source:token (source of [A-Za-z0-9_.-])` });
+      } else if (refuseIssuerNames && HUB_ISSUER_NAMES.has(source.toLowerCase())) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `source "${source}" is the name of a hub service (${[...HUB_ISSUER_NAMES].join(', ')}): pick another`,
+        });
+      } else if (token.length < 8) {
+        ctx.addIssue({ code: 'custom', message: `the token of "${source}" must be at least 8 characters` });
+      } else if (tokens.has(token)) {
+        ctx.addIssue({ code: 'custom', message: `the token of "${source}" is also used by "${tokens.get(token)}"` });
+      } else {
+        tokens.set(token, source);
+      }
     }
-  }
-  return tokens;
-});
+    return tokens;
+  });
+
+const ingestTokensVar = tokenPairsVar(true);
+/** `name:token` pairs of the tokens that may read (`GET /v1/events`, `GET /v1/incidents/{key}`). */
+const readTokensVar = tokenPairsVar(false);
 
 /**
  * `source=pattern,pattern;source2=pattern` → source → the event types its token may send, as topic
@@ -87,6 +92,12 @@ export const coreEnvSchema = z.object({
   GRAFANA_URL: urlVar(['http', 'https']).optional(),
   /** How long a consumer remembers an event it processed (redeliveries come within minutes; docs/operations.md, Retention). */
   HUB_PROCESSED_RETENTION: durationVar.default(7 * 86_400_000),
+  /**
+   * On SIGTERM, how long a consumer lets the handlers in hand finish before it requeues the rest
+   * (no attempt spent). Below what the supervisor waits before SIGKILL: `npm start` 10 s, a pod its
+   * terminationGracePeriodSeconds (the chart sets this 10 s below it).
+   */
+  HUB_SHUTDOWN_GRACE: durationVar.default(8_000),
   /** How often each service's retention sweeper deletes rows older than their setting. */
   HUB_RETENTION_SWEEP: durationVar.default(10 * 60_000),
 });
@@ -104,8 +115,15 @@ export const gatewayEnvSchema = coreEnvSchema
     GATEWAY_MAX_JSON_DEPTH: positiveIntVar.default(32),
     /** Longest a client may take to send a whole request, headers and body (408 and the connection closed above). */
     GATEWAY_REQUEST_TIMEOUT_MS: positiveIntVar.default(30_000),
+    /** Requests one token (or, without a token, one address) may make per window; 0 turns the limit off. */
+    GATEWAY_RATE_LIMIT: z.coerce.number({ error: 'must be a number' }).int().min(0).default(1200),
+    GATEWAY_RATE_LIMIT_WINDOW: durationVar.default(60_000),
     HUB_INGEST_TOKENS: ingestTokensVar.optional(),
     HUB_INGEST_TOKEN_TYPES: ingestTokenTypesVar.optional(),
+    /** Tokens of the read API (`name:token,…`); an ingest token cannot read, a read token cannot ingest. */
+    HUB_READ_TOKENS: readTokensVar.optional(),
+    /** Most bytes of events one `GET /v1/events` page holds (then `nextCursor`); at least one event always fits. */
+    GATEWAY_READ_MAX_BYTES: positiveIntVar.default(4 * 1024 * 1024),
     /** Run without tokens on a non-loopback address on purpose (everyone may send events). */
     HUB_INGEST_OPEN: boolVar.default(false),
     GITHUB_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
@@ -119,6 +137,16 @@ export const gatewayEnvSchema = coreEnvSchema
           code: 'custom',
           path: ['HUB_INGEST_TOKEN_TYPES'],
           message: `"${source}" is not a source of HUB_INGEST_TOKENS (${[...sources].join(', ')})`,
+        });
+      }
+    }
+    for (const [token, reader] of config.HUB_READ_TOKENS ?? []) {
+      const source = config.HUB_INGEST_TOKENS?.get(token);
+      if (source !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['HUB_READ_TOKENS'],
+          message: `the token of "${reader}" is also the ingest token of "${source}": a read token must be its own`,
         });
       }
     }

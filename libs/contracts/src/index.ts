@@ -13,3 +13,4 @@ export * from './events/kubernetes.events.js';
 export * from './event-id.js';
 export * from './kubernetes-names.js';
 export * from './event-identity.js';
+export * from './redaction.js';

@@ -1,7 +1,7 @@
 import { type ColumnType, type Kysely } from 'kysely';
 import { type HubEvent } from '@hub/contracts';
 
-/** `event_log` (migrations 0007, 0015): every event the sensor consumed, keyed on source + id. */
+/** `event_log` (migrations 0007, 0015, 0024): every event the sensor consumed, keyed on source + id. */
 export interface EventLogTable {
   id: string;
   type: string;
@@ -68,9 +68,14 @@ export async function queryEventLog(handle: AnyDb, query: EventLogQuery): Promis
   return rows.map((row) => row.event);
 }
 
-/** Deletes events older than `before`; returns how many. */
+/**
+ * Deletes events the hub received before `before`; returns how many. By `received_at` (the
+ * database's clock when the sensor recorded it, index of migration 0024), never the sender's
+ * `time`: a sender whose clock is wrong, or who writes a time in the past or the future, can
+ * neither have an event swept at once nor kept forever.
+ */
 export async function pruneEventLog(handle: AnyDb, before: Date): Promise<number> {
   const db = handle as Kysely<EventLogTables>;
-  const result = await db.deleteFrom('event_log').where('time', '<', before).executeTakeFirst();
+  const result = await db.deleteFrom('event_log').where('received_at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

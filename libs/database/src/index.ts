@@ -4,3 +4,4 @@ export * from './schema.js';
 export * from './run-once.js';
 export * from './event-log.js';
 export * from './retention.js';
+export * from './event-log-page.js';

@@ -14,6 +14,7 @@ import * as ticketOrder from './migrations/0017-ticket-order.js';
 import * as threadReplyOrder from './migrations/0018-thread-reply-order.js';
 import * as provisioning from './migrations/0019-provisioning.js';
 import * as eventSources from './migrations/0021-event-sources.js';
+import * as eventLogReceivedAt from './migrations/0024-event-log-received-at.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0018-thread-reply-order': threadReplyOrder,
   '0019-provisioning': provisioning,
   '0021-event-sources': eventSources,
+  '0024-event-log-received-at': eventLogReceivedAt,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

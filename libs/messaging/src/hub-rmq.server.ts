@@ -1,37 +1,29 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
+import { type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { findEventDefinition, type HubEvent, topicMatches } from '@hub/contracts';
 import { MessagingMetrics } from '@hub/telemetry';
-import { type AckDecision, decideAck } from './ack-policy.js';
+import { decideAck } from './ack-policy.js';
 import { AmqpConnection, describe } from './amqp-connection.js';
 import { ConfirmTracker } from './confirm-tracker.js';
+import { InFlightDeliveries } from './consumer-shutdown.js';
+import { DeliverySettler, type Generation, HubHeaders, type Settlement } from './delivery-settler.js';
 import { decodeEnvelope } from './envelope-decoder.js';
 import { HubMessageContext } from './hub-message.context.js';
 import { assertIssuer } from './issuer-check.js';
 import { DeadLetterError } from './messaging.errors.js';
 import { DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS_MS, type ConsumerOptions } from './messaging.options.js';
-import { declareConsumerQueue, declareExchange, topologyNames } from './topology.js';
+import { declareConsumerQueue, declareExchange } from './topology.js';
 import { extractTraceContext, startProcessSpan } from './trace-context.js';
 
 export const HUB_TRANSPORT = Symbol('hub-rmq');
 
-/** Headers the transport adds to the copies it sends to retry tiers and the parking queue. */
-export const HubHeaders = {
-  attempt: 'x-hub-attempt',
-  routingKey: 'x-hub-routing-key',
-  lastError: 'x-hub-last-error',
-  deadLetterReason: 'x-hub-dead-letter-reason',
-  deadLetterQueue: 'x-hub-dead-letter-queue',
-  deadLetteredAt: 'x-hub-dead-lettered-at',
-} as const;
+export { copyProperties, HubHeaders } from './delivery-settler.js';
 
-interface Generation {
-  channel: Channel;
-  confirms: ConfirmTracker;
-}
+/** Default of `shutdownGraceMs`: inside `npm start`'s 10 s before SIGKILL (the chart sets its own). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 8_000;
 
 /**
  * Nest transport on amqplib for the hub bus. Handlers stay `@EventPattern('alert.firing')`; each
@@ -49,6 +41,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private readonly retryDelaysMs: readonly number[];
   private readonly metrics = new MessagingMetrics();
   private readonly running = new Set<Promise<void>>();
+  private readonly inFlight = new InFlightDeliveries();
+  private readonly settler: DeliverySettler;
   private generation?: Generation;
   private consumerTag?: string;
   private stopping = false;
@@ -65,6 +59,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE;
     this.retryDelaysMs = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)].sort((a, b) => a - b);
     this.connection = new AmqpConnection(options, (model) => this.setup(model));
+    this.settler = new DeliverySettler(options.queue, this.metrics, this.logger);
   }
 
   /** Connected, queue declared, and the consumer channel open and consuming. */
@@ -104,15 +99,27 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     return this.connection.waitUntilReady(timeoutMs);
   }
 
-  /** Stops taking deliveries, lets running handlers finish (bounded), then disconnects. */
+  /**
+   * A graceful stop, for a rolling deploy: cancel consuming first (no new deliveries), let the
+   * handlers in hand finish within `shutdownGraceMs`, then requeue the deliveries still running —
+   * a copy to the service queue with the same attempt, confirmed, then ack — so no attempt is
+   * spent and no delivery limit is reached by restarts. A handler that fails meanwhile (interrupted
+   * by the shutdown) is requeued the same way. Then disconnect.
+   */
   async close(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.reopening);
     clearTimeout(this.paused?.timer);
     const generation = this.generation;
     if (generation && this.consumerTag) await generation.channel.cancel(this.consumerTag).catch(() => undefined);
-    const grace = new Promise((resolve) => setTimeout(resolve, this.options.shutdownGraceMs ?? 10_000).unref());
-    await Promise.race([Promise.allSettled([...this.running]), grace]);
+    const left = await this.inFlight.drain(this.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+    if (left.length > 0) this.logger.warn(`Shutting down: requeueing ${left.length} deliveries still in hand`);
+    await Promise.all(
+      left.map(({ message, generation: held }) =>
+        this.settler.settle(held, message, { action: 'requeue', reason: 'shutdown' }, metaOf(message)),
+      ),
+    );
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, 1_000).unref())]);
     await this.connection.close();
   }
 
@@ -165,7 +172,14 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private async consume(model: ChannelModel, generation: Generation): Promise<string> {
     const { channel } = generation;
     const { consumerTag } = await channel.consume(this.options.queue, (message) => {
-      if (message) this.track(this.handleDelivery(generation, message));
+      if (message && this.stopping) {
+        // Delivered between the cancel and its answer: back to the queue untouched, no attempt spent.
+        void this.settler.settle(generation, message, { action: 'requeue', reason: 'shutdown' }, metaOf(message));
+      } else if (message) {
+        const work = this.handleDelivery(generation, message);
+        this.inFlight.track(message, generation, work);
+        this.track(work);
+      }
       // null: the broker cancelled the consumer (queue deleted, node gone); close to start over.
       else void channel.close().catch(() => this.consumerLost(model, generation, 'the broker cancelled the consumer'));
     });
@@ -231,8 +245,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private async handleDelivery(generation: Generation, message: ConsumeMessage): Promise<void> {
     const started = performance.now();
     const headers = message.properties.headers ?? {};
-    const attempt = Number(headers[HubHeaders.attempt] ?? 1) || 1;
-    const routingKey = String(headers[HubHeaders.routingKey] ?? message.fields.routingKey);
+    const { attempt, routingKey } = metaOf(message);
     let event: HubEvent | undefined;
     let failure: unknown;
     try {
@@ -250,7 +263,12 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
         failure = await this.dispatch(routingKey, event, ctx);
       }
-      const decision = decideAck(failure, attempt, this.retryDelaysMs);
+      const decided = decideAck(failure, attempt, this.retryDelaysMs);
+      // Failing while the service stops (interrupted by the shutdown) is not the message's fault.
+      const decision: Settlement =
+        this.stopping && (decided.action === 'retry' || decided.action === 'hold')
+          ? { action: 'requeue', reason: decided.reason }
+          : decided;
       if (failure !== undefined) {
         span.recordException(failure as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: describe(failure) });
@@ -259,7 +277,10 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         );
       }
       span.setAttribute('hub.ack.decision', decision.action);
-      await this.settle(generation, message, decision, { attempt, routingKey });
+      // Past the grace period the shutdown requeued it already.
+      if (!this.inFlight.isAbandoned(message)) {
+        await this.settler.settle(generation, message, decision, { attempt, routingKey });
+      }
       if (decision.action === 'hold') this.pause(generation, decision.dependency);
       else if (decision.action === 'ack') this.pauseBackoffMs = 0;
       this.metrics.consumed.inc({ queue: this.options.queue, type: typeLabel, outcome: decision.action });
@@ -290,88 +311,13 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       return error ?? new Error('handler failed without an error');
     }
   }
-
-  private async settle(
-    generation: Generation,
-    message: ConsumeMessage,
-    decision: AckDecision,
-    meta: { attempt: number; routingKey: string },
-  ): Promise<void> {
-    const { channel, confirms } = generation;
-    try {
-      switch (decision.action) {
-        case 'ack':
-          break;
-        case 'retry':
-          // mandatory: a retry tier that does not exist (deleted by hand) returns the copy, the
-          // publish fails, and the original is requeued below instead of being acked into nothing.
-          await confirms.publish('', topologyNames.retryQueue(this.options.queue, decision.delayMs), message.content, {
-            ...copyProperties(message),
-            mandatory: true,
-            headers: {
-              ...message.properties.headers,
-              [HubHeaders.attempt]: meta.attempt + 1,
-              [HubHeaders.routingKey]: meta.routingKey,
-              [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
-            },
-          });
-          break;
-        case 'hold':
-          await confirms.publish('', topologyNames.retryQueue(this.options.queue, decision.delayMs), message.content, {
-            ...copyProperties(message),
-            mandatory: true,
-            headers: {
-              ...message.properties.headers,
-              [HubHeaders.attempt]: meta.attempt,
-              [HubHeaders.routingKey]: meta.routingKey,
-              [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
-            },
-          });
-          break;
-        case 'dead-letter':
-          await confirms.publish('', topologyNames.deadLetterQueue(this.options.queue), message.content, {
-            ...copyProperties(message),
-            mandatory: true,
-            headers: {
-              ...message.properties.headers,
-              [HubHeaders.attempt]: meta.attempt,
-              [HubHeaders.routingKey]: meta.routingKey,
-              [HubHeaders.deadLetterReason]: decision.reason.slice(0, 1_000),
-              [HubHeaders.deadLetterQueue]: this.options.queue,
-              [HubHeaders.deadLetteredAt]: new Date().toISOString(),
-            },
-          });
-          this.metrics.deadLettered.inc({ queue: this.options.queue, reason: 'handler' });
-          break;
-        default:
-          decision satisfies never;
-      }
-      channel.ack(message);
-    } catch (error) {
-      this.logger.warn(
-        `Could not settle ${String(message.properties.messageId)} (${decision.action}): ${describe(error)}; ` +
-          'the broker will deliver it again',
-      );
-      try {
-        channel.nack(message, false, true);
-      } catch {
-        // The channel is gone: the broker requeues every unacked delivery of it by itself.
-      }
-    }
-  }
 }
 
-/** The publish options that carry a consumed message on unchanged (retry tiers, parking, DLQ replay). */
-export function copyProperties(message: ConsumeMessage): Options.Publish {
-  const p = message.properties;
+/** The hub attempt and the original routing key of a delivery (a retry copy carries both in headers). */
+function metaOf(message: ConsumeMessage): { attempt: number; routingKey: string } {
+  const headers = message.properties.headers ?? {};
   return {
-    persistent: true,
-    contentType: p.contentType as string | undefined,
-    contentEncoding: p.contentEncoding as string | undefined,
-    messageId: p.messageId as string | undefined,
-    correlationId: p.correlationId as string | undefined,
-    type: p.type as string | undefined,
-    appId: p.appId as string | undefined,
-    timestamp: p.timestamp as number | undefined,
+    attempt: Number(headers[HubHeaders.attempt] ?? 1) || 1,
+    routingKey: String(headers[HubHeaders.routingKey] ?? message.fields.routingKey),
   };
 }

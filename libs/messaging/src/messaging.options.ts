@@ -57,7 +57,10 @@ export interface ConsumerOptions extends ConnectionOptions {
    * every event and obeys none (the SIEM forwarder) turns it off, so forgeries reach the audit trail.
    */
   checkIssuers?: boolean;
-  /** On shutdown, how long to let running handlers finish before closing. Default 10,000 ms. */
+  /**
+   * On shutdown, how long to let the handlers in hand finish before the rest are requeued (same
+   * attempt) and the connection closes (`HUB_SHUTDOWN_GRACE`). Default 8,000 ms.
+   */
   shutdownGraceMs?: number;
 }
 

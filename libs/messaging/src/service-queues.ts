@@ -110,3 +110,37 @@ export const deadLetterPolicy = {
   definition: { 'dead-letter-strategy': 'at-least-once', overflow: 'reject-publish' },
   applyTo: 'queues',
 } as const;
+
+/** What {@link parkingPolicy} allows a parking or unrouted queue to hold. */
+export const PARKING_LIMITS = {
+  /** Messages per queue (the alert `HubParkingQueueFilling` fires at 80 %). */
+  maxLength: 100_000,
+  /** Bytes per queue: 1 GiB. */
+  maxLengthBytes: 1024 * 1024 * 1024,
+  /** How long a parked message is kept: 14 days to look at it and replay it (`hub dlq`). */
+  messageTtlMs: 14 * 86_400_000,
+} as const;
+
+/**
+ * The broker policy that bounds the parking queues (`<service>.dlq`) and the unrouted queue
+ * (`<exchange>.unrouted`): a length, a size and a TTL, so a poison flood or a misrouted producer
+ * cannot fill the broker's disk. A policy for the same reason as {@link deadLetterPolicy} (queue
+ * arguments cannot change on existing queues); its pattern matches none of the service queues, so
+ * the two never compete (one policy per queue). Full, a queue refuses more (`reject-publish`): the
+ * hub's own parking is then nacked and retried, the broker's at-least-once parking keeps the message
+ * in the service queue, and nothing is dropped unseen; a parked message older than the TTL is
+ * deleted. docs/operations.md says how to apply it.
+ */
+export const parkingPolicy = {
+  name: 'hub-parking-queues',
+  pattern: `^((${Object.values(serviceQueues)
+    .map((queue) => queue.queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})\\.dlq|.+\\.unrouted)$`,
+  definition: {
+    'max-length': PARKING_LIMITS.maxLength,
+    'max-length-bytes': PARKING_LIMITS.maxLengthBytes,
+    'message-ttl': PARKING_LIMITS.messageTtlMs,
+    overflow: 'reject-publish',
+  },
+  applyTo: 'queues',
+} as const;

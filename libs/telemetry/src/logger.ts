@@ -1,10 +1,12 @@
 import { trace } from '@opentelemetry/api';
 import { type LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { LOG_REDACTION } from './log-redaction.js';
 
 /**
  * A pino logger whose every line carries `service` and, inside a span, `trace_id` and `span_id`,
- * so a log line leads to its trace and back.
+ * so a log line leads to its trace and back. Secrets are redacted ({@link LOG_REDACTION}): an
+ * authorization header, a token or a password logged by mistake shows as `[REDACTED]`.
  */
 export function createLogger(
   service: string,
@@ -15,6 +17,7 @@ export function createLogger(
     {
       level,
       base: { service },
+      redact: LOG_REDACTION,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin() {

@@ -9,6 +9,8 @@ import { createGatewayApp } from '../gateway.app.js';
 
 export const AM_TOKEN = 'am-s3cret-token';
 export const BS_TOKEN = 'bs-t0ken-secret';
+/** The read token (`HUB_READ_TOKENS`) of `GET /v1/events` and `GET /v1/incidents/{key}`. */
+export const READ_TOKEN = 'ops-r3ad-secret';
 
 /** An example Alertmanager payload from `examples/alertmanager`, parsed. */
 export function alertmanagerExample(name: string): Record<string, unknown> {
@@ -43,6 +45,7 @@ export async function startGateway(env: Env = {}, { connected = true } = {}): Pr
     AMQP_URL: amqpUrl(),
     HUB_EXCHANGE: exchange,
     HUB_INGEST_TOKENS: `alertmanager:${AM_TOKEN},backstage:${BS_TOKEN}`,
+    HUB_READ_TOKENS: `ops:${READ_TOKEN}`,
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -3,6 +3,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 /** The source recorded on events when the gateway runs open (`HUB_INGEST_TOKENS` unset). */
 export const ANONYMOUS_SOURCE = 'anonymous';
 
+/** Injection token of the {@link TokenVerifier} of `HUB_READ_TOKENS` (the read API). */
+export const ReadTokenVerifier = Symbol('ReadTokenVerifier');
+
 interface KnownToken {
   readonly digest: Buffer;
   readonly source: string;

@@ -14,6 +14,7 @@ export enum GatewayErrorCode {
   BatchTooLarge = 'BATCH_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ValidationFailed = 'VALIDATION_FAILED',
+  RateLimited = 'RATE_LIMITED',
   NotReady = 'NOT_READY',
   Internal = 'INTERNAL',
 }
@@ -86,6 +87,20 @@ export class ValidationError extends HubError<GatewayErrorCode.ValidationFailed>
     readonly problems: readonly Problem[],
   ) {
     super(message, { problems });
+  }
+}
+
+/** The token (or, without one, the address) sent more than `GATEWAY_RATE_LIMIT` requests in the window. */
+export class RateLimitedError extends HubError<GatewayErrorCode.RateLimited> {
+  readonly code = GatewayErrorCode.RateLimited;
+  readonly retryable = true;
+
+  constructor(
+    message: string,
+    /** Whole seconds until the window lets this caller in again (`Retry-After`). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
   }
 }
 

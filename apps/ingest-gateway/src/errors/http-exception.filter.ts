@@ -3,7 +3,13 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { isHubError } from '@hub/contracts';
 import { MessagingErrorCode } from '@hub/messaging';
 import { SUPPORTED_CONTENT_TYPES } from '../http/content-types.js';
-import { EventTypeForbiddenError, GatewayErrorCode, type Problem, ValidationError } from './gateway.errors.js';
+import {
+  EventTypeForbiddenError,
+  GatewayErrorCode,
+  type Problem,
+  RateLimitedError,
+  ValidationError,
+} from './gateway.errors.js';
 
 /** Seconds a client should wait before retrying when the broker cannot take events. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -20,6 +26,7 @@ const STATUS_OF_CODE = {
   [GatewayErrorCode.BatchTooLarge]: 413,
   [GatewayErrorCode.UnsupportedMediaType]: 415,
   [GatewayErrorCode.ValidationFailed]: 422,
+  [GatewayErrorCode.RateLimited]: 429,
   [GatewayErrorCode.NotReady]: 503,
   [GatewayErrorCode.Internal]: 500,
   [MessagingErrorCode.BrokerUnavailable]: 503,
@@ -91,7 +98,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
           exception instanceof ValidationError || exception instanceof EventTypeForbiddenError
             ? exception.problems
             : undefined,
-        headers: headersFor(status),
+        headers:
+          exception instanceof RateLimitedError
+            ? { 'retry-after': String(exception.retryAfterSeconds) }
+            : headersFor(status),
       };
     }
     const fastifyResponse = fromFastifyError(exception, request);

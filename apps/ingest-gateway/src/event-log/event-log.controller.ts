@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { type HubEvent } from '@hub/contracts';
-import { queryEventLog } from '@hub/database';
+import { type HubEvent, isHubError, redactSecrets } from '@hub/contracts';
+import { pageEventLog } from '@hub/database';
 import { problemsOf, ValidationError } from '../errors/gateway.errors.js';
-import { EVENT_LOG_DATABASE, type EventLogDatabase } from './event-log.database.js';
+import { decodeCursor, encodeCursor } from './event-log.cursor.js';
+import { EVENT_LOG_DATABASE, EVENT_LOG_PAGE_BYTES, type EventLogDatabase } from './event-log.database.js';
+import { EventLogUnavailableError } from './event-log.errors.js';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -23,28 +25,67 @@ const sinceParam = z.string().transform((value, ctx) => {
   return new Date(at);
 });
 
+const cursorParam = z.string().transform((value, ctx) => {
+  const position = decodeCursor(value);
+  if (!position) {
+    ctx.addIssue({ code: 'custom', message: 'is not a cursor of this API (pass nextCursor of the previous page)' });
+    return z.NEVER;
+  }
+  return position;
+});
+
 const querySchema = z.strictObject({
   type: z.string().min(1).optional(),
   key: z.string().min(1).optional(),
   since: sinceParam.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: cursorParam.optional(),
 });
 
+/** The answer of `GET /v1/events`: one page, and where the next one starts (null: this was the last). */
+export interface EventLogAnswer {
+  readonly count: number;
+  readonly events: HubEvent[];
+  readonly nextCursor: string | null;
+}
+
 /**
- * `GET /v1/events?type=&since=&key=&limit=`: what the sensor recorded in the event log, oldest
- * first — authenticated like every `/v1/` route (an ingest token).
+ * `GET /v1/events?type=&since=&key=&limit=&cursor=`: what the sensor recorded in the event log,
+ * newest received first, secrets redacted, a page at most `limit` events and
+ * `GATEWAY_READ_MAX_BYTES` of envelopes. A read token (`HUB_READ_TOKENS`), never an ingest token.
  */
 @Controller('v1/events')
 export class EventLogController {
-  constructor(@Inject(EVENT_LOG_DATABASE) private readonly db: EventLogDatabase) {}
+  constructor(
+    @Inject(EVENT_LOG_DATABASE) private readonly db: EventLogDatabase,
+    @Inject(EVENT_LOG_PAGE_BYTES) private readonly pageBytes: number,
+  ) {}
 
   @Get()
-  async list(@Query() query: Record<string, unknown>): Promise<{ count: number; events: HubEvent[] }> {
+  async list(@Query() query: Record<string, unknown>): Promise<EventLogAnswer> {
     const parsed = querySchema.safeParse(query);
     if (!parsed.success) {
       throw new ValidationError('Invalid event log query', problemsOf(parsed.error.issues, ['query']));
     }
-    const events = await queryEventLog(this.db.handle(), parsed.data);
-    return { count: events.length, events };
+    const { cursor, limit, ...filters } = parsed.data;
+    let page;
+    try {
+      page = await pageEventLog(this.db.handle(), filters, {
+        limit,
+        maxBytes: this.pageBytes,
+        ...(cursor ? { after: cursor } : {}),
+      });
+    } catch (error) {
+      if (isHubError(error)) throw error;
+      throw new EventLogUnavailableError(`The event log cannot be read now: ${reasonOf(error)}`);
+    }
+    const events = page.events.map((event) => redactSecrets(event));
+    return { count: events.length, events, nextCursor: page.next ? encodeCursor(page.next) : null };
   }
+}
+
+function reasonOf(error: unknown): string {
+  if ((error as { code?: unknown }).code === '42P01') return 'its table does not exist yet (not migrated)';
+  if (error instanceof AggregateError) return error.errors.map((e: unknown) => reasonOf(e)).join('; ');
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,14 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import { createDatabase, type Database } from '@hub/database';
 
+/** A read fails fast (503) when PostgreSQL does not answer, rather than hanging the request. */
+const CONNECT_TIMEOUT_MS = 3_000;
+/** Connections of the reader: a few, it serves operator look-ups. */
+const POOL_SIZE = 4;
+
+/** Injection token of the byte budget of one `GET /v1/events` page (`GATEWAY_READ_MAX_BYTES`). */
+export const EVENT_LOG_PAGE_BYTES = Symbol('EventLogPageBytes');
+
 /** Injection token of the gateway's (lazy) event log database handle. */
 export const EVENT_LOG_DATABASE = Symbol('EventLogDatabase');
 
@@ -14,7 +22,7 @@ export class EventLogDatabase implements OnApplicationShutdown {
   constructor(private readonly url: string) {}
 
   handle(): Database {
-    this.db ??= createDatabase(this.url).db;
+    this.db ??= createDatabase(this.url, POOL_SIZE, { connectionTimeoutMillis: CONNECT_TIMEOUT_MS }).db;
     return this.db;
   }
 

@@ -1,6 +1,12 @@
 import { connect } from 'node:net';
 import { CLOUDEVENTS_JSON } from '@hub/contracts';
-import { AM_TOKEN, alertmanagerExample, type GatewayHarness, startGateway } from '../__tests__/gateway.harness.js';
+import {
+  AM_TOKEN,
+  alertmanagerExample,
+  type GatewayHarness,
+  READ_TOKEN,
+  startGateway,
+} from '../__tests__/gateway.harness.js';
 
 /** `{"a":{"a":…{}…}}`, `levels` objects deep. */
 function nested(levels: number): string {
@@ -71,7 +77,7 @@ describe('gateway limits', () => {
   describe('NUL characters (found by the fuzz suite: a lookup with %00 was a 503)', () => {
     it('answers 400 naming where, in a path parameter, the query and a JSON body, and publishes nothing', async () => {
       const get = (url: string) =>
-        gateway.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${AM_TOKEN}` } });
+        gateway.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${READ_TOKEN}` } });
       for (const [response, where] of [
         [await get('/v1/incidents/a%00b'), 'path.key'],
         [await get('/v1/events?key=a%00b'), 'query.key'],

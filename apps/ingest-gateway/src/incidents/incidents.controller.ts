@@ -4,7 +4,8 @@ import { type IncidentTimeline } from './incident-timeline.js';
 
 /**
  * `GET /v1/incidents/{key}[?incident=<id>]`: the whole timeline of an incident (state changes,
- * actions, notifications, ticket). Behind the same bearer tokens as ingest (the `/v1/` hook). A key
+ * actions, notifications, ticket), secrets redacted. It takes a read token (`HUB_READ_TOKENS`), not an
+ * ingest token (the auth hook's `READ_ROUTES`). A key
  * with `/` (`service/checkout`) is sent URL-encoded (`service%2Fcheckout`).
  */
 @Controller('v1/incidents')

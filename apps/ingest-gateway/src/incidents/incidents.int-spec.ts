@@ -1,7 +1,7 @@
-import { CLOUDEVENTS_JSON } from '@hub/contracts';
+import { CLOUDEVENTS_JSON, REDACTED } from '@hub/contracts';
 import { createDatabase, type Database, migrateToLatest } from '@hub/database';
 import { createTestSchema, recordSpans, type TestSchema } from '@hub/testing';
-import { AM_TOKEN, type GatewayHarness, startGateway } from '../__tests__/gateway.harness.js';
+import { AM_TOKEN, type GatewayHarness, READ_TOKEN, startGateway } from '../__tests__/gateway.harness.js';
 
 recordSpans('ingest-gateway-incidents-test');
 
@@ -28,12 +28,56 @@ describe('GET /v1/incidents/{key}', () => {
   });
 
   /** GETs `url` with the bearer token (`null`: no Authorization header). */
-  const get = (url: string, token: string | null = AM_TOKEN) =>
+  const get = (url: string, token: string | null = READ_TOKEN) =>
     gateway.app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-  it('asks for the ingest bearer token', async () => {
+  it('asks for a read token: an ingest token may not read', async () => {
     expect((await get(path(KEY), null)).statusCode).toBe(401);
     expect((await get(path(KEY), 'not-a-token')).statusCode).toBe(403);
+    const ingest = await get(path(KEY), AM_TOKEN);
+    expect(ingest.statusCode).toBe(403);
+    expect(ingest.payload).toContain('An ingest token may not read');
+  });
+
+  it('redacts secrets in labels, action details and receipts', async () => {
+    const opened = new Date(Date.now() - 60_000);
+    await db
+      .insertInto('incidents')
+      .values({
+        id: '0c7d1f5e-8d6e-4c35-a7a2-3b8f4f0c9d22',
+        key: 'secret/leak',
+        sensor: 'slo-remediation',
+        status: 'remediating',
+        title: 'Leaky',
+        labels: JSON.stringify({ app: 'pay', api_key: 'k-123' }),
+        opened_at: opened,
+        updated_at: opened,
+        external_refs: '{}',
+      })
+      .execute();
+    await db
+      .insertInto('action_runs')
+      .values({
+        action_id: 'act-secret-1',
+        kind: 'http.request',
+        target: 'https://hooks.example/x',
+        params: '{}',
+        incident_key: 'secret/leak',
+        status: 'succeeded',
+        attempts: 1,
+        details: JSON.stringify({ headers: { Authorization: 'Bearer abc' }, url: 'https://u:pw@hooks.example/' }),
+        started_at: new Date(),
+      })
+      .execute();
+    const body = (await get(path('secret/leak'))).json<{
+      incident: { labels: Record<string, string> };
+      actions: { details: Record<string, unknown> }[];
+    }>();
+    expect(body.incident.labels).toEqual({ app: 'pay', api_key: REDACTED });
+    expect(body.actions[0]?.details).toEqual({
+      headers: { Authorization: REDACTED },
+      url: `https://u:${REDACTED}@hooks.example/`,
+    });
   });
 
   it('answers 404 with the reason when the key is unknown', async () => {
@@ -112,7 +156,7 @@ describe('GET /v1/incidents/{key} without a database', () => {
     const response = await gateway.app.inject({
       method: 'GET',
       url: path(KEY),
-      headers: { authorization: `Bearer ${AM_TOKEN}` },
+      headers: { authorization: `Bearer ${READ_TOKEN}` },
     });
     expect(response.statusCode).toBe(503);
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isHubError } from '@hub/contracts';
+import { isHubError, redactSecrets } from '@hub/contracts';
 import { IncidentNotFoundError, IncidentsUnavailableError } from './incidents.errors.js';
 import { IncidentsDatabase } from './incidents.database.js';
 import { type IncidentTimeline, incidentTimeline } from './incident-timeline.js';
@@ -37,7 +37,8 @@ export class IncidentsService {
     if (!record.incident && record.notifications.length === 0) {
       throw new IncidentNotFoundError(`No incident or notification has the key "${key}"`, { key });
     }
-    return incidentTimeline(key, record);
+    // Action params, labels and receipts may carry what a sender or a vendor put in: no secret leaves.
+    return redactSecrets(incidentTimeline(key, record));
   }
 }
 

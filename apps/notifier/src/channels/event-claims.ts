@@ -1,4 +1,4 @@
-import { type Transaction } from 'kysely';
+import { type Kysely, type Transaction } from 'kysely';
 import { type HubDatabase } from '@hub/database';
 
 /**
@@ -19,4 +19,20 @@ export async function claimEvents(
     .returning('event_id')
     .execute();
   return new Set(rows.map((row) => row.event_id));
+}
+
+/** The ids of `eventIds` marked for `step`, with when (the claims of an earlier try). */
+export async function markedEvents(
+  db: Kysely<HubDatabase>,
+  step: string,
+  eventIds: readonly string[],
+): Promise<Map<string, Date>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('hub_processed_events')
+    .select(['event_id', 'processed_at'])
+    .where('consumer', '=', step)
+    .where('event_id', 'in', eventIds)
+    .execute();
+  return new Map(rows.map((row) => [row.event_id, row.processed_at]));
 }

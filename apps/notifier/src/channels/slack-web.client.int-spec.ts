@@ -68,6 +68,25 @@ describe(`${SlackWebClient.name} against the Slack fake`, () => {
     expect((error as ChannelRateLimitedError).retryAfterMs).toBe(30_000);
   });
 
+  it('never posts twice when the answer to a post is lost: it finds the post by its key instead', async () => {
+    const sut = client({ retries: 2 });
+    slack.loseAnswerNext(1);
+    const root = await sut.postMessage({ ...post, postKey: 'inc-1:root:slack:#platform-alerts' });
+    expect(slack.roots('#platform-alerts')).toMatchObject([{ ts: root.ts }]);
+    expect(slack.calls('chat.postMessage')).toHaveLength(1);
+
+    // A reply whose answer is lost and whose look-up fails too (503 past the client's 2 retries): the caller retries later (the
+    // redelivery), which looks again first and finds the reply, still one in the thread.
+    slack.loseAnswerNext(1);
+    slack.route('POST', /^\/api\/conversations\.replies$/, () => (lookups++ < 3 ? { status: 503 } : undefined));
+    let lookups = 0;
+    const reply = { ...post, channel: root.channel, thread_ts: root.ts, postKey: 'ev-2:reply:slack:#platform-alerts' };
+    await expect(sut.postMessage(reply)).rejects.toThrow(ChannelUnavailableError);
+    const again = await sut.postMessage(reply);
+    expect(slack.replies('#platform-alerts', root.ts)).toMatchObject([{ ts: again.ts }]);
+    expect(slack.calls('chat.postMessage')).toHaveLength(2);
+  });
+
   it('retries a 5xx once itself, then reports the channel unavailable', async () => {
     slack.route('POST', /^\/api\/chat\.update$/, () => ({ status: 503, body: 'upstream down' }));
     await expect(client().update({ channel: 'C0000000000', ts: '1.000001', ...content })).rejects.toThrow(

@@ -16,6 +16,7 @@ import {
   ChannelRejectedError,
   ChannelUnavailableError,
 } from './channel.errors.js';
+import { POST_METADATA_TYPE, SlackPostReconciler } from './slack-post-reconciler.js';
 import { type SlackApi, type SlackPostRequest, type SlackUpdateRequest } from './slack.channel.js';
 
 export interface SlackWebClientOptions {
@@ -23,7 +24,10 @@ export interface SlackWebClientOptions {
   /** `SLACK_API_URL`: the Slack host (`https://slack.com`) or a loopback fake. */
   apiUrl: string;
   timeoutMs: number;
-  /** Retries of network errors and 5xx by the client itself (short backoff), before the retry tiers. */
+  /**
+   * Retries of network errors and 5xx by the client itself (short backoff), before the retry tiers:
+   * for `chat.update` (an edit again is harmless) and look-ups, never for `chat.postMessage`.
+   */
   retries: number;
   /** A 429 with a Retry-After up to this is waited out here; a longer one goes to the retry tiers. */
   maxRateLimitWaitMs: number;
@@ -40,10 +44,18 @@ const MAX_INLINE_WAITS = 3;
  * resumes queued calls outside their handler's trace context. Here a short Retry-After is waited out
  * in the handler (at most `maxRateLimitWaitMs`, a few times), a long one becomes
  * {@link ChannelRateLimitedError} so the delivery goes to the transport's retry tier that fits.
+ *
+ * `chat.postMessage` is not idempotent, so it is never retried by the client: once the request may
+ * have reached Slack (a timeout, a dropped connection, a 5xx), the post is "uncertain", and before it
+ * is tried again — at once, or on the redelivery — the {@link SlackPostReconciler} looks for it in
+ * the channel by the key it carries in message metadata, and returns the existing message if found.
  */
 export class SlackWebClient implements SlackApi {
   readonly kind = 'slack';
   private readonly client: WebClient;
+  /** The same client without automatic retries, for the one call that must not run twice. */
+  private readonly poster: WebClient;
+  private readonly reconciler: SlackPostReconciler;
   private readonly logger = new Logger(SlackWebClient.name);
 
   constructor(private readonly options: SlackWebClientOptions) {
@@ -56,16 +68,49 @@ export class SlackWebClient implements SlackApi {
       maxRequestConcurrency: 10_000,
       logger: nestLogger(this.logger),
     });
+    this.poster = new WebClient(options.token, {
+      slackApiUrl: slackApiBase(options.apiUrl),
+      timeout: options.timeoutMs,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      maxRequestConcurrency: 10_000,
+      logger: nestLogger(this.logger),
+    });
+    this.reconciler = new SlackPostReconciler(this.client);
   }
 
   async postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }> {
+    const { postKey, reconcile, ...rest } = request;
+    if (postKey && (reconcile === true || this.reconciler.isUncertain(postKey))) {
+      const earlier = await this.lookUp(postKey, rest.channel, rest.thread_ts);
+      if (earlier) return earlier;
+    }
     // The client's union types tie `reply_broadcast` to a literal `thread_ts`; ours are plain optionals.
-    const args = request as ChatPostMessageArguments;
-    const result = await this.call('chat.postMessage', () => this.client.chat.postMessage(args));
+    const args = {
+      ...rest,
+      ...(postKey ? { metadata: { event_type: POST_METADATA_TYPE, event_payload: { key: postKey } } } : {}),
+    } as ChatPostMessageArguments;
+    let result;
+    try {
+      result = await this.call('chat.postMessage', () => this.poster.chat.postMessage(args));
+    } catch (error) {
+      if (!postKey || !mayHavePosted(error)) throw error;
+      this.reconciler.markUncertain(postKey);
+      const earlier = await this.lookUp(postKey, rest.channel, rest.thread_ts).catch(() => undefined);
+      if (earlier) return earlier;
+      throw error; // not found (yet): the retry tier tries again, looking first
+    }
+    if (postKey) this.reconciler.settle(postKey);
     if (!result.channel || !result.ts) {
       throw new ChannelUnavailableError('slack', 'chat.postMessage answered without channel or ts');
     }
     return { channel: result.channel, ts: result.ts };
+  }
+
+  private async lookUp(key: string, channel: string, threadTs?: string) {
+    const found = await this.call('conversations.history', () => this.reconciler.find(key, channel, threadTs));
+    if (found) this.logger.warn({ msg: 'Slack post found after a lost answer: not posting it again', key });
+    return found;
   }
 
   async update(request: SlackUpdateRequest): Promise<void> {
@@ -87,6 +132,16 @@ export class SlackWebClient implements SlackApi {
       }
     }
   }
+}
+
+/** True when a failed post may still have reached Slack: no answer, or a 5xx (not a refused connection). */
+function mayHavePosted(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof WebAPIRequestError) {
+    const code = (cause.original as { code?: unknown }).code;
+    return code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
+  }
+  return cause instanceof WebAPIHTTPError && cause.statusCode >= 500;
 }
 
 /** Slack's failures as channel errors: transient ones retryable, the rest final with Slack's reason. */

@@ -11,9 +11,9 @@ import {
 import { type Destination } from '../routing/destination.js';
 import { type Templates } from '../templates/templates.js';
 import { type ThreadStore } from '../threads/thread.store.js';
-import { ChannelHeldError, ChannelRejectedError } from './channel.errors.js';
+import { ChannelHeldError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
 import { type Channel, type DeliveryOutcome } from './channel.js';
-import { claimEvents } from './event-claims.js';
+import { claimEvents, markedEvents } from './event-claims.js';
 
 /** `chat.postMessage` arguments the notifier sends (a root, or a reply when `thread_ts` is set). */
 export interface SlackPostRequest extends SlackContent {
@@ -25,6 +25,13 @@ export interface SlackPostRequest extends SlackContent {
   link_names?: boolean;
   unfurl_links: false;
   unfurl_media: false;
+  /**
+   * What this post is (`<event id>:root:<channel>`): the same key on a retry lets the client find a
+   * post whose answer was lost instead of posting it twice. Not sent as an argument.
+   */
+  postKey?: string;
+  /** An earlier try of this post may have reached Slack: look for it by `postKey` before posting. */
+  reconcile?: boolean;
 }
 
 /** `chat.update` arguments: `channel` is the id Slack answered the root's post with. */
@@ -47,11 +54,19 @@ export interface SlackApi {
  * How long a thread reply waits for its predecessor's: while the event is younger than `holdMs` and
  * this is at most delivery `holdAttempts` (so the retry tiers keep one for real failures).
  */
+/** Default of {@link ReplyOrder.claimLeaseMs}. */
+const DEFAULT_CLAIM_LEASE_MS = 30_000;
+
 export interface ReplyOrder {
   readonly holdMs: number;
   readonly holdAttempts: number;
   /** The retry delay asked for while held (the first retry tier at least this long). */
   readonly retryAfterMs: number;
+  /**
+   * How long an unfinished claim of a message may still be an earlier try in flight (default 30 s:
+   * beyond Slack's timeout); after it, the post looks for that try's message before posting.
+   */
+  readonly claimLeaseMs?: number;
 }
 
 /**
@@ -104,30 +119,80 @@ export class SlackChannel implements Channel {
     return n.kind === 'message' ? this.deliverDigest([n], destination) : this.deliverIncident(n, destination, target);
   }
 
-  /** One post for every message not sent before (one message, or the digest of a burst). */
+  /**
+   * One post for every message not sent before (one message, or the digest of a burst), with no
+   * transaction open while Slack is called: a short transaction claims the messages (a marker of
+   * `claim:<step>`), the post runs on no connection, and a second short transaction records the
+   * receipts and marks them sent. A claim without the sent marker is an earlier try that may have
+   * posted (it crashed or lost Slack's answer): while it is younger than `claimLeaseMs` it may still
+   * be in flight, so this delivery retries later; older, the post looks for it by its key first.
+   */
   async deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
     const target = destination.slack?.channel;
     if (!target) throw new ChannelRejectedError('slack', 'the destination has no Slack channel');
     const step = `notifier:slack-message:${this.api.kind}:${target}`;
+    const claimStep = `claim:${step}`;
+    const ids = items.map((n) => n.eventId);
+    const { open, earlier } = await this.db.transaction().execute(async (trx) => {
+      const sent = await markedEvents(trx, step, ids);
+      const unsent = ids.filter((id) => !sent.has(id));
+      const claims = await markedEvents(trx, claimStep, unsent);
+      await claimEvents(trx, claimStep, unsent);
+      return { open: new Set(unsent), earlier: claims };
+    });
+    const pending = items.filter((n) => open.has(n.eventId));
+    const first = pending[0];
+    if (!first) return 'duplicate';
+    const youngest = Math.max(0, ...pending.map((n) => earlier.get(n.eventId)?.getTime() ?? 0));
+    if (youngest > 0 && Date.now() - youngest < (this.order.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS)) {
+      throw new ChannelHeldError(
+        'slack',
+        `an earlier try of ${first.eventId} may still be posting`,
+        this.order.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+      );
+    }
+    const look = this.templates.lookOf(first);
+    const content = pending.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(pending, look);
+    const postKey = `${pending.map((n) => n.eventId).join(',')}:message:${target}`;
+    let posted;
+    try {
+      posted = await this.api.postMessage({
+        channel: target,
+        ...content,
+        ...noUnfurl,
+        postKey,
+        ...(youngest > 0 ? { reconcile: true } : {}),
+      });
+    } catch (error) {
+      // Known not to have posted (refused, rate-limited): free the claim so the retry posts at once.
+      if (!(error instanceof ChannelUnavailableError)) await this.releaseClaims(claimStep, pending);
+      throw error;
+    }
+    const operation = pending.length === 1 ? 'message' : 'digest';
     return this.db.transaction().execute(async (trx) => {
-      const claimed = await claimEvents(
+      const marked = await claimEvents(
         trx,
         step,
-        items.map((n) => n.eventId),
+        pending.map((n) => n.eventId),
       );
-      const pending = items.filter((n) => claimed.has(n.eventId));
-      const first = pending[0];
-      if (!first) return 'duplicate';
-      const look = this.templates.lookOf(first);
-      const content = pending.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(pending, look);
-      const posted = await this.api.postMessage({ channel: target, ...content, ...noUnfurl });
-      const operation = pending.length === 1 ? 'message' : 'digest';
-      for (const n of pending) {
+      for (const n of pending.filter((m) => marked.has(m.eventId))) {
         const detail = pending.length === 1 ? {} : { digestOf: pending.map((m) => m.eventId) };
         await this.receipts.record(trx, n, destination, this.facts(operation, target, posted, detail));
       }
-      return 'delivered';
+      return 'delivered' as const;
     });
+  }
+
+  private async releaseClaims(claimStep: string, pending: readonly Notification[]): Promise<void> {
+    await this.db
+      .deleteFrom('hub_processed_events')
+      .where('consumer', '=', claimStep)
+      .where(
+        'event_id',
+        'in',
+        pending.map((n) => n.eventId),
+      )
+      .execute();
   }
 
   private deliverIncident(n: Notification, destination: Destination, target: string): Promise<DeliveryOutcome> {
@@ -140,7 +205,12 @@ export class SlackChannel implements Channel {
       const threads = await incident.list();
       let thread = threads.find((t) => t.channel === key);
       if (!thread) {
-        const root = await this.api.postMessage({ channel: target, ...slackRootMessage(n, look), ...noUnfurl });
+        const root = await this.api.postMessage({
+          channel: target,
+          ...slackRootMessage(n, look),
+          ...noUnfurl,
+          postKey: `${n.incidentKey}/${n.incidentId}:root:${key}`,
+        });
         thread = await incident.create(key, root.channel, root.ts, n.sequence);
         await this.receipts.record(incident.conn, n, destination, this.facts('root', target, root));
         threads.push(thread);
@@ -159,6 +229,7 @@ export class SlackChannel implements Channel {
           ...(escalation ? { reply_broadcast: true } : {}),
           ...(mention?.startsWith('@') ? { link_names: true } : {}),
           ...noUnfurl,
+          postKey: `${n.eventId}:reply:${key}`,
         });
         await incident.markDone(replyStep, n.eventId);
         await incident.replied(key, n.sequence);

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import { type Database, type HubDatabase, type NotificationThread } from '@hub/database';
+import { ChannelHeldError } from '../channels/channel.errors.js';
 
 /** Advisory-lock namespace (first key of the two-key form), so other services' locks never collide. */
 const LOCK_NAMESPACE = 'hub.notifier.thread';
@@ -88,15 +90,23 @@ export class IncidentThreads {
  * lock (`pg_advisory_xact_lock`) would roll back the record of a root already posted to Slack when a
  * later call fails; with a session lock each write commits at once. The lock dies with the session,
  * so a crashed replica never leaves it held.
+ *
+ * The wait is bounded (`NOTIFIER_LOCK_WAIT_MS`): a delivery that cannot get the lock in time —
+ * another one of the same incident is stuck in a slow vendor call — gives up with
+ * {@link ChannelHeldError}, so it goes back through the retry tier instead of holding a pooled
+ * connection and a prefetch slot for as long as the other one takes.
  */
 export class ThreadStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly lockWaitMs = 30_000,
+  ) {}
 
   withIncident<T>(incidentKey: string, work: (threads: IncidentThreads) => Promise<T>): Promise<T> {
     return this.db.connection().execute(async (conn) => {
       const unlock = () =>
         sql`SELECT pg_advisory_unlock(hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey}))`.execute(conn);
-      await sql`SELECT pg_advisory_lock(hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey}))`.execute(conn);
+      await this.lock(conn, incidentKey);
       let result: T;
       try {
         result = await work(new IncidentThreads(conn, incidentKey));
@@ -107,5 +117,23 @@ export class ThreadStore {
       await unlock();
       return result;
     });
+  }
+
+  private async lock(conn: Kysely<HubDatabase>, incidentKey: string): Promise<void> {
+    const deadline = Date.now() + this.lockWaitMs;
+    for (let pollMs = 25; ; pollMs = Math.min(pollMs * 2, 500)) {
+      const { rows } = await sql<{ locked: boolean }>`
+        SELECT pg_try_advisory_lock(hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey})) AS locked`.execute(conn);
+      if (rows[0]?.locked === true) return;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new ChannelHeldError(
+          'slack',
+          `incident ${incidentKey} stayed locked by another delivery for ${this.lockWaitMs} ms`,
+          this.lockWaitMs,
+        );
+      }
+      await sleep(Math.min(pollMs, left));
+    }
   }
 }

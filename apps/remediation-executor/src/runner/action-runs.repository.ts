@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type ActionRequested } from '@hub/contracts';
+import { type ActionRequested, redactSecrets } from '@hub/contracts';
 import { type ActionRun, type Database } from '@hub/database';
 
 /** `action_runs.status`. */
@@ -14,7 +14,10 @@ export interface FinishedRun {
   readonly details: Record<string, unknown>;
 }
 
-/** The `action_runs` table: one row per action id, its idempotency key and its record. */
+/**
+ * The `action_runs` table: one row per action id, its idempotency key and its record, params and
+ * details with secrets redacted (`redactSecrets`, the hub's one redactor).
+ */
 export class ActionRunsRepository {
   constructor(private readonly db: Database) {}
 
@@ -30,7 +33,8 @@ export class ActionRunsRepository {
         action_id: request.actionId,
         kind: request.kind,
         target: request.target,
-        params: JSON.stringify(request.params),
+        // The record outlives the request (the timeline API, backups): no secret is stored.
+        params: JSON.stringify(redactSecrets(request.params)),
         incident_key: incidentKey ?? null,
         status: 'running' satisfies ActionRunStatus,
         dry_run: dryRun,
@@ -76,7 +80,7 @@ export class ActionRunsRepository {
         attempts: run.attempts,
         dry_run: run.dryRun,
         reason: run.reason ?? null,
-        details: JSON.stringify(run.details),
+        details: JSON.stringify(redactSecrets(run.details)),
         finished_at: sql<Date>`now()`,
         duration_ms: sql<number>`round(extract(epoch FROM now() - started_at) * 1000)::int`,
       })

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { createEvent, type HubEvent } from '@hub/contracts';
+import { createEvent, type HubEvent, type Redactor } from '@hub/contracts';
 import { type AuditCheckpoint } from '../audit/audit-chain.js';
 import { DeadLetterError } from '@hub/messaging';
-import { type Redactor } from '../redaction/redactor.js';
 import { SinkRejectedError } from '../sinks/sink.errors.js';
 import { type SinkQueue } from './sink-queue.js';
 

@@ -12,6 +12,8 @@ export interface FakeSlackMessage {
   blocks: unknown[];
   /** Earlier versions, oldest first (one per `chat.update`). */
   readonly edits: { text: string; blocks: unknown[] }[];
+  /** The message metadata it was posted with (`{event_type, event_payload}`), if any. */
+  readonly metadata?: unknown;
 }
 
 export interface FakeSlackOptions {
@@ -26,7 +28,9 @@ type Params = Record<string, unknown>;
  * `chat.postMessage` and `chat.update` in Slack's wire format (form-encoded or JSON bodies, bearer
  * token, `{"ok":…}` answers with increasing `ts`). Channel names resolve to stable ids; messages are
  * kept per channel with their threads and edits, so tests ask for roots and replies. Scripted
- * failures: `rateLimitNext` (HTTP 429 + Retry-After) and `failNext` (`{"ok":false,"error":…}`).
+ * failures: `rateLimitNext` (HTTP 429 + Retry-After), `failNext` (`{"ok":false,"error":…}`) and
+ * `loseAnswerNext` (the post is made, the answer lost). `conversations.history` and
+ * `conversations.replies` list what was posted, with metadata under `include_all_metadata`.
  */
 export class FakeSlack extends FakeHttpServer {
   private readonly messages: FakeSlackMessage[] = [];
@@ -34,11 +38,19 @@ export class FakeSlack extends FakeHttpServer {
   private sequence = 0;
   private rateLimits: number[] = [];
   private failures: string[] = [];
+  private lostAnswers = 0;
 
   constructor(private readonly options: FakeSlackOptions = {}) {
     super();
     this.route('POST', /^\/api\/[^/]+$/, () => ({ body: { ok: false, error: 'unknown_method' } }));
-    this.route('POST', /^\/api\/chat\.postMessage$/, (request) => this.answer(request, (p) => this.post(p)));
+    this.route('POST', /^\/api\/chat\.postMessage$/, (request) => {
+      const reply = this.answer(request, (p) => this.post(p));
+      if (!this.lostAnswers || (reply.body as Params | undefined)?.ok !== true) return reply;
+      this.lostAnswers -= 1;
+      return { drop: true };
+    });
+    this.route('POST', /^\/api\/conversations\.history$/, (request) => this.answer(request, (p) => this.history(p)));
+    this.route('POST', /^\/api\/conversations\.replies$/, (request) => this.answer(request, (p) => this.thread(p)));
     this.route('POST', /^\/api\/chat\.update$/, (request) => this.answer(request, (p) => this.update(p)));
   }
 
@@ -60,6 +72,12 @@ export class FakeSlack extends FakeHttpServer {
   /** The next `count` calls answer `{"ok":false,"error":error}` (HTTP 200, as Slack does). */
   failNext(error: string, count = 1): this {
     this.failures.push(...Array.from({ length: count }, () => error));
+    return this;
+  }
+
+  /** The next `count` posts are made but their answer is lost (the connection closes): a timeout after the send. */
+  loseAnswerNext(count = 1): this {
+    this.lostAnswers += count;
     return this;
   }
 
@@ -110,7 +128,15 @@ export class FakeSlack extends FakeHttpServer {
     if (threadTs !== undefined && !this.messages.some((m) => m.channel === channel && m.ts === threadTs)) {
       return { ok: false, error: 'thread_not_found' };
     }
-    const message: FakeSlackMessage = { channel, ts: this.nextTs(), threadTs, ...content, edits: [] };
+    const metadata = typeof params.metadata === 'string' ? parseJson(params.metadata) : params.metadata;
+    const message: FakeSlackMessage = {
+      channel,
+      ts: this.nextTs(),
+      threadTs,
+      ...content,
+      edits: [],
+      ...(metadata === undefined ? {} : { metadata }),
+    };
     this.messages.push(message);
     return { ok: true, channel, ts: message.ts, message: wire(message) };
   }
@@ -126,6 +152,30 @@ export class FakeSlack extends FakeHttpServer {
     message.text = content.text;
     message.blocks = content.blocks;
     return { ok: true, channel, ts: message.ts, text: message.text, message: wire(message) };
+  }
+
+  /** `conversations.history`: the channel's top-level messages, newest first, from `oldest` on. */
+  private history(params: Params): Params {
+    const channel = this.resolveChannel(params.channel);
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const oldest = Number(params.oldest ?? 0);
+    const withMetadata = params.include_all_metadata === true || params.include_all_metadata === 'true';
+    const messages = this.messages
+      .filter((m) => m.channel === channel && m.threadTs === undefined && Number(m.ts) >= oldest)
+      .reverse()
+      .map((m) => wire(m, withMetadata));
+    return { ok: true, messages, has_more: false };
+  }
+
+  /** `conversations.replies`: a thread's root and replies, oldest first. */
+  private thread(params: Params): Params {
+    const channel = this.resolveChannel(params.channel);
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const root = this.messages.find((m) => m.channel === channel && m.ts === params.ts);
+    if (!root) return { ok: false, error: 'thread_not_found' };
+    const withMetadata = params.include_all_metadata === true || params.include_all_metadata === 'true';
+    const messages = [root, ...this.messages.filter((m) => m.channel === channel && m.threadTs === root.ts)];
+    return { ok: true, messages: messages.map((m) => wire(m, withMetadata)), has_more: false };
   }
 
   private resolveChannel(value: unknown): string | undefined {
@@ -162,8 +212,9 @@ function parseJson(text: string): unknown {
   }
 }
 
-function wire(message: FakeSlackMessage): Params {
+function wire(message: FakeSlackMessage, withMetadata = false): Params {
   return {
+    ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
     type: 'message',
     user: 'U0FAKEBOT',
     bot_id: 'B0FAKEBOT',

@@ -1,5 +1,4 @@
-import { REDACTED, Redactor } from './redactor.js';
-import { DEFAULT_REDACT_KEYS } from '../siem-forwarder.config.js';
+import { DEFAULT_REDACT_KEYS, REDACTED, Redactor } from './redaction.js';
 
 describe(Redactor.name, () => {
   const sut = new Redactor(DEFAULT_REDACT_KEYS);
@@ -24,6 +23,14 @@ describe(Redactor.name, () => {
     expect(
       sut.redact({ header: 'Splunk 1234-abcd', url: 'amqp://guest:hunter2@rabbit:5672/', plain: 'user@example.com' }),
     ).toEqual({ header: REDACTED, url: `amqp://guest:${REDACTED}@rabbit:5672/`, plain: 'user@example.com' });
+  });
+
+  it('keeps the names that only refer to a secret (an ExternalSecret, a secretName)', () => {
+    expect(sut.redact({ externalSecret: 'payments/db', secretName: 'tls-cert', secretValue: 'v' })).toEqual({
+      externalSecret: 'payments/db',
+      secretName: 'tls-cert',
+      secretValue: REDACTED,
+    });
   });
 
   it('uses the configured names', () => {
