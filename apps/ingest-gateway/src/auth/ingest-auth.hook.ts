@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { MissingCredentialsError, UnknownTokenError } from '../errors/gateway.errors.js';
 import { ANONYMOUS_SOURCE, type TokenVerifier } from './token-verifier.js';
@@ -9,6 +10,18 @@ import { ANONYMOUS_SOURCE, type TokenVerifier } from './token-verifier.js';
  */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** Fastify route config a signed route carries (set by {@link SignedRoute}). */
+interface HubRouteConfig {
+  readonly hubAuth?: 'signature';
+}
+
+/**
+ * Marks a route as authenticated by its own signature (GitHub's HMAC, an SNS certificate, a Pub/Sub
+ * OIDC token, …) instead of an ingest token: the hook lets it through, and its handler must verify
+ * the signature before it does anything else (the push sources do, in `PushIngestService`).
+ */
+export const SignedRoute = (): MethodDecorator => RouteConfig({ hubAuth: 'signature' } satisfies HubRouteConfig);
+
 interface IngestRequest extends FastifyRequest {
   ingestSource?: string;
 }
@@ -17,14 +30,14 @@ interface IngestRequest extends FastifyRequest {
 export interface RouteAccess {
   readonly method: string;
   readonly url: string;
-  readonly access: 'public' | 'token';
+  readonly access: 'public' | 'token' | 'signature';
 }
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
 /**
  * Lets a request in only with `Authorization: Bearer <token>` of a configured ingest token, unless
- * the route it matched is one of {@link PUBLIC_ROUTES}, and records the token's source name for
+ * the route it matched is one of {@link PUBLIC_ROUTES} or a {@link SignedRoute}, and records the token's source name for
  * {@link IngestSource}. The decision is taken on the route Fastify's router matched
  * (`routeOptions.url`, after it decoded and normalised the path), never on the raw URL, so
  * `/%761/events`, `//v1/events` or `/v1/../v1/events` are judged as the route they reach. It runs as
@@ -37,12 +50,15 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 export function registerIngestAuth(fastify: FastifyInstance, verifier: TokenVerifier): readonly RouteAccess[] {
   const routes: RouteAccess[] = [];
   fastify.addHook('onRoute', (route) => {
-    const access = PUBLIC_ROUTES.has(route.url) ? 'public' : 'token';
+    const config: HubRouteConfig | undefined = route.config;
+    const signed = config?.hubAuth === 'signature';
+    const access = PUBLIC_ROUTES.has(route.url) ? 'public' : signed ? 'signature' : 'token';
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
   });
   fastify.addHook('onRequest', (request: IngestRequest, _reply, done) => {
     const route = request.routeOptions.url;
     if (route !== undefined && PUBLIC_ROUTES.has(route)) return done();
+    if (route !== undefined && (request.routeOptions.config as HubRouteConfig).hubAuth === 'signature') return done();
     try {
       request.ingestSource = authenticate(verifier, request.headers.authorization);
       done();
