@@ -9,7 +9,7 @@ import { type WebhookMapping } from '../push/webhook-mapping.js';
 import { type WebhookDocument } from '../push/webhook.schema.js';
 
 type CustomSpec = Extract<WebhookDocument, { kind: 'custom' }>['custom'];
-type HmacSpec = Extract<CustomSpec['auth'], { hmac: unknown }>['hmac'];
+type HmacSpec = NonNullable<CustomSpec['auth']['hmac']>;
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
@@ -29,18 +29,19 @@ export class CustomWebhookSource implements PushSource {
     private readonly mapping: WebhookMapping,
     webhook: string,
   ) {
-    this.name = `webhook.${webhook}`;
+    this.name = `custom.${webhook}`;
   }
 
   verify(request: PushRequest): void {
-    if ('bearer' in this.spec.auth) {
+    const hmacSpec = this.spec.auth.hmac;
+    if (!hmacSpec) {
       const token = BEARER.exec(headerOf(request.headers, 'authorization') ?? '')?.[1];
       if (!token || !equalsAny(token, this.secrets)) {
         throw new SignatureRejectedError('A valid "Authorization: Bearer <token>" of this webhook is required');
       }
       return;
     }
-    verifyHmac(this.spec.auth.hmac, this.secrets, request);
+    verifyHmac(hmacSpec, this.secrets, request);
   }
 
   map(request: PushRequest): readonly PushDelivery[] {
@@ -48,7 +49,8 @@ export class CustomWebhookSource implements PushSource {
       throw new UnsupportedMediaTypeError('A custom webhook takes a JSON body (Content-Type: application/json)');
     }
     const input = { body: request.body, headers: request.headers };
-    const signature = 'hmac' in this.spec.auth ? headerOf(request.headers, this.spec.auth.hmac.header) : undefined;
+    const hmacSpec = this.spec.auth.hmac;
+    const signature = hmacSpec ? headerOf(request.headers, hmacSpec.header) : undefined;
     const deliveryId = this.mapping.deliveryId(input, signature);
     const id = eventIdOf(this.name, deliveryId ?? createHash('sha256').update(request.rawBody).digest('hex'));
     return [{ deliveryId, events: [this.mapping.event(input, { id })] }];

@@ -44,7 +44,7 @@ function build(doc: WebhookDocument, env: Env): PushSource {
   switch (doc.kind) {
     case 'custom': {
       const auth = doc.custom.auth;
-      const secrets = secretList(env['hmac' in auth ? auth.hmac.secretEnv : auth.bearer.tokenEnv]);
+      const secrets = secretList(env[auth.hmac?.secretEnv ?? auth.bearer?.tokenEnv ?? '']);
       return new CustomWebhookSource(doc.custom, secrets, mapping(`external.webhook.${doc.name}`), doc.name);
     }
     case 'sns': {

@@ -54,10 +54,11 @@ const hmacSchema = z.strictObject({
 });
 
 const customSchema = z.strictObject({
-  auth: z.union([
-    z.strictObject({ hmac: hmacSchema }),
-    z.strictObject({ bearer: z.strictObject({ tokenEnv: secretEnv }) }),
-  ]),
+  auth: z
+    .strictObject({ hmac: hmacSchema.optional(), bearer: z.strictObject({ tokenEnv: secretEnv }).optional() })
+    .refine((auth) => (auth.hmac === undefined) !== (auth.bearer === undefined), {
+      error: 'set exactly one of hmac, bearer',
+    }),
 });
 
 const jwtSchema = z.strictObject({
@@ -153,7 +154,7 @@ export function webhookDocumentSchema(env: Env) {
 function secretPaths(doc: WebhookDocument): string[][] {
   switch (doc.kind) {
     case 'custom':
-      return 'hmac' in doc.custom.auth
+      return doc.custom.auth.hmac
         ? [['custom', 'auth', 'hmac', 'secretEnv']]
         : [['custom', 'auth', 'bearer', 'tokenEnv']];
     case 'eventgrid':
