@@ -17,3 +17,4 @@ export * from './kubernetes-cluster.fake.js';
 export * from './github.fake.js';
 export * from './kubernetes-watch.fake.js';
 export * from './sns.fake.js';
+export * from './oidc.fake.js';
