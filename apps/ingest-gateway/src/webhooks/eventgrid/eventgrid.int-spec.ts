@@ -36,10 +36,7 @@ describe('/v1/webhooks/eventgrid/{name}', () => {
     await entra?.stop();
   });
 
-  const post = (
-    body: unknown,
-    { query = `?code=${SECRET}`, name = 'storage', headers = {} } = {},
-  ) =>
+  const post = (body: unknown, { query = `?code=${SECRET}`, name = 'storage', headers = {} } = {}) =>
     gateway.send(`/v1/webhooks/eventgrid/${name}${query}`, JSON.stringify(body), {
       'content-type': 'application/json',
       ...headers,
