@@ -104,6 +104,25 @@ event:
     expect(second.message).toMatch(/b\.yaml:5 \(document 2\) kind/);
   });
 
+  it('loads the documented examples (examples/webhooks) once their secrets are set', async () => {
+    const examples = new URL('../../../../../examples/webhooks', import.meta.url).pathname;
+    const env = Object.fromEntries(
+      ['STRIPE_WEBHOOK_SECRET', 'SLACK_SIGNING_SECRET', 'JENKINS_WEBHOOK_TOKEN', 'EVENTGRID_STORAGE_SECRET'].map(
+        (k) => [k, 'x'.repeat(16)],
+      ),
+    );
+    const loaded = await loadWebhooks(examples, env);
+    expect(loaded.map((d) => `${d.document.kind}/${d.document.name}`).sort()).toEqual([
+      'custom/jenkins',
+      'custom/slack',
+      'custom/stripe',
+      'eventgrid/storage',
+      'pubsub/builds',
+      'sns/orders',
+    ]);
+    await expect(loadWebhooks(examples, {})).rejects.toThrow(/STRIPE_WEBHOOK_SECRET is not set/);
+  });
+
   it('refuses a kind and name defined twice', async () => {
     const doc = 'kind: custom\nname: shop\ncustom: { auth: { bearer: { tokenEnv: SHOP_SECRET } } }\n';
     await write('a.yaml', doc);
