@@ -41,10 +41,19 @@ export async function startPushGateway(
     for (const [file, text] of Object.entries(options.webhooks ?? {}))
       await writeFile(join(configDir, 'webhooks', file), text);
   }
-  const gateway = await startGateway(
-    { DATABASE_URL: schema.url, HUB_CONFIG_DIR: configDir, ...options.env },
-    { connected: options.connected ?? true },
-  );
+  let gateway: GatewayHarness;
+  try {
+    gateway = await startGateway(
+      { DATABASE_URL: schema.url, HUB_CONFIG_DIR: configDir, ...options.env },
+      { connected: options.connected ?? true },
+    );
+  } catch (error) {
+    if (!options.shareWith) {
+      await schema.drop();
+      await rm(configDir, { recursive: true, force: true });
+    }
+    throw error;
+  }
   return {
     ...gateway,
     schema,

@@ -159,3 +159,16 @@ describe('POST /v1/webhooks/custom/{name}', () => {
     expect(await gateway.unexpected()).toHaveLength(0);
   });
 });
+
+describe('a gateway with a bad config/webhooks file', () => {
+  it('does not start, and says which file, line and field are wrong', async () => {
+    const started = startPushGateway({
+      webhooks: {
+        'bad.yaml': 'kind: custom\nname: shop\ncustom:\n  auth:\n    bearer: { tokenEnv: UNSET_TOKEN_VAR_X }\n',
+      },
+    });
+    await expect(started).rejects.toThrow(
+      /bad\.yaml:5 custom\.auth\.bearer\.tokenEnv: environment variable UNSET_TOKEN_VAR_X is not set/,
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { type Provider, type Type } from '@nestjs/common';
+import { Logger, type Provider, type Type } from '@nestjs/common';
 import { type GatewayConfig, type Env } from '@hub/config';
 import { GitHubWebhookController } from '../github/github.controller.js';
 import { GitHubSource } from '../github/github.source.js';
@@ -40,8 +40,16 @@ export function pushSources(
       { provide: GitLabSource, useFactory: () => new GitLabSource(config.GITLAB_WEBHOOK_TOKEN ?? []) },
       {
         provide: WebhookRegistry,
-        useFactory: async () =>
-          new WebhookRegistry(await loadWebhooks(webhooksDirectory(config.HUB_CONFIG_DIR), env), env),
+        useFactory: async () => {
+          const registry = new WebhookRegistry(await loadWebhooks(webhooksDirectory(config.HUB_CONFIG_DIR), env), env);
+          const named = registry.names();
+          new Logger('PushSources').log(
+            `push sources: github ${config.GITHUB_WEBHOOK_SECRET ? 'on' : 'off (GITHUB_WEBHOOK_SECRET unset)'}, ` +
+              `gitlab ${config.GITLAB_WEBHOOK_TOKEN ? 'on' : 'off (GITLAB_WEBHOOK_TOKEN unset)'}, ` +
+              `named webhooks: ${named.length > 0 ? named.join(', ') : 'none'}`,
+          );
+          return registry;
+        },
       },
     ],
   };
