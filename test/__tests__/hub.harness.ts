@@ -27,6 +27,8 @@ import { createSensorApp, loadSensorConfig } from '../../apps/sensor/src/index.j
 import { createTicketingApp, loadTicketingConfig } from '../../apps/ticketing/src/index.js';
 
 export const INGEST_TOKEN = 'alertmanager-e2e-token';
+/** The GitHub webhook secret of the hub's gateway (`POST /v1/webhooks/github`). */
+export const GITHUB_SECRET = 'github-e2e-webhook-secret';
 export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
 
 /** The whole hub in one process: every service on its own queue of a unique exchange, one schema, vendor fakes. */
@@ -64,6 +66,7 @@ export async function startHub(): Promise<Hub> {
     HUB_CONFIG_DIR: CONFIG_DIR,
     HUB_DATA_DIR: dataDir,
     HUB_INGEST_TOKENS: `alertmanager:${INGEST_TOKEN}`,
+    GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
     LOG_LEVEL: 'silent',
     GRAFANA_URL: 'http://grafana.example',
     ARGOCD_URL: argocd.url,

@@ -3,9 +3,10 @@ import { z } from 'zod';
 /** Which forge reported a `git.*` / `ci.*` / `registry.*` event: one shape whatever the vendor. */
 export const gitProviderSchema = z.enum(['github', 'gitlab']);
 
-/** A repository as the forges name it: `owner/name` (GitLab: the project's full path). */
+/** A repository as the forges name it: `owner/name` (GitLab: the project's full path), and its last segment. */
 const repositorySchema = z.object({
   fullName: z.string().min(1),
+  name: z.string().min(1),
   url: z.string().optional(),
   defaultBranch: z.string().optional(),
 });

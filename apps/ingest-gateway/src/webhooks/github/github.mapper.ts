@@ -174,7 +174,12 @@ function registryImageOf(event: PackagePublishedEvent | RegistryPackagePublished
 }
 
 function repositoryOf(repository: Repository): Repo {
-  return { fullName: repository.full_name, url: repository.html_url, defaultBranch: repository.default_branch };
+  return {
+    fullName: repository.full_name,
+    name: repository.name,
+    url: repository.html_url,
+    defaultBranch: repository.default_branch,
+  };
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -134,6 +134,7 @@ function mergeRequestAction(
 function repositoryOf(project: GitLabProject): GitPush['repository'] {
   return {
     fullName: project.path_with_namespace,
+    name: project.path_with_namespace.split('/').at(-1) ?? project.path_with_namespace,
     ...(project.web_url ? { url: project.web_url } : {}),
     ...(project.default_branch ? { defaultBranch: project.default_branch } : {}),
   };
