@@ -29,13 +29,13 @@ describe('CI failure on the default branch → Argo CD rollback (shipped sensor)
     await hub?.stop();
   });
 
-  const deliver = (body: unknown) => {
+  const deliver = (body: unknown, kind = 'workflow_run') => {
     const raw = JSON.stringify(body);
     return fetch(`${hub.gatewayUrl}/v1/webhooks/github`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-github-event': 'workflow_run',
+        'x-github-event': kind,
         'x-github-delivery': randomUUID(),
         'x-hub-signature-256': `sha256=${createHmac('sha256', GITHUB_SECRET).update(raw).digest('hex')}`,
       },
@@ -92,5 +92,17 @@ describe('CI failure on the default branch → Argo CD rollback (shipped sensor)
     );
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(hub.argocd.rollbacks).toHaveLength(before);
+  });
+
+  it('a push delivered to the documented URL shows up in the event log (`hub events --type git.push`)', async () => {
+    const push = JSON.parse(readFileSync(new URL('../examples/github/push.json', import.meta.url), 'utf8')) as unknown;
+    const response = await deliver(push, 'push');
+    expect(response.status).toBe(202);
+    const { ids } = (await response.json()) as { ids: string[] };
+    const logged = await waitFor('git.push in GET /v1/events', async () => {
+      const events = (await (await hub.request('/v1/events?type=git.push')).json()) as { events: { id: string }[] };
+      return events.events.find((e) => e.id === ids[0]);
+    });
+    expect(logged).toMatchObject({ type: 'git.push', subject: 'refs/heads/main', hubsource: 'github' });
   });
 });
