@@ -189,4 +189,11 @@ describe('POST /v1/webhooks/github', () => {
     expect((await deliver('push', big)).statusCode).toBe(413);
     expect(await gateway.unexpected()).toHaveLength(0);
   });
+
+  it('counts what it did per outcome (hub_push_deliveries_total)', async () => {
+    const metrics = (await gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const outcome of ['published', 'replayed', 'ignored', 'handshake', 'rejected']) {
+      expect(metrics).toMatch(new RegExp(`hub_push_deliveries_total\\{source="github",outcome="${outcome}"\\} [1-9]`));
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isHubError } from '@hub/contracts';
 import { ValidationError } from '../../errors/gateway.errors.js';
 import { IngestService } from '../../ingest/ingest.service.js';
+import { PushMetrics } from './push-metrics.js';
 import { type PushDelivery, type PushReply, type PushRequest, type PushSource } from './push-source.js';
 import { REPLAY_STORE, type ReplayStore } from './replay.store.js';
 
@@ -24,6 +25,7 @@ export interface PushResult {
 @Injectable()
 export class PushIngestService {
   private readonly logger = new Logger(PushIngestService.name);
+  private readonly metrics = new PushMetrics();
 
   constructor(
     private readonly ingest: IngestService,
@@ -31,9 +33,17 @@ export class PushIngestService {
   ) {}
 
   async receive(source: PushSource, request: PushRequest): Promise<PushReply> {
-    await source.verify(request);
+    try {
+      await source.verify(request);
+    } catch (error) {
+      this.metrics.count(source.name, 'rejected');
+      throw error;
+    }
     const handshake = await source.handshake?.(request);
-    if (handshake) return handshake;
+    if (handshake) {
+      this.metrics.count(source.name, 'handshake');
+      return handshake;
+    }
     const deliveries = mapped(source, request);
     const keyed = deliveries.flatMap((d) => (d.deliveryId === undefined ? [] : [d.deliveryId]));
     const seen = await this.replays.seen(source.name, keyed);
@@ -46,6 +56,9 @@ export class PushIngestService {
       this.logger.log({ msg: 'replayed deliveries not published again', source: source.name, count: replayed.length });
     }
     const ignored = fresh.flatMap((d) => (d.ignored === undefined ? [] : [d.ignored]));
+    this.metrics.count(source.name, 'published', fresh.length - ignored.length);
+    this.metrics.count(source.name, 'ignored', ignored.length);
+    this.metrics.count(source.name, 'replayed', replayed.length);
     const result: PushResult = {
       accepted: published.accepted,
       ids: [...published.ids, ...replayed.flatMap((d) => seen.get(d.deliveryId ?? '') ?? [])],
