@@ -15,6 +15,7 @@ describe('POST /v1/webhooks/pubsub/{name}', () => {
     gateway = await startPushGateway({
       env: { GATEWAY_BODY_LIMIT: '16384' },
       webhooks: {
+        'down.yaml': webhookYaml.pubsub('down', 'http://127.0.0.1:9/jwks', AUDIENCE, ACCOUNT),
         'builds.yaml': `${webhookYaml.pubsub('builds', google.jwksUrl, AUDIENCE, ACCOUNT)}event:\n  type: "'external.gcp.build.' + attributes.status"\n  subject: body.id\n`,
       },
     });
@@ -91,6 +92,19 @@ describe('POST /v1/webhooks/pubsub/{name}', () => {
       const response = await push(body, bad);
       expect(response.statusCode).toBe(401);
     }
+    expect(await gateway.unexpected()).toHaveLength(0);
+  });
+
+  it('answers 503 (Pub/Sub retries) when the issuer keys cannot be fetched', async () => {
+    const response = await gateway.send(
+      '/v1/webhooks/pubsub/down',
+      JSON.stringify(envelope({ id: 'b' }, '5150000009')),
+      {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await token()}`,
+      },
+    );
+    expect(response.statusCode).toBe(503);
     expect(await gateway.unexpected()).toHaveLength(0);
   });
 

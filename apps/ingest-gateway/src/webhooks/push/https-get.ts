@@ -1,5 +1,17 @@
 import { get } from 'node:https';
 
+/** A failed {@link httpsGet}: `status` is set when the server answered (not 200), absent for network/TLS/timeout failures. */
+export class HttpsGetError extends Error {
+  override readonly name = 'HttpsGetError';
+
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Limits of a fetch a push source makes to finish verifying (a certificate, a subscription confirmation). */
 export interface HttpsGetOptions {
   /** Extra CA certificates (PEM) to trust besides the system's. */
@@ -15,18 +27,23 @@ export interface HttpsGetOptions {
  */
 export function httpsGet(url: URL, { ca, timeoutMs = 5_000, maxBytes = 64 * 1024 }: HttpsGetOptions = {}) {
   return new Promise<string>((resolve, reject) => {
-    if (url.protocol !== 'https:') return reject(new Error(`${url.origin} is not https`));
+    if (url.protocol !== 'https:') return reject(new HttpsGetError(`${url.origin} is not https`, 0));
     const request = get(url, { ...(ca ? { ca } : {}), timeout: timeoutMs }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
-        return reject(new Error(`GET ${url.origin}${url.pathname} answered ${response.statusCode ?? 0}`));
+        return reject(
+          new HttpsGetError(
+            `GET ${url.origin}${url.pathname} answered ${response.statusCode ?? 0}`,
+            response.statusCode ?? 0,
+          ),
+        );
       }
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          request.destroy(new Error(`GET ${url.origin}${url.pathname}: more than ${maxBytes} bytes`));
+          request.destroy(new HttpsGetError(`GET ${url.origin}${url.pathname}: more than ${maxBytes} bytes`, 200));
         } else {
           chunks.push(chunk);
         }
@@ -34,7 +51,7 @@ export function httpsGet(url: URL, { ca, timeoutMs = 5_000, maxBytes = 64 * 1024
       response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       response.on('error', reject);
     });
-    request.on('timeout', () => request.destroy(new Error(`GET ${url.origin}${url.pathname} timed out`)));
-    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new HttpsGetError(`GET ${url.origin}${url.pathname} timed out`)));
+    request.on('error', (error) => reject(error instanceof HttpsGetError ? error : new HttpsGetError(error.message)));
   });
 }

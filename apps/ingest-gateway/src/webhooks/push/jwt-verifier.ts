@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
-import { SignatureRejectedError } from './push.errors.js';
+import { SignatureRejectedError, VendorUnavailableError } from './push.errors.js';
 import { headerOf } from './signatures.js';
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
@@ -14,7 +14,8 @@ export interface JwtTrust {
 /**
  * Verifies the `Authorization: Bearer` JWT of a push (OIDC) with `jose`: signature against the
  * issuer's JWKS (fetched and cached by jose, refetched on an unknown key id), issuer, audience,
- * expiry (60 s clock tolerance). Every failure is a {@link SignatureRejectedError} (401).
+ * expiry (60 s clock tolerance). A bad token is a {@link SignatureRejectedError} (401); keys that
+ * cannot be fetched a {@link VendorUnavailableError} (503, the vendor retries).
  */
 export class JwtVerifier {
   private readonly keys: ReturnType<typeof createRemoteJWKSet>;
@@ -34,6 +35,10 @@ export class JwtVerifier {
       });
       return payload;
     } catch (error) {
+      // The issuer's keys could not be fetched (down, timing out): not the sender's fault, and it retries on 503.
+      if (error instanceof errors.JWKSTimeout || (error instanceof TypeError && error.message.includes('fetch'))) {
+        throw new VendorUnavailableError(`The token issuer's keys (${this.trust.jwksUrl}) cannot be fetched now`);
+      }
       const reason = error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : 'the token cannot be read';
       throw new SignatureRejectedError(`The bearer token is not valid (${reason})`);
     }

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { httpsGet } from '../push/https-get.js';
-import { SignatureRejectedError } from '../push/push.errors.js';
+import { HttpsGetError, httpsGet } from '../push/https-get.js';
+import { SignatureRejectedError, VendorUnavailableError } from '../push/push.errors.js';
 
 const MAX_CACHED = 64;
 
@@ -46,9 +46,12 @@ export class SnsCertificates {
     try {
       return await entry;
     } catch (error) {
-      throw new SignatureRejectedError(
-        `The SNS signing certificate could not be fetched or read: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      const message = error instanceof Error ? error.message : String(error);
+      // AWS answered but has no such certificate (or it does not parse): a forged URL. No answer at all: retry later.
+      if (error instanceof HttpsGetError && error.status === undefined) {
+        throw new VendorUnavailableError(`The SNS signing certificate cannot be fetched now: ${message}`);
+      }
+      throw new SignatureRejectedError(`The SNS signing certificate could not be fetched or read: ${message}`);
     }
   }
 }

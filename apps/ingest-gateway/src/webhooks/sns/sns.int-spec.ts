@@ -140,6 +140,26 @@ describe('POST /v1/webhooks/sns/{name}', () => {
     expect(await gateway.unexpected()).toHaveLength(0);
   });
 
+  it('answers 503 (SNS retries) when the certificate host does not answer, 401 when it has no such certificate', async () => {
+    const unreachable = sns.message(
+      'Notification',
+      { TopicArn: TOPIC, Message: 'x' },
+      { overrides: { SigningCertURL: 'https://127.0.0.1:9/SimpleNotificationService-x.pem' } },
+    );
+    const down = await post('orders', unreachable);
+    expect(down.statusCode).toBe(503);
+    expect(down.headers['retry-after']).toBeDefined();
+    // AWS answers, but has no such certificate: a made-up URL, refused.
+    sns.server.route('GET', /missing\.pem$/, () => ({ status: 404, body: 'NoSuchKey' }));
+    const missing = sns.message(
+      'Notification',
+      { TopicArn: TOPIC, Message: 'x' },
+      { overrides: { SigningCertURL: `${sns.url}/missing.pem` } },
+    );
+    expect((await post('orders', missing)).statusCode).toBe(401);
+    expect(await gateway.unexpected()).toHaveLength(0);
+  });
+
   it('answers an UnsubscribeConfirmation 200, and an oversized body 413', async () => {
     expect(
       (await post('orders', sns.message('UnsubscribeConfirmation', { TopicArn: TOPIC, Message: 'unsubscribed' })))
