@@ -81,7 +81,7 @@ export class ReplayStore implements OnApplicationShutdown {
   }
 
   private async open(): Promise<Database> {
-    this.handle ??= createDatabase(this.url, 4, { connectionTimeoutMillis: 2_000 }).db;
+    this.handle ??= createDatabase(this.url, 10, { connectionTimeoutMillis: 2_000 }).db;
     await migrateToLatest(this.handle);
     return this.handle;
   }
