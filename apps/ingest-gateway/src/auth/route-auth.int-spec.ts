@@ -127,7 +127,9 @@ describe('authentication on the matched route', () => {
           const status = await send(route.method, path, authorization);
           // With a token, a spelling that is no route is a 404 (the ingest token was fine); the
           // signed route itself must still refuse: the ingest token is no signature.
-          if (status !== 401 && !(authorization && status === 404 && path !== concrete(route.url))) {
+          // A NUL (`%00`) is refused 400 before any handler (http/nul-text.hook.ts), the signature check included.
+          const nul = path.endsWith('%00') && status === 400;
+          if (status !== 401 && !nul && !(authorization && status === 404 && path !== concrete(route.url))) {
             failures.push(`${route.method} ${path}${authorization ? ' (token)' : ''} → ${status}`);
           }
         }
