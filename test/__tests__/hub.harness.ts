@@ -29,6 +29,8 @@ import { createTicketingApp, loadTicketingConfig } from '../../apps/ticketing/sr
 export const INGEST_TOKEN = 'alertmanager-e2e-token';
 /** The read token of the read API (`GET /v1/events`, `GET /v1/incidents/{key}`). */
 export const READ_TOKEN = 'operator-e2e-read-token';
+/** The GitHub webhook secret of the hub's gateway (`POST /v1/webhooks/github`). */
+export const GITHUB_SECRET = 'github-e2e-webhook-secret';
 export const CONFIG_DIR = new URL('../../config', import.meta.url).pathname;
 
 /** The whole hub in one process: every service on its own queue of a unique exchange, one schema, vendor fakes. */
@@ -67,6 +69,7 @@ export async function startHub(): Promise<Hub> {
     HUB_DATA_DIR: dataDir,
     HUB_INGEST_TOKENS: `alertmanager:${INGEST_TOKEN}`,
     HUB_READ_TOKENS: `operator:${READ_TOKEN}`,
+    GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
     LOG_LEVEL: 'silent',
     GRAFANA_URL: 'http://grafana.example',
     ARGOCD_URL: argocd.url,

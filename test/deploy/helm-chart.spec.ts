@@ -312,8 +312,21 @@ describe('helm/hub', () => {
     });
 
     it('mounts the config files at HUB_CONFIG_DIR when values give any', () => {
-      const config = values.config as { mountPath: string; files: Plain; sensors: Plain; schedules: Plain };
-      const fileCount = [config.files, config.sensors, config.schedules].reduce((n, m) => n + Object.keys(m).length, 0);
+      const config = values.config as {
+        mountPath: string;
+        files: Plain;
+        sensors: Plain;
+        schedules: Plain;
+        sources?: Plain;
+        webhooks?: Plain;
+      };
+      const fileCount = [
+        config.files,
+        config.sensors,
+        config.schedules,
+        config.sources ?? {},
+        config.webhooks ?? {},
+      ].reduce((n, m) => n + Object.keys(m).length, 0);
       const configMap = find(objects, 'ConfigMap', 'hub-config');
       expect(Object.keys((configMap?.data as Plain | undefined) ?? {}).length).toBe(fileCount);
       for (const [name] of enabled) {

@@ -15,6 +15,7 @@ import { IngestService } from './ingest/ingest.service.js';
 import { RequestsController, requestsProviders } from './requests/requests.module.js';
 import { AlertmanagerController } from './webhooks/alertmanager/alertmanager.controller.js';
 import { ArgoCdWebhookController } from './webhooks/argocd/argocd.controller.js';
+import { pushSources } from './webhooks/push/push-sources.js';
 
 /** Publisher settings the caller may tune; where to publish comes from the configuration. */
 export type PublisherTuning = Pick<PublisherOptions, 'maxUnconfirmed' | 'confirmTimeoutMs' | 'heartbeatSeconds'>;
@@ -23,6 +24,7 @@ export type PublisherTuning = Pick<PublisherOptions, 'maxUnconfirmed' | 'confirm
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig, publisher: PublisherTuning = {}): DynamicModule {
+    const push = pushSources(config);
     return {
       module: GatewayModule,
       imports: [
@@ -43,6 +45,7 @@ export class GatewayModule {
         HealthController,
         MetricsController,
         RequestsController,
+        ...push.controllers,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -58,6 +61,7 @@ export class GatewayModule {
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
         IngestService,
         ...requestsProviders({ databaseUrl: config.DATABASE_URL, configDir: config.HUB_CONFIG_DIR }),
+        ...push.providers,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { BusHealthController, feedsOf, HubPublisher, HubRmqServer, MessagingModu
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
 import { AlertConsumer } from './consumers/alert.consumer.js';
+import { SourceEventConsumer } from './consumers/source-event.consumer.js';
 import { SensorReloader } from './definitions/sensor-reloader.js';
 import { EscalationSweeper } from './incidents/escalation.sweeper.js';
 import { IncidentService } from './incidents/incident.service.js';
@@ -74,7 +75,7 @@ export class SensorModule {
           feeds: feedsOf('sensor'),
         }),
       ],
-      controllers: [AlertConsumer, ActionResultConsumer, BusHealthController, MetricsController],
+      controllers: [AlertConsumer, ActionResultConsumer, SourceEventConsumer, BusHealthController, MetricsController],
       providers: [
         { provide: HubRmqServer, useValue: server },
         { provide: SENSOR_REGISTRY, useValue: registry },

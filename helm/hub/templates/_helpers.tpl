@@ -66,7 +66,7 @@ app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 
 {{- define "hub.hasConfig" -}}
-{{- if or .Values.config.files .Values.config.sensors .Values.config.schedules .Values.config.sources -}}true{{- end -}}
+{{- if or .Values.config.files .Values.config.sensors .Values.config.schedules .Values.config.sources .Values.config.webhooks -}}true{{- end -}}
 {{- end -}}
 
 {{- define "hub.configDir" -}}

@@ -76,6 +76,22 @@ const ingestTokenTypesVar = z.string().transform((value, ctx) => {
   return limits;
 });
 
+/**
+ * Comma-separated secrets of a push source (several at once while one is rotated), each at least
+ * 16 characters → the list.
+ */
+const secretListVar = z.string().transform((value, ctx) => {
+  const secrets = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const [index, secret] of secrets.entries()) {
+    if (secret.length < 16)
+      ctx.addIssue({ code: 'custom', message: `secret ${index + 1} must be at least 16 characters` });
+  }
+  return secrets;
+});
+
 /** Variables every service reads (DESIGN.md, configuration contract). */
 export const coreEnvSchema = z.object({
   AMQP_URL: urlVar(['amqp', 'amqps']).default(DEFAULT_AMQP_URL),
@@ -126,7 +142,10 @@ export const gatewayEnvSchema = coreEnvSchema
     GATEWAY_READ_MAX_BYTES: positiveIntVar.default(4 * 1024 * 1024),
     /** Run without tokens on a non-loopback address on purpose (everyone may send events). */
     HUB_INGEST_OPEN: boolVar.default(false),
-    GITHUB_WEBHOOK_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    /** Secrets of the GitHub webhook (`X-Hub-Signature-256`), comma-separated for rotation; unset: the route answers 401. */
+    GITHUB_WEBHOOK_SECRET: secretListVar.optional(),
+    /** Secret tokens of the GitLab webhook (`X-Gitlab-Token`), comma-separated; unset: the route answers 401. */
+    GITLAB_WEBHOOK_TOKEN: secretListVar.optional(),
     HUB_ACCEPT_EXTERNAL_EVENTS: z.enum(['true', 'false']).default('true'),
   })
   .superRefine((config, ctx) => {

@@ -13,6 +13,13 @@ import {
   scheduleFiredSchema,
   serviceHealthSchema,
 } from './events/platform.events.js';
+import {
+  ciWorkflowSchema,
+  gitPullRequestSchema,
+  gitPushSchema,
+  gitTagSchema,
+  registryImageSchema,
+} from './events/git.events.js';
 
 /**
  * Where an event type may come from: `external` types are facts other systems report (through the
@@ -137,6 +144,54 @@ export const eventCatalog = {
     description: 'A schedule fired; the type ends in the schedule name (schedule.fired.nightly-backup)',
     data: scheduleFiredSchema,
     family: true,
+  }),
+  'git.push': define({
+    type: 'git.push',
+    origin: 'external',
+    description: 'Commits were pushed to a branch (GitHub, GitLab)',
+    data: gitPushSchema,
+  }),
+  'git.pull_request.opened': define({
+    type: 'git.pull_request.opened',
+    origin: 'external',
+    description: 'A pull request (GitLab: merge request) was opened or reopened',
+    data: gitPullRequestSchema,
+  }),
+  'git.pull_request.closed': define({
+    type: 'git.pull_request.closed',
+    origin: 'external',
+    description: 'A pull request was closed without merging',
+    data: gitPullRequestSchema,
+  }),
+  'git.pull_request.merged': define({
+    type: 'git.pull_request.merged',
+    origin: 'external',
+    description: 'A pull request was merged',
+    data: gitPullRequestSchema,
+  }),
+  'git.pull_request.synchronized': define({
+    type: 'git.pull_request.synchronized',
+    origin: 'external',
+    description: 'New commits reached an open pull request',
+    data: gitPullRequestSchema,
+  }),
+  'git.tag.created': define({
+    type: 'git.tag.created',
+    origin: 'external',
+    description: 'A tag was pushed',
+    data: gitTagSchema,
+  }),
+  'ci.workflow.completed': define({
+    type: 'ci.workflow.completed',
+    origin: 'external',
+    description: 'A CI run finished (GitHub Actions workflow run, GitLab pipeline); data.conclusion says how',
+    data: ciWorkflowSchema,
+  }),
+  'registry.image.pushed': define({
+    type: 'registry.image.pushed',
+    origin: 'external',
+    description: 'A container image was published to a registry (GitHub Packages)',
+    data: registryImageSchema,
   }),
   external: define({
     type: 'external',

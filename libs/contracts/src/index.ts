@@ -10,6 +10,7 @@ export * from './events/notification.events.js';
 export * from './events/provisioning.events.js';
 export * from './events/ticket.events.js';
 export * from './events/kubernetes.events.js';
+export * from './events/git.events.js';
 export * from './event-id.js';
 export * from './kubernetes-names.js';
 export * from './event-identity.js';

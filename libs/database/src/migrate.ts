@@ -10,6 +10,7 @@ import * as ticketing from './migrations/0010-ticketing.js';
 import * as notificationReceipts from './migrations/0012-notification-receipts.js';
 import * as scheduler from './migrations/0014-scheduler.js';
 import * as eventIdentity from './migrations/0015-event-identity.js';
+import * as webhookDeliveries from './migrations/0016-webhook-deliveries.js';
 import * as ticketOrder from './migrations/0017-ticket-order.js';
 import * as threadReplyOrder from './migrations/0018-thread-reply-order.js';
 import * as provisioning from './migrations/0019-provisioning.js';
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012-notification-receipts': notificationReceipts,
   '0014-scheduler': scheduler,
   '0015-event-identity': eventIdentity,
+  '0016-webhook-deliveries': webhookDeliveries,
   '0017-ticket-order': ticketOrder,
   '0018-thread-reply-order': threadReplyOrder,
   '0019-provisioning': provisioning,

@@ -232,6 +232,14 @@ export interface SourceOutboxTable {
   created_at: Generated<Date>;
 }
 
+/** Delivery ids a push source of the gateway published (migration 0016): replays within 24 h are not published again. */
+export interface WebhookDeliveriesTable {
+  source: string;
+  delivery_id: string;
+  event_ids: Json<string[]>;
+  seen_at: Timestamp;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
@@ -248,6 +256,7 @@ export interface HubDatabase {
   watch_positions: WatchPositionsTable;
   watch_objects: WatchObjectsTable;
   source_outbox: SourceOutboxTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;

@@ -29,7 +29,7 @@ function service<const T extends ServiceQueue>(definition: T): T {
 export const serviceQueues = {
   sensor: service({
     queue: 'sensor',
-    bindings: ['alert.firing', 'alert.resolved', 'action.succeeded', 'action.failed'],
+    bindings: ['alert.firing', 'alert.resolved', 'action.succeeded', 'action.failed', 'git.#', 'ci.#', 'registry.#'],
     deliveryLimit: 5,
     singleActiveConsumer: false,
   }),

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { MissingCredentialsError, UnknownTokenError } from '../errors/gateway.errors.js';
 import { ANONYMOUS_SOURCE, type TokenVerifier } from './token-verifier.js';
@@ -21,6 +22,18 @@ export interface Principal {
   readonly name: string;
 }
 
+/** Fastify route config a signed route carries (set by {@link SignedRoute}). */
+interface HubRouteConfig {
+  readonly hubAuth?: 'signature';
+}
+
+/**
+ * Marks a route as authenticated by its own signature (GitHub's HMAC, an SNS certificate, a Pub/Sub
+ * OIDC token, …) instead of an ingest token: the hook lets it through, and its handler must verify
+ * the signature before it does anything else (the push sources do, in `PushIngestService`).
+ */
+export const SignedRoute = (): MethodDecorator => RouteConfig({ hubAuth: 'signature' } satisfies HubRouteConfig);
+
 interface IngestRequest extends FastifyRequest {
   ingestSource?: string;
   principal?: Principal;
@@ -40,7 +53,7 @@ function isReadRoute(method: string, url: string): boolean {
 export interface RouteAccess {
   readonly method: string;
   readonly url: string;
-  readonly access: 'public' | 'token' | 'read';
+  readonly access: 'public' | 'token' | 'read' | 'signature';
 }
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
@@ -49,6 +62,9 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
  * Lets a request in only with `Authorization: Bearer <token>` of a configured ingest token — or, on
  * the {@link READ_ROUTES}, of a read token — unless the route it matched is one of
  * {@link PUBLIC_ROUTES}, and records the token's source name for {@link IngestSource}. The decision is taken on the route Fastify's router matched
+ * Lets a request in only with `Authorization: Bearer <token>` of a configured ingest token, unless
+ * the route it matched is one of {@link PUBLIC_ROUTES} or a {@link SignedRoute}, and records the token's source name for
+ * {@link IngestSource}. The decision is taken on the route Fastify's router matched
  * (`routeOptions.url`, after it decoded and normalised the path), never on the raw URL, so
  * `/%761/events`, `//v1/events` or `/v1/../v1/events` are judged as the route they reach. It runs as
  * Fastify's first hook, before the body is read: a stranger gets 401 (missing or non-Bearer
@@ -60,14 +76,23 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 export function registerIngestAuth(fastify: FastifyInstance, verifiers: TokenVerifiers): readonly RouteAccess[] {
   const routes: RouteAccess[] = [];
   fastify.addHook('onRoute', (route) => {
+    const config = route.config as HubRouteConfig | undefined;
+    const signed = config?.hubAuth === 'signature';
     for (const method of [route.method].flat()) {
-      const access = PUBLIC_ROUTES.has(route.url) ? 'public' : isReadRoute(method, route.url) ? 'read' : 'token';
+      const access = PUBLIC_ROUTES.has(route.url)
+        ? 'public'
+        : signed
+          ? 'signature'
+          : isReadRoute(method, route.url)
+            ? 'read'
+            : 'token';
       routes.push({ method, url: route.url, access });
     }
   });
   fastify.addHook('onRequest', (request: IngestRequest, _reply, done) => {
     const route = request.routeOptions.url;
     if (route !== undefined && PUBLIC_ROUTES.has(route)) return done();
+    if (route !== undefined && (request.routeOptions.config as HubRouteConfig).hubAuth === 'signature') return done();
     try {
       if (route !== undefined && isReadRoute(request.method, route)) {
         request.principal = { scope: 'read', name: authenticateReader(verifiers, request.headers.authorization) };

@@ -1,22 +1,40 @@
 import { request as httpRequest } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AM_TOKEN, type GatewayHarness, startGateway } from '../__tests__/gateway.harness.js';
+import { AM_TOKEN } from '../__tests__/gateway.harness.js';
+import { type PushGateway, startPushGateway } from '../__tests__/push.harness.js';
+import { webhookYaml } from '../__tests__/webhook-fixtures.js';
 import { gatewayRoutes } from '../gateway.app.js';
 import { PUBLIC_ROUTES, type RouteAccess } from './ingest-auth.hook.js';
 
 /**
  * Walks every route the gateway registered and asks for it without a token, spelled the ways a
  * router may still match: percent-encoded, with doubled slashes, dot segments, another case, a
- * trailing slash or a query. Each must answer 401 — the raw URL is never what decides.
+ * trailing slash or a query. Each must answer 401 — the raw URL is never what decides. Signed routes
+ * (the push sources) take no token but answer an unsigned request 401 just the same: the gateway
+ * runs with a webhook of every kind named `k-1`, so the exact spelling reaches the signature check.
  */
 describe('authentication on the matched route', () => {
-  let gateway: GatewayHarness;
+  let gateway: PushGateway;
   let port: number;
   let routes: readonly RouteAccess[];
 
   beforeAll(async () => {
-    gateway = await startGateway();
+    process.env.ROUTE_AUTH_SECRET = 'route-auth-secret-0001';
+    gateway = await startPushGateway({
+      env: { GITHUB_WEBHOOK_SECRET: 'route-auth-github-0001', GITLAB_WEBHOOK_TOKEN: 'route-auth-gitlab-0001' },
+      webhooks: {
+        'custom.yaml': webhookYaml.customHmac('k-1', 'ROUTE_AUTH_SECRET'),
+        'sns.yaml': webhookYaml.sns('k-1', 'arn:aws:sns:eu-west-1:123456789012:orders'),
+        'eventgrid.yaml': webhookYaml.eventgrid('k-1', 'ROUTE_AUTH_SECRET'),
+        'pubsub.yaml': webhookYaml.pubsub(
+          'k-1',
+          'http://127.0.0.1:9/jwks',
+          'https://hub.example.com',
+          'push@p.iam.gserviceaccount.com',
+        ),
+      },
+    });
     await gateway.app.listen(0, '127.0.0.1');
     port = (gateway.app.getHttpServer().address() as AddressInfo).port;
     routes = gatewayRoutes(gateway.app);
@@ -28,6 +46,7 @@ describe('authentication on the matched route', () => {
 
   /** Sends `path` byte for byte (no client-side normalisation) and returns the status. */
   function send(method: string, path: string, authorization?: string): Promise<number> {
+    const body = method === 'GET' || method === 'HEAD' ? undefined : '{}';
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         {
@@ -37,6 +56,8 @@ describe('authentication on the matched route', () => {
           path,
           headers: {
             'content-type': 'application/json',
+            // Node frames an OPTIONS body neither by length nor by chunks unless told.
+            ...(body ? { 'content-length': String(body.length) } : {}),
             ...(authorization ? { authorization } : {}),
           },
         },
@@ -46,7 +67,7 @@ describe('authentication on the matched route', () => {
         },
       );
       req.on('error', reject);
-      req.end(method === 'GET' || method === 'HEAD' ? undefined : '{}');
+      req.end(body);
     });
   }
 
@@ -69,8 +90,8 @@ describe('authentication on the matched route', () => {
     expect(new Set(routes.filter((r) => r.access === 'public').map((r) => r.url))).toEqual(PUBLIC_ROUTES);
   });
 
-  it('answers 401 without a token to every guarded route, however its path is spelled', async () => {
-    const guarded = routes.filter((r) => r.access !== 'public');
+  it('answers 401 without a token to every token-guarded route (ingest or read; the signed ones below), however its path is spelled', async () => {
+    const guarded = routes.filter((r) => r.access === 'token' || r.access === 'read');
     expect(guarded.length).toBeGreaterThan(4);
     const failures: string[] = [];
     for (const route of guarded) {
@@ -80,6 +101,42 @@ describe('authentication on the matched route', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('knows the signed routes: every push source, none of them public', () => {
+    const signed = routes.filter((r) => r.access === 'signature').map((r) => `${r.method} ${r.url}`);
+    expect(signed.sort()).toEqual(
+      [
+        'POST /v1/webhooks/github',
+        'POST /v1/webhooks/gitlab',
+        'POST /v1/webhooks/custom/:name',
+        'POST /v1/webhooks/sns/:name',
+        'POST /v1/webhooks/eventgrid/:name',
+        'OPTIONS /v1/webhooks/eventgrid/:name',
+        'POST /v1/webhooks/pubsub/:name',
+      ].sort(),
+    );
+  });
+
+  it('answers 401 to an unsigned request to every signed route, however its path is spelled, with or without a token', async () => {
+    const signed = routes.filter((r) => r.access === 'signature');
+    const failures: string[] = [];
+    for (const route of signed) {
+      for (const path of spellings(concrete(route.url))) {
+        for (const authorization of [undefined, `Bearer ${AM_TOKEN}`]) {
+          const status = await send(route.method, path, authorization);
+          // With a token, a spelling that is no route is a 404 (the ingest token was fine); the
+          // signed route itself must still refuse: the ingest token is no signature.
+          // A NUL (`%00`) is refused 400 before any handler (http/nul-text.hook.ts), the signature check included.
+          const nul = path.endsWith('%00') && status === 400;
+          if (status !== 401 && !nul && !(authorization && status === 404 && path !== concrete(route.url))) {
+            failures.push(`${route.method} ${path}${authorization ? ' (token)' : ''} → ${status}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await gateway.unexpected()).toHaveLength(0);
   });
 
   it('the reported bypass: POST /%761/webhooks/alertmanager without a token is 401, with one it reaches the route', async () => {

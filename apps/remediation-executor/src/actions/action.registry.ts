@@ -6,6 +6,8 @@ import { type Action, type PlannedCall } from './action.js';
 import { ArgoCdClient } from './argocd-sync/argocd.client.js';
 import { ArgoCdSyncAction } from './argocd-sync/argocd-sync.action.js';
 import { ARGOCD_SYNC_KIND, planArgoCdSync } from './argocd-sync/argocd-sync.plan.js';
+import { ArgoCdRollbackAction } from './argocd-rollback/argocd-rollback.action.js';
+import { ARGOCD_ROLLBACK_KIND, planArgoCdRollback } from './argocd-rollback/argocd-rollback.plan.js';
 import { ExternalSecretRefreshAction } from './externalsecret-refresh/externalsecret-refresh.action.js';
 import {
   EXTERNALSECRET_REFRESH_KIND,
@@ -94,6 +96,7 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
       );
   return [
     argoCd,
+    argoCdRollback(config),
     externalSecrets,
     statuspageAction(config),
     httpRequestAction(config),
@@ -133,6 +136,25 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     onKubernetes(KUBERNETES_ROLLOUT_RESTART_KIND, planRolloutRestart, kube && new KubernetesRolloutRestartAction(kube)),
     argoWorkflows,
   ];
+}
+
+/** "Test suite failed → rollback": Argo CD's rollback API, or the outbox without ARGOCD_URL and ARGOCD_TOKEN. */
+function argoCdRollback(config: RemediationExecutorConfig): Action {
+  return config.ARGOCD_URL && config.ARGOCD_TOKEN
+    ? new ArgoCdRollbackAction(
+        new ArgoCdClient({
+          url: config.ARGOCD_URL,
+          token: config.ARGOCD_TOKEN,
+          requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,
+        }),
+        { syncTimeoutMs: config.ARGOCD_SYNC_TIMEOUT_MS, pollIntervalMs: config.ARGOCD_POLL_INTERVAL_MS },
+      )
+    : new OutboxAction(
+        ARGOCD_ROLLBACK_KIND,
+        planArgoCdRollback,
+        new OutboxWriter(config.HUB_DATA_DIR, 'argocd'),
+        'set ARGOCD_URL and ARGOCD_TOKEN',
+      );
 }
 
 /** S6: the Atlassian Statuspage API, or the outbox without a token and page id. */

@@ -34,6 +34,24 @@ export interface FakeArgoCdAppOptions {
   phases?: ArgoCdOperationPhase[];
   /** `operationState.message` of a Failed or Error phase. */
   message?: string;
+  /** `status.history`: the deployments a rollback can go back to, oldest first. Default: none. */
+  history?: ArgoCdHistoryEntry[];
+  /** `spec.syncPolicy.automated` is set: Argo CD refuses rollbacks (FailedPrecondition). */
+  autoSync?: boolean;
+}
+
+/** One entry of an app's `status.history`. */
+export interface ArgoCdHistoryEntry {
+  id: number;
+  revision: string;
+  deployedAt?: string;
+}
+
+/** A rollback the fake accepted. */
+export interface ArgoCdRollbackRecord {
+  app: string;
+  id: number;
+  body: Record<string, unknown>;
 }
 
 interface FakeApp {
@@ -43,6 +61,8 @@ interface FakeApp {
   phases: ArgoCdOperationPhase[];
   message?: string;
   revision: string;
+  history: ArgoCdHistoryEntry[];
+  autoSync: boolean;
   operation?: {
     phases: ArgoCdOperationPhase[];
     next: number;
@@ -56,6 +76,7 @@ interface FakeApp {
 
 const SYNC_PATH = /^\/api\/v1\/applications\/([^/]+)\/sync$/;
 const APP_PATH = /^\/api\/v1\/applications\/([^/]+)$/;
+const ROLLBACK_PATH = /^\/api\/v1\/applications\/([^/]+)\/rollback$/;
 const TERMINAL = new Set<ArgoCdOperationPhase>(['Succeeded', 'Failed', 'Error']);
 const CONTROL_PLANE_NAMESPACE = 'argocd';
 
@@ -73,6 +94,7 @@ export class FakeArgoCd extends FakeHttpServer {
   static readonly DEFAULT_TOKEN = 'argocd-fake-token';
   readonly syncs: ArgoCdSyncRecord[] = [];
   readonly operations: ArgoCdOperationRecord[] = [];
+  readonly rollbacks: ArgoCdRollbackRecord[] = [];
   private readonly apps = new Map<string, FakeApp>();
   private readonly scripted: { reply: FakeReply; remaining: number }[] = [];
 
@@ -80,6 +102,7 @@ export class FakeArgoCd extends FakeHttpServer {
     super();
     this.route('GET', APP_PATH, (request) => this.authorized(request) ?? this.getApp(request));
     this.route('POST', SYNC_PATH, (request) => this.authorized(request) ?? this.sync(request));
+    this.route('POST', ROLLBACK_PATH, (request) => this.authorized(request) ?? this.rollback(request));
   }
 
   /** An Argo CD error body (`{error, code, message}`) with the gRPC code of `status`. */
@@ -100,7 +123,9 @@ export class FakeArgoCd extends FakeHttpServer {
       destNamespace: options.destNamespace ?? name,
       phases: options.phases ?? ['Running', 'Succeeded'],
       message: options.message,
-      revision: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      revision: options.history?.at(-1)?.revision ?? 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      history: [...(options.history ?? [])],
+      autoSync: options.autoSync ?? false,
     });
     return this;
   }
@@ -166,6 +191,29 @@ export class FakeArgoCd extends FakeHttpServer {
     return { body: this.render(app) };
   }
 
+  /**
+   * Argo CD's rollback: refused while auto-sync is on or for an id not in the history; otherwise
+   * an operation (a sync to the old revision) whose end appends a new history entry.
+   */
+  private rollback(request: RecordedRequest): FakeReply {
+    const body = (request.json ?? {}) as Record<string, unknown>;
+    const { name, app } = this.lookup(request, ROLLBACK_PATH, body);
+    if (!app) return notFound(name);
+    if (app.autoSync) return FakeArgoCd.error(400, 'rollback cannot be initiated when auto-sync is enabled');
+    const entry = app.history.find((h) => h.id === Number(body.id));
+    if (!entry) return FakeArgoCd.error(400, `application ${name} does not have deployment with id ${String(body.id)}`);
+    if (app.operation) return FakeArgoCd.operationInProgress();
+    this.rollbacks.push({ app: name, id: entry.id, body });
+    app.revision = entry.revision;
+    app.history.push({
+      id: Math.max(...app.history.map((h) => h.id)) + 1,
+      revision: entry.revision,
+      deployedAt: new Date().toISOString(),
+    });
+    this.begin(app, app.phases, true);
+    return { body: this.render(app) };
+  }
+
   private getApp(request: RecordedRequest): FakeReply {
     const { name, app } = this.lookup(request, APP_PATH);
     if (!app) return notFound(name);
@@ -222,12 +270,14 @@ export class FakeArgoCd extends FakeHttpServer {
         project: 'default',
         source: { repoURL: 'https://git.example.com/apps', path: app.name, targetRevision: 'HEAD' },
         destination: { server: 'https://kubernetes.default.svc', namespace: app.destNamespace },
+        ...(app.autoSync ? { syncPolicy: { automated: { prune: false, selfHeal: true } } } : {}),
       },
       ...(app.operation ? { operation: this.operationOf(app) } : {}),
       status: {
         sync: { status: succeeded ? 'Synced' : 'OutOfSync', revision: app.revision },
         health: { status: succeeded ? 'Healthy' : 'Degraded' },
         ...(app.operationState ? { operationState: app.operationState } : {}),
+        ...(app.history.length > 0 ? { history: app.history } : {}),
       },
     };
   }

@@ -16,3 +16,5 @@ export * from './statuspage.fake.js';
 export * from './kubernetes-cluster.fake.js';
 export * from './github.fake.js';
 export * from './kubernetes-watch.fake.js';
+export * from './sns.fake.js';
+export * from './oidc.fake.js';

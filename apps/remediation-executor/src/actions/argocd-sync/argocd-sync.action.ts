@@ -1,16 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type ActionRequested, isHubError } from '@hub/contracts';
+import { type ActionRequested } from '@hub/contracts';
 import { type Action, type ActionContext, type ActionOutcome, type PlannedCall } from '../action.js';
 import { type ArgoCdClient } from './argocd.client.js';
-import { ArgoCdOperationInProgressError, ArgoCdSyncFailedError, ArgoCdSyncTimeoutError } from './argocd.errors.js';
+import { ArgoCdOperationInProgressError, ArgoCdSyncFailedError } from './argocd.errors.js';
+import { followOperation } from './argocd-operation.js';
 import { ARGOCD_SYNC_KIND, argoCdSyncRequestOf, planArgoCdSync } from './argocd-sync.plan.js';
-import {
-  ACTION_ID_INFO,
-  type ArgoCdApplication,
-  type ArgoCdInfo,
-  type ArgoCdOperationState,
-  TERMINAL_PHASES,
-} from './argocd.types.js';
+import { ACTION_ID_INFO, type ArgoCdInfo } from './argocd.types.js';
 
 /** How one attempt follows a sync. */
 export interface ArgoCdSyncTiming {
@@ -55,7 +49,7 @@ export class ArgoCdSyncAction implements Action {
       if (!(error instanceof ArgoCdOperationInProgressError)) throw error;
       followedRunningOperation = true;
     }
-    const app = await this.follow(sync.name, sync.appNamespace, deadline, context.signal);
+    const app = await followOperation(this.client, sync.name, sync.appNamespace, this.timing, deadline, context.signal);
     const state = app.status?.operationState ?? {};
     const details = {
       application: sync.name,
@@ -92,32 +86,5 @@ export class ArgoCdSyncAction implements Action {
       ...(app.status?.operationState?.operation?.info ?? []),
     ];
     return infos.some((info) => info?.name === ACTION_ID_INFO && info.value === actionId);
-  }
-
-  /** Polls the app until no operation is pending and the last one reached a final phase. */
-  private async follow(
-    name: string,
-    appNamespace: string | undefined,
-    deadline: number,
-    signal: AbortSignal,
-  ): Promise<ArgoCdApplication> {
-    let last: ArgoCdOperationState | undefined;
-    for (;;) {
-      try {
-        const app = await this.client.getApplication(name, appNamespace, signal);
-        last = app.status?.operationState;
-        if (!app.operation && last?.phase !== undefined && TERMINAL_PHASES.has(last.phase)) return app;
-      } catch (error) {
-        // A blip while polling does not fail the sync; the deadline bounds it.
-        if (signal.aborted || !isHubError(error) || !error.retryable) throw error;
-      }
-      if (Date.now() + this.timing.pollIntervalMs > deadline) {
-        throw new ArgoCdSyncTimeoutError(
-          `sync of ${name} did not finish within ${this.timing.syncTimeoutMs} ms (last phase ${last?.phase ?? 'unknown'})`,
-          { application: name, appNamespace, phase: last?.phase, timeoutMs: this.timing.syncTimeoutMs },
-        );
-      }
-      await sleep(this.timing.pollIntervalMs, undefined, { signal });
-    }
   }
 }

@@ -5,7 +5,7 @@ import {
   ArgoCdRequestError,
   ArgoCdUnreachableError,
 } from './argocd.errors.js';
-import { type ArgoCdApplication, type ArgoCdSyncRequest } from './argocd.types.js';
+import { type ArgoCdApplication, type ArgoCdRollbackRequest, type ArgoCdSyncRequest } from './argocd.types.js';
 
 /** Where Argo CD is and how to authenticate. */
 export interface ArgoCdClientOptions {
@@ -40,6 +40,11 @@ export class ArgoCdClient {
   /** Starts a sync; the answer is the Application with its `operation` set. */
   sync(request: ArgoCdSyncRequest, signal: AbortSignal): Promise<ArgoCdApplication> {
     return this.call('POST', request.name, '/sync', request.appNamespace, request, signal);
+  }
+
+  /** Rolls the app back to a `status.history` id (Argo CD refuses it while auto-sync is on). */
+  rollback(request: ArgoCdRollbackRequest, signal: AbortSignal): Promise<ArgoCdApplication> {
+    return this.call('POST', request.name, '/rollback', request.appNamespace, request, signal);
   }
 
   getApplication(name: string, appNamespace: string | undefined, signal: AbortSignal): Promise<ArgoCdApplication> {

@@ -9,6 +9,7 @@ export enum ArgoCdErrorCode {
   OperationInProgress = 'ARGOCD_OPERATION_IN_PROGRESS',
   SyncFailed = 'ARGOCD_SYNC_FAILED',
   SyncTimeout = 'ARGOCD_SYNC_TIMEOUT',
+  NoRollbackTarget = 'ARGOCD_NO_ROLLBACK_TARGET',
 }
 
 /** The Argo CD API did not answer: network error or request timeout. */
@@ -58,5 +59,11 @@ export class ArgoCdSyncFailedError extends HubError<ArgoCdErrorCode.SyncFailed> 
 /** The operation was still running when ARGOCD_SYNC_TIMEOUT_MS ran out. */
 export class ArgoCdSyncTimeoutError extends HubError<ArgoCdErrorCode.SyncTimeout> {
   readonly code = ArgoCdErrorCode.SyncTimeout;
+  readonly retryable = false;
+}
+
+/** A rollback has nothing to go back to (one deployment in the history, or no such id): permanent. */
+export class ArgoCdNoRollbackTargetError extends HubError<ArgoCdErrorCode.NoRollbackTarget> {
+  readonly code = ArgoCdErrorCode.NoRollbackTarget;
   readonly retryable = false;
 }

@@ -7,7 +7,25 @@ export interface ArgoCdApplication {
     sync?: { status?: string; revision?: string };
     health?: { status?: string };
     operationState?: ArgoCdOperationState;
+    /** Deployments Argo CD keeps (`status.history`), oldest first: what a rollback can go back to. */
+    history?: ArgoCdRevisionHistory[];
   };
+}
+
+/** One entry of `status.history`. */
+export interface ArgoCdRevisionHistory {
+  id: number;
+  revision?: string;
+  deployedAt?: string;
+}
+
+/** `ApplicationRollbackRequest` (POST /api/v1/applications/{name}/rollback). */
+export interface ArgoCdRollbackRequest {
+  name: string;
+  appNamespace?: string;
+  id: number;
+  prune: boolean;
+  dryRun: boolean;
 }
 
 /** `status.operationState`: the last (or running) operation and how it went. */
