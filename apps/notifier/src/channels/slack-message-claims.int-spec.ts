@@ -82,4 +82,36 @@ describe('Slack messages: claim, post, record', () => {
     );
     expect(rows).toEqual([{ message_ts: ts }]);
   });
+
+  it('finds the root of an incident try that died between its post and its thread record, and threads under it', async () => {
+    const incidentKey = uniqueName('root-crash');
+    const incidentId = `inc-${incidentKey}`;
+    // The earlier try: marked, posted the root (with its key), died before recording the thread.
+    await hub.schema.pool.query('INSERT INTO hub_processed_events (consumer, event_id) VALUES ($1, $2)', [
+      `notifier:slack-root-try:slack:${CHANNEL}`,
+      incidentId,
+    ]);
+    const earlier = await fetch(`${hub.slack.url}/api/chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SLACK_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: CHANNEL,
+        text: `ArgoCD application ${incidentKey} is unhealthy`,
+        metadata: {
+          event_type: POST_METADATA_TYPE,
+          event_payload: { key: `${incidentKey}/${incidentId}:root:slack:${CHANNEL}` },
+        },
+      }),
+    });
+    const { ts } = (await earlier.json()) as { ts: string };
+
+    await hub.publish({ incidentKey, sequence: 1, state: 'firing' }, randomUUID());
+    await waitFor('the reply in the earlier root', () => hub.slack.replies(CHANNEL, ts).length === 1);
+    expect(hub.slack.roots(CHANNEL).filter((m) => m.text.includes(incidentKey))).toHaveLength(1);
+    const { rows } = await hub.schema.pool.query<{ thread_ts: string }>(
+      'SELECT thread_ts FROM notification_threads WHERE incident_key = $1',
+      [`${incidentKey}/${incidentId}`],
+    );
+    expect(rows).toEqual([{ thread_ts: ts }]);
+  });
 });

@@ -10,7 +10,7 @@ import {
 } from '../render/slack.blocks.js';
 import { type Destination } from '../routing/destination.js';
 import { type Templates } from '../templates/templates.js';
-import { type ThreadStore } from '../threads/thread.store.js';
+import { type IncidentThreads, type ThreadStore } from '../threads/thread.store.js';
 import { ChannelHeldError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
 import { type Channel, type DeliveryOutcome } from './channel.js';
 import { claimEvents, markedEvents } from './event-claims.js';
@@ -205,11 +205,15 @@ export class SlackChannel implements Channel {
       const threads = await incident.list();
       let thread = threads.find((t) => t.channel === key);
       if (!thread) {
+        // The try is marked (committed at once) before the post: a try that dies between the post and
+        // the thread's record leaves the mark, and the next one looks for its root by key first.
+        const rootTried = await this.markTry(incident, `notifier:slack-root-try:${key}`, n.incidentId);
         const root = await this.api.postMessage({
           channel: target,
           ...slackRootMessage(n, look),
           ...noUnfurl,
           postKey: `${n.incidentKey}/${n.incidentId}:root:${key}`,
+          reconcile: rootTried,
         });
         thread = await incident.create(key, root.channel, root.ts, n.sequence);
         await this.receipts.record(incident.conn, n, destination, this.facts('root', target, root));
@@ -222,6 +226,7 @@ export class SlackChannel implements Channel {
       if (!replied && !held) {
         const mention = n.mention ? destination.oncall?.slack : undefined;
         const escalation = n.mention || n.state === 'escalated';
+        const replyTried = await this.markTry(incident, `notifier:slack-reply-try:${key}`, n.eventId);
         const reply = await this.api.postMessage({
           channel: thread.conversation,
           thread_ts: thread.thread_ts,
@@ -230,6 +235,7 @@ export class SlackChannel implements Channel {
           ...(mention?.startsWith('@') ? { link_names: true } : {}),
           ...noUnfurl,
           postKey: `${n.eventId}:reply:${key}`,
+          reconcile: replyTried,
         });
         await incident.markDone(replyStep, n.eventId);
         await incident.replied(key, n.sequence);
@@ -258,6 +264,13 @@ export class SlackChannel implements Channel {
       }
       return sent ? 'delivered' : 'duplicate';
     });
+  }
+
+  /** Whether an earlier try got as far as `step` for `id`; marks this one (committed at once). */
+  private async markTry(incident: IncidentThreads, step: string, id: string): Promise<boolean> {
+    if (await incident.isDone(step, id)) return true;
+    await incident.markDone(step, id);
+    return false;
   }
 
   private facts(
