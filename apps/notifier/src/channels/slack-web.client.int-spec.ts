@@ -55,6 +55,17 @@ describe(`${SlackWebClient.name} against the Slack fake`, () => {
     );
   });
 
+  it('posts once anyway when Slack refuses the look-up for good (a missing history scope), and retries a transient one', async () => {
+    slack.route('POST', /^\/api\/conversations\.history$/, () => ({ body: { ok: false, error: 'missing_scope' } }));
+    const root = await client().postMessage({ ...post, postKey: 'inc-9:root:slack:#platform-alerts', reconcile: true });
+    expect(slack.roots('#platform-alerts')).toMatchObject([{ ts: root.ts }]);
+    slack.route('POST', /^\/api\/conversations\.history$/, () => ({ status: 503, body: 'down' }));
+    await expect(
+      client({ retries: 0 }).postMessage({ ...post, postKey: 'inc-10:root:slack:#platform-alerts', reconcile: true }),
+    ).rejects.toThrow(ChannelUnavailableError);
+    expect(slack.roots('#platform-alerts')).toHaveLength(1);
+  });
+
   it('waits out a short Retry-After and hands a long one to the caller as a rate-limit error', async () => {
     slack.rateLimitNext(1, 1);
     await expect(client().postMessage(post)).resolves.toMatchObject({ ts: expect.any(String) });

@@ -82,7 +82,13 @@ export class SlackWebClient implements SlackApi {
   async postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }> {
     const { postKey, reconcile, ...rest } = request;
     if (postKey && (reconcile === true || this.reconciler.isUncertain(postKey))) {
-      const earlier = await this.lookUp(postKey, rest.channel, rest.thread_ts);
+      const earlier = await this.lookUp(postKey, rest.channel, rest.thread_ts).catch((error: unknown) => {
+        // Slack refused the look-up for good (a channel given by name, a missing history scope): post
+        // anyway — at least once rather than never. A transient failure goes to the retry tiers.
+        if (!(error instanceof ChannelRejectedError)) throw error;
+        this.logger.warn({ msg: 'Slack post look-up refused; posting without it', key: postKey, error: error.message });
+        return undefined;
+      });
       if (earlier) return earlier;
     }
     // The client's union types tie `reply_broadcast` to a literal `thread_ts`; ours are plain optionals.
