@@ -111,6 +111,6 @@ function buildChannels(
       retryAfterMs: config.NOTIFIER_RETRY_DELAYS_MS[0] ?? 0,
       claimLeaseMs: 2 * config.SLACK_TIMEOUT_MS + 5_000,
     }),
-    new TeamsChannel(webhooks, db, receipts, routing.templates, DEFAULT_WEBHOOK),
+    new TeamsChannel(webhooks, db, receipts, routing.templates, DEFAULT_WEBHOOK, 2 * config.TEAMS_TIMEOUT_MS + 5_000),
   ];
 }

@@ -2,6 +2,9 @@ import { type OutboxWriter } from '@hub/outbox';
 import { type TeamsMessage } from '../render/teams.card.js';
 import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
 
+/** No answer from the webhook (a timeout, a dropped connection): the card may have been posted. */
+export class TeamsWebhookUnreachableError extends ChannelUnavailableError {}
+
 /** Where Teams cards go: the Workflows webhook, or the outbox. */
 export interface TeamsWebhook {
   readonly mode: 'live' | 'outbox';
@@ -35,7 +38,7 @@ export class TeamsWebhookClient implements TeamsWebhook {
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ChannelUnavailableError('teams', `Teams webhook unreachable: ${reason}`, { cause: error });
+      throw new TeamsWebhookUnreachableError('teams', `Teams webhook unreachable: ${reason}`, { cause: error });
     }
     if (response.ok) {
       await response.body?.cancel();

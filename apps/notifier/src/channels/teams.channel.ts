@@ -5,10 +5,10 @@ import { type ReceiptStore } from '../receipts/receipt.store.js';
 import { teamsDigest, teamsMessage } from '../render/teams.card.js';
 import { type Destination } from '../routing/destination.js';
 import { type Templates } from '../templates/templates.js';
-import { ChannelRejectedError } from './channel.errors.js';
+import { ChannelHeldError, ChannelRejectedError } from './channel.errors.js';
 import { type Channel, type DeliveryOutcome } from './channel.js';
-import { claimEvents } from './event-claims.js';
-import { type TeamsWebhook } from './teams-webhook.client.js';
+import { claimEvents, markedEvents } from './event-claims.js';
+import { type TeamsWebhook, TeamsWebhookUnreachableError } from './teams-webhook.client.js';
 
 /** The idempotency step of the default webhook (a team's webhook appends its variable). */
 const TEAMS_STEP = 'notifier:teams';
@@ -17,10 +17,10 @@ const TEAMS_STEP = 'notifier:teams';
  * Microsoft Teams: Workflows webhooks have no threads and cannot edit a card, so one card per
  * update, and every card after an incident's first on a webhook is marked as a follow-up
  * ("↪ Update #3: Remediation succeeded — …"). A destination picks the webhook by its variable
- * (`TEAMS_WEBHOOK_URL` or a team's `msteams.webhookUrlEnv`). The post runs in the transaction that
- * marks the event id done and records the receipt: the marker commits only after the webhook
- * accepted the card, so a redelivery after success sends nothing, and two replicas handed the same
- * event serialise on the marker.
+ * (`TEAMS_WEBHOOK_URL` or a team's `msteams.webhookUrlEnv`). No transaction is open while the
+ * webhook is called: the events are claimed first, marked sent after the webhook accepted the card
+ * (a redelivery after success sends nothing), and a second replica handed the same event finds the
+ * claim and waits.
  */
 export class TeamsChannel implements Channel {
   readonly name = 'teams';
@@ -31,6 +31,8 @@ export class TeamsChannel implements Channel {
     private readonly receipts: ReceiptStore,
     private readonly templates: Templates,
     private readonly fallback: string,
+    /** How long an earlier try's claim may still be posting (2 × TEAMS_TIMEOUT_MS + 5 s). */
+    private readonly claimLeaseMs = 30_000,
   ) {}
 
   get mode(): 'live' | 'outbox' {
@@ -65,7 +67,13 @@ export class TeamsChannel implements Channel {
     });
   }
 
-  /** Claims the events, posts what `render` makes of those not sent before, and records receipts. */
+  /**
+   * Claims the events and renders the card in one short transaction, posts it with no database
+   * connection held, and marks them sent with their receipts in another. A claim an earlier try left
+   * without its "sent" mark may still be posting while it is younger than `claimLeaseMs` (the
+   * delivery waits); older, that try died, and the card is posted again — Teams webhooks have no
+   * idempotency key and no way to look a card up, so at least once.
+   */
   private async send(
     items: readonly Notification[],
     destination: Destination,
@@ -78,17 +86,51 @@ export class TeamsChannel implements Channel {
     const target = this.targetOf(destination);
     if (!target) throw new ChannelRejectedError('teams', 'the destination has no Teams webhook');
     const webhook = this.webhookFor(target);
-    return this.db.transaction().execute(async (trx) => {
-      const claimed = await claimEvents(
+    const step = target === this.fallback ? TEAMS_STEP : `${TEAMS_STEP}:${target}`;
+    const claimStep = `claim:${step}`;
+    const ids = items.map((n) => n.eventId);
+    const claimed = await this.db.transaction().execute(async (trx) => {
+      const sent = await markedEvents(trx, step, ids);
+      const todo = items.filter((n) => !sent.has(n.eventId));
+      if (todo.length === 0) return undefined;
+      const earlier = await markedEvents(
         trx,
-        target === this.fallback ? TEAMS_STEP : `${TEAMS_STEP}:${target}`,
-        items.map((n) => n.eventId),
+        claimStep,
+        todo.map((n) => n.eventId),
       );
-      const todo = items.filter((n) => claimed.has(n.eventId));
-      if (todo.length === 0) return 'duplicate';
-      const { card, operation } = await render(trx, target, todo);
-      const status = await webhook.post(card);
-      for (const n of todo) {
+      await claimEvents(
+        trx,
+        claimStep,
+        todo.map((n) => n.eventId),
+      );
+      return { todo, earlier, ...(await render(trx, target, todo)) };
+    });
+    if (!claimed) return 'duplicate';
+    const { todo, earlier, card, operation } = claimed;
+    const youngest = Math.max(0, ...[...earlier.values()].map((at) => at.getTime()));
+    if (youngest > 0 && Date.now() - youngest < this.claimLeaseMs) {
+      throw new ChannelHeldError(
+        'teams',
+        `an earlier try of ${todo[0]!.eventId} may still be posting`,
+        this.claimLeaseMs,
+      );
+    }
+    let status: number | undefined;
+    try {
+      status = await webhook.post(card);
+    } catch (error) {
+      // An answer (refused, rate-limited, a 5xx) means no card: free the claim so the retry posts at
+      // once. No answer at all, and the card may be there: the claim stays, and the lease decides.
+      if (!(error instanceof TeamsWebhookUnreachableError)) await this.releaseClaims(claimStep, todo);
+      throw error;
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const marked = await claimEvents(
+        trx,
+        step,
+        todo.map((n) => n.eventId),
+      );
+      for (const n of todo.filter((m) => marked.has(m.eventId))) {
         await this.receipts.record(trx, n, destination, {
           channel: 'teams',
           mode: webhook.mode,
@@ -101,8 +143,20 @@ export class TeamsChannel implements Channel {
           },
         });
       }
-      return 'delivered';
+      return 'delivered' as const;
     });
+  }
+
+  private async releaseClaims(claimStep: string, todo: readonly Notification[]): Promise<void> {
+    await this.db
+      .deleteFrom('hub_processed_events')
+      .where('consumer', '=', claimStep)
+      .where(
+        'event_id',
+        'in',
+        todo.map((n) => n.eventId),
+      )
+      .execute();
   }
 
   /** The webhook of a variable; a team whose variable is not set uses the default webhook. */
