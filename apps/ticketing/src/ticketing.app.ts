@@ -38,7 +38,7 @@ export async function createTicketingApp(
   const teams = await loadTeams(config.HUB_CONFIG_DIR);
   const provider = buildProvider(config);
   const routing = TeamRouting.validate(teams, providerKind(config));
-  // Two pools: the idempotency transaction holds a connection for the whole request while the map's
+  // Two pools: the fingerprint lock holds an idle session for the whole request while the map's
   // writes commit on their own, so one pool could run dry with every connection waiting for a second.
   const { db } = createDatabase(config.DATABASE_URL, config.TICKETING_DB_POOL_SIZE);
   const idempotencyDb = createDatabase(config.DATABASE_URL, config.TICKETING_DB_POOL_SIZE);

@@ -49,8 +49,9 @@ const LOCK_NAMESPACE = 'hub.ticketing.fingerprint';
  * comment on repeats, transition to done on `resolve`, reopen when it fires again within the reopen
  * window (never a won't-fix one), else a new ticket.
  *
- * Exactly-once: each request runs in `PgIdempotencyStore.runOnce` (event id), whose transaction also
- * holds a per-fingerprint advisory lock, so replicas take a fingerprint one at a time. Before a create
+ * Exactly-once: each request runs in `PgIdempotencyStore.runOnceUnderLock` (event id) under a
+ * per-fingerprint session advisory lock, so replicas take a fingerprint one at a time, and no
+ * transaction is open while JIRA or ServiceNow is called (the marker is written after the work). Before a create
  * the fingerprint is claimed in `tickets` (committed at once): a redelivery after a crash between the
  * create and the map write finds the claim, and adopts the ticket the vendor's search shows instead of
  * creating a second one. `last_event_id` on the row makes the other effects skip on a redelivery.
@@ -74,13 +75,12 @@ export class TicketService {
     }
     const traceUrl = grafanaTraceUrl(this.options.grafana, meta.traceId, meta.time);
     const work: Work = { request, meta, route, traceUrl, content: ticketContent(request, meta.traceId, traceUrl) };
-    const run = await this.idempotency.runOnce(TICKETING_CONSUMER, meta.eventId, async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
-        LOCK_NAMESPACE,
-        `${this.provider.name}:${request.fingerprint}`,
-      ]);
-      return request.operation === 'open' ? this.open(work) : this.resolve(work);
-    });
+    const run = await this.idempotency.runOnceUnderLock(
+      TICKETING_CONSUMER,
+      meta.eventId,
+      [LOCK_NAMESPACE, `${this.provider.name}:${request.fingerprint}`],
+      () => (request.operation === 'open' ? this.open(work) : this.resolve(work)),
+    );
     return run.duplicate ? { outcome: 'duplicate' } : run.result!;
   }
 

@@ -65,6 +65,47 @@ export class PgIdempotencyStore {
     }
   }
 
+  /**
+   * Runs `work` at most once per (consumer, event) with no transaction open while it runs (it may
+   * call vendors): a session-level advisory lock on `lock` (two texts, hashed) serialises the work of
+   * replicas on one key, the marker is checked under it and written after `work` succeeded. A crash
+   * in between leaves no marker, so a redelivery runs `work` again: its own writes must make a second
+   * run a no-op (they commit on their own). The lock ends with the session if the process dies.
+   */
+  async runOnceUnderLock<T>(
+    consumer: string,
+    event: string,
+    lock: readonly [string, string],
+    work: () => Promise<T>,
+  ): Promise<RunOnceResult<T>> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', [lock[0], lock[1]]);
+      const seen = await client.query(`SELECT 1 FROM ${this.table} WHERE consumer = $1 AND event_id = $2`, [
+        consumer,
+        event,
+      ]);
+      if ((seen.rowCount ?? 0) > 0) return { duplicate: true };
+      const result = await work();
+      await client.query(`INSERT INTO ${this.table} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        consumer,
+        event,
+      ]);
+      return { duplicate: false, result };
+    } catch (error) {
+      broken = true;
+      throw error;
+    } finally {
+      const unlocked = await client.query('SELECT pg_advisory_unlock_all()').then(
+        () => true,
+        () => false,
+      );
+      // A session whose unlock failed may still hold the lock: destroy it rather than pool it.
+      client.release(broken && !unlocked ? true : undefined);
+    }
+  }
+
   /** Forgets markers older than `olderThanDays` (run it from a schedule; redeliveries come within minutes). */
   async prune(olderThanDays: number): Promise<number> {
     const result = await this.pool.query(
