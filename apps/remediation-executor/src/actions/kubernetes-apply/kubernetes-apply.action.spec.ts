@@ -1,6 +1,11 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type ActionRequested } from '@hub/contracts';
 import { FakeKubernetesCluster } from '@hub/testing';
+import { loadRemediationExecutorConfig } from '../../remediation-executor.config.js';
 import { InvalidActionParamsError } from '../action.errors.js';
+import { createActions } from '../action.registry.js';
 import { kubeConfigOf } from '../externalsecret-refresh/kubernetes.client.js';
 import { KubernetesRequestError } from '../externalsecret-refresh/kubernetes.errors.js';
 import { KubernetesApplyAction } from './kubernetes-apply.action.js';
@@ -166,5 +171,40 @@ describe(planKubernetesApply.name, () => {
         }),
       ).request.objects,
     ).toEqual([expect.objectContaining({ path: '/apis/example.com/v1/namespaces/a/widgets/x' })]);
+  });
+});
+
+describe('kubernetes.apply in the registry', () => {
+  it('without KUBE_API_URL or KUBECONFIG writes the manifests to outbox/kubernetes.jsonl and calls nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-apply-'));
+    try {
+      const actions = createActions(loadRemediationExecutorConfig({ HUB_DATA_DIR: dir }));
+      const apply = actions.find((a) => a.kind === 'kubernetes.apply')!;
+      const outcome = await apply.run(request({ manifests: manifests.slice(0, 1) }), {
+        signal: new AbortController().signal,
+        attempt: 1,
+      });
+
+      expect(outcome.dryRun).toBe(true);
+      const line = JSON.parse((await readFile(join(dir, 'outbox', 'kubernetes.jsonl'), 'utf8')).trim()) as object;
+      expect(JSON.stringify(line)).toContain('"path":"/api/v1/namespaces/payments-api"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with KUBE_API_URL applies on the cluster', async () => {
+    const kube = await new FakeKubernetesCluster().start();
+    try {
+      const config = loadRemediationExecutorConfig({ KUBE_API_URL: kube.url, KUBE_TOKEN: kube.token });
+      const apply = createActions(config).find((a) => a.kind === 'kubernetes.apply')!;
+      await apply.run(request({ manifests: manifests.slice(0, 1) }), {
+        signal: new AbortController().signal,
+        attempt: 1,
+      });
+      expect(kube.applies.map((a) => a.status)).toEqual([201]);
+    } finally {
+      await kube.stop();
+    }
   });
 });
