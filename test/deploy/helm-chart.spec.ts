@@ -205,6 +205,18 @@ describe('helm/hub', () => {
     expect(renderChart().filter((o) => o.kind === 'ClusterRole')).toEqual([]);
   });
 
+  it('gives the executor the kubernetes.apply rules of rbac.applyRules, and none without them', () => {
+    const rulesOf = (objects: K8sObject[]) =>
+      (find(objects, 'ClusterRole', 'hub-hub-remediation-executor') as unknown as { rules: { resources: string[] }[] })
+        .rules;
+    const applyRule = { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'] };
+    const withRules = renderChart([], `rbac: { create: true, applyRules: [${JSON.stringify(applyRule)}] }\n`);
+    expect(rulesOf(withRules)).toContainEqual(applyRule);
+    const without = rulesOf(renderChart([], 'rbac: { create: true }\n'));
+    expect(without.flatMap((r) => r.resources)).not.toContain('configmaps');
+    expect(without).toHaveLength(rulesOf(withRules).length - 1);
+  });
+
   it('rolls the pods when a config file changes (checksum/config)', () => {
     const production = join(CHART_DIR, 'ci/production-values.yaml');
     const checksum = (objects: K8sObject[]) =>

@@ -37,6 +37,9 @@ import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.act
 import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
 import { environmentSecrets, HttpRequestAction } from './http-request/http-request.action.js';
 import { HTTP_REQUEST_KIND, planHttpRequest } from './http-request/http-request.plan.js';
+import { KubernetesApplyAction } from './kubernetes-apply/kubernetes-apply.action.js';
+import { KubernetesApplyClient } from './kubernetes-apply/kubernetes-apply.client.js';
+import { KUBERNETES_APPLY_KIND, planKubernetesApply } from './kubernetes-apply/kubernetes-apply.plan.js';
 import { StatuspageClient } from './statuspage-update/statuspage.client.js';
 import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
 import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
@@ -134,6 +137,12 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     onKubernetes(NAMESPACES_CLEANUP_PREVIEW_KIND, planCleanup, kube && new NamespacesCleanupPreviewAction(kube)),
     onKubernetes(QUOTA_TEAM_REPORT_KIND, planTeamReport, kube && new QuotaTeamReportAction(kube)),
     onKubernetes(KUBERNETES_ROLLOUT_RESTART_KIND, planRolloutRestart, kube && new KubernetesRolloutRestartAction(kube)),
+    onKubernetes(
+      KUBERNETES_APPLY_KIND,
+      planKubernetesApply,
+      kubeConfig &&
+        new KubernetesApplyAction(new KubernetesApplyClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS)),
+    ),
     argoWorkflows,
   ];
 }

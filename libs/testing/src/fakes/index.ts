@@ -14,6 +14,7 @@ export * from './jira-server.fake.js';
 export * from './servicenow.fake.js';
 export * from './statuspage.fake.js';
 export * from './kubernetes-cluster.fake.js';
+export * from './kubernetes-apply.fake.js';
 export * from './github.fake.js';
 export * from './kubernetes-watch.fake.js';
 export * from './sns.fake.js';

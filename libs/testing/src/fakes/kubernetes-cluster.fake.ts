@@ -1,27 +1,42 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FakeReply, type RecordedRequest } from './fake-http.server.js';
 import { FakeKubernetesApi, type KubeObject } from './kubernetes.fake.js';
+import { APPLY_PATCH, serverSideApply } from './kubernetes-apply.fake.js';
 
 /** A create, read or delete the fake did (scripted failures are only in `requests`). */
 export interface KubernetesWriteRecord {
-  readonly verb: 'create' | 'delete';
+  readonly verb: 'create' | 'delete' | 'apply';
   readonly plural: string;
   readonly namespace: string;
   readonly name: string;
-  /** 201 created, 409 already there, 200/404 for deletes. */
+  /** 201 created, 409 already there, 200/404 for deletes; applies: 201 made, 200 updated (none for dry runs). */
   readonly status: number;
   readonly at: number;
 }
 
 const CORE_NAMESPACE = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/;
-const CORE_OBJECT = /^\/api\/v1\/namespaces\/([^/]+)\/(resourcequotas|limitranges)(?:\/([^/]+))?$/;
+const CORE_OBJECT = /^\/api\/v1\/namespaces\/([^/]+)\/(resourcequotas|limitranges|configmaps)(?:\/([^/]+))?$/;
 const GROUP_OBJECT = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/;
 /** The namespaced kinds of API groups this fake stores, by group/version/plural. */
 const GROUP_KINDS: Record<string, string> = {
   'rbac.authorization.k8s.io/v1/rolebindings': 'RoleBinding',
   'argoproj.io/v1alpha1/applications': 'Application',
 };
-const CORE_KINDS: Record<string, string> = { resourcequotas: 'ResourceQuota', limitranges: 'LimitRange' };
+const CORE_KINDS: Record<string, string> = {
+  resourcequotas: 'ResourceQuota',
+  limitranges: 'LimitRange',
+  configmaps: 'ConfigMap',
+};
+
+/** A server-side apply the fake answered (dry runs too), with its query. */
+export interface KubernetesApplyRecord {
+  readonly path: string;
+  readonly fieldManager: string | null;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+  readonly status: number;
+  readonly body: unknown;
+}
 
 /**
  * The Kubernetes API fake plus create/read/delete of what a provisioning plan makes: Namespaces,
@@ -31,9 +46,15 @@ const CORE_KINDS: Record<string, string> = { resourcequotas: 'ResourceQuota', li
  * not exist), 403 for a create in a Terminating namespace. A test can fail a kind's creates
  * (`failCreates`) or hold the answers of creates and deletes (`holdCreates`, `holdDeletes`: the
  * change is made first, so a client that dies meanwhile loses only the answer).
+ *
+ * Server-side apply (`PATCH` with `application/apply-patch+yaml`) of the same kinds and ConfigMaps:
+ * `fieldManager` required (422), `dryRun=All` answers without storing, a new object is 201, an
+ * update 200 with a new resourceVersion; the object's manager is recorded in `managedFields`, and
+ * an apply by another manager that changes a field it owns is 409 `Conflict` unless `force=true`.
  */
 export class FakeKubernetesCluster extends FakeKubernetesApi {
   readonly writes: KubernetesWriteRecord[] = [];
+  readonly applies: KubernetesApplyRecord[] = [];
   private readonly stored = new Map<string, KubeObject>();
   private readonly failures = new Map<string, { reply: FakeReply; remaining: number }>();
   private readonly holds = new Map<string, number>();
@@ -53,6 +74,18 @@ export class FakeKubernetesCluster extends FakeKubernetesApi {
         this.namespace(CORE_NAMESPACE.exec(r.path)?.[1] ?? '') ? 200 : 404,
       );
       return undefined; // the base fake deletes (Terminating)
+    });
+    this.route('PATCH', CORE_NAMESPACE, (r) =>
+      this.apply(r, { apiVersion: 'v1', plural: 'namespaces', kind: 'Namespace' }),
+    );
+    this.route('PATCH', CORE_OBJECT, (r) => {
+      const [, namespace = '', plural = ''] = CORE_OBJECT.exec(r.path) ?? [];
+      return this.apply(r, { apiVersion: 'v1', plural, kind: CORE_KINDS[plural]!, namespace });
+    });
+    this.route('PATCH', GROUP_OBJECT, (r) => {
+      const [, group = '', version = '', namespace = '', plural = ''] = GROUP_OBJECT.exec(r.path) ?? [];
+      const kind = GROUP_KINDS[`${group}/${version}/${plural}`];
+      return kind ? this.apply(r, { apiVersion: `${group}/${version}`, plural, kind, namespace }) : undefined;
     });
     for (const method of ['POST', 'GET', 'DELETE']) {
       this.route(method, CORE_OBJECT, (r) => {
@@ -112,7 +145,7 @@ export class FakeKubernetesCluster extends FakeKubernetesApi {
     if (request.headers.authorization !== `Bearer ${this.token}`) {
       return FakeKubernetesApi.status(401, 'Unauthorized', 'Unauthorized');
     }
-    if (request.method !== 'POST') return undefined;
+    if (request.method !== 'POST' && request.method !== 'PATCH') return undefined;
     const plural = this.pluralOf(request.path);
     const failure = this.failures.get(plural);
     if (failure && failure.remaining > 0) {
@@ -206,12 +239,47 @@ export class FakeKubernetesCluster extends FakeKubernetesApi {
     return { body: { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name, kind: plural } } };
   }
 
+  /** A server-side apply of `target` (falls through for other patch types). */
+  private apply(
+    request: RecordedRequest,
+    target: { apiVersion: string; plural: string; kind: string; namespace?: string },
+  ): FakeReply | undefined {
+    if (request.headers['content-type'] !== APPLY_PATCH) return undefined;
+    const store = {
+      namespaceExists: (name: string) => this.namespace(name) !== undefined,
+      read: (plural: string, namespace: string | undefined, name: string) =>
+        namespace ? this.stored.get(`${plural}/${namespace}/${name}`) : this.namespace(name),
+      write: (plural: string, namespace: string | undefined, name: string, object: KubeObject, made: boolean) => {
+        if (namespace) this.stored.set(`${plural}/${namespace}/${name}`, object);
+        else this.namespaces.set(name, { ...object, status: { phase: 'Active' } });
+        this.record('apply', plural, namespace ?? '', name, made ? 201 : 200);
+      },
+      metadata: (name: string, namespace?: string) => this.metadata(name, namespace),
+    };
+    const reply = this.guard(request) ?? serverSideApply(request, target, store);
+    this.applies.push({
+      path: request.path,
+      fieldManager: request.query.get('fieldManager'),
+      force: request.query.get('force') === 'true',
+      dryRun: request.query.get('dryRun') === 'All',
+      status: reply.status ?? 200,
+      body: reply.body,
+    });
+    return reply;
+  }
+
   private async held(plural: string): Promise<void> {
     const ms = this.holds.get(plural) ?? 0;
     if (ms > 0) await sleep(ms);
   }
 
-  private record(verb: 'create' | 'delete', plural: string, namespace: string, name: string, status: number): void {
+  private record(
+    verb: KubernetesWriteRecord['verb'],
+    plural: string,
+    namespace: string,
+    name: string,
+    status: number,
+  ): void {
     this.writes.push({ verb, plural, namespace, name, status, at: Date.now() });
   }
 }
