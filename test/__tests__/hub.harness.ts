@@ -10,7 +10,7 @@ import {
   createTestSchema,
   FakeArgoCd,
   FakeJiraCloud,
-  FakeKubernetesApi,
+  FakeKubernetesCluster,
   FakeSlack,
   FakeStatuspage,
   FakeTeamsWebhook,
@@ -38,7 +38,8 @@ export interface Hub {
   readonly gatewayUrl: string;
   readonly schema: TestSchema;
   readonly argocd: FakeArgoCd;
-  readonly kubernetes: FakeKubernetesApi;
+  /** The Kubernetes API, with creates and deletes of namespaces and Argo CD Applications (preview environments). */
+  readonly kubernetes: FakeKubernetesCluster;
   readonly slack: FakeSlack;
   readonly teams: FakeTeamsWebhook;
   /** JIRA Cloud of the ticketing service (projects of config/teams.yaml). */
@@ -54,7 +55,7 @@ export async function startHub(): Promise<Hub> {
   const schema = await createTestSchema();
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-e2e-'));
   const argocd = await new FakeArgoCd().start();
-  const kubernetes = await new FakeKubernetesApi().start();
+  const kubernetes = await new FakeKubernetesCluster().start();
   const slack = await new FakeSlack().start();
   const teams = await new FakeTeamsWebhook().start();
   const jira = await new FakeJiraCloud({

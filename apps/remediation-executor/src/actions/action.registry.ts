@@ -37,6 +37,17 @@ import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.act
 import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
 import { environmentSecrets, HttpRequestAction } from './http-request/http-request.action.js';
 import { HTTP_REQUEST_KIND, planHttpRequest } from './http-request/http-request.plan.js';
+import { KubernetesObjectsClient } from '../provisioning/kubernetes/kubernetes-objects.client.js';
+import { PreviewEnvironmentCreateAction } from './preview-environment-create/preview-environment-create.action.js';
+import {
+  planPreviewCreate,
+  PREVIEW_ENVIRONMENT_CREATE_KIND,
+} from './preview-environment-create/preview-environment.plan.js';
+import { PreviewEnvironmentDeleteAction } from './preview-environment-delete/preview-environment-delete.action.js';
+import {
+  planPreviewDelete,
+  PREVIEW_ENVIRONMENT_DELETE_KIND,
+} from './preview-environment-delete/preview-environment-delete.plan.js';
 import { StatuspageClient } from './statuspage-update/statuspage.client.js';
 import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
 import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
@@ -101,6 +112,7 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
     statuspageAction(config),
     httpRequestAction(config),
     ...scheduledOperations(config, kubeConfig),
+    ...previewEnvironments(config, kubeConfig),
   ];
 }
 
@@ -135,6 +147,20 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     onKubernetes(QUOTA_TEAM_REPORT_KIND, planTeamReport, kube && new QuotaTeamReportAction(kube)),
     onKubernetes(KUBERNETES_ROLLOUT_RESTART_KIND, planRolloutRestart, kube && new KubernetesRolloutRestartAction(kube)),
     argoWorkflows,
+  ];
+}
+
+/** "Pull request opened → preview environment" and its removal: the Kubernetes API, or the outbox without KUBE_*. */
+function previewEnvironments(config: RemediationExecutorConfig, kubeConfig: KubeConfig | undefined): Action[] {
+  if (kubeConfig) {
+    const client = new KubernetesObjectsClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS);
+    return [new PreviewEnvironmentCreateAction(client), new PreviewEnvironmentDeleteAction(client)];
+  }
+  const outbox = new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes');
+  const hint = 'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG';
+  return [
+    new OutboxAction(PREVIEW_ENVIRONMENT_CREATE_KIND, planPreviewCreate, outbox, hint),
+    new OutboxAction(PREVIEW_ENVIRONMENT_DELETE_KIND, planPreviewDelete, outbox, hint),
   ];
 }
 
