@@ -48,6 +48,9 @@ import {
   planPreviewDelete,
   PREVIEW_ENVIRONMENT_DELETE_KIND,
 } from './preview-environment-delete/preview-environment-delete.plan.js';
+import { GitHubClient } from '../provisioning/github/github.client.js';
+import { GitOpsImageBumpAction } from './gitops-image-bump/gitops-image-bump.action.js';
+import { GITOPS_IMAGE_BUMP_KIND, planImageBump } from './gitops-image-bump/gitops-image-bump.plan.js';
 import { StatuspageClient } from './statuspage-update/statuspage.client.js';
 import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
 import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
@@ -113,6 +116,7 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
     httpRequestAction(config),
     ...scheduledOperations(config, kubeConfig),
     ...previewEnvironments(config, kubeConfig),
+    ...gitHubActions(config),
   ];
 }
 
@@ -162,6 +166,20 @@ function previewEnvironments(config: RemediationExecutorConfig, kubeConfig: Kube
     new OutboxAction(PREVIEW_ENVIRONMENT_CREATE_KIND, planPreviewCreate, outbox, hint),
     new OutboxAction(PREVIEW_ENVIRONMENT_DELETE_KIND, planPreviewDelete, outbox, hint),
   ];
+}
+
+/** The GitHub actions (`gitops.image-bump`): `GITHUB_API_URL` with `GITHUB_TOKEN`, or the outbox without a token. */
+function gitHubActions(config: RemediationExecutorConfig): Action[] {
+  if (config.GITHUB_TOKEN) {
+    const client = new GitHubClient({
+      url: config.GITHUB_API_URL,
+      token: config.GITHUB_TOKEN,
+      requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,
+    });
+    return [new GitOpsImageBumpAction(client)];
+  }
+  const outbox = new OutboxWriter(config.HUB_DATA_DIR, 'github');
+  return [new OutboxAction(GITOPS_IMAGE_BUMP_KIND, planImageBump, outbox, 'set GITHUB_TOKEN (and GITHUB_API_URL)')];
 }
 
 /** "Test suite failed → rollback": Argo CD's rollback API, or the outbox without ARGOCD_URL and ARGOCD_TOKEN. */

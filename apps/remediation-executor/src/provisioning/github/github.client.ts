@@ -19,7 +19,7 @@ export function repoOf(repositoryUrl: string): RepoRef {
 }
 
 /**
- * The few GitHub REST calls of the pipeline step, through `@octokit/rest` (`GITHUB_API_URL`,
+ * The few GitHub REST calls of the pipeline step and the GitOps image bump, through `@octokit/rest` (`GITHUB_API_URL`,
  * `GITHUB_TOKEN`). Each is create-or-find: an existing branch, identical file or open pull
  * request is taken as done. Failures leave as `GitHubRequestError`s.
  */
@@ -57,6 +57,18 @@ export class GitHubClient {
       if ((error as { status?: number }).status === 422 && /already exists/i.test(String((error as Error).message)))
         return;
       throw toGitHubError(error, 'git.createRef');
+    }
+  }
+
+  /** The text of the file at `path` on `branch`, or undefined when there is none. */
+  async readFile(ref: RepoRef, branch: string, path: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.repos.getContent({ ...ref, path, ref: branch, request: { signal } });
+      if (Array.isArray(data) || data.type !== 'file') return undefined;
+      return Buffer.from(data.content, 'base64').toString('utf8');
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw toGitHubError(error, 'repos.getContent');
     }
   }
 
