@@ -51,6 +51,11 @@ import {
 import { GitHubClient } from '../provisioning/github/github.client.js';
 import { GitOpsImageBumpAction } from './gitops-image-bump/gitops-image-bump.action.js';
 import { GITOPS_IMAGE_BUMP_KIND, planImageBump } from './gitops-image-bump/gitops-image-bump.plan.js';
+import { GitHubArtifactsPurgeAction } from './github-artifacts-purge/github-artifacts-purge.action.js';
+import {
+  GITHUB_ARTIFACTS_PURGE_KIND,
+  planArtifactsPurge,
+} from './github-artifacts-purge/github-artifacts-purge.plan.js';
 import { StatuspageClient } from './statuspage-update/statuspage.client.js';
 import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
 import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
@@ -168,7 +173,7 @@ function previewEnvironments(config: RemediationExecutorConfig, kubeConfig: Kube
   ];
 }
 
-/** The GitHub actions (`gitops.image-bump`): `GITHUB_API_URL` with `GITHUB_TOKEN`, or the outbox without a token. */
+/** The GitHub actions (`gitops.image-bump`, `github.artifacts.purge`): `GITHUB_API_URL` with `GITHUB_TOKEN`, or the outbox without a token. */
 function gitHubActions(config: RemediationExecutorConfig): Action[] {
   if (config.GITHUB_TOKEN) {
     const client = new GitHubClient({
@@ -176,10 +181,14 @@ function gitHubActions(config: RemediationExecutorConfig): Action[] {
       token: config.GITHUB_TOKEN,
       requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,
     });
-    return [new GitOpsImageBumpAction(client)];
+    return [new GitOpsImageBumpAction(client), new GitHubArtifactsPurgeAction(client)];
   }
   const outbox = new OutboxWriter(config.HUB_DATA_DIR, 'github');
-  return [new OutboxAction(GITOPS_IMAGE_BUMP_KIND, planImageBump, outbox, 'set GITHUB_TOKEN (and GITHUB_API_URL)')];
+  const hint = 'set GITHUB_TOKEN (and GITHUB_API_URL)';
+  return [
+    new OutboxAction(GITOPS_IMAGE_BUMP_KIND, planImageBump, outbox, hint),
+    new OutboxAction(GITHUB_ARTIFACTS_PURGE_KIND, planArtifactsPurge, outbox, hint),
+  ];
 }
 
 /** "Test suite failed → rollback": Argo CD's rollback API, or the outbox without ARGOCD_URL and ARGOCD_TOKEN. */

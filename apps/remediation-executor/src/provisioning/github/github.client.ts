@@ -13,6 +13,14 @@ export interface PullRequestRef {
   readonly url: string;
 }
 
+/** A GitHub Actions artifact. */
+export interface ArtifactRef {
+  readonly id: number;
+  readonly name: string;
+  readonly sizeInBytes: number;
+  readonly createdAt?: string;
+}
+
 export function repoOf(repositoryUrl: string): RepoRef {
   const [owner = '', repo = ''] = new URL(repositoryUrl).pathname.split('/').filter(Boolean);
   return { owner, repo: repo.replace(/\.git$/, '') };
@@ -127,6 +135,31 @@ export class GitHubClient {
       const status = (error as { status?: number }).status;
       if (status === 404 || status === 422) return;
       throw toGitHubError(error, 'git.deleteRef');
+    }
+  }
+
+  /** Every Actions artifact of the repository (all pages, 100 a page). */
+  async listArtifacts(ref: RepoRef, signal: AbortSignal): Promise<ArtifactRef[]> {
+    const artifacts: ArtifactRef[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.call('actions.listArtifactsForRepo', () =>
+        this.octokit.actions.listArtifactsForRepo({ ...ref, per_page: 100, page, request: { signal } }),
+      );
+      for (const a of data.artifacts) {
+        artifacts.push({ id: a.id, name: a.name, sizeInBytes: a.size_in_bytes, createdAt: a.created_at ?? undefined });
+      }
+      if (data.artifacts.length < 100 || artifacts.length >= data.total_count) return artifacts;
+    }
+  }
+
+  /** Deletes an artifact; false when it was already gone. */
+  async deleteArtifact(ref: RepoRef, id: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.octokit.actions.deleteArtifact({ ...ref, artifact_id: id, request: { signal } });
+      return true;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw toGitHubError(error, 'actions.deleteArtifact');
     }
   }
 
