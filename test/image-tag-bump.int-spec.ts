@@ -65,6 +65,18 @@ describe('image pushed → GitOps pull request bumping the tag (shipped sensor)'
     );
     expect(hub.github.file('acme/gitops', 'main', FILE)).toBe(VALUES);
 
+    // The same tag pushed again once the first bump's incident resolved: a new incident, a new
+    // run — which finds the open pull request and writes nothing.
+    await waitFor(
+      'the first incident resolved',
+      async () => {
+        const { rows } = await hub.schema.pool.query(
+          `SELECT 1 FROM incidents WHERE sensor = 'image-tag-bump' AND resolved_at IS NOT NULL`,
+        );
+        return rows.length === 1;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect((await deliver(published)).status).toBe(202);
     await waitFor(
       'the second bump done',
