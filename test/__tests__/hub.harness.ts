@@ -9,8 +9,9 @@ import {
   amqpUrl,
   createTestSchema,
   FakeArgoCd,
+  FakeGitHub,
   FakeJiraCloud,
-  FakeKubernetesApi,
+  FakeKubernetesCluster,
   FakeSlack,
   FakeStatuspage,
   FakeTeamsWebhook,
@@ -38,7 +39,10 @@ export interface Hub {
   readonly gatewayUrl: string;
   readonly schema: TestSchema;
   readonly argocd: FakeArgoCd;
-  readonly kubernetes: FakeKubernetesApi;
+  /** GitHub's REST API (GitOps pull requests, artifacts) of the executor's `GITHUB_TOKEN`. */
+  readonly github: FakeGitHub;
+  /** The Kubernetes API, with creates and deletes of namespaces and Argo CD Applications (preview environments). */
+  readonly kubernetes: FakeKubernetesCluster;
   readonly slack: FakeSlack;
   readonly teams: FakeTeamsWebhook;
   /** JIRA Cloud of the ticketing service (projects of config/teams.yaml). */
@@ -54,7 +58,8 @@ export async function startHub(): Promise<Hub> {
   const schema = await createTestSchema();
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-e2e-'));
   const argocd = await new FakeArgoCd().start();
-  const kubernetes = await new FakeKubernetesApi().start();
+  const github = await new FakeGitHub().start();
+  const kubernetes = await new FakeKubernetesCluster().start();
   const slack = await new FakeSlack().start();
   const teams = await new FakeTeamsWebhook().start();
   const jira = await new FakeJiraCloud({
@@ -74,6 +79,8 @@ export async function startHub(): Promise<Hub> {
     GRAFANA_URL: 'http://grafana.example',
     ARGOCD_URL: argocd.url,
     ARGOCD_TOKEN: argocd.token,
+    GITHUB_API_URL: github.url,
+    GITHUB_TOKEN: github.token,
     ARGOCD_POLL_INTERVAL_MS: '20',
     HUB_ACTION_MAX_ATTEMPTS: '3',
     HUB_ACTION_BACKOFF_MS: '20',
@@ -111,6 +118,7 @@ export async function startHub(): Promise<Hub> {
     gatewayUrl,
     schema,
     argocd,
+    github,
     kubernetes,
     slack,
     teams,
@@ -134,7 +142,15 @@ export async function startHub(): Promise<Hub> {
     async stop() {
       await gateway.close();
       for (const { app } of consumers.reverse()) await app.close();
-      await Promise.all([argocd.stop(), kubernetes.stop(), slack.stop(), teams.stop(), jira.stop(), statuspage.stop()]);
+      await Promise.all([
+        argocd.stop(),
+        github.stop(),
+        kubernetes.stop(),
+        slack.stop(),
+        teams.stop(),
+        jira.stop(),
+        statuspage.stop(),
+      ]);
       await schema.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

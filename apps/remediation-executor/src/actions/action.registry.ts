@@ -40,6 +40,25 @@ import { HTTP_REQUEST_KIND, planHttpRequest } from './http-request/http-request.
 import { KubernetesApplyAction } from './kubernetes-apply/kubernetes-apply.action.js';
 import { KubernetesApplyClient } from './kubernetes-apply/kubernetes-apply.client.js';
 import { KUBERNETES_APPLY_KIND, planKubernetesApply } from './kubernetes-apply/kubernetes-apply.plan.js';
+import { KubernetesObjectsClient } from '../provisioning/kubernetes/kubernetes-objects.client.js';
+import { PreviewEnvironmentCreateAction } from './preview-environment-create/preview-environment-create.action.js';
+import {
+  planPreviewCreate,
+  PREVIEW_ENVIRONMENT_CREATE_KIND,
+} from './preview-environment-create/preview-environment.plan.js';
+import { PreviewEnvironmentDeleteAction } from './preview-environment-delete/preview-environment-delete.action.js';
+import {
+  planPreviewDelete,
+  PREVIEW_ENVIRONMENT_DELETE_KIND,
+} from './preview-environment-delete/preview-environment-delete.plan.js';
+import { GitHubClient } from '../provisioning/github/github.client.js';
+import { GitOpsImageBumpAction } from './gitops-image-bump/gitops-image-bump.action.js';
+import { GITOPS_IMAGE_BUMP_KIND, planImageBump } from './gitops-image-bump/gitops-image-bump.plan.js';
+import { GitHubArtifactsPurgeAction } from './github-artifacts-purge/github-artifacts-purge.action.js';
+import {
+  GITHUB_ARTIFACTS_PURGE_KIND,
+  planArtifactsPurge,
+} from './github-artifacts-purge/github-artifacts-purge.plan.js';
 import { StatuspageClient } from './statuspage-update/statuspage.client.js';
 import { StatuspageUpdateAction } from './statuspage-update/statuspage-update.action.js';
 import { planStatuspageUpdate, STATUSPAGE_UPDATE_KIND } from './statuspage-update/statuspage-update.plan.js';
@@ -104,6 +123,8 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
     statuspageAction(config),
     httpRequestAction(config),
     ...scheduledOperations(config, kubeConfig),
+    ...previewEnvironments(config, kubeConfig),
+    ...gitHubActions(config),
   ];
 }
 
@@ -144,6 +165,38 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
         new KubernetesApplyAction(new KubernetesApplyClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS)),
     ),
     argoWorkflows,
+  ];
+}
+
+/** "Pull request opened → preview environment" and its removal: the Kubernetes API, or the outbox without KUBE_*. */
+function previewEnvironments(config: RemediationExecutorConfig, kubeConfig: KubeConfig | undefined): Action[] {
+  if (kubeConfig) {
+    const client = new KubernetesObjectsClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS);
+    return [new PreviewEnvironmentCreateAction(client), new PreviewEnvironmentDeleteAction(client)];
+  }
+  const outbox = new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes');
+  const hint = 'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG';
+  return [
+    new OutboxAction(PREVIEW_ENVIRONMENT_CREATE_KIND, planPreviewCreate, outbox, hint),
+    new OutboxAction(PREVIEW_ENVIRONMENT_DELETE_KIND, planPreviewDelete, outbox, hint),
+  ];
+}
+
+/** The GitHub actions (`gitops.image-bump`, `github.artifacts.purge`): `GITHUB_API_URL` with `GITHUB_TOKEN`, or the outbox without a token. */
+function gitHubActions(config: RemediationExecutorConfig): Action[] {
+  if (config.GITHUB_TOKEN) {
+    const client = new GitHubClient({
+      url: config.GITHUB_API_URL,
+      token: config.GITHUB_TOKEN,
+      requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,
+    });
+    return [new GitOpsImageBumpAction(client), new GitHubArtifactsPurgeAction(client)];
+  }
+  const outbox = new OutboxWriter(config.HUB_DATA_DIR, 'github');
+  const hint = 'set GITHUB_TOKEN (and GITHUB_API_URL)';
+  return [
+    new OutboxAction(GITOPS_IMAGE_BUMP_KIND, planImageBump, outbox, hint),
+    new OutboxAction(GITHUB_ARTIFACTS_PURGE_KIND, planArtifactsPurge, outbox, hint),
   ];
 }
 

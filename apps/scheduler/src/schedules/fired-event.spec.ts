@@ -19,6 +19,7 @@ describe(scheduleFiredEvent.name, () => {
   it('is what examples/events/<schedule>.jsonl hold for the shipped schedules, valid against the catalog', async () => {
     const schedules = await loadSchedules(`${repo}config/schedules`);
     expect(schedules.map((s) => s.name).sort()).toEqual([
+      'artifact-purge',
       'certificate-check',
       'nightly-backup',
       'preview-cleanup',

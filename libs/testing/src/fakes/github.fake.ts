@@ -17,6 +17,15 @@ interface FakeFile {
   sha: string;
 }
 
+/** A GitHub Actions artifact the fake holds. */
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  size_in_bytes: number;
+  created_at: string;
+  expired: boolean;
+}
+
 interface FakeRepo {
   owner: string;
   name: string;
@@ -26,6 +35,7 @@ interface FakeRepo {
   /** branch → path → file */
   files: Map<string, Map<string, FakeFile>>;
   pulls: FakePullRequest[];
+  artifacts: FakeArtifact[];
 }
 
 const REPO = /^\/repos\/([^/]+)\/([^/]+)$/;
@@ -34,6 +44,8 @@ const REFS = /^\/repos\/([^/]+)\/([^/]+)\/git\/refs$/;
 const REF_DELETE = /^\/repos\/([^/]+)\/([^/]+)\/git\/refs\/heads(?:\/|%2F)(.+)$/i;
 const CONTENTS = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/;
 const PULLS = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/;
+const ARTIFACTS = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts$/;
+const ARTIFACT = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts\/(\d+)$/;
 const PULL = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/;
 
 /**
@@ -42,7 +54,8 @@ const PULL = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/;
  * (422 "Reference already exists"), `DELETE /git/refs/heads/{b}` (422 "Reference does not exist"),
  * `GET|PUT /contents/{path}` (base64, `sha` required to replace: 422/409 as GitHub answers),
  * `GET|POST /pulls` (`head=owner:branch`, `state`; 422 "A pull request already exists"),
- * `PATCH /pulls/{n}`. A wrong token answers 401 "Bad credentials". `failNext` scripts failures
+ * `PATCH /pulls/{n}`, Actions artifacts (`GET /actions/artifacts` paged by `per_page`/`page`,
+ * `DELETE /actions/artifacts/{id}` 204, 404 when gone). A wrong token answers 401 "Bad credentials". `failNext` scripts failures
  * (500, 403 rate limit with `x-ratelimit-remaining: 0`, …) of a method and path.
  */
 export class FakeGitHub extends FakeHttpServer {
@@ -50,6 +63,7 @@ export class FakeGitHub extends FakeHttpServer {
   private readonly repos = new Map<string, FakeRepo>();
   private readonly failures: { method: string; pattern: RegExp; reply: FakeReply; remaining: number }[] = [];
   private nextPull = 1;
+  private nextArtifact = 1;
 
   constructor(readonly token: string = FakeGitHub.DEFAULT_TOKEN) {
     super();
@@ -76,6 +90,8 @@ export class FakeGitHub extends FakeHttpServer {
     on('PATCH', PULL, (r, [number = '']) =>
       this.updatePull(this.repoOf(r), Number(number), r.json as Record<string, string>),
     );
+    on('GET', ARTIFACTS, (r) => ({ body: this.listArtifacts(this.repoOf(r), r.query) }));
+    on('DELETE', ARTIFACT, (r, [id = '']) => this.deleteArtifact(this.repoOf(r), Number(id)));
   }
 
   /** A repository with one commit on its default branch (and optional files on it). */
@@ -92,8 +108,27 @@ export class FakeGitHub extends FakeHttpServer {
       branches: new Map([[defaultBranch, sha(`${fullName}:init`)]]),
       files: new Map([[defaultBranch, files]]),
       pulls: [],
+      artifacts: [],
     });
     return this;
+  }
+
+  /** An Actions artifact of a repository added with `addRepo`, created at `createdAt`. */
+  addArtifact(fullName: string, artifact: { name: string; createdAt: Date; sizeInBytes?: number }): FakeArtifact {
+    const added: FakeArtifact = {
+      id: this.nextArtifact++,
+      name: artifact.name,
+      size_in_bytes: artifact.sizeInBytes ?? 1024,
+      created_at: artifact.createdAt.toISOString(),
+      expired: false,
+    };
+    this.repos.get(fullName)?.artifacts.push(added);
+    return added;
+  }
+
+  /** The artifacts a repository still has. */
+  artifacts(fullName: string): FakeArtifact[] {
+    return this.repos.get(fullName)?.artifacts ?? [];
   }
 
   /** Answers the next `times` requests of `method` whose path matches `pattern` with `reply`. */
@@ -211,6 +246,20 @@ export class FakeGitHub extends FakeHttpServer {
       .filter((p) => state === 'all' || p.state === state)
       .filter((p) => !head || `${repo.owner}:${p.head}` === head)
       .map((p) => this.pullBody(repo, p));
+  }
+
+  private listArtifacts(repo: FakeRepo, query: URLSearchParams) {
+    const perPage = Math.min(Number(query.get('per_page') ?? 30), 100);
+    const page = Math.max(Number(query.get('page') ?? 1), 1);
+    const artifacts = repo.artifacts.slice((page - 1) * perPage, page * perPage);
+    return { total_count: repo.artifacts.length, artifacts };
+  }
+
+  private deleteArtifact(repo: FakeRepo, id: number): FakeReply {
+    const index = repo.artifacts.findIndex((a) => a.id === id);
+    if (index < 0) return githubError(404, 'Not Found');
+    repo.artifacts.splice(index, 1);
+    return { status: 204 };
   }
 
   private createPull(repo: FakeRepo, body: Record<string, string>): FakeReply {

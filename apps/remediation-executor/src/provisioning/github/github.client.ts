@@ -13,13 +13,21 @@ export interface PullRequestRef {
   readonly url: string;
 }
 
+/** A GitHub Actions artifact. */
+export interface ArtifactRef {
+  readonly id: number;
+  readonly name: string;
+  readonly sizeInBytes: number;
+  readonly createdAt?: string;
+}
+
 export function repoOf(repositoryUrl: string): RepoRef {
   const [owner = '', repo = ''] = new URL(repositoryUrl).pathname.split('/').filter(Boolean);
   return { owner, repo: repo.replace(/\.git$/, '') };
 }
 
 /**
- * The few GitHub REST calls of the pipeline step, through `@octokit/rest` (`GITHUB_API_URL`,
+ * The few GitHub REST calls of the pipeline step and the GitOps image bump, through `@octokit/rest` (`GITHUB_API_URL`,
  * `GITHUB_TOKEN`). Each is create-or-find: an existing branch, identical file or open pull
  * request is taken as done. Failures leave as `GitHubRequestError`s.
  */
@@ -57,6 +65,18 @@ export class GitHubClient {
       if ((error as { status?: number }).status === 422 && /already exists/i.test(String((error as Error).message)))
         return;
       throw toGitHubError(error, 'git.createRef');
+    }
+  }
+
+  /** The text of the file at `path` on `branch`, or undefined when there is none. */
+  async readFile(ref: RepoRef, branch: string, path: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.repos.getContent({ ...ref, path, ref: branch, request: { signal } });
+      if (Array.isArray(data) || data.type !== 'file') return undefined;
+      return Buffer.from(data.content, 'base64').toString('utf8');
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw toGitHubError(error, 'repos.getContent');
     }
   }
 
@@ -115,6 +135,31 @@ export class GitHubClient {
       const status = (error as { status?: number }).status;
       if (status === 404 || status === 422) return;
       throw toGitHubError(error, 'git.deleteRef');
+    }
+  }
+
+  /** Every Actions artifact of the repository (all pages, 100 a page). */
+  async listArtifacts(ref: RepoRef, signal: AbortSignal): Promise<ArtifactRef[]> {
+    const artifacts: ArtifactRef[] = [];
+    for (let page = 1; ; page++) {
+      const { data } = await this.call('actions.listArtifactsForRepo', () =>
+        this.octokit.actions.listArtifactsForRepo({ ...ref, per_page: 100, page, request: { signal } }),
+      );
+      for (const a of data.artifacts) {
+        artifacts.push({ id: a.id, name: a.name, sizeInBytes: a.size_in_bytes, createdAt: a.created_at ?? undefined });
+      }
+      if (data.artifacts.length < 100 || artifacts.length >= data.total_count) return artifacts;
+    }
+  }
+
+  /** Deletes an artifact; false when it was already gone. */
+  async deleteArtifact(ref: RepoRef, id: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.octokit.actions.deleteArtifact({ ...ref, artifact_id: id, request: { signal } });
+      return true;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw toGitHubError(error, 'actions.deleteArtifact');
     }
   }
 
