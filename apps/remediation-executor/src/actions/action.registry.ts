@@ -33,6 +33,8 @@ import {
   KUBERNETES_ROLLOUT_RESTART_KIND,
   planRolloutRestart,
 } from './kubernetes-rollout-restart/kubernetes-rollout-restart.plan.js';
+import { KubernetesDiagnosticsAction } from './kubernetes-diagnostics/kubernetes-diagnostics.action.js';
+import { KUBERNETES_DIAGNOSTICS_KIND, planDiagnostics } from './kubernetes-diagnostics/kubernetes-diagnostics.plan.js';
 import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.action.js';
 import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
 import { environmentSecrets, HttpRequestAction } from './http-request/http-request.action.js';
@@ -134,6 +136,7 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     onKubernetes(NAMESPACES_CLEANUP_PREVIEW_KIND, planCleanup, kube && new NamespacesCleanupPreviewAction(kube)),
     onKubernetes(QUOTA_TEAM_REPORT_KIND, planTeamReport, kube && new QuotaTeamReportAction(kube)),
     onKubernetes(KUBERNETES_ROLLOUT_RESTART_KIND, planRolloutRestart, kube && new KubernetesRolloutRestartAction(kube)),
+    onKubernetes(KUBERNETES_DIAGNOSTICS_KIND, planDiagnostics, kube && new KubernetesDiagnosticsAction(kube)),
     argoWorkflows,
   ];
 }
