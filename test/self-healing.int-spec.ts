@@ -98,7 +98,15 @@ describe('self-healing end to end (S1, S2)', () => {
     );
     expect(JSON.stringify(escalation)).toContain('Escalated to on-call');
     expect(hub.argocd.find('POST', /billing-api\/sync$/)).toHaveLength(3);
-    expect(await history('billing-api')).toEqual(['firing', 'remediating', 'remediation-failed', 'escalated']);
+    // The second `escalated` row is the escalation's diagnostics (escalation.diagnostics of the S1 sensor).
+    await waitFor('the diagnostics entry', async () => (await history('billing-api')).length === 5);
+    expect(await history('billing-api')).toEqual([
+      'firing',
+      'remediating',
+      'remediation-failed',
+      'escalated',
+      'escalated',
+    ]);
   });
 
   it('S1: a storm of 20 identical deliveries in a second is one event: one remediation, counted once', async () => {
