@@ -62,10 +62,16 @@ describe('CI failure on the default branch → Argo CD rollback (shipped sensor)
       },
       { timeoutMs: 20_000 },
     );
-    const replies = hub.slack
-      .replies('#platform-alerts', root.ts)
-      .map((r) => r.text)
-      .join('\n');
+    // The root is edited to the newest state at once; replies keep their order and may trail it.
+    const inOrder =
+      /Firing[\s\S]*Remediation started: .*argocd\.rollback payments-api[\s\S]*Remediation succeeded[\s\S]*Resolved/;
+    const replies = await waitFor('the replies in order', () => {
+      const text = hub.slack
+        .replies('#platform-alerts', root.ts)
+        .map((r) => r.text)
+        .join('\n');
+      return inOrder.test(text) ? text : undefined;
+    });
     expect(replies).toMatch(
       /Firing[\s\S]*Remediation started: .*argocd\.rollback payments-api[\s\S]*Remediation succeeded[\s\S]*Resolved/,
     );

@@ -51,7 +51,13 @@ describe('self-healing end to end (S1, S2)', () => {
     });
     expect(hub.argocd.syncsOf('payments-api')).toHaveLength(1);
     expect(hub.argocd.syncsOf('payments-api')[0]?.appNamespace).toBe('argocd');
-    const replies = hub.slack.replies('#platform-alerts', root.ts);
+    // The root is edited to the newest state at once; replies keep their order and may trail it.
+    const replies = await waitFor('the three replies in order', () => {
+      const found = hub.slack.replies('#platform-alerts', root.ts);
+      return /Firing[\s\S]*Remediation started[\s\S]*Remediation succeeded/.test(found.map((r) => r.text).join('\n'))
+        ? found
+        : undefined;
+    });
     expect(replies.map((r) => r.text).join('\n')).toMatch(
       /Firing[\s\S]*Remediation started[\s\S]*Remediation succeeded/,
     );
@@ -98,7 +104,15 @@ describe('self-healing end to end (S1, S2)', () => {
     );
     expect(JSON.stringify(escalation)).toContain('Escalated to on-call');
     expect(hub.argocd.find('POST', /billing-api\/sync$/)).toHaveLength(3);
-    expect(await history('billing-api')).toEqual(['firing', 'remediating', 'remediation-failed', 'escalated']);
+    // The second `escalated` row is the escalation's diagnostics (escalation.diagnostics of the S1 sensor).
+    await waitFor('the diagnostics entry', async () => (await history('billing-api')).length === 5);
+    expect(await history('billing-api')).toEqual([
+      'firing',
+      'remediating',
+      'remediation-failed',
+      'escalated',
+      'escalated',
+    ]);
   });
 
   it('S1: a storm of 20 identical deliveries in a second is one event: one remediation, counted once', async () => {

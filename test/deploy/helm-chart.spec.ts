@@ -190,6 +190,7 @@ describe('helm/hub', () => {
     expect(role?.rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0] || 'core'}/${res}`)).sort()).toEqual([
       'apps/deployments',
       'core/events',
+      'core/namespaces',
       'core/nodes',
       'core/pods',
       'core/resourcequotas',

@@ -57,6 +57,7 @@ describe('the PrometheusRule of the chart', () => {
       'HubServiceDown',
       'HubSiemBacklog',
       'HubSiemDeliveryFailing',
+      'HubSourceDisconnected',
     ]);
     for (const rule of groups.flatMap((g) => g.rules)) {
       expect(rule.labels.severity, rule.alert).toMatch(/^(warning|critical)$/);
@@ -68,7 +69,7 @@ describe('the PrometheusRule of the chart', () => {
 
   it('passes promtool check rules', () => {
     const { status, output } = promtool(['check', 'rules', 'hub.rules.yaml'], dir);
-    expect(output).toMatch(/SUCCESS: 12 rules found/);
+    expect(output).toMatch(/SUCCESS: 13 rules found/);
     expect(status, output).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { type NotificationRequested, type TicketRequested } from '@hub/contracts';
+import { type HubEvent, type NotificationRequested, type TicketRequested } from '@hub/contracts';
 import {
   actionResult,
   alertEvent,
@@ -52,7 +52,8 @@ describe('escalation and cooldown', () => {
     const request = await fireAndRemediate(fp);
     await sensor.publish(actionResult(request, false, 'sync failed: ComparisonError'));
 
-    const [failed, escalated, ticket] = await sensor.received(3);
+    const [failed, escalated, ticket, diagnostics] = await sensor.received(4);
+    expectDiagnostics(diagnostics);
     expect(failed!.data).toMatchObject({
       sequence: 3,
       state: 'remediation-failed',
@@ -100,7 +101,8 @@ describe('escalation and cooldown', () => {
     const remediated = (await incidentsOf(fp))[0]!;
     await waitUntil(remediated.remediated_at!.getTime() + 1_000);
     await sensor.publish(alertEvent('firing', argocdLabels(), fp));
-    const [escalated, ticket] = await sensor.received(2);
+    const [escalated, ticket, diagnostics] = await sensor.received(3);
+    expectDiagnostics(diagnostics);
     expect(escalated!.data).toMatchObject({ sequence: 4, state: 'escalated', route: 'oncall', severity: 'critical' });
     expect(ticket!.data).toMatchObject({ operation: 'open', fingerprint: fp });
     expect((escalated!.data as NotificationRequested).text).toMatch(
@@ -118,7 +120,8 @@ describe('escalation and cooldown', () => {
     const remediating = (await incidentsOf(fp))[0]!;
     await waitUntil(remediating.opened_at.getTime() + 1_000);
     await sensor.publish(alertEvent('firing', argocdLabels(), fp));
-    const [escalated, ticket] = await sensor.received(2);
+    const [escalated, ticket, diagnostics] = await sensor.received(3);
+    expectDiagnostics(diagnostics);
     expect(escalated!.data).toMatchObject({ sequence: 3, state: 'escalated', route: 'oncall' });
     expect(ticket!.data).toMatchObject({ operation: 'open', fingerprint: fp });
     expect((escalated!.data as NotificationRequested).text).toMatch(
@@ -182,4 +185,16 @@ describe('escalation and cooldown', () => {
 async function waitUntil(at: number): Promise<void> {
   const wait = at - Date.now() + 100;
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/** The shipped S1 sensor collects diagnostics when it escalates (escalation.diagnostics). */
+function expectDiagnostics(event: HubEvent | undefined): void {
+  expect(event).toMatchObject({
+    type: 'action.requested.kubernetes.diagnostics',
+    data: {
+      kind: 'kubernetes.diagnostics',
+      target: 'payments',
+      params: { pods: 'app.kubernetes.io/instance=payments-api' },
+    },
+  });
 }

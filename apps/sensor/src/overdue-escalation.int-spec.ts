@@ -1,4 +1,4 @@
-import { type NotificationRequested } from '@hub/contracts';
+import { type HubEvent, type NotificationRequested } from '@hub/contracts';
 import {
   actionResult,
   alertEvent,
@@ -56,7 +56,8 @@ describe('escalation when verifyAfter or actionTimeout passes without a repeat',
     expect(states(await sensor.received(1))).toEqual([['remediated', 3]]);
     const remediatedAt = (await incidentsOf(fp))[0]!.remediated_at!.getTime();
 
-    const [escalated, ticket] = await sensor.received(2, 10_000);
+    const [escalated, ticket, diagnostics] = await sensor.received(3, 10_000);
+    expectDiagnostics(diagnostics);
     expect(Date.now()).toBeGreaterThanOrEqual(remediatedAt + VERIFY_AFTER_MS);
     expect(escalated!.data).toMatchObject({ sequence: 4, state: 'escalated', route: 'oncall', severity: 'critical' });
     expect((escalated!.data as NotificationRequested).text).toMatch(
@@ -75,7 +76,8 @@ describe('escalation when verifyAfter or actionTimeout passes without a repeat',
     const request = await fireOnce(fp);
     const startedAt = (await incidentsOf(fp))[0]!.opened_at.getTime(); // remediation starts as it opens
 
-    const [escalated, ticket] = await sensor.received(2, 10_000);
+    const [escalated, ticket, diagnostics] = await sensor.received(3, 10_000);
+    expectDiagnostics(diagnostics);
     expect(Date.now()).toBeGreaterThanOrEqual(startedAt + ACTION_TIMEOUT_MS);
     expect(escalated!.data).toMatchObject({ sequence: 3, state: 'escalated', route: 'oncall' });
     expect((escalated!.data as NotificationRequested).text).toMatch(
@@ -100,7 +102,7 @@ describe('escalation when verifyAfter or actionTimeout passes without a repeat',
       await sensor.publish(...requests.map((request) => actionResult(request, true)));
       expect(states(await sensor.received(3)).map(([state]) => state)).toEqual(Array(3).fill('remediated'));
 
-      const escalations = await sensor.received(6, 10_000);
+      const escalations = await sensor.received(9, 10_000);
       expect(
         escalations
           .filter((e) => e.type === 'notification.requested')
@@ -108,6 +110,7 @@ describe('escalation when verifyAfter or actionTimeout passes without a repeat',
           .sort(),
       ).toEqual([...fps].sort());
       expect(escalations.filter((e) => e.type === 'ticket.requested')).toHaveLength(3);
+      expect(escalations.filter((e) => e.type === 'action.requested.kubernetes.diagnostics')).toHaveLength(3);
       expect(await sensor.unexpected(1_500)).toEqual([]);
       for (const fp of fps) expect((await incidentsOf(fp))[0]).toMatchObject({ status: 'escalated', sequence: 4 });
       const { rows } = await sensor.schema.pool.query<{ n: string }>(
@@ -132,3 +135,15 @@ describe('escalation when verifyAfter or actionTimeout passes without a repeat',
     expect((await incidentsOf(fp))[0]).toMatchObject({ status: 'resolved', sequence: 4 });
   });
 });
+
+/** The shipped S1 sensor collects diagnostics when it escalates (escalation.diagnostics). */
+function expectDiagnostics(event: HubEvent | undefined): void {
+  expect(event).toMatchObject({
+    type: 'action.requested.kubernetes.diagnostics',
+    data: {
+      kind: 'kubernetes.diagnostics',
+      target: 'payments',
+      params: { pods: 'app.kubernetes.io/instance=payments-api' },
+    },
+  });
+}

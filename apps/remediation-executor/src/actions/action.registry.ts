@@ -33,6 +33,8 @@ import {
   KUBERNETES_ROLLOUT_RESTART_KIND,
   planRolloutRestart,
 } from './kubernetes-rollout-restart/kubernetes-rollout-restart.plan.js';
+import { KubernetesDiagnosticsAction } from './kubernetes-diagnostics/kubernetes-diagnostics.action.js';
+import { KUBERNETES_DIAGNOSTICS_KIND, planDiagnostics } from './kubernetes-diagnostics/kubernetes-diagnostics.plan.js';
 import { QuotaTeamReportAction } from './quota-team-report/quota-team-report.action.js';
 import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quota-team-report.plan.js';
 import { environmentSecrets, HttpRequestAction } from './http-request/http-request.action.js';
@@ -164,6 +166,7 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
       kubeConfig &&
         new KubernetesApplyAction(new KubernetesApplyClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS)),
     ),
+    onKubernetes(KUBERNETES_DIAGNOSTICS_KIND, planDiagnostics, kube && new KubernetesDiagnosticsAction(kube)),
     argoWorkflows,
   ];
 }

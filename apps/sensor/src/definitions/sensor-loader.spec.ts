@@ -50,7 +50,9 @@ describe(loadSensors.name, () => {
       actionTimeout: 900_000,
       resolveOn: 'alert.resolved',
     });
-    expect(s1.spec.escalation).toEqual({ route: 'oncall', severity: 'critical', steps: [] });
+    expect(s1.spec.escalation).toMatchObject({ route: 'oncall', severity: 'critical', steps: [] });
+    expect(s1.spec.escalation.diagnostics).toMatchObject({ logLines: 50, logBytes: 8192, maxPods: 3 });
+    expect(s1.spec.escalation.diagnostics?.pods.source).toBe('app.kubernetes.io/instance={{ data.labels.name }}');
     expect(s1.spec.triggers[0]?.action.target.source).toBe('{{ data.labels.name }}');
   });
 

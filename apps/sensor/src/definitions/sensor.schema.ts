@@ -284,6 +284,20 @@ export const sensorSchema = z.strictObject({
           severity: severity.default('critical'),
           /** Further steps while the incident stays open, each `after` the previous one; resolving stops them. */
           steps: z.array(escalationStepSchema).default([]),
+          /**
+           * Diagnostic data collection on the first escalation: a `kubernetes.diagnostics` of the
+           * involved pods (templates from the opening event), its result posted to the incident's
+           * Slack thread, its ticket (a comment) and its timeline.
+           */
+          diagnostics: z
+            .strictObject({
+              namespace: template,
+              pods: template,
+              logLines: z.number().int().min(0).max(500).default(50),
+              logBytes: z.number().int().min(256).max(65536).default(8192),
+              maxPods: z.number().int().min(1).max(10).default(3),
+            })
+            .optional(),
         })
         .default({ route: 'oncall', severity: 'critical', steps: [] }),
     })

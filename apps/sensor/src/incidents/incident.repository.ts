@@ -45,6 +45,27 @@ export class IncidentRepository {
       .executeTakeFirst();
   }
 
+  /** The incident whose escalation requested the diagnostics `actionId`. */
+  findByDiagnostics(trx: SensorTransaction, actionId: string): Promise<IncidentRow | undefined> {
+    return trx
+      .selectFrom('incidents')
+      .selectAll()
+      .where(sql<string>`context->>'diagnosticsActionId'`, '=', actionId)
+      .executeTakeFirst();
+  }
+
+  /** Whether the diagnostics `actionId` is already in the incident's history (a redelivered result). */
+  async hasDiagnostics(trx: SensorTransaction, incidentId: string, actionId: string): Promise<boolean> {
+    const row = await trx
+      .selectFrom('incident_history')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where(sql<string>`detail->>'actionId'`, '=', actionId)
+      .where(sql<string>`detail->>'why'`, '=', 'diagnostics')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   lockById(trx: SensorTransaction, id: string): Promise<IncidentRow> {
     return trx.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
   }

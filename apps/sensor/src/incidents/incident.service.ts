@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { type ActionResult, type HubEvent, eventIdentity } from '@hub/contracts';
+import { type ActionResult, type HubEvent, type IncidentState, eventIdentity } from '@hub/contracts';
 import { formatDuration } from '../expressions/duration.js';
 import {
   type ActionPlan,
@@ -185,6 +185,8 @@ export class IncidentService {
   ): Promise<HubEvent[]> {
     const found = await this.repository.findByAction(trx, result.actionId);
     if (!found) {
+      const escalated = await this.repository.findByDiagnostics(trx, result.actionId);
+      if (escalated) return this.onDiagnostics(trx, escalated, result, succeeded, event);
       this.logger.warn({ msg: 'result of an unknown action ignored', actionId: result.actionId, eventId: event.id });
       return [];
     }
@@ -223,6 +225,43 @@ export class IncidentService {
       return [failure, ...(await this.remediate(trx, failed, action, failed.sensor, now, attempt + 1))];
     }
     return [failure, ...(await this.escalate(trx, failed, `remediation failed: ${reason}`, now, event.id))];
+  }
+
+  /**
+   * The result of the escalation's `kubernetes.diagnostics`: its summary (or why it failed) as a
+   * reply in the incident's thread, a comment on its ticket, and a timeline entry. Once per action.
+   */
+  private async onDiagnostics(
+    trx: SensorTransaction,
+    found: IncidentRow,
+    result: ActionResult,
+    succeeded: boolean,
+    event: HubEvent,
+  ): Promise<HubEvent[]> {
+    await this.repository.lockKey(trx, found.key);
+    const incident = await this.repository.lockById(trx, found.id);
+    if (await this.repository.hasDiagnostics(trx, incident.id, result.actionId)) return [];
+    const collected = (result.details as { summary?: unknown } | undefined)?.summary;
+    const summary = succeeded
+      ? typeof collected === 'string' && collected !== ''
+        ? collected
+        : 'diagnostics collected'
+      : `diagnostics could not be collected: ${result.reason ?? 'no reason given'}`;
+    const now = new Date();
+    // The same state, one sequence on: the reply follows the escalation in the thread, the timeline shows it.
+    const noted = await this.repository.transition(trx, incident, incident.status as IncidentState, now, {
+      eventId: event.id,
+      actionId: result.actionId,
+      why: 'diagnostics',
+      reason: summary,
+    });
+    const reply = notificationOf(noted, noted.status as IncidentState, summary, {
+      severity: 'info',
+      mention: false,
+      fields: { diagnostics: result.actionId },
+    });
+    if (!noted.context.ticket?.opened) return [reply];
+    return [reply, ticketOf(noted, 'open', await this.repository.timeline(trx, noted.id), summary)];
   }
 
   /** The remediation trigger's `onSuccess`: its team messages, then the resolution when it asks for one. */
@@ -367,6 +406,8 @@ export class IncidentService {
     const ticket = incident.context.ticket;
     const opensTicket = ticket !== undefined && !ticket.opened;
     const chain = steps[0] ? { next: 0, dueAt: new Date(now.getTime() + steps[0].after).toISOString() } : undefined;
+    const diagnostics = incident.context.escalation.diagnostics;
+    const diagnosticsActionId = diagnostics && !incident.context.diagnosticsActionId ? randomUUID() : undefined;
     const escalated = await this.transition(
       trx,
       incident,
@@ -379,17 +420,21 @@ export class IncidentService {
           ...incident.context,
           ...(opensTicket ? { ticket: { ...ticket, opened: true } } : {}),
           ...(chain ? { chain } : {}),
+          ...(diagnosticsActionId ? { diagnosticsActionId } : {}),
         },
       },
     );
+    const collect =
+      diagnostics && diagnosticsActionId ? [actionRequestOf(escalated, diagnosticsActionId, diagnostics)] : [];
     const text = `escalated to ${route}: ${reason}`;
     const notification = notificationOf(escalated, 'escalated', text, {
       route,
       severity,
       fields: { reason, fireCount: String(escalated.fire_count) },
     });
-    if (!opensTicket) return [notification];
-    return [notification, ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason)];
+    if (!opensTicket) return [notification, ...collect];
+    const opened = ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason);
+    return [notification, opened, ...collect];
   }
 
   /**

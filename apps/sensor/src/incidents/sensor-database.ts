@@ -23,6 +23,8 @@ export interface IncidentContext {
   readonly links: readonly Link[];
   /** The remediation last requested (set when the incident goes to remediating). */
   readonly action?: ActionPlan;
+  /** The `kubernetes.diagnostics` requested when the incident escalated (`escalation.diagnostics`). */
+  readonly diagnosticsActionId?: string;
   /** The owner team (absent on incidents opened before teams existed). */
   readonly team?: string;
   /** The sensor's `ticket:`; `opened` once `ticket.requested{open}` went out for this incident. */

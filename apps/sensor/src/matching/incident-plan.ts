@@ -74,6 +74,8 @@ export interface EscalationPlan {
   readonly route: string;
   readonly severity: Severity;
   readonly steps?: readonly EscalationStep[];
+  /** `escalation.diagnostics` rendered: the `kubernetes.diagnostics` requested when the incident escalates. */
+  readonly diagnostics?: ActionPlan;
 }
 
 export interface EscalationStep {
@@ -187,7 +189,7 @@ export function planIncident(
     labels,
     cooldownMs: incident.cooldown,
     ...escalationTimeouts(incident),
-    escalation,
+    escalation: planEscalation(r, escalation, options),
     team,
     ...(opening[0] ? { action: opening[0] } : {}),
     sideActions: opening.slice(1),
@@ -274,4 +276,21 @@ function stringMap(value: unknown): Record<string, string> {
   return Object.fromEntries(
     Object.entries(asRecord(value)).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
+}
+
+/** The sensor's `escalation:` with its `diagnostics` rendered from the opening event. */
+function planEscalation(r: Renderer, escalation: Sensor['spec']['escalation'], options: PlanOptions): EscalationPlan {
+  const { diagnostics, ...rest } = escalation;
+  if (!diagnostics) return rest;
+  const { namespace, pods, ...bounds } = diagnostics;
+  return {
+    ...rest,
+    diagnostics: {
+      trigger: 'escalation.diagnostics',
+      kind: 'kubernetes.diagnostics',
+      target: r.text('spec.escalation.diagnostics.namespace', namespace),
+      params: { pods: r.text('spec.escalation.diagnostics.pods', pods), ...bounds },
+      dryRun: options.forceDryRun,
+    },
+  };
 }

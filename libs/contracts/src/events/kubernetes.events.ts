@@ -60,6 +60,10 @@ export const kubernetesQuotaSchema = z.object({
   message: z.string().optional(),
   /** The quota's labels (the `team` label that S3 provisioning sets names the owner). */
   labels: z.record(z.string(), z.string()).default({}),
+  /** The labels of the quota's Namespace (event-sources reads it). */
+  namespaceLabels: z.record(z.string(), z.string()).default({}),
+  /** The Namespace's `team` label: who gets the ticket. */
+  team: z.string().min(1).optional(),
 });
 
 /** A Deployment whose rollout passed its progress deadline (ProgressDeadlineExceeded), or that progressed again. */

@@ -19,3 +19,4 @@ export * from './github.fake.js';
 export * from './kubernetes-watch.fake.js';
 export * from './sns.fake.js';
 export * from './oidc.fake.js';
+export * from './kubernetes-pods.fake.js';

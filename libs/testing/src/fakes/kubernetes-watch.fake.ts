@@ -74,6 +74,7 @@ export class KubernetesWatchFake {
   readonly listRequests: { path: string; at: number }[] = [];
   private readonly objects = new Map<WatchCollection, Map<string, KubeObject>>();
   private readonly history: Change[] = [];
+  private readonly namespaces = new Map<string, KubeObject>();
   private readonly open = new Set<OpenWatch>();
   private rv = 1000;
   private compactedAt = 0;
@@ -200,8 +201,22 @@ export class KubernetesWatchFake {
     }
   }
 
+  /** A Namespace `GET /api/v1/namespaces/{name}` answers (its labels name the owning team). */
+  addNamespace(name: string, labels: Record<string, string> = {}): this {
+    this.namespaces.set(name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    return this;
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
+    const ns = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(url.pathname);
+    if (ns && req.method === 'GET') {
+      const found = this.namespaces.get(decodeURIComponent(ns[1]!));
+      if (!found) return status(res, 404, 'NotFound', `namespaces "${ns[1]}" not found`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(found));
+      return;
+    }
     const one = OBJECT_PATH.exec(url.pathname);
     if (one) {
       this.object(req, res, url.pathname, one[1], one[2]!, decodeURIComponent(one[3]!)).catch((error: unknown) =>

@@ -59,6 +59,7 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
     kube.apply('pods', pod('other-1', 9, 'CrashLoopBackOff', { app: 'other' }));
     kube.apply('nodes', node('node-a', 'False'));
     kube.apply('nodes', node('node-a', 'True'));
+    kube.addNamespace('shop', { team: 'ledger' }); // the ticket's team comes from the Namespace
     kube.apply('resourcequotas', quota('compute', '2', '2'));
     kube.apply('resourcequotas', quota('compute', '1500m', '2'));
     kube.apply('deployments', deployment('web', true));
@@ -80,7 +81,12 @@ describe('Kubernetes watch source (loopback watch API, real RabbitMQ and Postgre
       namespace: 'shop',
       quota: 'compute',
       detectedBy: 'failed-create',
+      team: 'ledger',
     });
+    expect(hub.received.filter((m) => m.routingKey === 'kubernetes.quota.exceeded').map((m) => m.event.data)).toEqual([
+      expect.objectContaining({ team: 'ledger', namespaceLabels: { team: 'ledger' } }),
+      expect.objectContaining({ team: 'ledger', detectedBy: 'usage' }),
+    ]);
     expect(hub.received.filter((m) => m.routingKey === 'kubernetes.pod.crashlooping').map((m) => m.event.data)).toEqual(
       [
         expect.objectContaining({

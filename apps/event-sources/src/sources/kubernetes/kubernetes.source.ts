@@ -5,6 +5,7 @@ import { type KubernetesSpec } from '../../config/source.schema.js';
 import { type Source, type SourceContext, type SourceHealth, type SourceLag } from '../source.js';
 import { LeaseLostError, WatchStore } from './watch.store.js';
 import { listObjects } from './list.client.js';
+import { NamespaceLabels } from './namespace-labels.js';
 import { type WatchItem, type WatchQuery, WatchStream } from './watch.stream.js';
 import { type ResourceWatcher, type WatchedObject, type WatchPhase } from './watched-object.js';
 import { watchesOf } from './watches.js';
@@ -41,6 +42,7 @@ export class KubernetesSource implements Source {
   private loop?: Promise<void>;
   private stopped = true;
   private blocked?: string;
+  private readonly namespaceLabels?: NamespaceLabels;
 
   constructor(
     readonly name: string,
@@ -50,6 +52,7 @@ export class KubernetesSource implements Source {
     private readonly retryMs = 1_000,
   ) {
     this.store = new WatchStore(db, name);
+    this.namespaceLabels = kc && new NamespaceLabels(kc);
   }
 
   async start(context: SourceContext): Promise<void> {
@@ -144,6 +147,7 @@ export class KubernetesSource implements Source {
       return;
     }
     const decision = watch.watcher.decide(phase, object, prior?.state, new Date());
+    const events = await this.namespaceLabels!.enrich(decision.events);
     const meta = { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
     await this.store.commit(lease, {
       watch: watch.stream.key,
@@ -153,7 +157,7 @@ export class KubernetesSource implements Source {
         uid: metadata.uid,
         state: decision.state && { ...decision.state, meta },
       },
-      events: decision.events.map((e) => this.envelope(e)),
+      events: events.map((e) => this.envelope(e)),
     });
     await this.flush(context);
   }

@@ -35,6 +35,13 @@ export async function listObjects(kc: KubeConfig, query: WatchQuery, pageSize = 
   return { items, resourceVersion };
 }
 
+/** One object by its API path (`/api/v1/namespaces/shop`), with the kube config's credentials. */
+export async function getObject(kc: KubeConfig, path: string): Promise<WatchedObject> {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('no current cluster in the kube config');
+  return (await getJson(kc, new URL(server + path))) as unknown as WatchedObject;
+}
+
 interface ListPage {
   items: WatchedObject[];
   metadata: { resourceVersion: string; continue?: string };

@@ -160,6 +160,34 @@ export class KubernetesClient {
     return list.items as KubernetesObject[];
   }
 
+  /** The pods of a namespace matching a label selector (`app=web`), with their container statuses. */
+  async listPods(namespace: string, labelSelector: string, signal: AbortSignal): Promise<KubernetesObject[]> {
+    const list = await this.call({ group: '', version: 'v1', plural: 'pods', namespace, name: '*' }, () =>
+      this.core.listNamespacedPod({ namespace, labelSelector }, this.options(signal)),
+    );
+    return list.items as KubernetesObject[];
+  }
+
+  /** The core v1 Events of a namespace matching a field selector (`involvedObject.name=web-1`). */
+  async listEvents(namespace: string, fieldSelector: string, signal: AbortSignal): Promise<KubernetesObject[]> {
+    const list = await this.call({ group: '', version: 'v1', plural: 'events', namespace, name: '*' }, () =>
+      this.core.listNamespacedEvent({ namespace, fieldSelector }, this.options(signal)),
+    );
+    return list.items;
+  }
+
+  /** The last `tailLines` lines (at most `limitBytes`) of a pod's container log. */
+  async podLog(
+    pod: { namespace: string; name: string; container: string },
+    bounds: { tailLines: number; limitBytes: number },
+    signal: AbortSignal,
+  ): Promise<string> {
+    const { namespace, name, container } = pod;
+    return this.call({ group: '', version: 'v1', plural: 'pods', namespace, name }, () =>
+      this.core.readNamespacedPodLog({ namespace, name, container, ...bounds }, this.options(signal)),
+    );
+  }
+
   /** Request options: the action's abort signal with the request timeout, and a patch content type. */
   private options(signal: AbortSignal, contentType?: string) {
     const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.requestTimeoutMs)]);
