@@ -7,5 +7,6 @@ import { startTelemetry } from './tracing.js';
  * `@opentelemetry/instrumentation` lets the instrumentations patch packages the services load
  * with `import` (pg and pino are imported from ES modules), not only those loaded with `require`.
  */
-register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+// With telemetry off nothing is instrumented: no loader hook either (it wraps every module loaded).
+if (process.env.OTEL_SDK_DISABLED !== 'true') register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 startTelemetry({ serviceName: process.env.HUB_SERVICE ?? 'hub' });
