@@ -36,3 +36,9 @@ export async function markedEvents(
     .execute();
   return new Map(rows.map((row) => [row.event_id, row.processed_at]));
 }
+
+/** Frees the claims `step` holds on `eventIds` (the post is known not to have happened: the retry posts at once). */
+export async function releaseClaims(db: Kysely<HubDatabase>, step: string, eventIds: readonly string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db.deleteFrom('hub_processed_events').where('consumer', '=', step).where('event_id', 'in', eventIds).execute();
+}

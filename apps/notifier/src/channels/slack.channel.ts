@@ -13,7 +13,7 @@ import { type Templates } from '../templates/templates.js';
 import { type IncidentThreads, type ThreadStore } from '../threads/thread.store.js';
 import { ChannelHeldError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
 import { type Channel, type DeliveryOutcome } from './channel.js';
-import { claimEvents, markedEvents } from './event-claims.js';
+import { claimEvents, markedEvents, releaseClaims } from './event-claims.js';
 
 /** `chat.postMessage` arguments the notifier sends (a root, or a reply when `thread_ts` is set). */
 export interface SlackPostRequest extends SlackContent {
@@ -165,7 +165,12 @@ export class SlackChannel implements Channel {
       });
     } catch (error) {
       // Known not to have posted (refused, rate-limited): free the claim so the retry posts at once.
-      if (!(error instanceof ChannelUnavailableError)) await this.releaseClaims(claimStep, pending);
+      if (!(error instanceof ChannelUnavailableError))
+        await releaseClaims(
+          this.db,
+          claimStep,
+          pending.map((n) => n.eventId),
+        );
       throw error;
     }
     const operation = pending.length === 1 ? 'message' : 'digest';
@@ -181,18 +186,6 @@ export class SlackChannel implements Channel {
       }
       return 'delivered' as const;
     });
-  }
-
-  private async releaseClaims(claimStep: string, pending: readonly Notification[]): Promise<void> {
-    await this.db
-      .deleteFrom('hub_processed_events')
-      .where('consumer', '=', claimStep)
-      .where(
-        'event_id',
-        'in',
-        pending.map((n) => n.eventId),
-      )
-      .execute();
   }
 
   private deliverIncident(n: Notification, destination: Destination, target: string): Promise<DeliveryOutcome> {

@@ -7,7 +7,7 @@ import { type Destination } from '../routing/destination.js';
 import { type Templates } from '../templates/templates.js';
 import { ChannelHeldError, ChannelRejectedError } from './channel.errors.js';
 import { type Channel, type DeliveryOutcome } from './channel.js';
-import { claimEvents, markedEvents } from './event-claims.js';
+import { claimEvents, markedEvents, releaseClaims } from './event-claims.js';
 import { type TeamsWebhook, TeamsWebhookUnreachableError } from './teams-webhook.client.js';
 
 /** The idempotency step of the default webhook (a team's webhook appends its variable). */
@@ -121,7 +121,12 @@ export class TeamsChannel implements Channel {
     } catch (error) {
       // An answer (refused, rate-limited, a 5xx) means no card: free the claim so the retry posts at
       // once. No answer at all, and the card may be there: the claim stays, and the lease decides.
-      if (!(error instanceof TeamsWebhookUnreachableError)) await this.releaseClaims(claimStep, todo);
+      if (!(error instanceof TeamsWebhookUnreachableError))
+        await releaseClaims(
+          this.db,
+          claimStep,
+          todo.map((n) => n.eventId),
+        );
       throw error;
     }
     return this.db.transaction().execute(async (trx) => {
@@ -145,18 +150,6 @@ export class TeamsChannel implements Channel {
       }
       return 'delivered' as const;
     });
-  }
-
-  private async releaseClaims(claimStep: string, todo: readonly Notification[]): Promise<void> {
-    await this.db
-      .deleteFrom('hub_processed_events')
-      .where('consumer', '=', claimStep)
-      .where(
-        'event_id',
-        'in',
-        todo.map((n) => n.eventId),
-      )
-      .execute();
   }
 
   /** The webhook of a variable; a team whose variable is not set uses the default webhook. */
