@@ -45,7 +45,7 @@ describe('hot reload', () => {
     await writeFile(join(sensorsDir(), 'broken.yaml'), sensorFile('broken', 'broken').replace('op: eq', 'op: like'));
     await waitFor('reload rejected', () => reloader.last?.ok === false);
     expect(reloader.last!.message).toMatch(/broken\.yaml:\d+ spec\.dependencies\.0\.filters\.0\.op: op must be one of/);
-    expect(sensor.registry.get('added')).toBeDefined();
+    expect(sensor.registry.get('added')?.metadata.name).toBe('added');
     await fire('added');
     expect(await sensor.received(1)).toHaveLength(1);
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SnsFake } from '@hub/testing';
 import { type PushGateway, startPushGateway } from '../../__tests__/push.harness.js';
 import { webhookYaml } from '../../__tests__/webhook-fixtures.js';
+import { RETRY_AFTER_SECONDS } from '../../errors/http-exception.filter.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:orders';
 
@@ -148,7 +149,7 @@ describe('POST /v1/webhooks/sns/{name}', () => {
     );
     const down = await post('orders', unreachable);
     expect(down.statusCode).toBe(503);
-    expect(down.headers['retry-after']).toBeDefined();
+    expect(down.headers['retry-after']).toBe(String(RETRY_AFTER_SECONDS));
     // AWS answers, but has no such certificate: a made-up URL, refused.
     sns.server.route('GET', /missing\.pem$/, () => ({ status: 404, body: 'NoSuchKey' }));
     const missing = sns.message(
