@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** What a person decided on an incident or a waiting approval (Slack button, `hub` CLI, `POST /v1/approvals/{id}`). */
+export const DECISIONS = ['acknowledge', 'silence', 'resolve', 'approve', 'deny'] as const;
+export type DecisionKind = (typeof DECISIONS)[number];
+
+/**
+ * A person's decision, issued by the gateway once it verified who decided (Slack's signature, an
+ * ingest token) and that they may (a member of the owner team or of the approvers). The sensor
+ * applies it under the incident's lock: acknowledge (stops the escalation chain), silence (for
+ * `silenceForMs`, or until the incident resolves when it is absent), resolve, approve / deny (one
+ * decision per approval: the first wins, the others are reported as too late).
+ */
+export const decisionMadeSchema = z
+  .object({
+    decision: z.enum(DECISIONS),
+    /** The incident decided on (acknowledge, silence, resolve). */
+    incidentId: z.string().min(1).optional(),
+    /** The approval decided on (approve, deny). */
+    approvalId: z.string().min(1).optional(),
+    /** `silence` only: how long; absent = until the incident resolves. */
+    silenceForMs: z.number().int().positive().optional(),
+    /** Who decided (a teams.yaml user name), as shown in the thread: "acknowledged by @alice". */
+    by: z.string().min(1),
+    via: z.enum(['slack', 'api', 'cli']),
+    /** Why, when the person said (the API's `reason`). */
+    reason: z.string().optional(),
+  })
+  .refine((d) => (d.decision === 'approve' || d.decision === 'deny' ? d.approvalId : d.incidentId) !== undefined, {
+    message: 'approve/deny name an approvalId, the other decisions an incidentId',
+  });
+
+export type DecisionMade = z.output<typeof decisionMadeSchema>;
