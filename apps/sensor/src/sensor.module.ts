@@ -78,7 +78,14 @@ export class SensorModule {
           feeds: feedsOf('sensor'),
         }),
       ],
-      controllers: [AlertConsumer, ActionResultConsumer, SourceEventConsumer, DecisionConsumer, BusHealthController, MetricsController],
+      controllers: [
+        AlertConsumer,
+        ActionResultConsumer,
+        SourceEventConsumer,
+        DecisionConsumer,
+        BusHealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: HubRmqServer, useValue: server },
         { provide: SENSOR_REGISTRY, useValue: registry },

@@ -55,7 +55,9 @@ export const teamsFileSchema = z
       .array(z.string().regex(OWNER_PATH, { error: 'must be a dot path like data.labels.team' }))
       .default(['data.labels.team', 'data.owner', 'data.team']),
     /** Named groups of people beyond teams (approvers of a gate, `approval.approvers`): name → user names. */
-    groups: z.record(z.string().regex(TEAM_NAME, { error: 'must be a group name' }), z.array(text('a user name'))).default({}),
+    groups: z
+      .record(z.string().regex(TEAM_NAME, { error: 'must be a group name' }), z.array(text('a user name')))
+      .default({}),
     teams: z.record(z.string(), teamSchema).superRefine((teams, ctx) => {
       for (const name of Object.keys(teams)) {
         if (!TEAM_NAME.test(name)) {

@@ -29,7 +29,14 @@ export class DecisionService {
   async apply(trx: SensorTransaction, decision: DecisionMade, event: HubEvent, now: Date): Promise<HubEvent[]> {
     if (decision.decision === 'approve' || decision.decision === 'deny') {
       const outcome = decision.decision === 'approve' ? 'approved' : 'denied';
-      const decided = await this.approvals.decide(trx, decision.approvalId!, outcome, decision.by, now, decision.reason);
+      const decided = await this.approvals.decide(
+        trx,
+        decision.approvalId!,
+        outcome,
+        decision.by,
+        now,
+        decision.reason,
+      );
       if (decided.refused) this.logger.warn({ msg: `decision not applied: ${decided.refused}`, eventId: event.id });
       return decided.events;
     }
@@ -43,7 +50,10 @@ export class DecisionService {
     switch (decision.decision) {
       case 'acknowledge': {
         const { chain: _stopped, ...context } = incident.context;
-        return this.note(trx, incident, now, `acknowledged by ${by}`, detail, { ...context, acknowledgedBy: decision.by });
+        return this.note(trx, incident, now, `acknowledged by ${by}`, detail, {
+          ...context,
+          acknowledgedBy: decision.by,
+        });
       }
       case 'silence': {
         const forMs = decision.silenceForMs;
@@ -56,7 +66,9 @@ export class DecisionService {
         };
         const values = silenceValues(randomUUID(), { ...spec, incidentId: incident.id, untilResolved: !forMs }, now);
         await trx.insertInto('silences').values(values).execute();
-        const how = forMs ? `for ${formatDuration(forMs)} (until ${values.ends_at?.toISOString()})` : 'until it resolves';
+        const how = forMs
+          ? `for ${formatDuration(forMs)} (until ${values.ends_at?.toISOString()})`
+          : 'until it resolves';
         return this.note(trx, incident, now, `silenced by ${by} ${how}`, { ...detail, silenceId: values.id });
       }
       case 'resolve':
@@ -82,9 +94,16 @@ export class DecisionService {
     context?: IncidentRow['context'],
   ): Promise<HubEvent[]> {
     const state = incident.status as IncidentState;
-    const noted = await this.repository.transition(trx, incident, state, now, { ...detail, why: text }, {
-      ...(context ? { context } : {}),
-    });
+    const noted = await this.repository.transition(
+      trx,
+      incident,
+      state,
+      now,
+      { ...detail, why: text },
+      {
+        ...(context ? { context } : {}),
+      },
+    );
     return [notificationOf(noted, state, text, { severity: 'info', mention: false })];
   }
 }

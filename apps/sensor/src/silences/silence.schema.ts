@@ -29,7 +29,11 @@ export const matcherSchema = z
     try {
       new RegExp(`^(?:${m.value})$`);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `not a regular expression: ${(error as Error).message}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `not a regular expression: ${(error as Error).message}`,
+      });
     }
   });
 
@@ -76,7 +80,11 @@ export const silenceSpecSchema = z
     }
     const ends = [spec.endsAt, spec.duration].filter((v) => v !== undefined).length;
     if (!spec.recurrence && ends !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'give exactly one of endsAt and duration (or a recurrence)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endsAt'],
+        message: 'give exactly one of endsAt and duration (or a recurrence)',
+      });
     }
     if (spec.recurrence && spec.duration !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a recurring window takes recurrence.duration' });

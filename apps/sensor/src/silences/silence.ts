@@ -100,7 +100,9 @@ export function silenceView(row: SilenceRow, now = new Date()) {
     state:
       (row.expired_at && row.expired_at <= now) || (row.ends_at && row.ends_at <= now)
         ? 'expired'
-        : silence.activeAt(now) ? 'active' : 'pending',
+        : silence.activeAt(now)
+          ? 'active'
+          : 'pending',
     suppressed: row.suppressed,
     ...(row.last_suppressed_at ? { lastSuppressedAt: row.last_suppressed_at.toISOString() } : {}),
   };

@@ -31,3 +31,26 @@ export const decisionMadeSchema = z
   });
 
 export type DecisionMade = z.output<typeof decisionMadeSchema>;
+
+/** What one button of the Slack incident root decides; the button's `value` is the incident (or approval) id. */
+export interface DecisionButton {
+  readonly decision: DecisionKind;
+  readonly label: string;
+  readonly silenceForMs?: number;
+}
+
+/**
+ * The buttons of the Slack incident root, by `action_id`: the notifier renders them, the gateway's
+ * interactivity route reads them back (one list, so the two agree).
+ */
+export const DECISION_BUTTONS = {
+  'hub:acknowledge': { decision: 'acknowledge', label: 'Acknowledge' },
+  'hub:silence:1h': { decision: 'silence', label: 'Silence 1 h', silenceForMs: 3_600_000 },
+  'hub:silence:4h': { decision: 'silence', label: 'Silence 4 h', silenceForMs: 4 * 3_600_000 },
+  'hub:silence:resolved': { decision: 'silence', label: 'Silence until resolved' },
+  'hub:resolve': { decision: 'resolve', label: 'Resolve' },
+  'hub:approve': { decision: 'approve', label: 'Approve' },
+  'hub:deny': { decision: 'deny', label: 'Deny' },
+} as const satisfies Record<string, DecisionButton>;
+
+export type DecisionButtonId = keyof typeof DECISION_BUTTONS;
