@@ -3,6 +3,8 @@ import { type DecisionKind } from '@hub/contracts';
 import { type Database } from '@hub/database';
 import { sql } from 'kysely';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** What a person wants to decide on: an incident (acknowledge, silence, resolve) or an approval. */
 export interface DecisionTarget {
   readonly decision: DecisionKind;
@@ -35,11 +37,13 @@ export class DecisionAuthority {
   }
 
   private async ownerTeam(id: string): Promise<{ team: string } | { refused: string }> {
-    const row = await this.db
-      .selectFrom('incidents')
-      .select(['title', 'resolved_at', sql<string | null>`context->>'team'`.as('team')])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = !UUID.test(id)
+      ? undefined
+      : await this.db
+          .selectFrom('incidents')
+          .select(['title', 'resolved_at', sql<string | null>`context->>'team'`.as('team')])
+          .where('id', '=', id)
+          .executeTakeFirst();
     if (!row) return { refused: `incident ${id} does not exist` };
     if (row.resolved_at) return { refused: `"${row.title}" is already resolved` };
     return { team: row.team ?? this.teams.file.defaultTeam };

@@ -15,7 +15,7 @@ export const decisionMadeSchema = z
   .object({
     decision: z.enum(DECISIONS),
     /** The incident decided on (acknowledge, silence, resolve). */
-    incidentId: z.string().min(1).optional(),
+    incidentId: z.uuid().optional(),
     /** The approval decided on (approve, deny). */
     approvalId: z.string().min(1).optional(),
     /** `silence` only: how long; absent = until the incident resolves. */

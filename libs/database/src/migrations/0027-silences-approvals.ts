@@ -19,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('recurrence', 'jsonb')
     /** Silences one incident (its key); with `until_resolved`, until that incident resolves. */
     .addColumn('incident_key', 'text')
-    .addColumn('incident_id', 'text')
+    .addColumn('incident_id', 'uuid')
     .addColumn('until_resolved', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('comment', 'text', (c) => c.notNull().defaultTo(''))
@@ -33,7 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('approvals')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('incident_id', 'text', (c) => c.notNull())
+    .addColumn('incident_id', 'uuid', (c) => c.notNull())
     .addColumn('incident_key', 'text', (c) => c.notNull())
     .addColumn('sensor', 'text', (c) => c.notNull())
     .addColumn('trigger', 'text', (c) => c.notNull())
