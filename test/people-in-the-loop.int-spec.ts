@@ -2,9 +2,10 @@ import { createHmac } from 'node:crypto';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@hub/testing';
+import { type RealAlertmanager, startAlertmanager, waitFor } from '@hub/testing';
+import { main } from '../apps/cli/src/cli.js';
 
-const { alertWebhook, CONFIG_DIR, READ_TOKEN, SLACK_SIGNING_SECRET, startHub } =
+const { alertWebhook, CONFIG_DIR, INGEST_TOKEN, READ_TOKEN, SLACK_SIGNING_SECRET, startHub } =
   await import('./__tests__/hub.harness.js');
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
@@ -39,12 +40,18 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
   let hub: Hub;
   let configDir: string;
   let fixedNow: Date | undefined;
+  let alertmanager: RealAlertmanager;
 
   beforeAll(async () => {
     configDir = await mkdtemp(join(tmpdir(), 'hub-people-'));
     await cp(CONFIG_DIR, configDir, { recursive: true });
     await writeFile(join(configDir, 'sensors', 'gated-sync.yaml'), GATED_SENSOR);
-    hub = await startHub({ configDir, clock: () => fixedNow ?? new Date() });
+    alertmanager = await startAlertmanager('http://127.0.0.1:9/unused', 'unused-token');
+    hub = await startHub({
+      configDir,
+      clock: () => fixedNow ?? new Date(),
+      env: { ALERTMANAGER_URL: alertmanager.url },
+    });
     for (const app of ['ack-app', 'silenced-app', 'window-app', 'gated-app', 'refused-app']) {
       hub.argocd.addApplication(app, { destNamespace: 'payments' });
     }
@@ -52,6 +59,7 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
 
   afterAll(async () => {
     await hub?.stop();
+    await alertmanager?.stop();
     await rm(configDir, { recursive: true, force: true });
   });
 
@@ -261,5 +269,85 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
     expect(threadReplies('fp-gated').some((text) => text.includes('approved by @bob: starting argocd.sync'))).toBe(
       true,
     );
+  });
+
+  const cli = (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { HUB_GATEWAY_URL: hub.gatewayUrl, HUB_TOKEN: INGEST_TOKEN, HUB_USER: 'alice' };
+    return main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: process.cwd() }).then((code) => ({
+      code,
+      out: out.join('\n'),
+      err: err.join('\n'),
+    }));
+  };
+
+  it('hub silences add|list|expire, mirrored to a real Alertmanager and expired there too', async () => {
+    const added = await cli(
+      'silences',
+      'add',
+      '--match',
+      'team=payments',
+      '--match',
+      'name=~"orders-.*"',
+      '--for',
+      '2h',
+    );
+    expect(added).toMatchObject({ code: 0 });
+    const id = added.out.split(' ')[0]!;
+    const mirrored = await query<{ alertmanager_id: string | null }>(
+      'SELECT alertmanager_id FROM silences WHERE id = $1',
+      [id],
+    );
+    const amId = mirrored[0]?.alertmanager_id;
+    expect(amId).toMatch(/^[0-9a-f-]{36}$/);
+    const inAlertmanager = async () =>
+      (await (await fetch(`${alertmanager.url}/api/v2/silence/${amId}`)).json()) as {
+        status: { state: string };
+        matchers: unknown[];
+        createdBy: string;
+      };
+    expect(await inAlertmanager()).toMatchObject({
+      status: { state: 'active' },
+      createdBy: 'alice',
+      matchers: [
+        { name: 'team', value: 'payments', isRegex: false, isEqual: true },
+        { name: 'name', value: 'orders-.*', isRegex: true, isEqual: true },
+      ],
+    });
+    expect((await cli('silences', 'list')).out).toContain(`${id}  active`);
+
+    expect(await cli('silences', 'expire', id)).toMatchObject({ code: 0, out: expect.stringContaining('expired') });
+    expect((await inAlertmanager()).status.state).toBe('expired');
+    expect((await cli('silences', 'list')).out).not.toContain(id);
+
+    const bad = await cli('silences', 'add', '--match', 'team=payments', '--cron', '0 2 * * *');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('recurrence.duration');
+  });
+
+  it('hub deny <id> decides a waiting approval; an outsider is refused with the reason', async () => {
+    const fp = 'fp-denied';
+    expect((await hub.post(alertWebhook('firing', labels('refused-app', 'gated-sync'), fp))).status).toBe(202);
+    const [approval] = await waitFor('a waiting approval', async () => {
+      const rows = await query<{ id: string }>(
+        "SELECT id FROM approvals WHERE incident_key = $1 AND state = 'waiting'",
+        [fp],
+      );
+      return rows.length === 1 ? rows : undefined;
+    });
+    const outsider = await cli('deny', approval!.id, '--by', 'mallory');
+    expect(outsider).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('"mallory" is not a member of team "payments"'),
+    });
+    expect(await cli('deny', approval!.id, '--by', 'bob', '--reason', 'change freeze')).toMatchObject({ code: 0 });
+    await incidentOf(fp, 'remediation-failed');
+    const [decided] = await query<{ state: string; decided_by: string; reason: string }>(
+      'SELECT state, decided_by, reason FROM approvals WHERE id = $1',
+      [approval!.id],
+    );
+    expect(decided).toEqual({ state: 'denied', decided_by: 'bob', reason: 'change freeze' });
+    expect(hub.argocd.syncsOf('refused-app')).toHaveLength(1); // only fp-refused's remediation, not this one
   });
 });
