@@ -14,7 +14,7 @@ const rowOf = (spec: unknown, now = new Date('2026-12-01T00:00:00Z')): SilenceRo
     suppressed: 0,
     last_suppressed_at: null,
     alertmanager_id: null,
-  } as SilenceRow;
+  };
 };
 
 const alert = (labels: Record<string, string>): HubEvent =>
