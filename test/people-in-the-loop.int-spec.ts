@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,11 +43,25 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
   let configDir: string;
   let fixedNow: Date | undefined;
   let alertmanager: RealAlertmanager;
+  /** Slack's `response_url`: what the gateway posted there. */
+  let responses: Server;
+  let responseUrl: string;
+  const responded: unknown[] = [];
 
   beforeAll(async () => {
     configDir = await mkdtemp(join(tmpdir(), 'hub-people-'));
     await cp(CONFIG_DIR, configDir, { recursive: true });
     await writeFile(join(configDir, 'sensors', 'gated-sync.yaml'), GATED_SENSOR);
+    responses = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        responded.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => responses.listen(0, '127.0.0.1', resolve));
+    responseUrl = `http://127.0.0.1:${(responses.address() as AddressInfo).port}/actions/T1/B2`;
     alertmanager = await startAlertmanager('http://127.0.0.1:9/unused', 'unused-token');
     hub = await startHub({
       configDir,
@@ -60,6 +76,7 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
   afterAll(async () => {
     await hub?.stop();
     await alertmanager?.stop();
+    await new Promise((resolve) => responses?.close(resolve));
     await rm(configDir, { recursive: true, force: true });
   });
 
@@ -73,6 +90,7 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
       type: 'block_actions',
       user: { id: `U-${user}`, username: user, name: user },
       actions: [{ action_id: actionId, value, type: 'button' }],
+      response_url: responseUrl,
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
@@ -144,11 +162,15 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
     expect(((await stale.json()) as { error: { message: string } }).error.message).toMatch(/stale or replayed/);
     const stranger = await click('hub:resolve', incident.id, 'mallory');
     expect(stranger.status).toBe(200);
-    expect(await stranger.json()).toEqual({
+    const refusal = {
       response_type: 'ephemeral',
       replace_original: false,
       text: 'Not done: user "mallory" is not a member of team "payments".',
-    });
+    };
+    expect(await stranger.json()).toEqual(refusal);
+    await waitFor("the refusal at Slack's response_url", () =>
+      responded.some((r) => JSON.stringify(r) === JSON.stringify(refusal)),
+    );
 
     // A click that is let through afterwards is applied, so the refused ones before it were not lost in flight.
     await click('hub:acknowledge', incident.id, 'bob');

@@ -11,6 +11,7 @@ import { SlackSignature } from './slack.signature.js';
 const payloadSchema = z.object({
   type: z.string(),
   user: z.object({ id: z.string(), username: z.string().optional(), name: z.string().optional() }),
+  response_url: z.url().optional(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).default([]),
 });
 
@@ -23,6 +24,8 @@ interface Ephemeral {
 
 const ephemeral = (text: string): Ephemeral => ({ response_type: 'ephemeral', replace_original: false, text });
 
+const RESPONSE_TIMEOUT_MS = 5_000;
+
 /**
  * Slack's interactivity requests (`POST /v1/webhooks/slack/interactions`, the app's Request URL):
  * the buttons of the incident root (`DECISION_BUTTONS`). Signed by Slack (`X-Slack-Signature`,
@@ -30,7 +33,8 @@ const ephemeral = (text: string): Ephemeral => ({ response_type: 'ephemeral', re
  * body is read. A signed click is answered 200 with text only the clicker sees — refused when they
  * are not a member of the owner team (or of the approvers), when the incident is resolved or the
  * approval already decided, with nothing changed; otherwise published as `decision.made` for the
- * sensor, which shows it in the thread ("acknowledged by @alice").
+ * sensor, which shows it in the thread ("acknowledged by @alice"). Slack shows a `block_actions`
+ * answer only when it is posted to the payload's `response_url`, so the same text goes there too.
  */
 @Controller('v1/webhooks/slack')
 export class SlackInteractionsController {
@@ -50,7 +54,13 @@ export class SlackInteractionsController {
     const form = (request.body ?? {}) as Record<string, unknown>;
     const parsed = payloadSchema.safeParse(typeof form.payload === 'string' ? safeJson(form.payload) : undefined);
     if (!parsed.success) return ephemeral('The hub could not read this interaction (no block_actions payload).');
-    const { user, actions, type } = parsed.data;
+    const answer = await this.decide(parsed.data);
+    if (answer && parsed.data.response_url) void this.respond(parsed.data.response_url, answer);
+    return answer;
+  }
+
+  private async decide(payload: z.output<typeof payloadSchema>): Promise<Ephemeral | ''> {
+    const { user, actions, type } = payload;
     const action = actions[0];
     const button = action && (DECISION_BUTTONS as Record<string, DecisionButton>)[action.action_id];
     if (type !== 'block_actions' || !action || !button || !action.value) return '';
@@ -73,6 +83,21 @@ export class SlackInteractionsController {
       via: 'slack',
     });
     return ephemeral(`${button.label}: done as @${by} — the thread shows it in a moment.`);
+  }
+
+  /** Posts the answer to Slack's `response_url` (where Slack takes it for `block_actions`); a failure is only logged. */
+  private async respond(url: string, answer: Ephemeral): Promise<void> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(answer),
+        signal: AbortSignal.timeout(RESPONSE_TIMEOUT_MS),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      this.logger.warn({ msg: 'Slack response_url not answered', error: (error as Error).message });
+    }
   }
 }
 
