@@ -5,6 +5,7 @@ import { DECISION_BUTTONS, type DecisionButton } from '@hub/contracts';
 import { SignedRoute } from '../../auth/ingest-auth.hook.js';
 import { DecisionAuthority } from '../../people/decision-authority.js';
 import { DecisionPublisher } from '../../people/decision.publisher.js';
+import { PushMetrics } from '../push/push-metrics.js';
 import { pushRequestOf } from '../push/push.http.js';
 import { SlackSignature } from './slack.signature.js';
 
@@ -33,12 +34,14 @@ const RESPONSE_TIMEOUT_MS = 5_000;
  * body is read. A signed click is answered 200 with text only the clicker sees — refused when they
  * are not a member of the owner team (or of the approvers), when the incident is resolved or the
  * approval already decided, with nothing changed; otherwise published as `decision.made` for the
- * sensor, which shows it in the thread ("acknowledged by @alice"). Slack shows a `block_actions`
+ * sensor, which shows it in the thread ("acknowledged by @alice"). Counted in
+ * `hub_push_deliveries_total{source="slack"}`: rejected (signature), ignored (refused), published. Slack shows a `block_actions`
  * answer only when it is posted to the payload's `response_url`, so the same text goes there too.
  */
 @Controller('v1/webhooks/slack')
 export class SlackInteractionsController {
   private readonly logger = new Logger(SlackInteractionsController.name);
+  private readonly metrics = new PushMetrics();
 
   constructor(
     @Inject(SlackSignature) private readonly signature: SlackSignature,
@@ -50,7 +53,12 @@ export class SlackInteractionsController {
   @SignedRoute()
   @HttpCode(200)
   async interaction(@Req() request: FastifyRequest): Promise<Ephemeral | ''> {
-    this.signature.verify(pushRequestOf(request));
+    try {
+      this.signature.verify(pushRequestOf(request));
+    } catch (error) {
+      this.metrics.count('slack', 'rejected');
+      throw error;
+    }
     const form = (request.body ?? {}) as Record<string, unknown>;
     const parsed = payloadSchema.safeParse(typeof form.payload === 'string' ? safeJson(form.payload) : undefined);
     if (!parsed.success) return ephemeral('The hub could not read this interaction (no block_actions payload).');
@@ -66,6 +74,7 @@ export class SlackInteractionsController {
     if (type !== 'block_actions' || !action || !button || !action.value) return '';
     const names = [user.username, user.name, user.id].filter((n): n is string => !!n);
     const refused = await this.authority.refusal({ decision: button.decision, id: action.value }, names);
+    this.metrics.count('slack', refused ? 'ignored' : 'published');
     if (refused) {
       this.logger.warn({ msg: 'Slack click refused', user: user.id, action: action.action_id, reason: refused });
       return ephemeral(`Not done: ${refused}.`);
