@@ -343,6 +343,18 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
     expect((await inAlertmanager()).status.state).toBe('expired');
     expect((await cli('silences', 'list')).out).not.toContain(id);
 
+    // A Slack "until resolved" silence is listed while its incident is open, and as expired once it resolved.
+    expect((await click('hub:silence:resolved', (await incidentOf('fp-ack')).id, 'alice')).status).toBe(200);
+    const untilResolved = await waitFor('the until-resolved silence', async () => {
+      const rows = await query<{ id: string }>('SELECT id FROM silences WHERE incident_key = $1', ['fp-ack']);
+      return rows[0]?.id;
+    });
+    expect((await cli('silences', 'list')).out).toContain(`${untilResolved}  active`);
+    expect((await hub.post(alertWebhook('resolved', labels('ack-app'), 'fp-ack'))).status).toBe(202);
+    await incidentOf('fp-ack', 'resolved');
+    expect((await cli('silences', 'list')).out).not.toContain(untilResolved);
+    expect((await cli('silences', 'list', '--all')).out).toContain(`${untilResolved}  expired`);
+
     const bad = await cli('silences', 'add', '--match', 'team=payments', '--cron', '0 2 * * *');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('recurrence.duration');

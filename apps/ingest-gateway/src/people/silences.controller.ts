@@ -43,13 +43,20 @@ export class SilencesController {
   @Get()
   async list(@Query('all') all?: string): Promise<{ silences: SilenceView[] }> {
     const now = new Date();
-    let query = this.database.db.selectFrom('silences').selectAll().orderBy('created_at', 'desc').limit(LIST_LIMIT);
+    let query = this.database.db
+      .selectFrom('silences as s')
+      .leftJoin('incidents as i', 'i.id', 's.incident_id')
+      .selectAll('s')
+      .select((eb) => eb.and([eb('s.until_resolved', '=', true), eb('i.resolved_at', 'is not', null)]).as('over'))
+      .orderBy('s.created_at', 'desc')
+      .limit(LIST_LIMIT);
     if (all !== 'true') {
       query = query
-        .where((eb) => eb.or([eb('expired_at', 'is', null), eb('expired_at', '>', now)]))
-        .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]));
+        .where((eb) => eb.or([eb('s.expired_at', 'is', null), eb('s.expired_at', '>', now)]))
+        .where((eb) => eb.or([eb('s.ends_at', 'is', null), eb('s.ends_at', '>', now)]))
+        .where((eb) => eb.or([eb('s.until_resolved', '=', false), eb('i.resolved_at', 'is', null)]));
     }
-    return { silences: (await query.execute()).map((row) => silenceView(row, now)) };
+    return { silences: (await query.execute()).map(({ over, ...row }) => silenceView(row, now, over === true)) };
   }
 
   @Delete(':id')

@@ -83,9 +83,10 @@ export function silenceValues(
   };
 }
 
-/** A silence as the API and the CLI show it. */
-export function silenceView(row: SilenceRow, now = new Date()) {
+/** A silence as the API and the CLI show it; `incidentResolved`: the incident an until-resolved silence was for is over. */
+export function silenceView(row: SilenceRow, now = new Date(), incidentResolved = false) {
   const silence = new Silence(row);
+  const over = (row.expired_at && row.expired_at <= now) || (row.ends_at && row.ends_at <= now) || incidentResolved;
   return {
     id: row.id,
     matchers: row.matchers,
@@ -97,12 +98,7 @@ export function silenceView(row: SilenceRow, now = new Date()) {
     ...(row.until_resolved ? { untilResolved: true } : {}),
     createdBy: row.created_by,
     comment: row.comment,
-    state:
-      (row.expired_at && row.expired_at <= now) || (row.ends_at && row.ends_at <= now)
-        ? 'expired'
-        : silence.activeAt(now)
-          ? 'active'
-          : 'pending',
+    state: over ? 'expired' : silence.activeAt(now) ? 'active' : 'pending',
     suppressed: row.suppressed,
     ...(row.last_suppressed_at ? { lastSuppressedAt: row.last_suppressed_at.toISOString() } : {}),
   };
