@@ -1,4 +1,11 @@
-import { createEvent, type DecisionMade, type HubEvent, HubIssuer, type NotificationRequested } from '@hub/contracts';
+import {
+  createEvent,
+  type DecisionMade,
+  eventIdentity,
+  type HubEvent,
+  HubIssuer,
+  type NotificationRequested,
+} from '@hub/contracts';
 import { waitFor } from '@hub/testing';
 import { ApprovalSweeper } from './approvals/approval.sweeper.js';
 import {
@@ -90,8 +97,8 @@ describe('approval gates: the remediation waits in PostgreSQL for one decision',
     });
     await waitFor('both decisions handled', async () => {
       const { rows } = await world.schema.pool.query(
-        'SELECT 1 FROM hub_processed_events WHERE event_id LIKE ANY($1::text[])',
-        [decisions.map((d) => `%${d.id}`)],
+        'SELECT 1 FROM hub_processed_events WHERE event_id = ANY($1::text[])',
+        [decisions.map((d) => eventIdentity(d))],
       );
       return rows.length === 2;
     });
