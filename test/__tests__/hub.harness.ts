@@ -54,7 +54,17 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-export async function startHub(): Promise<Hub> {
+/** What a test may change about the hub: its config directory, more variables, the sensor's clock. */
+export interface HubOptions {
+  readonly configDir?: string;
+  readonly env?: Record<string, string>;
+  readonly clock?: () => Date;
+}
+
+/** The Slack app's signing secret of {@link startHub}'s gateway. */
+export const SLACK_SIGNING_SECRET = 'slack-e2e-signing-secret';
+
+export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const schema = await createTestSchema();
   const dataDir = await mkdtemp(join(tmpdir(), 'hub-e2e-'));
   const argocd = await new FakeArgoCd().start();
@@ -70,8 +80,9 @@ export async function startHub(): Promise<Hub> {
     AMQP_URL: amqpUrl(),
     DATABASE_URL: schema.url,
     HUB_EXCHANGE: uniqueName('e2e'),
-    HUB_CONFIG_DIR: CONFIG_DIR,
+    HUB_CONFIG_DIR: options.configDir ?? CONFIG_DIR,
     HUB_DATA_DIR: dataDir,
+    SLACK_SIGNING_SECRET,
     HUB_INGEST_TOKENS: `alertmanager:${INGEST_TOKEN}`,
     HUB_READ_TOKENS: `operator:${READ_TOKEN}`,
     GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
@@ -95,9 +106,14 @@ export async function startHub(): Promise<Hub> {
     STATUSPAGE_URL: statuspage.url,
     STATUSPAGE_TOKEN: statuspage.token,
     STATUSPAGE_PAGE_ID: statuspage.pageId,
+    ...options.env,
   };
   const consumers: { app: INestApplication; server: HubRmqServer }[] = [
-    await createSensorApp(loadSensorConfig(env), { logger: false, queue: uniqueName('sensor') }),
+    await createSensorApp(loadSensorConfig(env), {
+      logger: false,
+      queue: uniqueName('sensor'),
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
     await createRemediationExecutorApp(loadRemediationExecutorConfig(env), {
       logger: false,
       queue: uniqueName('exec'),

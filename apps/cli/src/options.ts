@@ -1,5 +1,6 @@
 import { parseDurationMs } from '@hub/config';
 import { InvalidArgumentError } from 'commander';
+import { type CommandIo, UsageError } from './command.js';
 
 /**
  * The option values every command reads the same way. Durations are the sensors' and schedules'
@@ -36,4 +37,11 @@ export function positiveInt(max: number): (value: string) => number {
       throw new InvalidArgumentError(`not a whole number from 1 to ${max}`);
     return Number(value);
   };
+}
+
+/** `--by`: who acts (a teams.yaml user name), else `$HUB_USER`, else `$USER`. */
+export function who(io: CommandIo, by: string | undefined): string {
+  const user = by ?? io.env.HUB_USER ?? io.env.USER;
+  if (!user) throw new UsageError('say who you are: --by <user> (or $HUB_USER)');
+  return user;
 }

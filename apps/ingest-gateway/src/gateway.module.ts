@@ -12,6 +12,7 @@ import { GATEWAY_CONFIG } from './gateway.config.js';
 import { HealthController } from './health/health.controller.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { IngestService } from './ingest/ingest.service.js';
+import { peopleRoutes } from './people/people.module.js';
 import { RequestsController, requestsProviders } from './requests/requests.module.js';
 import { AlertmanagerController } from './webhooks/alertmanager/alertmanager.controller.js';
 import { ArgoCdWebhookController } from './webhooks/argocd/argocd.controller.js';
@@ -25,6 +26,7 @@ export type PublisherTuning = Pick<PublisherOptions, 'maxUnconfirmed' | 'confirm
 export class GatewayModule {
   static forRoot(config: GatewayConfig, publisher: PublisherTuning = {}): DynamicModule {
     const push = pushSources(config);
+    const people = peopleRoutes(config);
     return {
       module: GatewayModule,
       imports: [
@@ -46,6 +48,7 @@ export class GatewayModule {
         MetricsController,
         RequestsController,
         ...push.controllers,
+        ...people.controllers,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -62,6 +65,7 @@ export class GatewayModule {
         IngestService,
         ...requestsProviders({ databaseUrl: config.DATABASE_URL, configDir: config.HUB_CONFIG_DIR }),
         ...push.providers,
+        ...people.providers,
       ],
     };
   }

@@ -25,6 +25,8 @@ export interface SensorAppOptions {
   logger?: LoggerService | false;
   /** The queue to consume (default `sensor`); also the idempotency consumer name. */
   queue?: string;
+  /** The clock of silences, maintenance windows and approval timeouts (default: the system's). */
+  clock?: () => Date;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
         configDir: config.HUB_CONFIG_DIR,
         hotReload: config.SENSOR_HOT_RELOAD,
         eventLogRetentionMs: config.SENSOR_EVENT_LOG_RETENTION_DAYS * 86_400_000,
+        ...(options.clock ? { clock: options.clock } : {}),
       },
     }),
     new FastifyAdapter(),

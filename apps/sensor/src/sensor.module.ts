@@ -6,6 +6,9 @@ import { BusHealthController, feedsOf, HubPublisher, HubRmqServer, MessagingModu
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { ActionResultConsumer } from './consumers/action-result.consumer.js';
 import { AlertConsumer } from './consumers/alert.consumer.js';
+import { DecisionConsumer } from './consumers/decision.consumer.js';
+import { ApprovalSweeper } from './approvals/approval.sweeper.js';
+import { DecisionHandler } from './decisions/decision.handler.js';
 import { SourceEventConsumer } from './consumers/source-event.consumer.js';
 import { SensorReloader } from './definitions/sensor-reloader.js';
 import { EscalationSweeper } from './incidents/escalation.sweeper.js';
@@ -75,7 +78,14 @@ export class SensorModule {
           feeds: feedsOf('sensor'),
         }),
       ],
-      controllers: [AlertConsumer, ActionResultConsumer, SourceEventConsumer, BusHealthController, MetricsController],
+      controllers: [
+        AlertConsumer,
+        ActionResultConsumer,
+        SourceEventConsumer,
+        DecisionConsumer,
+        BusHealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: HubRmqServer, useValue: server },
         { provide: SENSOR_REGISTRY, useValue: registry },
@@ -92,6 +102,8 @@ export class SensorModule {
         SensorEngine,
         OutboxRelay,
         EscalationSweeper,
+        ApprovalSweeper,
+        DecisionHandler,
         SensorReloader,
         DatabaseLifecycle,
         {

@@ -20,6 +20,8 @@ export interface SensorOptions {
   readonly hotReload: boolean;
   /** How long the event log keeps events. */
   readonly eventLogRetentionMs: number;
+  /** The clock of silences, maintenance windows and approval timeouts (tests drive it); default the system's. */
+  readonly clock?: () => Date;
 }
 
 /** Injection token of the loaded {@link SensorRegistry}. */

@@ -146,6 +146,10 @@ export const gatewayEnvSchema = coreEnvSchema
     GITHUB_WEBHOOK_SECRET: secretListVar.optional(),
     /** Secret tokens of the GitLab webhook (`X-Gitlab-Token`), comma-separated; unset: the route answers 401. */
     GITLAB_WEBHOOK_TOKEN: secretListVar.optional(),
+    /** The Slack app's signing secret(s) (`X-Slack-Signature` of button clicks); unset: the interactivity route answers 401. */
+    SLACK_SIGNING_SECRET: secretListVar.optional(),
+    /** Alertmanager whose v2 silences API mirrors the hub's label silences (so the source stops repeating); unset: no mirror. */
+    ALERTMANAGER_URL: urlVar(['http', 'https']).optional(),
     HUB_ACCEPT_EXTERNAL_EVENTS: z.enum(['true', 'false']).default('true'),
   })
   .superRefine((config, ctx) => {

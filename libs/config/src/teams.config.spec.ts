@@ -20,6 +20,22 @@ describe('teams.yaml', () => {
     expect(teams.unknownTeams(['security', 'nope'])).toEqual(['nope']);
   });
 
+  it('says who may act for a team or a group: members only when listed, nobody for an unknown name', () => {
+    const teams = parseTeams(
+      'defaultTeam: platform\ngroups: { sre-leads: [carol] }\nteams:\n  platform: {}\n  payments: { members: [alice, bob] }\n',
+      'teams.yaml',
+    );
+    expect(teams.refusesMember('payments', 'alice')).toBeUndefined();
+    expect(teams.refusesMember('payments', 'mallory')).toBe('user "mallory" is not a member of team "payments"');
+    expect(teams.refusesMember('payments', undefined, 'requestedBy')).toBe(
+      'requestedBy is required: team "payments" lists its members',
+    );
+    expect(teams.refusesMember('platform', 'anyone')).toBeUndefined();
+    expect(teams.refusesMember('sre-leads', 'carol')).toBeUndefined();
+    expect(teams.refusesMember('sre-leads', 'alice')).toBe('user "alice" is not a member of group "sre-leads"');
+    expect(teams.refusesMember('ghosts', 'alice')).toBe('"ghosts" is neither a team nor a group of teams.yaml');
+  });
+
   it('lists every problem with its path', () => {
     const file = `
 defaultTeam: nobody

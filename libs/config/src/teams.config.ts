@@ -54,6 +54,10 @@ export const teamsFileSchema = z
     owner: z
       .array(z.string().regex(OWNER_PATH, { error: 'must be a dot path like data.labels.team' }))
       .default(['data.labels.team', 'data.owner', 'data.team']),
+    /** Named groups of people beyond teams (approvers of a gate, `approval.approvers`): name → user names. */
+    groups: z
+      .record(z.string().regex(TEAM_NAME, { error: 'must be a group name' }), z.array(text('a user name')))
+      .default({}),
     teams: z.record(z.string(), teamSchema).superRefine((teams, ctx) => {
       for (const name of Object.keys(teams)) {
         if (!TEAM_NAME.test(name)) {
@@ -134,6 +138,22 @@ export class TeamDirectory {
     return { ...this.defaultTeam(), ...(unknown !== undefined ? { unknown } : {}) };
   }
 
+  /**
+   * Whether `user` may act for `teamOrGroup` (provisioning requests, Slack clicks, approvals): a
+   * reason when not, undefined when they may. A team with no `members` list admits anyone (the
+   * hub does not know its people); a group (`groups:`) admits its members only; a name that is
+   * neither admits nobody.
+   */
+  refusesMember(teamOrGroup: string, user: string | undefined, role = 'user'): string | undefined {
+    const group = Object.hasOwn(this.file.groups, teamOrGroup) ? this.file.groups[teamOrGroup] : undefined;
+    const members = group ?? (this.has(teamOrGroup) ? this.file.teams[teamOrGroup]?.members : undefined);
+    const what = group ? 'group' : 'team';
+    if (!group && !this.has(teamOrGroup)) return `"${teamOrGroup}" is neither a team nor a group of ${this.source}`;
+    if (!members) return undefined;
+    if (!user) return `${role} is required: ${what} "${teamOrGroup}" lists its members`;
+    return members.includes(user) ? undefined : `${role} "${user}" is not a member of ${what} "${teamOrGroup}"`;
+  }
+
   /** Every name in `names` that is not a team (for load errors of files that name teams). */
   unknownTeams(names: Iterable<string>): string[] {
     return [...names].filter((name) => !this.has(name));
@@ -149,6 +169,7 @@ export class TeamDirectory {
 export const BUILT_IN_TEAMS: TeamsFile = {
   defaultTeam: 'platform',
   owner: ['data.labels.team', 'data.owner', 'data.team'],
+  groups: {},
   teams: {
     platform: { slack: { channel: '#hub-alerts' }, jira: { project: 'OPS', issueType: 'Task', components: [] } },
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionRequestedSchema, actionResultSchema } from './events/action.events.js';
 import { alertDataSchema } from './events/alert.events.js';
+import { decisionMadeSchema } from './events/decision.events.js';
 import { kubernetesEventCatalog } from './events/kubernetes.events.js';
 import { notificationRequestedSchema } from './events/notification.events.js';
 import { provisioningUpdatedSchema } from './events/provisioning.events.js';
@@ -131,6 +132,12 @@ export const eventCatalog = {
     origin: 'internal',
     description: 'A provisioning request or one of its steps changed state (audit trail of S3)',
     data: provisioningUpdatedSchema,
+  }),
+  'decision.made': define({
+    type: 'decision.made',
+    origin: 'internal',
+    description: 'A person acknowledged, silenced or resolved an incident, or approved or denied a waiting action',
+    data: decisionMadeSchema,
   }),
   'ticket.requested': define({
     type: 'ticket.requested',

@@ -9,6 +9,7 @@ export * from './events/platform.events.js';
 export * from './events/notification.events.js';
 export * from './events/provisioning.events.js';
 export * from './events/ticket.events.js';
+export * from './events/decision.events.js';
 export * from './events/kubernetes.events.js';
 export * from './events/git.events.js';
 export * from './event-id.js';

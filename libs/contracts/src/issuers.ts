@@ -39,6 +39,7 @@ export const issuersOfType = {
   'notification.requested': [HubIssuer.sensor, HubIssuer.executor],
   'provisioning.updated': [HubIssuer.executor],
   'ticket.requested': [HubIssuer.sensor],
+  'decision.made': [HubIssuer.gateway],
   'schedule.fired': [HubIssuer.scheduler],
   'kubernetes.event': [HubIssuer.eventSources],
   'kubernetes.pod.crashlooping': [HubIssuer.eventSources],

@@ -16,6 +16,7 @@ import * as threadReplyOrder from './migrations/0018-thread-reply-order.js';
 import * as provisioning from './migrations/0019-provisioning.js';
 import * as eventSources from './migrations/0021-event-sources.js';
 import * as eventLogReceivedAt from './migrations/0024-event-log-received-at.js';
+import * as silencesApprovals from './migrations/0027-silences-approvals.js';
 
 /**
  * Every migration, in order. Listed here (not read from a folder) so the built `dist/` and the
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0019-provisioning': provisioning,
   '0021-event-sources': eventSources,
   '0024-event-log-received-at': eventLogReceivedAt,
+  '0027-silences-approvals': silencesApprovals,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

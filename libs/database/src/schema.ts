@@ -240,6 +240,60 @@ export interface WebhookDeliveriesTable {
   seen_at: Timestamp;
 }
 
+/** A silence or maintenance window (migration 0027); docs/sensors.md. */
+export interface SilencesTable {
+  id: string;
+  matchers: Json<SilenceMatcher[]>;
+  expr: string | null;
+  starts_at: Timestamp;
+  ends_at: NullableTimestamp;
+  recurrence: ColumnType<SilenceRecurrence | null, string | null, string | null>;
+  incident_key: string | null;
+  incident_id: string | null;
+  until_resolved: Generated<boolean>;
+  created_by: string;
+  comment: Generated<string>;
+  created_at: Generated<Date>;
+  expired_at: NullableTimestamp;
+  suppressed: Generated<number>;
+  last_suppressed_at: NullableTimestamp;
+  alertmanager_id: string | null;
+}
+
+/** An Alertmanager-style label matcher: `name = value`, `!=`, `=~`, `!~`. */
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+/** A recurring window: `durationMs` from each slot of `cron` in `timezone`. */
+export interface SilenceRecurrence {
+  cron: string;
+  durationMs: number;
+  timezone: string;
+}
+
+/** A remediation waiting for a person (migration 0027). */
+export interface ApprovalsTable {
+  id: string;
+  incident_id: string;
+  incident_key: string;
+  sensor: string;
+  trigger: string;
+  approvers: string;
+  state: Generated<string>;
+  on_timeout: string;
+  action_id: string;
+  event: Json<Record<string, unknown>>;
+  requested_at: Generated<Date>;
+  timeout_at: Timestamp;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  reason: string | null;
+}
+
 export interface HubDatabase {
   hub_processed_events: ProcessedEventsTable;
   incidents: IncidentsTable;
@@ -257,9 +311,13 @@ export interface HubDatabase {
   watch_objects: WatchObjectsTable;
   source_outbox: SourceOutboxTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  silences: SilencesTable;
+  approvals: ApprovalsTable;
 }
 
 export type Incident = Selectable<IncidentsTable>;
+export type SilenceRow = Selectable<SilencesTable>;
+export type ApprovalRow = Selectable<ApprovalsTable>;
 export type NewIncident = Insertable<IncidentsTable>;
 export type IncidentUpdate = Updateable<IncidentsTable>;
 export type ActionRun = Selectable<ActionRunsTable>;

@@ -5,6 +5,8 @@ import { eventsCommand, replayCommand } from './event-log.commands.js';
 import { requestsCommand } from './requests.command.js';
 import { schedulesCommand } from './schedules.js';
 import { sensorsCommand } from './sensors.command.js';
+import { approveCommand, denyCommand } from './approvals.command.js';
+import { silencesCommand } from './silences.command.js';
 
 /** Every command group of `hub`, in the order `hub --help` lists them. Add a group here. */
 export const commandGroups: readonly CommandGroup[] = [
@@ -15,4 +17,7 @@ export const commandGroups: readonly CommandGroup[] = [
   auditCommands,
   dlqCommand,
   requestsCommand,
+  silencesCommand,
+  approveCommand,
+  denyCommand,
 ];

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { type CommandGroup, type CommandIo } from '../command.js';
+import { type CommandGroup } from '../command.js';
+import { gateway } from '../gateway.client.js';
 
 /** One request as `GET /v1/requests/{id}` shows it (the parts the command prints). */
 interface RequestStatus {
@@ -16,22 +17,6 @@ interface RequestStatus {
 }
 
 const STATUSES = ['accepted', 'rejected', 'running', 'succeeded', 'failed', 'rolled-back'];
-
-/** GETs a gateway path with the ingest token (`HUB_GATEWAY_URL`, `HUB_TOKEN`, as `npm run send`). */
-async function gateway<T>(io: CommandIo, path: string): Promise<T> {
-  const base = io.env.HUB_GATEWAY_URL ?? `http://127.0.0.1:${io.env.GATEWAY_PORT || '8080'}`;
-  const token = io.env.HUB_TOKEN ?? io.env.HUB_INGEST_TOKENS?.split(',')[0]?.split(':').slice(1).join(':');
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  } catch (error) {
-    const code = ((error as Error).cause as { code?: string } | undefined)?.code ?? (error as Error).message;
-    throw new Error(`cannot reach the gateway at ${base} (${code}); is npm start running? (HUB_GATEWAY_URL)`);
-  }
-  const body = (await response.json().catch(() => ({}))) as T & { error?: { message?: string } };
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${body.error?.message ?? ''}`.trim());
-  return body;
-}
 
 function formatRequest(request: RequestStatus): string {
   const width = Math.max(...request.steps.map((s) => s.name.length), 4);

@@ -114,6 +114,7 @@ describe('authentication on the matched route', () => {
         'POST /v1/webhooks/eventgrid/:name',
         'OPTIONS /v1/webhooks/eventgrid/:name',
         'POST /v1/webhooks/pubsub/:name',
+        'POST /v1/webhooks/slack/interactions',
       ].sort(),
     );
   });

@@ -4,6 +4,8 @@ import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON } from '@hub/contracts';
 
 export const JSON_TYPE = 'application/json';
 export const TEXT_TYPE = 'text/plain';
+/** Slack's interactivity requests: `payload=<JSON>` (webhooks/slack/). */
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** Every content type the gateway parses; anything else is answered 415 by Fastify. */
 export const SUPPORTED_CONTENT_TYPES: readonly string[] = [
@@ -11,12 +13,13 @@ export const SUPPORTED_CONTENT_TYPES: readonly string[] = [
   CLOUDEVENTS_JSON,
   CLOUDEVENTS_BATCH_JSON,
   TEXT_TYPE,
+  FORM_TYPE,
 ];
 
 /**
  * Registers the body parsers that Nest does not: the two CloudEvents JSON types (parsed with
  * Fastify's own safe JSON parser, so bad JSON fails as it does for `application/json`) and
- * `text/plain` (binary-mode CloudEvents with text data). Each keeps `rawBody` (Nest's option) for
+ * `text/plain` (binary-mode CloudEvents with text data) and forms (Slack's interactivity payloads). Each keeps `rawBody` (Nest's option) for
  * signature checks, and honours the body limit. Call before `init()`.
  */
 export function registerContentTypeParsers(app: NestFastifyApplication, bodyLimit: number): void {
@@ -28,6 +31,9 @@ export function registerContentTypeParsers(app: NestFastifyApplication, bodyLimi
     (request, body, done) => jsonParser(request, body as unknown as string, done),
   );
   app.useBodyParser(TEXT_TYPE, { bodyLimit }, (_request, body, done) => done(null, body.toString('utf8')));
+  app.useBodyParser(FORM_TYPE, { bodyLimit }, (_request, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8')))),
+  );
 }
 
 /** The media type of a `Content-Type` header, lower case, without parameters (`application/json`). */

@@ -33,11 +33,10 @@ export function policyRefusals(request: PlanRequest, settings: ProvisioningSetti
     }
   }
   reasons.push(...repositoryRefusals(request.repositoryUrl, settings));
-  const members = settings.teams.has(team) ? settings.teams.file.teams[team]?.members : undefined;
-  if (members) {
+  if (settings.teams.has(team)) {
     const who = request.requestedBy ? refName(request.requestedBy) : undefined;
-    if (!who) reasons.push(`requestedBy is required: team "${team}" lists its members`);
-    else if (!members.includes(who)) reasons.push(`requestedBy "${who}" is not a member of team "${team}"`);
+    const refused = settings.teams.refusesMember(team, who, 'requestedBy');
+    if (refused) reasons.push(refused);
   }
   if (request.namespace.length > MAX_NAMESPACE) {
     reasons.push(`namespace "${request.namespace}" (appName-environment) is longer than ${MAX_NAMESPACE} characters`);

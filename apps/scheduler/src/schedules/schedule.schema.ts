@@ -21,7 +21,8 @@ const duration = (what: string) =>
   });
 
 /** A named IANA zone the runtime knows (`Europe/Berlin`, `UTC`); fixed offsets are refused on purpose. */
-const timeZone = z.string().refine(
+/** An IANA time zone name this Node knows (schedules, recurring silences). */
+export const timeZone = z.string().refine(
   (zone) => {
     if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
     try {
@@ -98,8 +99,8 @@ export const scheduleDocumentSchema = z.strictObject({
 
 export type ScheduleDocument = z.output<typeof scheduleDocumentSchema>;
 
-/** Why a cron expression is unusable, or undefined when croner takes it with 5 or 6 fields. */
-function cronProblem(expression: string): string | undefined {
+/** Why a cron expression is unusable, or undefined when croner takes it with 5 or 6 fields (schedules, recurring silences). */
+export function cronProblem(expression: string): string | undefined {
   const fields = expression.split(/\s+/).length;
   if (!NICKNAMES.has(expression) && fields !== 5 && fields !== 6) {
     return `"${expression}" has ${fields} fields; use 5 (minute hour day month weekday) or 6 (second first)`;

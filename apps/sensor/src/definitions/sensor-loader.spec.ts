@@ -168,6 +168,29 @@ describe(parseSensorFile.name, () => {
     ).toEqual([]);
   });
 
+  it('checks approval gates at load time: a positive timeout, deny|proceed, only on the remediation', () => {
+    const gated = (approval: string) =>
+      valid.replace(
+        "      action: { kind: argocd.sync, target: '{{ data.labels.name }}' }\n",
+        `      action: { kind: argocd.sync, target: '{{ data.labels.name }}' }\n      approval: ${approval}\n`,
+      );
+    expect(problemsOf(gated('{ approvers: payments }'))).toEqual([]);
+    expect(problemsOf(gated('{ approvers: payments, timeout: soon, onTimeout: maybe }'))).toEqual([
+      expect.objectContaining({
+        path: 'spec.triggers.0.approval.timeout',
+        message: '"soon" is not a positive duration (like 30m)',
+      }),
+      expect.objectContaining({ path: 'spec.triggers.0.approval.onTimeout' }),
+    ]);
+    const second = `${valid}    - name: status\n      action: { kind: statuspage.update, target: x }\n      approval: { approvers: payments }\n`;
+    expect(problemsOf(second)).toEqual([
+      expect.objectContaining({
+        path: 'spec.triggers.1.approval',
+        message: 'only the remediation (the first `on: open` trigger) can wait for an approval',
+      }),
+    ]);
+  });
+
   it('hints at quoting when YAML read an unquoted template as a map', () => {
     expect(
       problemsOf(valid.replace("title: '{{ data.labels.alertname }}'", 'title: {{ data.labels.alertname }}')),

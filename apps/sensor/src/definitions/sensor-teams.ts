@@ -20,6 +20,16 @@ export function checkSensorTeams(directory: string, loaded: readonly LoadedSenso
           [`spec.triggers.${i}.onSuccess.notify.team`, t.onSuccess?.notify?.team] as [string, Template | undefined],
       ),
     ];
+    for (const [i, trigger] of sensor.spec.triggers.entries()) {
+      const approvers = trigger.approval?.approvers;
+      if (approvers && !teams.has(approvers) && !Object.hasOwn(teams.file.groups, approvers)) {
+        problems.push({
+          file,
+          path: `spec.triggers.${i}.approval.approvers`,
+          message: `"${approvers}" is neither a team nor a group of ${teams.source}`,
+        });
+      }
+    }
     for (const [path, template] of named) {
       if (!template || template.paths.length > 0 || teams.has(template.source)) continue;
       problems.push({ file, path, message: `"${template.source}" is not a team of ${teams.source}` });

@@ -1,3 +1,4 @@
+import { approvalSchema, checkApprovals } from '../approvals/approval.schema.js';
 import { z } from 'zod';
 import { findEventDefinition, incidentStateSchema } from '@hub/contracts';
 import { parseDuration } from '../expressions/duration.js';
@@ -156,6 +157,8 @@ const triggerSchema = z.strictObject({
   rateLimit: z.strictObject({ max: z.number().int().min(1), per: duration }).optional(),
   /** The remediation trigger only: resolve the incident and/or message teams from the result (on-success.schema.ts). */
   onSuccess: onSuccessSchema.optional(),
+  /** The remediation trigger only: wait for a person's approval before the action is requested. */
+  approval: approvalSchema.optional(),
 });
 
 const incidentSchema = z.strictObject({
@@ -243,6 +246,7 @@ export const sensorSchema = z.strictObject({
         .superRefine((triggers, ctx) => {
           uniqueNames(triggers, ctx);
           checkOnSuccess(triggers, ctx);
+          checkApprovals(triggers, ctx);
         }),
       ticket: ticketSchema.optional(),
       /** Opens the incident only once `count` matching events of its key arrived within `within`. */

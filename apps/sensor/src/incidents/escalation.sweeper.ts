@@ -6,6 +6,7 @@ import { escalationTimeouts, planIncident } from '../matching/incident-plan.js';
 import { SensorPlanError } from '../matching/matching.errors.js';
 import { type SensorRegistry } from '../matching/sensor.registry.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
+import { notHeld } from '../silences/silence.gate.js';
 import { CorrelationRepository } from './correlation.repository.js';
 import { IncidentService } from './incident.service.js';
 import { NoiseRepository } from './noise.repository.js';
@@ -121,7 +122,7 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
       JOIN unnest(${sensors.map((s) => s.name)}::text[], ${sensors.map((s) => s.verifyAfterMs)}::bigint[],
                   ${sensors.map((s) => s.actionTimeoutMs)}::bigint[]) AS s(name, verify_ms, timeout_ms)
         ON s.name = i.sensor
-      WHERE i.resolved_at IS NULL AND (
+      WHERE i.resolved_at IS NULL AND ${notHeld(now)} AND (
         (i.status = 'remediated' AND i.remediated_at <= ${now}::timestamptz - s.verify_ms * interval '1 millisecond')
         OR (i.status = 'remediating' AND i.updated_at <= ${now}::timestamptz - s.timeout_ms * interval '1 millisecond'))
       ORDER BY i.updated_at LIMIT 100`.execute(db);
@@ -148,8 +149,8 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
     try {
       ran += await this.escalateOverdue(db, now);
       const { rows } = await sql<{ id: string; key: string; next: number }>`
-        SELECT id, key, (context->'chain'->>'next')::int AS next FROM incidents
-        WHERE resolved_at IS NULL AND (context->'chain'->>'dueAt')::timestamptz <= ${now}
+        SELECT id, key, (context->'chain'->>'next')::int AS next FROM incidents i
+        WHERE resolved_at IS NULL AND ${notHeld(now)} AND (context->'chain'->>'dueAt')::timestamptz <= ${now}
         ORDER BY (context->'chain'->>'dueAt')::timestamptz LIMIT 100`.execute(db);
       for (const due of rows) {
         const source = `escalation:${due.id}:${due.next}`;

@@ -136,7 +136,7 @@ export class IncidentService {
   }
 
   /** Resolves an open incident and says so. */
-  private async close(
+  async close(
     trx: SensorTransaction,
     open: IncidentRow,
     now: Date,

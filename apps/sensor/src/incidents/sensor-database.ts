@@ -31,6 +31,8 @@ export interface IncidentContext {
   readonly ticket?: TicketPlan & { readonly opened?: boolean };
   /** `on: resolve` triggers, rendered when the incident opened. */
   readonly resolveActions?: readonly ActionPlan[];
+  /** Who acknowledged the incident (a Slack click, docs/sensors.md): the escalation chain stops. */
+  readonly acknowledgedBy?: string;
   /** `startsAt` of the alert instance that opened the incident (alerts only): orders late events. */
   readonly startsAt?: string;
 }

@@ -6,6 +6,7 @@ import { planSuccess } from '../matching/success-plan.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
+import { PeopleGates } from '../decisions/people-gates.js';
 import { CorrelationService } from './correlation.service.js';
 import { messageOf } from './incident-events.js';
 import { IncidentService } from './incident.service.js';
@@ -24,6 +25,7 @@ export class SensorEngine {
   private readonly logger = new Logger(SensorEngine.name);
   private readonly noise = new NoiseRepository();
   private readonly correlations: CorrelationService;
+  private readonly gates: PeopleGates;
 
   constructor(
     @Inject(SENSOR_DATABASE) private readonly db: Database,
@@ -34,6 +36,7 @@ export class SensorEngine {
     @Inject(SensorMetrics) private readonly metrics: SensorMetrics,
   ) {
     this.correlations = new CorrelationService(incidents);
+    this.gates = new PeopleGates(options.clock);
   }
 
   /** An event some sensor may depend on (`alert.firing`) or resolve on (`alert.resolved`). */
@@ -57,11 +60,16 @@ export class SensorEngine {
       ...triggered.map((plan) => ({
         key: plan.key,
         run: async (trx: SensorTransaction) => {
+          const held = await this.gates.hold(trx, plan, event);
+          if (held) {
+            outcomes.push({ sensor: plan.sensor, outcome: held });
+            return [];
+          }
           const step = await this.incidents.onTriggered(trx, plan, event);
           outcomes.push({ sensor: plan.sensor, outcome: step.outcome });
           if (step.why)
             this.logger.debug({ msg: step.why, sensor: plan.sensor, outcome: step.outcome, eventId: event.id });
-          return step.events;
+          return this.gates.gate(trx, step.events);
         },
       })),
       ...resolving.map((plan) => ({
@@ -124,7 +132,7 @@ export class SensorEngine {
    * failed publish, a replica that died after committing) the work is skipped and what is still
    * staged for the event is published. Returns whether the event was a duplicate.
    */
-  private async process(event: HubEvent, work: Work): Promise<boolean> {
+  async process(event: HubEvent, work: Work): Promise<boolean> {
     const identity = eventIdentity(event);
     const outcome = await runOnce(this.db, this.options.consumer, identity, async (hubTrx) => {
       const trx = hubTrx.withTables<SensorTables>();

@@ -1,3 +1,4 @@
+import { type ApprovalPlan, approvalPlanOf } from '../approvals/approval.schema.js';
 import { type TeamDirectory } from '@hub/config';
 import { createHash } from 'node:crypto';
 import { type HubEvent } from '@hub/contracts';
@@ -26,6 +27,8 @@ export interface ActionPlan {
   /** Attempts in all (the remediation trigger's `retry.attempts`; default 1). */
   readonly attempts?: number;
   readonly rateLimit?: { readonly max: number; readonly perMs: number };
+  /** The trigger's `approval:` gate (approvals/). */
+  readonly approval?: ApprovalPlan;
 }
 
 /** Everything the incident state machine needs from a sensor and one matching event. */
@@ -255,6 +258,7 @@ function planAction(r: Renderer, trigger: SensorTrigger, index: number, options:
     dryRun: options.forceDryRun || trigger.dryRun,
     ...(trigger.retry ? { attempts: trigger.retry.attempts } : {}),
     ...(trigger.rateLimit ? { rateLimit: { max: trigger.rateLimit.max, perMs: trigger.rateLimit.per } } : {}),
+    ...approvalPlanOf(trigger.approval),
   };
 }
 

@@ -1,0 +1,14 @@
+import { HubError } from '@hub/contracts';
+import { GatewayErrorCode } from '../errors/gateway.errors.js';
+
+/** No silence or approval has this id: 404. */
+export class PeopleNotFoundError extends HubError<GatewayErrorCode.NotFound> {
+  readonly code = GatewayErrorCode.NotFound;
+  readonly retryable = false;
+}
+
+/** The decider may not take this decision (not a member, already decided, resolved): 403 with the reason. */
+export class DecisionRefusedError extends HubError<GatewayErrorCode.Forbidden> {
+  readonly code = GatewayErrorCode.Forbidden;
+  readonly retryable = false;
+}

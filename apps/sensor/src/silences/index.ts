@@ -1,0 +1,2 @@
+export * from './silence.js';
+export * from './silence.schema.js';
