@@ -66,7 +66,7 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
     hub = await startHub({
       configDir,
       clock: () => fixedNow ?? new Date(),
-      env: { ALERTMANAGER_URL: alertmanager.url },
+      env: { ALERTMANAGER_URL: alertmanager.url, SLACK_INTERACTIVE: 'true' },
     });
     for (const app of ['ack-app', 'silenced-app', 'window-app', 'gated-app', 'refused-app']) {
       hub.argocd.addApplication(app, { destNamespace: 'payments' });
@@ -125,10 +125,31 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
     return root ? hub.slack.replies('#team-payments', root.ts).map((m) => m.text) : [];
   };
 
+  /** The decision buttons of the incident's root as Slack shows them now: action id → value. */
+  const rootButtons = (key: string): Record<string, string> => {
+    const root = hub.slack.roots('#team-payments').find((m) => JSON.stringify(m.blocks).includes(`\`${key}\``));
+    const blocks = (root?.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[];
+    const buttons = blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    const pairs: [string, string][] = [];
+    for (const b of buttons) if (b.action_id && b.value !== undefined) pairs.push([b.action_id, b.value]);
+    return Object.fromEntries(pairs);
+  };
+
   it('a signed click acknowledges: a timeline entry by alice and "acknowledged by @alice" in the thread', async () => {
     expect((await hub.post(alertWebhook('firing', labels('ack-app'), 'fp-ack'))).status).toBe(202);
     const incident = await incidentOf('fp-ack', 'remediated');
-    const answer = await click('hub:acknowledge', incident.id, 'alice');
+    const buttons = await waitFor('the decision buttons on the root', () =>
+      rootButtons('fp-ack')['hub:acknowledge'] ? rootButtons('fp-ack') : undefined,
+    );
+    expect(Object.keys(buttons)).toEqual([
+      'hub:acknowledge',
+      'hub:silence:1h',
+      'hub:silence:4h',
+      'hub:silence:resolved',
+      'hub:resolve',
+    ]);
+    expect(buttons['hub:acknowledge']).toBe(incident.id);
+    const answer = await click('hub:acknowledge', buttons['hub:acknowledge']!, 'alice');
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('@alice') });
     await waitFor('the acknowledgement in the thread', () =>
@@ -278,12 +299,19 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
     await waitFor('the waiting message in the thread', () =>
       threadReplies('fp-gated').some((text) => text.includes('waiting for approval by payments')),
     );
+    const gated = await waitFor('Approve / Deny on the root', () =>
+      rootButtons('fp-gated')['hub:approve'] ? rootButtons('fp-gated') : undefined,
+    );
+    expect(gated).toMatchObject({ 'hub:approve': approval!.id, 'hub:deny': approval!.id });
 
     expect(await (await click('hub:approve', approval!.id, 'mallory')).json()).toMatchObject({
       text: 'Not done: user "mallory" is not a member of team "payments".',
     });
-    expect((await click('hub:approve', approval!.id, 'bob')).status).toBe(200);
+    expect((await click('hub:approve', gated['hub:approve']!, 'bob')).status).toBe(200);
     await incidentOf('fp-gated', 'remediated');
+    await waitFor('Approve / Deny gone from the root', () =>
+      rootButtons('fp-gated')['hub:acknowledge'] && !rootButtons('fp-gated')['hub:approve'] ? true : undefined,
+    );
     expect(hub.argocd.syncsOf('gated-app')).toHaveLength(1);
     expect(await (await click('hub:deny', approval!.id, 'alice')).json()).toMatchObject({
       text: `Not done: approval ${approval!.id} is already approved by bob.`,

@@ -105,12 +105,20 @@ function buildChannels(
     : new SlackOutboxClient(new OutboxWriter(config.HUB_DATA_DIR, 'slack'));
   const receipts = new ReceiptStore();
   return [
-    new SlackChannel(slack, new ThreadStore(db, config.NOTIFIER_LOCK_WAIT_MS), db, receipts, routing.templates, {
-      holdMs: config.NOTIFIER_REPLY_HOLD_MS,
-      holdAttempts: config.NOTIFIER_RETRY_DELAYS_MS.length - 1,
-      retryAfterMs: config.NOTIFIER_RETRY_DELAYS_MS[0] ?? 0,
-      claimLeaseMs: 2 * config.SLACK_TIMEOUT_MS + 5_000,
-    }),
+    new SlackChannel(
+      slack,
+      new ThreadStore(db, config.NOTIFIER_LOCK_WAIT_MS),
+      db,
+      receipts,
+      routing.templates,
+      {
+        holdMs: config.NOTIFIER_REPLY_HOLD_MS,
+        holdAttempts: config.NOTIFIER_RETRY_DELAYS_MS.length - 1,
+        retryAfterMs: config.NOTIFIER_RETRY_DELAYS_MS[0] ?? 0,
+        claimLeaseMs: 2 * config.SLACK_TIMEOUT_MS + 5_000,
+      },
+      config.SLACK_INTERACTIVE,
+    ),
     new TeamsChannel(webhooks, db, receipts, routing.templates, DEFAULT_WEBHOOK, 2 * config.TEAMS_TIMEOUT_MS + 5_000),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { boolVar, coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
 import { serviceQueues } from '@hub/messaging';
 
 const millisVar = z.coerce.number({ error: 'must be a number of milliseconds' }).int().nonnegative();
@@ -31,6 +31,12 @@ export const notifierEnvSchema = coreEnvSchema.extend({
   SLACK_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(2),
   /** A 429 whose Retry-After is at most this is waited out in the handler; longer ones go to the retry tiers. */
   SLACK_MAX_RATE_LIMIT_WAIT_MS: millisVar.default(5_000),
+  /**
+   * The incident root carries the decision buttons (Acknowledge, Silence, Resolve, Approve / Deny).
+   * Turn on once the Slack app's Interactivity points at the gateway (docs/notifications.md): without
+   * it Slack answers a click with an error.
+   */
+  SLACK_INTERACTIVE: boolVar.default(false),
   TEAMS_WEBHOOK_URL: urlVar(['http', 'https']).optional(),
   TEAMS_TIMEOUT_MS: positiveIntVar.default(10_000),
   /** The uid of Grafana's Tempo data source, for the trace link (`GRAFANA_URL` turns the link on). */

@@ -99,6 +99,8 @@ export class SlackChannel implements Channel {
     private readonly receipts: ReceiptStore,
     private readonly templates: Templates,
     private readonly order: ReplyOrder,
+    /** Decision buttons on the root (`SLACK_INTERACTIVE`). */
+    private readonly interactive = false,
   ) {}
 
   get mode(): 'live' | 'outbox' {
@@ -203,7 +205,7 @@ export class SlackChannel implements Channel {
         const rootTried = await this.markTry(incident, `notifier:slack-root-try:${key}`, n.incidentId);
         const root = await this.api.postMessage({
           channel: target,
-          ...slackRootMessage(n, look),
+          ...slackRootMessage(n, look, { decisions: this.interactive }),
           ...noUnfurl,
           postKey: `${n.incidentKey}/${n.incidentId}:root:${key}`,
           reconcile: rootTried,
@@ -237,7 +239,11 @@ export class SlackChannel implements Channel {
         sent = true;
       }
       for (const stale of threads.filter((t) => this.isOwn(t) && n.sequence > t.last_sequence)) {
-        await this.api.update({ channel: stale.conversation, ts: stale.thread_ts, ...slackRootMessage(n, look) });
+        await this.api.update({
+          channel: stale.conversation,
+          ts: stale.thread_ts,
+          ...slackRootMessage(n, look, { decisions: this.interactive }),
+        });
         await incident.advance(stale.channel, n.sequence);
         const edited = { channel: stale.conversation, ts: stale.thread_ts };
         await this.receipts.record(

@@ -1,4 +1,5 @@
 import { type Notification } from '../notifications/notification.js';
+import { decisionButtons, type DecisionButtonElement } from './slack-decision-buttons.js';
 import { severityWord, type StatePresentation, STATES, truncate } from './presentation.js';
 
 interface PlainText {
@@ -23,7 +24,7 @@ interface Button {
 export type SlackBlock =
   | { type: 'header'; text: PlainText }
   | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[] }
-  | { type: 'actions'; elements: Button[] }
+  | { type: 'actions'; elements: (Button | DecisionButtonElement)[] }
   | { type: 'context'; elements: Mrkdwn[] };
 
 /** A message body: `text` is the notification / screen-reader fallback of the blocks. */
@@ -45,8 +46,14 @@ export function escapeMrkdwn(text: string): string {
  * The incident's root message: title with the current state, state and severity, the
  * notification's fields, its text, link buttons (and the Grafana trace), and a context line with
  * the trace id, incident key and update number. `chat.update` replaces it with the newest state.
+ * With `decisions` (`SLACK_INTERACTIVE`), a second actions block holds the decision buttons
+ * ({@link decisionButtons}); a resolved incident's edit drops them.
  */
-export function slackRootMessage(n: Notification, state: StatePresentation = STATES[n.state]): SlackContent {
+export function slackRootMessage(
+  n: Notification,
+  state: StatePresentation = STATES[n.state],
+  { decisions = false }: { decisions?: boolean } = {},
+): SlackContent {
   const fields = [
     field('State', `${state.slackEmoji} ${state.word}`),
     field('Severity', severityWord(n.severity)),
@@ -64,6 +71,8 @@ export function slackRootMessage(n: Notification, state: StatePresentation = STA
   if (n.text.trim() !== '') blocks.push(section(n.text));
   const buttons = linkButtons(n);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
+  const decided = decisions ? decisionButtons(n) : [];
+  if (decided.length > 0) blocks.push({ type: 'actions', elements: decided });
   blocks.push(contextLine(n));
   return { text: `${state.slackEmoji} ${state.word}: ${escapeMrkdwn(n.title)}`, blocks };
 }
