@@ -93,8 +93,14 @@ spec:
     await hub.stopApp(app);
     for (let n = 100; n < 105; n++) await send(`offline/${n}`, { n });
     app = await hub.startApp();
-    await vi.waitFor(() => expect(values('external.iot.telemetry').sort()).toEqual([100, 101, 102, 103, 104]), {
-      timeout: 15_000,
-    });
+    // QoS 1 is at least once: a message of the previous case whose PUBACK had not left when the
+    // service stopped comes again (same event id, dropped by consumers), so only this case's are compared.
+    const offline = () => values('external.iot.telemetry').filter((n) => Number(n) >= 100);
+    await vi.waitFor(() => expect(offline().sort()).toEqual([100, 101, 102, 103, 104]), { timeout: 15_000 });
+    expect(
+      values('external.iot.telemetry')
+        .filter((n) => Number(n) < 100)
+        .every((n) => Number(n) < 10),
+    ).toBe(true);
   });
 });
