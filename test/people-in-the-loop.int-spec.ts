@@ -403,6 +403,10 @@ describe('people in the loop: Slack buttons, silences, maintenance windows, appr
       code: 1,
       err: expect.stringContaining('"mallory" is not a member of team "payments"'),
     });
+    expect(await cli('deny', 'no-such-approval', '--by', 'bob')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('No approval has the id no-such-approval'),
+    });
     expect(await cli('deny', approval!.id, '--by', 'bob', '--reason', 'change freeze')).toMatchObject({ code: 0 });
     await incidentOf(fp, 'remediation-failed');
     const [decided] = await query<{ state: string; decided_by: string; reason: string }>(

@@ -4,7 +4,7 @@ import { validate } from '../errors/gateway.errors.js';
 import { DecisionAuthority } from './decision-authority.js';
 import { DecisionPublisher } from './decision.publisher.js';
 import { PeopleDatabase } from './people.database.js';
-import { DecisionRefusedError } from './people.errors.js';
+import { DecisionRefusedError, PeopleNotFoundError } from './people.errors.js';
 
 const decisionSchema = z.strictObject({
   decision: z.enum(['approve', 'deny']),
@@ -16,8 +16,8 @@ const decisionSchema = z.strictObject({
 
 /**
  * Approval gates (docs/sensors.md): `GET /v1/approvals` lists them (`?state=waiting`), `POST
- * /v1/approvals/{id}` `{decision: approve|deny, by}` decides one — 403 naming why when `by` is not
- * an approver or it was already decided, else 202 once `decision.made` is on the bus (the sensor
+ * /v1/approvals/{id}` `{decision: approve|deny, by}` decides one — 404 for an unknown id, 403 naming
+ * why when `by` is not an approver or it was already decided, else 202 once `decision.made` is on the bus (the sensor
  * applies the first decision only, across replicas).
  */
 @Controller('v1/approvals')
@@ -36,7 +36,8 @@ export class ApprovalsController {
   ): Promise<{ id: string; decision: string; eventId: string }> {
     const { decision, by, reason, via } = validate(decisionSchema, body, 'The decision');
     const refused = await this.authority.refusal({ decision, id }, [by]);
-    if (refused) throw new DecisionRefusedError(`Not decided: ${refused}`, { id, by });
+    if (refused?.missing) throw new PeopleNotFoundError(`No approval has the id ${id}`, { id });
+    if (refused) throw new DecisionRefusedError(`Not decided: ${refused.reason}`, { id, by });
     const event = await this.decisions.publish({ decision, approvalId: id, by, via, ...(reason ? { reason } : {}) });
     return { id, decision, eventId: event.id };
   }

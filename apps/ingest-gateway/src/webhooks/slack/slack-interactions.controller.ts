@@ -76,8 +76,8 @@ export class SlackInteractionsController {
     const refused = await this.authority.refusal({ decision: button.decision, id: action.value }, names);
     this.metrics.count('slack', refused ? 'ignored' : 'published');
     if (refused) {
-      this.logger.warn({ msg: 'Slack click refused', user: user.id, action: action.action_id, reason: refused });
-      return ephemeral(`Not done: ${refused}.`);
+      this.logger.warn({ msg: 'Slack click refused', user: user.id, action: action.action_id, reason: refused.reason });
+      return ephemeral(`Not done: ${refused.reason}.`);
     }
     const by = names[0]!;
     const target =
