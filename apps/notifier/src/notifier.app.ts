@@ -7,6 +7,7 @@ import { notifierRetentionRules } from './receipts/notifier-retention.js';
 import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
 import { type Channel } from './channels/channel.js';
+import { emailChannel } from './channels/email/index.js';
 import { SlackOutboxClient } from './channels/slack-outbox.client.js';
 import { SlackWebClient } from './channels/slack-web.client.js';
 import { SlackChannel } from './channels/slack.channel.js';
@@ -30,7 +31,7 @@ export interface NotifierApp {
 
 /**
  * Builds the notifier (not yet listening): validates the routing file (a bad one throws
- * RoutingConfigError), migrates the database, and wires Slack and Teams — each live when configured,
+ * RoutingConfigError), migrates the database, and wires Slack, Teams and email — each live when configured,
  * else to the outbox — behind the `notification.requested` consumer.
  */
 export async function createNotifierApp(
@@ -120,5 +121,6 @@ function buildChannels(
       config.SLACK_INTERACTIVE,
     ),
     new TeamsChannel(webhooks, db, receipts, routing.templates, DEFAULT_WEBHOOK, 2 * config.TEAMS_TIMEOUT_MS + 5_000),
+    emailChannel(config, db, routing, receipts),
   ];
 }

@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import { boolVar, coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import {
+  boolVar,
+  ConfigError,
+  type ConfigProblem,
+  coreEnvSchema,
+  durationVar,
+  type Env,
+  parseEnv,
+  portVar,
+  positiveIntVar,
+  urlVar,
+} from '@hub/config';
 import { serviceQueues } from '@hub/messaging';
+import { emailEnvShape, smtpProblems } from './channels/email/email.config.js';
 
 const millisVar = z.coerce.number({ error: 'must be a number of milliseconds' }).int().nonnegative();
 
@@ -15,7 +27,8 @@ const delaysVar = z.string().transform((value, ctx) => {
 
 /**
  * The notifier's variables: the core set, Slack (`SLACK_TOKEN`; without it Slack requests go to the
- * outbox), Teams (`TEAMS_WEBHOOK_URL`; likewise), the Grafana trace link and the timing knobs.
+ * outbox), Teams (`TEAMS_WEBHOOK_URL`; likewise), email (`SMTP_*`, channels/email), the Grafana
+ * trace link and the timing knobs.
  */
 export const notifierEnvSchema = coreEnvSchema.extend({
   HUB_METRICS_PORT: portVar.default(9103),
@@ -53,12 +66,24 @@ export const notifierEnvSchema = coreEnvSchema.extend({
   NOTIFIER_LOCK_WAIT_MS: millisVar.default(30_000),
   /** How long receipts and chat threads (from their last update) are kept. */
   NOTIFIER_RETENTION: durationVar.default(30 * 86_400_000),
+  ...emailEnvShape,
 });
 
 export type NotifierConfig = z.output<typeof notifierEnvSchema>;
 
-export function loadNotifierConfig(env?: Env): NotifierConfig {
-  return parseEnv(notifierEnvSchema, env);
+/** Parses the environment; every bad variable and every inconsistent combination in one ConfigError. */
+export function loadNotifierConfig(env: Env = process.env): NotifierConfig {
+  let config: NotifierConfig | undefined;
+  const problems: ConfigProblem[] = [];
+  try {
+    config = parseEnv(notifierEnvSchema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  problems.push(...smtpProblems(env));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config!;
 }
 
 /** The queue this service owns on the bus. */

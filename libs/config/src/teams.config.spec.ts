@@ -46,7 +46,7 @@ describe('teams.yaml', () => {
     let error: unknown;
     try {
       parseTeams(
-        "defaultTeam: a\nteams:\n  a:\n    email: [ops@example.com, not-an-address, 'x <y@z.example']\n    stakeholders: []\n  b: { email: ops@example.com }\n",
+        "defaultTeam: a\nteams:\n  a:\n    email: [ops@example.com, not-an-address, 'x <y@z.example']\n    stakeholders: []\n  b: { email: ops@example.com }\n  c: { stakeholders: [cfo@example.com] }\n",
         'teams.yaml',
       );
     } catch (caught) {
@@ -58,6 +58,7 @@ describe('teams.yaml', () => {
       'teams.a.email.2',
       'teams.a.stakeholders',
       'teams.b.email',
+      'teams.c.stakeholders',
     ]);
   });
 

@@ -1,13 +1,13 @@
 import { type Notification } from '../notifications/notification.js';
 import { type Destination } from '../routing/destination.js';
 
-export type ChannelName = 'slack' | 'teams';
+export type ChannelName = 'slack' | 'teams' | 'email';
 
 /** What one delivery did: sent now, or found already sent (a redelivered event). */
 export type DeliveryOutcome = 'delivered' | 'duplicate';
 
 /**
- * A place notifications go (Slack, Teams). Each channel is idempotent on the notification's event
+ * A place notifications go (Slack, Teams, email). Each channel is idempotent on the notification's event
  * id, records a receipt per vendor call, and throws a channel error (`channel.errors.ts`) when the
  * vendor fails.
  */

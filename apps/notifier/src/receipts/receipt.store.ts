@@ -5,7 +5,7 @@ import { type Destination } from '../routing/destination.js';
 
 /** What one vendor call produced, as a channel reports it. */
 export interface ReceiptFacts {
-  readonly channel: 'slack' | 'teams';
+  readonly channel: 'slack' | 'teams' | 'email';
   readonly mode: 'live' | 'outbox';
   readonly operation: 'root' | 'reply' | 'update' | 'message' | 'card' | 'follow-up' | 'digest';
   readonly target: string;
