@@ -43,7 +43,8 @@ export function digestMessageId(eventIds: readonly string[], domain: string): st
 /** The domain of a sender (`Hub <hub@example.com>` → `example.com`): the right-hand side of the Message-IDs. */
 export function messageIdDomain(from: string): string {
   const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  const domain = address.slice(address.lastIndexOf('@') + 1).trim();
+  const at = address.lastIndexOf('@');
+  const domain = at < 0 ? '' : address.slice(at + 1).trim();
   return /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(domain) ? domain : 'hub.invalid';
 }
 
