@@ -1,4 +1,4 @@
-import { type Notification } from '../notifications/notification.js';
+import { type Notification } from '../notification.js';
 import { type Destination } from '../routing/destination.js';
 
 export type ChannelName = 'slack' | 'teams';

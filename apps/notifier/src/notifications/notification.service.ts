@@ -7,7 +7,7 @@ import { grafanaTraceUrl, type GrafanaLinkOptions } from '../render/trace-link.j
 import { type Destination } from '../routing/destination.js';
 import { RoutingTable } from '../routing/routing.config.js';
 import { DigestBuffer } from './digest.buffer.js';
-import { type Notification } from './notification.js';
+import { type Notification } from '../notification.js';
 
 /** Injection token of the Grafana link settings. */
 export const GRAFANA_LINK = Symbol('grafana-link');

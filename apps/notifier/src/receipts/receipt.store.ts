@@ -1,6 +1,6 @@
 import { type Kysely } from 'kysely';
 import { type HubDatabase, type NewNotificationReceipt } from '@hub/database';
-import { type Notification } from '../notifications/notification.js';
+import { type Notification } from '../notification.js';
 import { type Destination } from '../routing/destination.js';
 
 /** What one vendor call produced, as a channel reports it. */

@@ -1,6 +1,6 @@
 import { parseTeams } from '@hub/config';
 import { OutboxWriter } from '@hub/outbox';
-import { buildTeamsWebhooks } from '../channels/teams-webhooks.js';
+import { buildTeamsWebhooks } from '../channels/teams/teams-webhooks.js';
 import { parseRouting } from './routing.config.js';
 import { RoutingConfigError } from './routing.errors.js';
 

@@ -9,13 +9,13 @@ import {
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
-import { slackApiBase } from '../notifier.config.js';
+import { slackApiBase } from '../../notifier.config.js';
 import {
   type ChannelError,
   ChannelRateLimitedError,
   ChannelRejectedError,
   ChannelUnavailableError,
-} from './channel.errors.js';
+} from '../channel.errors.js';
 import { POST_METADATA_TYPE, SlackPostReconciler } from './slack-post-reconciler.js';
 import { type SlackApi, type SlackPostRequest, type SlackUpdateRequest } from './slack.channel.js';
 

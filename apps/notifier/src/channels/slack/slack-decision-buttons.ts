@@ -1,5 +1,5 @@
 import { DECISION_BUTTONS, type DecisionButtonId } from '@hub/contracts';
-import { type Notification } from '../notifications/notification.js';
+import { type Notification } from '../../notification.js';
 
 /** A Block Kit button that calls the hub back (interactivity) rather than opening a link. */
 export interface DecisionButtonElement {

@@ -1,6 +1,6 @@
 import { type OutboxWriter } from '@hub/outbox';
-import { type TeamsMessage } from '../render/teams.card.js';
-import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
+import { type TeamsMessage } from './teams.card.js';
+import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 
 /** No answer from the webhook (a timeout, a dropped connection): the card may have been posted. */
 export class TeamsWebhookUnreachableError extends ChannelUnavailableError {}

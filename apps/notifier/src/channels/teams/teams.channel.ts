@@ -1,13 +1,13 @@
 import { type Transaction } from 'kysely';
 import { type Database, type HubDatabase } from '@hub/database';
-import { type Notification } from '../notifications/notification.js';
-import { type ReceiptStore } from '../receipts/receipt.store.js';
-import { teamsDigest, teamsMessage } from '../render/teams.card.js';
-import { type Destination } from '../routing/destination.js';
-import { type Templates } from '../templates/templates.js';
-import { ChannelHeldError, ChannelRejectedError } from './channel.errors.js';
-import { type Channel, type DeliveryOutcome } from './channel.js';
-import { claimEvents, markedEvents, releaseClaims } from './event-claims.js';
+import { type Notification } from '../../notification.js';
+import { type ReceiptStore } from '../../receipts/receipt.store.js';
+import { teamsDigest, teamsMessage } from './teams.card.js';
+import { type Destination } from '../../routing/destination.js';
+import { type Templates } from '../../templates/templates.js';
+import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
+import { type Channel, type DeliveryOutcome } from '../channel.js';
+import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
 import { type TeamsWebhook, TeamsWebhookUnreachableError } from './teams-webhook.client.js';
 
 /** The idempotency step of the default webhook (a team's webhook appends its variable). */

@@ -1,6 +1,6 @@
-import { type Notification } from '../notifications/notification.js';
+import { type Notification } from '../../notification.js';
 import { decisionButtons, type DecisionButtonElement } from './slack-decision-buttons.js';
-import { severityWord, type StatePresentation, STATES, truncate } from './presentation.js';
+import { severityWord, type StatePresentation, STATES, truncate } from '../../render/presentation.js';
 
 interface PlainText {
   type: 'plain_text';
