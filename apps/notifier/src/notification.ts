@@ -1,4 +1,7 @@
+import { type Team } from '@hub/config';
 import { type NotificationRequested } from '@hub/contracts';
+
+// The two shapes every part of the notifier shares: a leaf module (no channel, router or store imported).
 
 /**
  * One `notification.requested` as the channels see it: the event's data plus the event id (the
@@ -12,4 +15,23 @@ export interface Notification extends NotificationRequested {
   readonly attempt?: number;
   /** Grafana Explore link to the trace, when `GRAFANA_URL` is set. */
   readonly traceUrl?: string;
+}
+
+/**
+ * Where one notification goes, resolved from its `team` or `route`: the Slack channel, the Teams
+ * webhook (by the name of its variable: `TEAMS_WEBHOOK_URL` or a team's `msteams.webhookUrlEnv`),
+ * and whom to mention on escalation.
+ */
+export interface Destination {
+  /** The route name, or `team:<name>` when the notification's team chose the channels. */
+  readonly name: string;
+  /** The team whose channels these are (teams.yaml). */
+  readonly team?: string;
+  readonly slack?: { readonly channel: string };
+  /** The variable naming the Teams webhook; absent = not on Teams. */
+  readonly teams?: string;
+  /** The team's on-call mentions (teams.yaml `oncall`). */
+  readonly oncall?: Team['oncall'];
+  /** The team or route the notification named that does not exist (a fallback was used). */
+  readonly unknown?: string;
 }

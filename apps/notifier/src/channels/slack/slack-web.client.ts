@@ -9,7 +9,7 @@ import {
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
-import { slackApiBase } from '../../notifier.config.js';
+import { slackApiBase } from './slack.config.js';
 import {
   type ChannelError,
   ChannelRateLimitedError,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, type Env, type TeamDirectory } from '@hub/config';
 import { type OutboxWriter } from '@hub/outbox';
-import { DEFAULT_WEBHOOK } from '../../routing/routing.config.js';
+import { DEFAULT_WEBHOOK } from './teams.route.js';
 import { type TeamsWebhook, TeamsOutboxClient, TeamsWebhookClient } from './teams-webhook.client.js';
 
 /**
