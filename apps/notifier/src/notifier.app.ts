@@ -8,6 +8,7 @@ import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging
 import { OutboxWriter } from '@hub/outbox';
 import { type Channel } from './channels/channel.js';
 import { buildChannels } from './channels/registry.js';
+import { VendorHttpPools } from './channels/vendor-http.js';
 import { NOTIFIER_QUEUE, type NotifierConfig, ROUTING_FILE } from './notifier.config.js';
 import { NotifierModule } from './notifier.module.js';
 import { ReceiptStore } from './receipts/receipt.store.js';
@@ -40,6 +41,7 @@ export async function createNotifierApp(
     await db.destroy();
     throw error;
   }
+  const pools = new VendorHttpPools();
   let channels: Channel[];
   try {
     channels = buildChannels(config, {
@@ -49,6 +51,7 @@ export async function createNotifierApp(
       teams,
       env: options.env ?? process.env,
       outbox: (name) => new OutboxWriter(config.HUB_DATA_DIR, name),
+      http: (vendor) => pools.of(vendor),
       retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
       replyHoldMs: config.NOTIFIER_REPLY_HOLD_MS,
       lockWaitMs: config.NOTIFIER_LOCK_WAIT_MS,
@@ -73,6 +76,7 @@ export async function createNotifierApp(
       channels,
       grafana: { url: config.GRAFANA_URL, tempoDatasource: config.GRAFANA_TEMPO_DATASOURCE },
       database: new DatabaseLifecycle(db),
+      http: pools,
       server,
       retention: new RetentionSweeper(
         db,

@@ -5,6 +5,7 @@ import { type z } from 'zod';
 import { type Destination, type Notification } from '../notification.js';
 import { type ReceiptStore } from '../receipts/receipt.store.js';
 import { type Templates } from '../templates/templates.js';
+import { type VendorHttp } from './vendor-http.js';
 
 /** A channel's name (`slack`, `teams`): its metric label, receipt `channel` and idempotency step prefix. */
 export type ChannelName = string;
@@ -41,6 +42,8 @@ export interface ChannelContext {
   readonly env: Env;
   /** The outbox file of `name` under `$HUB_DATA_DIR/outbox`, for a channel that is not configured. */
   outbox(name: string): OutboxWriter;
+  /** The keep-alive connection pool of a vendor (one per vendor name, closed on shutdown). */
+  http(vendor: string): VendorHttp;
   /** `NOTIFIER_RETRY_DELAYS_MS`: the transport's retry tiers. */
   readonly retryDelaysMs: readonly number[];
   /** `NOTIFIER_REPLY_HOLD_MS`. */

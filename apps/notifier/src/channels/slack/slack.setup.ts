@@ -17,6 +17,7 @@ export const slackSetup = defineChannel({
           timeoutMs: settings.SLACK_TIMEOUT_MS,
           retries: settings.SLACK_RETRIES,
           maxRateLimitWaitMs: settings.SLACK_MAX_RATE_LIMIT_WAIT_MS,
+          http: context.http('slack'),
         })
       : new SlackOutboxClient(context.outbox('slack'));
     return new SlackChannel(

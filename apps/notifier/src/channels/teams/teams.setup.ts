@@ -15,6 +15,7 @@ export const teamsSetup = defineChannel({
       context.env,
       settings.TEAMS_TIMEOUT_MS,
       context.outbox('teams'),
+      context.http('teams'),
     );
     return new TeamsChannel(
       webhooks,
