@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { type TeamDirectory } from '@hub/config';
 import { type Database } from '@hub/database';
-import { type Notification } from '../../notifications/notification.js';
+import { type Destination, type Notification } from '../../notification.js';
 import { type ReceiptStore } from '../../receipts/receipt.store.js';
-import { type Destination } from '../../routing/destination.js';
 import { type Templates } from '../../templates/templates.js';
 import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';

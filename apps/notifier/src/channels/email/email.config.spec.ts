@@ -2,9 +2,10 @@ import { ConfigError } from '@hub/config';
 import { loadNotifierConfig } from '../../notifier.config.js';
 import { smtpSettingsOf } from './email.config.js';
 
+/** The start-up problems of `env`: per variable (the environment schema), else across them (the channel's build). */
 function problems(env: Record<string, string>): string[] {
   try {
-    loadNotifierConfig(env);
+    smtpSettingsOf(loadNotifierConfig(env));
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((p) => `${p.variable}: ${p.problem}`);
     throw error;
@@ -47,7 +48,15 @@ describe(smtpSettingsOf.name, () => {
 });
 
 describe('SMTP start-up errors', () => {
-  it('lists every bad or contradictory setting at once', () => {
+  it('lists every bad variable, then every contradictory setting, at once', () => {
+    expect(
+      problems({ SMTP_FROM: 'not an address', SMTP_TLS: 'tls', SMTP_PORT: '0', SMTP_URL: 'mail.acme.example' }).sort(),
+    ).toEqual([
+      'SMTP_FROM: must be an address like hub@example.com or "Hub <hub@example.com>"',
+      'SMTP_PORT: must be between 1 and 65535',
+      'SMTP_TLS: must be starttls, implicit or none',
+      'SMTP_URL: must be a URL (smtp:// or smtps://…)',
+    ]);
     expect(
       problems({
         SMTP_URL: 'smtps://u@mail.acme.example:465',
@@ -55,11 +64,9 @@ describe('SMTP start-up errors', () => {
         SMTP_PORT: '25',
         SMTP_USER: 'v',
         SMTP_TLS: 'starttls',
-        SMTP_FROM: 'not an address',
         SMTP_TLS_CA_FILE: '/nonexistent/ca.pem',
       }).sort(),
     ).toEqual([
-      'SMTP_FROM: must be an address like hub@example.com or "Hub <hub@example.com>"',
       'SMTP_HOST: set SMTP_URL or SMTP_HOST, not both',
       'SMTP_PASSWORD: is required with an SMTP user',
       'SMTP_PORT: SMTP_URL names the port already',
@@ -78,6 +85,7 @@ describe('SMTP start-up errors', () => {
       'SMTP_PORT: has no effect without SMTP_URL or SMTP_HOST',
       'SMTP_USER: has no effect without SMTP_URL or SMTP_HOST',
     ]);
+    expect(problems({ SMTP_URL: 'smtp://' })).toEqual(['SMTP_URL: names no host (smtp://host:587)']);
     expect(problems({ SMTP_URL: 'http://mail.acme.example' })).toEqual([
       'SMTP_URL: must be a URL (smtp:// or smtps://…)',
     ]);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, type ConfigProblem, type Env, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { ConfigError, type ConfigProblem, portVar, positiveIntVar, urlVar } from '@hub/config';
 
 /** `hub@example.com` or `Hub <hub@example.com>`. */
 const FROM = /^(?:[^<>@,;"]*<)?[^\s<>@,;"]+@[A-Za-z0-9.-]+>?$/;
@@ -10,7 +10,7 @@ const FROM = /^(?:[^<>@,;"]*<)?[^\s<>@,;"]+@[A-Za-z0-9.-]+>?$/;
  * (`smtp://user:password@host:587`, `smtps://…:465`) or `SMTP_HOST` with `SMTP_PORT`, `SMTP_USER`,
  * `SMTP_PASSWORD`; without either, messages go to `$HUB_DATA_DIR/outbox/email.jsonl`.
  */
-export const emailEnvShape = {
+export const emailEnv = {
   SMTP_URL: urlVar(['smtp', 'smtps']).optional(),
   SMTP_HOST: z.string().min(1).optional(),
   /** Default 465 with `SMTP_TLS=implicit`, else 587 (submission). */
@@ -33,7 +33,7 @@ export const emailEnvShape = {
   SMTP_TIMEOUT_MS: positiveIntVar.default(10_000),
 };
 
-type EmailEnv = z.output<z.ZodObject<typeof emailEnvShape>>;
+type EmailSettings = z.output<z.ZodObject<typeof emailEnv>>;
 
 /** Where and how email is sent (resolved from the variables above). */
 export interface SmtpSettings {
@@ -46,96 +46,68 @@ export interface SmtpSettings {
   readonly timeoutMs: number;
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
-const CREDENTIAL_VARIABLES = ['SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_TLS', 'SMTP_TLS_CA_FILE'] as const;
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1)$/i;
+const SERVER_SETTINGS = ['SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_TLS', 'SMTP_TLS_CA_FILE'] as const;
 
 /**
- * Checks across the SMTP variables, on the raw values (reported with the per-variable problems):
- * one server setting, a user with a password, TLS agreeing with the URL's scheme, no password in
- * clear over the network, no SMTP setting without a server (a misspelt `SMTP_HOST`).
+ * The SMTP server of the settings, undefined when none is configured (the outbox). Throws one
+ * ConfigError with every problem across the variables: one server setting, a user with a password,
+ * TLS agreeing with the URL's scheme, no password in clear over the network, a readable CA file,
+ * no server setting without a server (a misspelt `SMTP_HOST`).
  */
-export function smtpProblems(env: Env): ConfigProblem[] {
-  const value = (name: string) => env[name]?.trim() || undefined;
+export function smtpSettingsOf(settings: EmailSettings): SmtpSettings | undefined {
   const problems: ConfigProblem[] = [];
-  const url = parseUrl(value('SMTP_URL'));
-  const host = value('SMTP_HOST') ?? url?.hostname;
-  if (value('SMTP_URL') && value('SMTP_HOST')) {
-    problems.push({ variable: 'SMTP_HOST', problem: 'set SMTP_URL or SMTP_HOST, not both' });
-  }
-  if (!value('SMTP_URL') && !value('SMTP_HOST')) {
-    for (const name of CREDENTIAL_VARIABLES) {
-      if (value(name)) problems.push({ variable: name, problem: 'has no effect without SMTP_URL or SMTP_HOST' });
+  const url = settings.SMTP_URL ? new URL(settings.SMTP_URL) : undefined;
+  if (!url && !settings.SMTP_HOST) {
+    for (const name of SERVER_SETTINGS) {
+      if (settings[name] !== undefined)
+        problems.push({ variable: name, problem: 'has no effect without SMTP_URL or SMTP_HOST' });
     }
-    return problems;
+    if (problems.length > 0) throw new ConfigError(problems);
+    return undefined;
   }
-  if (url?.port && value('SMTP_PORT')) {
+  if (url && !url.hostname) problems.push({ variable: 'SMTP_URL', problem: 'names no host (smtp://host:587)' });
+  if (url && settings.SMTP_HOST)
+    problems.push({ variable: 'SMTP_HOST', problem: 'set SMTP_URL or SMTP_HOST, not both' });
+  if (url?.port && settings.SMTP_PORT)
     problems.push({ variable: 'SMTP_PORT', problem: 'SMTP_URL names the port already' });
-  }
   const urlUser = url?.username ? decodeURIComponent(url.username) : undefined;
-  if (urlUser && value('SMTP_USER')) {
+  if (urlUser && settings.SMTP_USER)
     problems.push({ variable: 'SMTP_USER', problem: 'SMTP_URL names the user already' });
-  }
-  const user = urlUser ?? value('SMTP_USER');
-  const password = (url?.password ? decodeURIComponent(url.password) : undefined) ?? value('SMTP_PASSWORD');
-  if (user && !password) problems.push({ variable: 'SMTP_PASSWORD', problem: 'is required with an SMTP user' });
-  if (password && !user) problems.push({ variable: 'SMTP_USER', problem: 'is required with SMTP_PASSWORD' });
-  const tls = value('SMTP_TLS');
-  if (url?.protocol === 'smtps:' && tls !== undefined && tls !== 'implicit') {
+  const user = urlUser ?? settings.SMTP_USER;
+  const pass = (url?.password ? decodeURIComponent(url.password) : undefined) ?? settings.SMTP_PASSWORD;
+  if (user && !pass) problems.push({ variable: 'SMTP_PASSWORD', problem: 'is required with an SMTP user' });
+  if (pass && !user) problems.push({ variable: 'SMTP_USER', problem: 'is required with SMTP_PASSWORD' });
+  const host = url ? url.hostname.replace(/^\[|\]$/g, '') : settings.SMTP_HOST!;
+  if (url?.protocol === 'smtps:' && settings.SMTP_TLS !== undefined && settings.SMTP_TLS !== 'implicit') {
     problems.push({
       variable: 'SMTP_TLS',
-      problem: `must be implicit (or unset) with an smtps:// SMTP_URL, not ${tls}`,
+      problem: `must be implicit (or unset) with an smtps:// SMTP_URL, not ${settings.SMTP_TLS}`,
     });
   }
-  if (tls === 'none' && password && host && !LOOPBACK.test(host)) {
+  const tls = url?.protocol === 'smtps:' ? 'implicit' : (settings.SMTP_TLS ?? 'starttls');
+  if (tls === 'none' && pass && !LOOPBACK.test(host)) {
     problems.push({
       variable: 'SMTP_TLS',
       problem: `none would send the SMTP password in clear to ${host}; use starttls or implicit (none is for loopback relays)`,
     });
   }
-  const caFile = value('SMTP_TLS_CA_FILE');
-  if (caFile) {
+  let ca: string | undefined;
+  if (settings.SMTP_TLS_CA_FILE) {
     try {
-      readFileSync(caFile, 'utf8');
+      ca = readFileSync(settings.SMTP_TLS_CA_FILE, 'utf8');
     } catch (error) {
       problems.push({ variable: 'SMTP_TLS_CA_FILE', problem: `cannot be read: ${(error as Error).message}` });
     }
   }
-  return problems;
-}
-
-/** The SMTP server of valid variables; undefined when none is configured (the outbox). */
-export function smtpSettingsOf(config: EmailEnv): SmtpSettings | undefined {
-  const url = parseUrl(config.SMTP_URL);
-  const host = url?.hostname.replace(/^\[|\]$/g, '') ?? config.SMTP_HOST;
-  if (!host) return undefined;
-  const tls = url?.protocol === 'smtps:' ? 'implicit' : (config.SMTP_TLS ?? 'starttls');
-  const port = url?.port ? Number(url.port) : (config.SMTP_PORT ?? (tls === 'implicit' ? 465 : 587));
-  const user = url?.username ? decodeURIComponent(url.username) : config.SMTP_USER;
-  const pass = url?.password ? decodeURIComponent(url.password) : config.SMTP_PASSWORD;
-  let ca: string | undefined;
-  if (config.SMTP_TLS_CA_FILE) {
-    try {
-      ca = readFileSync(config.SMTP_TLS_CA_FILE, 'utf8');
-    } catch (error) {
-      throw new ConfigError([{ variable: 'SMTP_TLS_CA_FILE', problem: `cannot be read: ${(error as Error).message}` }]);
-    }
-  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     host,
-    port,
+    port: url?.port ? Number(url.port) : (settings.SMTP_PORT ?? (tls === 'implicit' ? 465 : 587)),
     tls,
     ...(user && pass ? { auth: { user, pass } } : {}),
     ...(ca ? { ca } : {}),
-    from: config.SMTP_FROM,
-    timeoutMs: config.SMTP_TIMEOUT_MS,
+    from: settings.SMTP_FROM,
+    timeoutMs: settings.SMTP_TIMEOUT_MS,
   };
-}
-
-function parseUrl(value: string | undefined): URL | undefined {
-  if (!value) return undefined;
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
 }

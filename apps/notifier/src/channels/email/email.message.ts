@@ -1,4 +1,4 @@
-import { type Notification } from '../../notifications/notification.js';
+import { type Notification } from '../../notification.js';
 import { severityWord, type StatePresentation, STATES, truncate } from '../../render/presentation.js';
 import { digestMessageId, type EmailThreading, threadingOf } from './email.thread.js';
 

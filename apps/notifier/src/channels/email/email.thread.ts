@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Notification } from '../../notifications/notification.js';
+import { type Notification } from '../../notification.js';
 
 /**
  * Message-IDs that thread an incident's emails with no stored state: the root — the incident's
