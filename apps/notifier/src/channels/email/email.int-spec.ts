@@ -58,6 +58,12 @@ describe('email over SMTP', () => {
     await rm(certDir, { recursive: true, force: true });
   });
 
+  const emailReceipts = async (key: string) =>
+    (
+      await hub.schema.pool.query("SELECT 1 FROM notification_receipts WHERE incident_key = $1 AND channel = 'email'", [
+        key,
+      ])
+    ).rowCount;
   const ofKey = (key: string) => smtp.messages.filter((m) => m.headers['x-hub-incident-key'] === key);
 
   it("threads an incident's updates in one conversation: the root's Message-ID from the incident id, replies naming it", async () => {
@@ -143,13 +149,7 @@ describe('email over SMTP', () => {
     await waitFor('a retry while SMTP is down', async () => (await emailDeliveries('retry')) > retries);
     await smtp.start();
     await waitFor('the email after the outage', () => ofKey(key).length === 1, { timeoutMs: 15_000 });
-    await waitFor('marked sent', async () => {
-      const { rows } = await hub.schema.pool.query(
-        "SELECT 1 FROM notification_receipts WHERE incident_key = $1 AND channel = 'email'",
-        [key],
-      );
-      return rows.length === 1;
-    });
+    await waitFor('marked sent', async () => (await emailReceipts(key)) === 1);
     expect(ofKey(key)).toHaveLength(1);
     expect(ofIncident(hub.slack.roots('#team-payments'), key)).toHaveLength(1); // Slack, done before the outage, not again
   });
@@ -161,13 +161,7 @@ describe('email over SMTP', () => {
     await hub.publish({ incidentKey: key, sequence: 1, state: 'firing', team: 'payments' });
     await waitFor('the email after the 451', () => ofKey(key).length === 1, { timeoutMs: 15_000 });
     expect(await emailDeliveries('retry')).toBeGreaterThan(retries);
-    await waitFor('marked sent', async () => {
-      const { rows } = await hub.schema.pool.query(
-        "SELECT 1 FROM notification_receipts WHERE incident_key = $1 AND channel = 'email'",
-        [key],
-      );
-      return rows.length === 1;
-    });
+    await waitFor('marked sent', async () => (await emailReceipts(key)) === 1);
     expect(ofKey(key)).toHaveLength(1);
   });
 });
