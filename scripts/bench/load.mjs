@@ -99,3 +99,12 @@ export function cpuSeconds(pid) {
     return NaN;
   }
 }
+
+/**
+ * `--cpu-prof` arguments when `BENCH_CPU_PROF=<dir>` is set: the process writes a V8 CPU profile
+ * into `<dir>/<name>/` when it exits (`node scripts/bench/profile-top.mjs <dir>` summarises them).
+ */
+export function cpuProfileArgs(name) {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir && name ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${name}`] : [];
+}
