@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import autocannon from 'autocannon';
-import { cpuProfileArgs, rssMb } from './load.mjs';
+import { cpuMs, cpuProfileArgs, rssMb } from './load.mjs';
 
 export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connections }) {
   const payload = readFileSync(`${root}examples/alertmanager/argocd-unhealthy.json`, 'utf8');
@@ -79,7 +79,9 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
   async function measure(name, port, child, exchange, sink) {
     await load(port).then(() => undefined); // warm-up run, not reported
     const before = sink.consumed;
+    const cpuBefore = cpuMs(child.pid);
     const result = await load(port);
+    const cpu = cpuMs(child.pid) - cpuBefore;
     const steady = await load(port, fixedRate);
     const row = {
       name,
@@ -88,6 +90,7 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
       'p99 ms': result.latency.p99,
       'max ms': result.latency.max,
       non2xx: result.non2xx,
+      'CPU ms/req': Number((cpu / Math.max(1, result['2xx'])).toFixed(3)),
       errors: result.errors,
       [`p99 @${fixedRate}/s`]: steady.latency.p99,
       'RSS MB': rssMb(child.pid),
