@@ -67,7 +67,8 @@ export function goalRows({ gateway, flow }) {
     rows.push(
       row(
         'gateway ratio (tracing on ÷ raw fastify+amqplib) ≥ 0.75',
-        `${ratio.toFixed(2)} (${gateway.rows[0]['accepted/s']}/s ÷ ${gateway.rows[2]['accepted/s']}/s)`,
+        `${ratio.toFixed(2)} (${gateway.rows[0]['accepted/s']}/s ÷ ${gateway.rows[2]['accepted/s']}/s); ` +
+          `CPU/req ${gateway.rows[0]['CPU ms/req']} ms vs ${gateway.rows[2]['CPU ms/req']} ms`,
         ratio >= 0.75,
       ),
     );
