@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTeams, parseTeams, TeamsConfigError } from './teams.config.js';
+import { TeamsConfigError } from './config.errors.js';
+import { loadTeams, parseTeams } from './teams.config.js';
 
 describe('teams.yaml', () => {
   it('loads the shipped file and finds the owner of an event, or the default team', async () => {
@@ -80,7 +81,9 @@ teams:
     }
     expect(error).toBeInstanceOf(TeamsConfigError);
     const paths = (error as TeamsConfigError).problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['owner.0', 'teams.Bad_Name', 'teams.ok.jira.project', 'teams.ok']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['owner.0', 'teams.Bad_Name', 'teams.ok.jira.project', 'teams.ok.slak']),
+    );
     expect((error as TeamsConfigError).message).toContain('teams.yaml');
   });
 
@@ -88,6 +91,6 @@ teams:
     const dir = await mkdtemp(join(tmpdir(), 'teams-'));
     expect((await loadTeams(dir)).names).toEqual(['platform']);
     await writeFile(join(dir, 'teams.yaml'), 'teams: [\n');
-    await expect(loadTeams(dir)).rejects.toThrow(/line \d+/);
+    await expect(loadTeams(dir)).rejects.toThrow(/teams\.yaml:\d+ \(yaml\)/);
   });
 });

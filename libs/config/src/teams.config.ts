@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { TeamsConfigError } from './config.errors.js';
+import { loadYamlFile, parseYamlFile } from './yaml-files.js';
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -106,21 +106,6 @@ export const teamsFileSchema = z
 export type Team = z.output<typeof teamSchema>;
 export type TeamsFile = z.output<typeof teamsFileSchema>;
 
-/** A bad teams file: every problem with its path. */
-export class TeamsConfigError extends Error {
-  override readonly name = 'TeamsConfigError';
-
-  constructor(
-    readonly file: string,
-    readonly problems: readonly { path: string; problem: string }[],
-  ) {
-    super(
-      `Invalid ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.path}: ${p.problem}`).join('\n'),
-    );
-  }
-}
-
 /** A resolved owner: the team's name and settings, and why it was chosen. */
 export interface ResolvedTeam {
   readonly name: string;
@@ -206,45 +191,20 @@ export const BUILT_IN_TEAMS: TeamsFile = {
   },
 };
 
-/** Parses and validates teams YAML; every problem is reported with its path in one error. */
+/** Parses and validates teams YAML; every problem is reported with its line and path in one error. */
 export function parseTeams(text: string, file: string): TeamDirectory {
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new TeamsConfigError(
-      file,
-      document.errors.map((error) => {
-        const at = error.linePos?.[0];
-        return {
-          path: at ? `line ${at.line}, column ${at.col}` : '(yaml)',
-          problem: error.message.split('\n')[0] ?? error.code,
-        };
-      }),
-    );
-  }
-  const result = teamsFileSchema.safeParse(document.toJS() ?? {});
-  if (!result.success) {
-    throw new TeamsConfigError(
-      file,
-      result.error.issues.map((issue) => ({
-        path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(file)',
-        problem: issue.message,
-      })),
-    );
-  }
-  return new TeamDirectory(result.data, file);
+  const { value, problems } = parseYamlFile(file, text, teamsFileSchema, 'teams');
+  if (!value) throw new TeamsConfigError(file, problems);
+  return new TeamDirectory(value, file);
 }
 
 /** Reads `<configDir>/teams.yaml`; a missing file gives the built-in single team, a bad one throws. */
 export async function loadTeams(configDir: string, fileName = 'teams.yaml'): Promise<TeamDirectory> {
   const file = join(configDir, fileName);
-  let content: string;
-  try {
-    content = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new TeamDirectory(BUILT_IN_TEAMS, '(built-in)');
-    throw new TeamsConfigError(file, [{ path: '(file)', problem: `cannot be read: ${(error as Error).message}` }]);
-  }
-  return parseTeams(content, file);
+  const { value, problems, missing } = await loadYamlFile(file, teamsFileSchema, 'teams');
+  if (missing) return new TeamDirectory(BUILT_IN_TEAMS, '(built-in)');
+  if (!value) throw new TeamsConfigError(file, problems);
+  return new TeamDirectory(value, file);
 }
 
 function splitPath(path: string): string[] {
