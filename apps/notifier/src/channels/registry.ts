@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigProblem } from '@hub/config';
 import { type Channel, type ChannelContext } from './channel.js';
+import { emailSetup } from './email/email.setup.js';
 import { slackSetup } from './slack/slack.setup.js';
 import { teamsSetup } from './teams/teams.setup.js';
 
@@ -7,6 +8,7 @@ import { teamsSetup } from './teams/teams.setup.js';
 const SETUPS = [
   slackSetup, //
   teamsSetup,
+  emailSetup,
 ] as const;
 
 type Setup = (typeof SETUPS)[number];
