@@ -1,5 +1,5 @@
 import { type Logger } from '@nestjs/common';
-import { type Channel, type ConsumeMessage, type Options } from 'amqplib';
+import { type Channel, type ConsumeMessage, type Message, type Options } from 'amqplib';
 import { type MessagingMetrics } from '@hub/telemetry';
 import { type AckDecision } from './ack-policy.js';
 import { describe } from './amqp-connection.js';
@@ -103,7 +103,7 @@ export class DeliverySettler {
 }
 
 /** The publish options that carry a consumed message on unchanged (retry tiers, parking, DLQ replay). */
-export function copyProperties(message: ConsumeMessage): Options.Publish {
+export function copyProperties(message: Message): Options.Publish {
   const p = message.properties;
   return {
     persistent: true,
