@@ -18,7 +18,7 @@ import { KeyedSerialExecutor } from './keyed-serial-executor.js';
 import { DeadLetterError } from './messaging.errors.js';
 import { DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS_MS, type ConsumerOptions } from './messaging.options.js';
 import { checkPartitionCounts } from './partition-check.js';
-import { drainPlainQueue, keyOfBody } from './plain-queue-drain.js';
+import { drainPlainQueue, partitionKeyOfBody } from './plain-queue-drain.js';
 import {
   assertPartitionCount,
   declareConsumerQueue,
@@ -449,5 +449,5 @@ function partitionKeyOfDelivery(message: ConsumeMessage): string {
   const header: unknown = message.properties.headers?.[PARTITION_KEY_HEADER];
   return typeof header === 'string' && header !== ''
     ? header
-    : keyOfBody(message.content, message.properties.messageId);
+    : partitionKeyOfBody(message.content, message.properties.messageId);
 }

@@ -46,7 +46,7 @@ export async function drainPlainQueue(
               ...headers,
               [HubHeaders.routingKey]: routingKey,
               [PARTITION_KEY_HEADER]:
-                typeof key === 'string' ? key : keyOfBody(message.content, message.properties.messageId),
+                typeof key === 'string' ? key : partitionKeyOfBody(message.content, message.properties.messageId),
             },
           },
           (error: unknown) => (error ? reject(new Error(`moving a message into ${target} was refused`)) : resolve()),
@@ -61,7 +61,7 @@ export async function drainPlainQueue(
 }
 
 /** The partition key of a message body that carries no header (an old message, a hand-made copy). */
-export function keyOfBody(content: Buffer, messageId: unknown): string {
+export function partitionKeyOfBody(content: Buffer, messageId: unknown): string {
   try {
     const event = JSON.parse(content.toString('utf8')) as Record<string, unknown>;
     if (typeof event.id === 'string') {

@@ -15,6 +15,8 @@ export const topologyNames = {
   partitionExchange: (queue: string) => `${queue}.partitions`,
   /** Partition `index` (0-based) of a partitioned service. */
   partitionQueue: (queue: string, index: number) => `${queue}.p${index}`,
+  /** Alternate exchange of `<queue>.partitions`: what it cannot hash (no partition key header) goes to `.p0`. */
+  unkeyedExchange: (queue: string) => `${queue}.partitions.unkeyed`,
 };
 
 /** Default of `HUB_PARTITIONS`: partition queues per partitioned service. */
@@ -94,16 +96,19 @@ export async function declareConsumerQueue(channel: Channel, spec: ConsumerQueue
 /**
  * Declares a partitioned service's topology: the parking queue, the consistent-hash exchange
  * (plugin `rabbitmq_consistent_hash_exchange`) bound from the topic exchange with the service's
- * bindings, and `partitions` quorum queues bound to it with equal weight, each with one active
+ * bindings (an event without the partition key header lands in `.p0`), and `partitions` quorum queues bound to it with equal weight, each with one active
  * consumer at a time (a replica that dies hands its partitions to a standby), a delivery limit
  * and dead-lettering to `<queue>.dlq`. Idempotent.
  */
 async function declarePartitions(channel: Channel, spec: ConsumerQueueSpec & { partitions: number }): Promise<void> {
   const dlq = topologyNames.deadLetterQueue(spec.queue);
   const hash = topologyNames.partitionExchange(spec.queue);
+  const unkeyed = topologyNames.unkeyedExchange(spec.queue);
   await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.assertExchange(unkeyed, 'fanout', { durable: true });
   await channel.assertExchange(hash, 'x-consistent-hash', {
     durable: true,
+    alternateExchange: unkeyed,
     arguments: { 'hash-header': PARTITION_KEY_HEADER },
   });
   for (const partition of partitionQueues(spec.queue, spec.partitions)) {
@@ -120,6 +125,9 @@ async function declarePartitions(channel: Channel, spec: ConsumerQueueSpec & { p
     // The binding key of a consistent-hash binding is its weight: every partition takes an equal share.
     await channel.bindQueue(partition, hash, '1');
   }
+  // RabbitMQ 3.10 hashes a missing header like a value (one partition for all of them); should a
+  // broker not route such a message, the alternate exchange keeps it in the first partition.
+  await channel.bindQueue(topologyNames.partitionQueue(spec.queue, 0), unkeyed, '');
   for (const pattern of spec.bindings) {
     await channel.bindExchange(hash, spec.exchange, pattern);
   }
