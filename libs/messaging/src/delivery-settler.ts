@@ -39,6 +39,8 @@ export class DeliverySettler {
     private readonly queue: string,
     private readonly metrics: MessagingMetrics,
     private readonly logger: Logger,
+    /** The retry tier of a delay: `<queue>.retry.<ms>ms`, or a partitioned service's own tiers. */
+    private readonly retryQueueOf: (delayMs: number) => string = (delayMs) => topologyNames.retryQueue(queue, delayMs),
   ) {}
 
   async settle(
@@ -61,13 +63,13 @@ export class DeliverySettler {
         case 'ack':
           break;
         case 'retry':
-          await copy(topologyNames.retryQueue(this.queue, decision.delayMs), {
+          await copy(this.retryQueueOf(decision.delayMs), {
             [HubHeaders.attempt]: meta.attempt + 1,
             [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
           });
           break;
         case 'hold':
-          await copy(topologyNames.retryQueue(this.queue, decision.delayMs), {
+          await copy(this.retryQueueOf(decision.delayMs), {
             [HubHeaders.attempt]: meta.attempt,
             [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
           });

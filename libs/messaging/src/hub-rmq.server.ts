@@ -15,7 +15,7 @@ import { decodeEnvelope } from './envelope-decoder.js';
 import { HubMessageContext } from './hub-message.context.js';
 import { assertIssuer } from './issuer-check.js';
 import { KeyedSerialExecutor } from './keyed-serial-executor.js';
-import { DeadLetterError } from './messaging.errors.js';
+import { DeadLetterError, RetryLaterError } from './messaging.errors.js';
 import { DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS_MS, type ConsumerOptions } from './messaging.options.js';
 import { checkPartitionCounts } from './partition-check.js';
 import { drainPlainQueue, partitionKeyOfBody } from './plain-queue-drain.js';
@@ -25,6 +25,7 @@ import {
   declareExchange,
   DEFAULT_PARTITIONS,
   partitionQueues,
+  topologyNames,
 } from './topology.js';
 import { extractTraceContext, startProcessSpan } from './trace-context.js';
 
@@ -48,7 +49,8 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 8_000;
  * partition key at a time, in delivery order, through a {@link KeyedSerialExecutor}, while other
  * keys run in parallel up to the prefetch. A failed attempt is retried in place after its tier's
  * delay (the key waits behind it; the delivery stays unacked), then parked in `<queue>.dlq`,
- * which releases the key. docs/architecture.md, "Ordering per key".
+ * which releases the key; a `RetryLaterError` goes to a retry tier of the partitions instead and
+ * releases the key at once. docs/architecture.md, "Ordering per key".
  */
 export class HubRmqServer extends Server implements CustomTransportStrategy {
   override readonly transportId = HUB_TRANSPORT;
@@ -84,7 +86,14 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       this.partitionNames = partitionQueues(options.queue, options.partitions ?? DEFAULT_PARTITIONS);
     }
     this.connection = new AmqpConnection(options, (model) => this.setup(model));
-    this.settler = new DeliverySettler(options.queue, this.metrics, this.logger);
+    this.settler = new DeliverySettler(
+      options.queue,
+      this.metrics,
+      this.logger,
+      options.partitioned
+        ? (delayMs) => topologyNames.partitionRetryQueue(options.queue, delayMs)
+        : (delayMs) => topologyNames.retryQueue(options.queue, delayMs),
+    );
   }
 
   /** Connected, queue declared, and the consumer channel open and consuming. */
@@ -205,7 +214,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       exchange: this.exchange,
       queue: this.options.queue,
       bindings,
-      retryDelaysMs: this.partitionNames ? [] : this.retryDelaysMs,
+      retryDelaysMs: this.retryDelaysMs,
       deliveryLimit: this.options.deliveryLimit ?? 5,
       singleActiveConsumer: this.options.singleActiveConsumer ?? false,
       ...(this.partitionNames ? { partitions: this.partitionCount } : {}),
@@ -385,7 +394,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   /**
    * Partitioned: retries a failed attempt in place — waits its tier's delay (a `hold` waits without
    * spending an attempt, backing off to 30 s), then runs the handlers again — until it succeeds,
-   * the policy parks it, or the service stops. The delivery stays unacked and its key waits.
+   * the policy parks it, the handler asks for later (`RetryLaterError`: to a retry tier, like the
+   * plain queue), or the service stops. The delivery stays unacked and its key waits.
    */
   private async retryInPlace(
     routingKey: string,
@@ -397,7 +407,9 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     let failure = failed;
     let attempt = firstAttempt;
     let holdMs = 0;
-    while (failure !== undefined && !this.stopping) {
+    // A handler that asks to be retried later (a reply waiting for its predecessor, a vendor's
+    // Retry-After) goes out of line to a retry tier instead: its key is released meanwhile.
+    while (failure !== undefined && !this.stopping && !(failure instanceof RetryLaterError)) {
       const decision = decideAck(failure, attempt, this.retryDelaysMs);
       if (decision.action !== 'retry' && decision.action !== 'hold') break;
       holdMs = decision.action === 'hold' ? Math.min(Math.max(holdMs * 2, decision.delayMs), 30_000) : 0;

@@ -15,6 +15,8 @@ export const topologyNames = {
   partitionExchange: (queue: string) => `${queue}.partitions`,
   /** Partition `index` (0-based) of a partitioned service. */
   partitionQueue: (queue: string, index: number) => `${queue}.p${index}`,
+  /** A retry tier of a partitioned service: dead-letters back into `<queue>.partitions` (same key, same partition). */
+  partitionRetryQueue: (queue: string, delayMs: number) => `${queue}.partitions.retry.${delayMs}ms`,
   /** Alternate exchange of `<queue>.partitions`: what it cannot hash (no partition key header) goes to `.p0`. */
   unkeyedExchange: (queue: string) => `${queue}.partitions.unkeyed`,
 };
@@ -51,7 +53,8 @@ export interface ConsumerQueueSpec {
   /**
    * Partition queues (`<queue>.p0` …) behind a consistent-hash exchange `<queue>.partitions` that
    * hashes the `x-hub-partition-key` header, each single-active-consumer, instead of the one
-   * `<queue>`; no retry tiers (a partitioned consumer retries in place). Unset: the plain queue.
+   * `<queue>`; its retry tiers (`<queue>.partitions.retry.<ms>ms`, only for `RetryLaterError`: other
+   * failures are retried in place) return into the partitions. Unset: the plain queue.
    */
   partitions?: number;
 }
@@ -124,6 +127,18 @@ async function declarePartitions(channel: Channel, spec: ConsumerQueueSpec & { p
     });
     // The binding key of a consistent-hash binding is its weight: every partition takes an equal share.
     await channel.bindQueue(partition, hash, '1');
+  }
+  for (const delayMs of spec.retryDelaysMs) {
+    await channel.assertQueue(topologyNames.partitionRetryQueue(spec.queue, delayMs), {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': delayMs,
+        'x-dead-letter-exchange': hash,
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+    });
   }
   // RabbitMQ 3.10 hashes a missing header like a value (one partition for all of them); should a
   // broker not route such a message, the alternate exchange keeps it in the first partition.
