@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// npm run bench [-- gateway|flow|siem|sensor]: measures the hub side by side with raw amqplib baselines in one
+// npm run bench [-- gateway|flow|siem|sensor|ordering]: measures the hub side by side with raw amqplib baselines in one
 // run on this machine and prints the figures (no assertions: see docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchFlow } from './bench/flow.mjs';
 import { benchGateway } from './bench/gateway.mjs';
+import { benchOrdering } from './bench/ordering.mjs';
 import { benchSiem } from './bench/siem.mjs';
 import { benchSensor } from './bench/sensor.mjs';
 
@@ -67,4 +68,12 @@ if (run('sensor')) {
   console.log('Windowed aggregation in PostgreSQL, per event, one at a time');
   console.table(aggregation);
   console.log(`aggregation cost: ${windowCostMs} ms per event over the bare transaction`);
+}
+
+if (run('ordering')) {
+  const { rows, handlerMs } = await benchOrdering({ amqpUrl });
+  console.log(
+    `\nOrdering per key — one partitioned consumer (prefetch 64, a ${handlerMs} ms handler) vs the plain queue, by partitions and keys`,
+  );
+  console.table(rows);
 }
