@@ -37,6 +37,32 @@ describe('teams.yaml', () => {
     expect(teams.refusesMember('ghosts', 'alice')).toBe('"ghosts" is neither a team nor a group of teams.yaml');
   });
 
+  it('takes address lists for email and reports, and names each address that is not one', () => {
+    const teams = parseTeams(
+      "defaultTeam: a\nteams:\n  a:\n    email: [ops@example.com, 'Ops on-call <oncall@ops.example.com>']\n    stakeholders: [cfo@example.com]\n",
+      'teams.yaml',
+    );
+    expect(teams.team('a').team.email).toEqual(['ops@example.com', 'Ops on-call <oncall@ops.example.com>']);
+    expect(teams.team('a').team.stakeholders).toEqual(['cfo@example.com']);
+    let error: unknown;
+    try {
+      parseTeams(
+        "defaultTeam: a\nteams:\n  a:\n    email: [ops@example.com, not-an-address, 'x <y@z.example']\n    stakeholders: []\n  b: { email: ops@example.com }\n  c: { stakeholders: [cfo@example.com] }\n",
+        'teams.yaml',
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TeamsConfigError);
+    expect((error as TeamsConfigError).problems.map((p) => p.path)).toEqual([
+      'teams.a.email.1',
+      'teams.a.email.2',
+      'teams.a.stakeholders',
+      'teams.b.email',
+      'teams.c.stakeholders',
+    ]);
+  });
+
   it('lists every problem with its path', () => {
     const file = `
 defaultTeam: nobody

@@ -7,6 +7,23 @@ const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const OWNER_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_/-]+|\[["'][^"']+["']\])*$/;
 
+/** `ops@example.com` or `Platform on-call <ops@example.com>` (what an SMTP server takes as a recipient). */
+const EMAIL_ADDRESS =
+  /^(?:[^<>@,;"]*<)?[^\s<>@,;"]+@[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?)+>?$/;
+
+const emailList = (what: string) =>
+  z
+    .array(
+      z
+        .string({ error: 'must be an email address' })
+        .trim()
+        .refine((value) => EMAIL_ADDRESS.test(value) && value.includes('<') === value.endsWith('>'), {
+          error: 'must be an email address like ops@example.com or "Ops <ops@example.com>"',
+        }),
+      { error: `must be a list of email addresses (${what})` },
+    )
+    .min(1, { error: `must list at least one address (${what}); leave it out for none` });
+
 const text = (what: string) =>
   z
     .string({ error: `must be ${what}` })
@@ -38,6 +55,10 @@ const teamSchema = z.strictObject({
   group: text('a group name').optional(),
   /** Who belongs to the team (user names); when set, only they may request provisioning for it (S3). */
   members: z.array(text('a user name')).optional(),
+  /** The team's email addresses: its incidents (one thread each) and messages by email. */
+  email: emailList("the team's address list").optional(),
+  /** Who gets the team's reports by email instead of `email` (`audience: stakeholders`: the S7 monthly cost report). */
+  stakeholders: emailList("the team's report readers").optional(),
   /** Who is paged on escalation: a Slack mention (`<!subteam^S123>` or `@group`) and/or a Teams mention. */
   oncall: z.strictObject({ slack: z.string().min(1).optional(), msteams: z.string().min(1).optional() }).optional(),
 });
@@ -58,13 +79,23 @@ export const teamsFileSchema = z
     groups: z
       .record(z.string().regex(TEAM_NAME, { error: 'must be a group name' }), z.array(text('a user name')))
       .default({}),
-    teams: z.record(z.string(), teamSchema).superRefine((teams, ctx) => {
-      for (const name of Object.keys(teams)) {
-        if (!TEAM_NAME.test(name)) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'team names are lower-case letters, digits and -' });
+    teams: z.record(z.string(), teamSchema).superRefine(
+      (teams, ctx) => {
+        for (const [name, team] of Object.entries(teams) as [string, Partial<Team> | undefined][]) {
+          if (!TEAM_NAME.test(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'team names are lower-case letters, digits and -' });
+          }
+          if (team?.stakeholders && !team.email) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name, 'stakeholders'],
+              message: "needs the team's own `email` list too (a team is on email when it has one)",
+            });
+          }
         }
-      }
-    }),
+      }, // Also when a team has problems, so one run lists them all.
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    ),
   })
   .superRefine((file, ctx) => {
     if (file.teams && !Object.hasOwn(file.teams, file.defaultTeam)) {

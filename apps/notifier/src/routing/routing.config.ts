@@ -1,25 +1,20 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BUILT_IN_TEAMS, type FileProblem, loadYamlFile, parseYamlFile, TeamDirectory } from '@hub/config';
+import { slackRouteSchema } from '../channels/slack/slack.route.js';
+import { DEFAULT_WEBHOOK, teamsRouteSchema } from '../channels/teams/teams.route.js';
 import { Templates, templatesSchema } from '../templates/templates.js';
 import { type DigestSettings } from '../notifications/digest.buffer.js';
-import { type Destination } from './destination.js';
+import { type Destination } from '../notification.js';
 import { RoutingConfigError } from './routing.errors.js';
 
 const ROUTE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 const routeSchema = z.strictObject({
-  /** The Slack channel (name like `#platform-alerts`, or id) of the route; no `slack` = not on Slack. */
-  slack: z
-    .strictObject({
-      channel: z
-        .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a channel name or id') })
-        .trim()
-        .min(1, { error: 'must name a channel' }),
-    })
-    .optional(),
+  /** The Slack channel of the route; no `slack` = not on Slack. */
+  slack: slackRouteSchema,
   /** Whether the Teams webhook gets this route's notifications. */
-  teams: z.boolean({ error: 'must be true or false' }).default(true),
+  teams: teamsRouteSchema,
   /**
    * A team of teams.yaml: the route goes to that team's Slack channel (unless `slack` names one)
    * and Teams webhook, and escalations on it mention the team's on-call.
@@ -143,9 +138,6 @@ export class RoutingTable {
     return { name: 'default', route: this.routes.default!, unknown: name };
   }
 }
-
-/** The Teams webhook of `TEAMS_WEBHOOK_URL` (a team's own webhook is named by its variable). */
-export const DEFAULT_WEBHOOK = 'TEAMS_WEBHOOK_URL';
 
 /**
  * Parses and validates routing YAML; every problem is reported with its line and path in one
