@@ -36,6 +36,11 @@ export const notificationRequestedSchema = z.object({
   team: z.string().min(1).optional(),
   /** Mention the team's on-call (teams.yaml `oncall`) — set on escalations. */
   mention: z.boolean().default(false),
+  /**
+   * The human decision this update reports (`acknowledge`, `silence`: a Slack click, `hub` CLI), so
+   * paging channels follow it (PagerDuty and Opsgenie acknowledge the page).
+   */
+  decision: z.enum(['acknowledge', 'silence']).optional(),
 });
 
 export type IncidentState = z.infer<typeof incidentStateSchema>;
