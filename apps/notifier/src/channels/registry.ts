@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigProblem } from '@hub/config';
 import { type Channel, type ChannelContext } from './channel.js';
+import { pagerDutySetup } from './pagerduty/pagerduty.setup.js';
 import { slackSetup } from './slack/slack.setup.js';
 import { teamsSetup } from './teams/teams.setup.js';
 
@@ -7,6 +8,7 @@ import { teamsSetup } from './teams/teams.setup.js';
 const SETUPS = [
   slackSetup, //
   teamsSetup,
+  pagerDutySetup,
 ] as const;
 
 type Setup = (typeof SETUPS)[number];
