@@ -1,10 +1,20 @@
 import { createHmac } from 'node:crypto';
-import { FakePagerDuty, waitFor } from '@hub/testing';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { FakePagerDuty, FakeWebhookReceiver, waitFor } from '@hub/testing';
 
 const { alertWebhook, SLACK_SIGNING_SECRET, startHub } = await import('./__tests__/hub.harness.js');
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
 const ROUTING_KEY = 'R0UT1NGKEY0000000000000000000001';
+const WEBHOOK_SECRET = 'webhook-e2e-secret-0123456789';
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+const validPayload = ajv.compile(
+  JSON.parse(readFileSync(new URL('../docs/schemas/notification-webhook.schema.json', import.meta.url), 'utf8')),
+);
 
 const labels = (name: string) => ({
   alertname: 'ArgoCDApplicationUnhealthy',
@@ -18,18 +28,34 @@ const labels = (name: string) => ({
 describe('paging channels end to end (issue 17 item 1): the shipped S1 sensor pages on escalation', () => {
   let hub: Hub;
   const pagerduty = new FakePagerDuty();
+  const receiver = new FakeWebhookReceiver(WEBHOOK_SECRET);
 
   beforeAll(async () => {
     await pagerduty.start();
+    await receiver.start();
     hub = await startHub({
-      env: { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pagerduty.url, SLACK_INTERACTIVE: 'true' },
+      env: {
+        PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
+        PAGERDUTY_EVENTS_URL: pagerduty.url,
+        SLACK_INTERACTIVE: 'true',
+        WEBHOOK_URLS: receiver.hookUrl,
+        WEBHOOK_SECRET,
+      },
     });
   }, 90_000);
 
   afterAll(async () => {
     await hub?.stop();
     await pagerduty.stop();
+    await receiver.stop();
   });
+
+  /** The webhook payloads of one incident, by sequence. */
+  const payloadsOf = (incidentId: string) =>
+    [...receiver.delivered.values()]
+      .map((p) => p as { id: string; incident: { id: string; sequence: number; state: string } })
+      .filter((p) => p.incident.id === incidentId)
+      .sort((a, b) => a.incident.sequence - b.incident.sequence);
 
   const incidentOf = (app: string) =>
     waitFor(`incident of ${app}`, async () => {
@@ -130,5 +156,46 @@ describe('paging channels end to end (issue 17 item 1): the shipped S1 sensor pa
       return rows.length > 0 ? rows : undefined;
     });
     expect(receipts).toEqual([{ operation: 'trigger', http_status: 202 }]);
+  });
+
+  it('webhook: every update of an incident is POSTed once, signed, and matches the documented schema', async () => {
+    const incident = await escalate('hook-app');
+    await waitFor('the escalation on the webhook', () =>
+      payloadsOf(incident.id).some((p) => p.incident.state === 'escalated'),
+    );
+    await hub.post(alertWebhook('resolved', labels('hook-app')));
+    const payloads = await waitFor('the resolved update on the webhook', () => {
+      const found = payloadsOf(incident.id);
+      return found.some((p) => p.incident.state === 'resolved') ? found : undefined;
+    });
+    const states = payloads.map((p) => p.incident.state);
+    expect(states[0]).toBe('firing');
+    expect(states).toContain('escalated');
+    for (const payload of payloads) {
+      expect(validPayload(payload), JSON.stringify(validPayload.errors)).toBe(true);
+      expect(receiver.posts.get(payload.id)).toBe(1);
+    }
+    expect(receiver.refused).toHaveLength(0);
+    const signed = receiver.find('POST', /^\/hooks\/hub$/)[0]!;
+    expect(signed.headers['x-hub-signature-256']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(signed.headers['idempotency-key']).toBe((signed.json as { id: string }).id);
+  });
+
+  it('webhook: a receiver answering 503, then 429, gets each update once when it recovers', async () => {
+    receiver.fault({ status: 503, body: { error: 'down' } });
+    const incident = await escalate('hook-retry-app');
+    const faulted = () =>
+      receiver.find('POST', /^\/hooks\/hub$/).filter((r) => JSON.stringify(r.json).includes(incident.id));
+    await waitFor('a refused post', () => faulted().length >= 1);
+    receiver.fault({ status: 429, headers: { 'retry-after': '1' }, body: { error: 'slow down' } });
+    const refusedSoFar = faulted().length;
+    await waitFor('a rate-limited post', () => faulted().length > refusedSoFar);
+    receiver.fault();
+    const payloads = await waitFor('the escalation on the webhook', () => {
+      const found = payloadsOf(incident.id);
+      return found.some((p) => p.incident.state === 'escalated') ? found : undefined;
+    });
+    for (const payload of payloads) expect(receiver.posts.get(payload.id)).toBe(1);
+    expect(new Set(payloads.map((p) => p.id)).size).toBe(payloads.length);
   });
 });

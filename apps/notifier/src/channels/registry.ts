@@ -3,12 +3,14 @@ import { type Channel, type ChannelContext } from './channel.js';
 import { pagerDutySetup } from './pagerduty/pagerduty.setup.js';
 import { slackSetup } from './slack/slack.setup.js';
 import { teamsSetup } from './teams/teams.setup.js';
+import { webhookSetup } from './webhook/webhook.setup.js';
 
 /** Every channel the notifier can deliver to, in delivery order: a new channel is its folder and one line here. */
 const SETUPS = [
   slackSetup, //
   teamsSetup,
   pagerDutySetup,
+  webhookSetup,
 ] as const;
 
 type Setup = (typeof SETUPS)[number];
