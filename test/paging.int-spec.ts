@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { FakePagerDuty, FakeWebhookReceiver, waitFor } from '@hub/testing';
+import { FakeOpsgenie, FakePagerDuty, FakeWebhookReceiver, waitFor } from '@hub/testing';
 
 const { alertWebhook, SLACK_SIGNING_SECRET, startHub } = await import('./__tests__/hub.harness.js');
 type Hub = Awaited<ReturnType<typeof startHub>>;
@@ -29,10 +29,12 @@ describe('paging channels end to end (issue 17 item 1): the shipped S1 sensor pa
   let hub: Hub;
   const pagerduty = new FakePagerDuty();
   const receiver = new FakeWebhookReceiver(WEBHOOK_SECRET);
+  const opsgenie = new FakeOpsgenie();
 
   beforeAll(async () => {
     await pagerduty.start();
     await receiver.start();
+    await opsgenie.start();
     hub = await startHub({
       env: {
         PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
@@ -40,6 +42,8 @@ describe('paging channels end to end (issue 17 item 1): the shipped S1 sensor pa
         SLACK_INTERACTIVE: 'true',
         WEBHOOK_URLS: receiver.hookUrl,
         WEBHOOK_SECRET,
+        OPSGENIE_API_KEY: opsgenie.apiKey,
+        OPSGENIE_API_URL: opsgenie.url,
       },
     });
   }, 90_000);
@@ -48,6 +52,7 @@ describe('paging channels end to end (issue 17 item 1): the shipped S1 sensor pa
     await hub?.stop();
     await pagerduty.stop();
     await receiver.stop();
+    await opsgenie.stop();
   });
 
   /** The webhook payloads of one incident, by sequence. */
@@ -156,6 +161,34 @@ describe('paging channels end to end (issue 17 item 1): the shipped S1 sensor pa
       return rows.length > 0 ? rows : undefined;
     });
     expect(receipts).toEqual([{ operation: 'trigger', http_status: 202 }]);
+  });
+
+  it('Opsgenie: the escalation creates one alert by alias with the team as responder; acknowledge and close follow', async () => {
+    const incident = await escalate('og-app');
+    const alert = await waitFor('the Opsgenie alert', () => opsgenie.alerts.get(incident.key));
+    expect(alert.create).toMatchObject({
+      alias: incident.key,
+      responders: [{ type: 'team', name: 'payments' }],
+      priority: 'P1',
+      source: 'Hub',
+      details: { incidentId: incident.id, sensor: 'slo-remediation' },
+    });
+    expect(String(alert.create.message)).toContain('og-app');
+    await waitFor('the diagnostics entry', async () => (await historyLength(incident.id)) >= 5);
+    await hub.post({ ...alertWebhook('firing', labels('og-app')), receiver: 'hub-pager' });
+    await waitFor('the repeat counted', async () => (await incidentOf('og-app')).fire_count >= 2);
+
+    expect((await click('hub:acknowledge', incident.id, 'alice')).status).toBe(200);
+    await waitFor('acknowledged on Opsgenie', () => alert.acknowledged);
+    await hub.post(alertWebhook('resolved', labels('og-app')));
+    await waitFor('closed on Opsgenie', () => alert.status === 'closed');
+    expect(alert.count).toBe(1);
+    expect(alert.actions).toEqual(['acknowledge', 'close']);
+    const creates = opsgenie
+      .find('POST', /^\/v2\/alerts$/)
+      .filter((r) => (r.json as { alias?: string }).alias === incident.key);
+    expect(creates).toHaveLength(1);
+    expect(creates[0]!.headers.authorization).toBe(`GenieKey ${opsgenie.apiKey}`);
   });
 
   it('webhook: every update of an incident is POSTed once, signed, and matches the documented schema', async () => {

@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigProblem } from '@hub/config';
 import { type Channel, type ChannelContext } from './channel.js';
+import { opsgenieSetup } from './opsgenie/opsgenie.setup.js';
 import { pagerDutySetup } from './pagerduty/pagerduty.setup.js';
 import { slackSetup } from './slack/slack.setup.js';
 import { teamsSetup } from './teams/teams.setup.js';
@@ -10,6 +11,7 @@ const SETUPS = [
   slackSetup, //
   teamsSetup,
   pagerDutySetup,
+  opsgenieSetup,
   webhookSetup,
 ] as const;
 

@@ -22,3 +22,4 @@ export * from './oidc.fake.js';
 export * from './kubernetes-pods.fake.js';
 export * from './pagerduty.fake.js';
 export * from './webhook-receiver.fake.js';
+export * from './opsgenie.fake.js';
