@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigProblem } from '@hub/config';
 import { type Channel, type ChannelContext } from './channel.js';
+import { emailSetup } from './email/email.setup.js';
 import { opsgenieSetup } from './opsgenie/opsgenie.setup.js';
 import { pagerDutySetup } from './pagerduty/pagerduty.setup.js';
 import { slackSetup } from './slack/slack.setup.js';
@@ -10,6 +11,7 @@ import { webhookSetup } from './webhook/webhook.setup.js';
 const SETUPS = [
   slackSetup, //
   teamsSetup,
+  emailSetup,
   pagerDutySetup,
   opsgenieSetup,
   webhookSetup,

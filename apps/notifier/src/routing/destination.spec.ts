@@ -107,7 +107,7 @@ describe('RoutingTable.destinationOf', () => {
         'n.yaml',
         teams,
       ),
-    ).toThrow(/templates.firing.slackEmoji: must be a Slack emoji code[\s\S]*templates: .*bogus/);
+    ).toThrow(/templates.firing.slackEmoji: must be a Slack emoji code[\s\S]*templates.bogus: is not a field here/);
   });
 });
 

@@ -23,3 +23,4 @@ export * from './kubernetes-pods.fake.js';
 export * from './pagerduty.fake.js';
 export * from './webhook-receiver.fake.js';
 export * from './opsgenie.fake.js';
+export * from './smtp.fake.js';

@@ -87,6 +87,7 @@ teams:
     expect(channels.map((c) => [c.name, c.mode])).toEqual([
       ['slack', 'outbox'],
       ['teams', 'outbox'],
+      ['email', 'outbox'],
       ['pagerduty', 'outbox'],
       ['opsgenie', 'outbox'],
       ['webhook', 'outbox'],
