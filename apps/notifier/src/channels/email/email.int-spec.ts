@@ -2,10 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { HubHeaders, topologyNames } from '@hub/messaging';
 import { metricsRegistry } from '@hub/telemetry';
-import { amqpUrl, FakeSmtpServer, QueueReader, selfSignedCertificate, uniqueName, waitFor } from '@hub/testing';
+import {
+  amqpUrl,
+  FakeSmtpServer,
+  QueueReader,
+  recordSpans,
+  selfSignedCertificate,
+  uniqueName,
+  waitFor,
+} from '@hub/testing';
 import { ofIncident, startNotifier, type NotifierHarness } from '../../__tests__/notifier.harness.js';
+
+const spans = recordSpans('notifier-email-test');
 
 const TEAMS_YAML = `defaultTeam: payments
 teams:
@@ -105,6 +116,23 @@ describe('email over SMTP', () => {
       { operation: 'reply', conversation: root, target: 'payments-team@example.com' },
       { operation: 'reply', conversation: root, target: 'payments-team@example.com' },
     ]);
+  });
+
+  it("sends inside the handler's trace: an `smtp send` client span, and the trace id in the email", async () => {
+    const key = uniqueName('mail-trace');
+    const traceId = await trace.getTracer('test').startActiveSpan('test', async (span) => {
+      await hub.publish({ incidentKey: key, sequence: 1, state: 'firing', team: 'payments' });
+      span.end();
+      return span.spanContext().traceId;
+    });
+    const [email] = await waitFor('the email', () => (ofKey(key).length === 1 ? ofKey(key) : undefined));
+    expect(email?.text).toContain(`Trace: ${traceId}`);
+    const [send] = await waitFor('the smtp span', () => {
+      const found = spans.trace(traceId).filter((s) => s.name === 'smtp send');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(send?.kind).toBe(SpanKind.CLIENT);
+    expect(send?.attributes).toMatchObject({ 'server.address': '127.0.0.1', 'server.port': smtp.listeningPort });
   });
 
   it('sends a redelivered notification nothing new', async () => {
