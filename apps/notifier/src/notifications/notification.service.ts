@@ -4,17 +4,16 @@ import { type Channel, CHANNELS, type ChannelName, type DeliveryOutcome } from '
 import { asChannelError, type ChannelError } from '../channels/channel.errors.js';
 import { NotifierMetrics } from '../metrics/notifier.metrics.js';
 import { grafanaTraceUrl, type GrafanaLinkOptions } from '../render/trace-link.js';
-import { type Destination } from '../routing/destination.js';
 import { RoutingTable } from '../routing/routing.config.js';
 import { DigestBuffer } from './digest.buffer.js';
-import { type Notification } from './notification.js';
+import { type Destination, type Notification } from '../notification.js';
 
 /** Injection token of the Grafana link settings. */
 export const GRAFANA_LINK = Symbol('grafana-link');
 
 /** What one channel did with a notification. */
 export type ChannelReport =
-  | { readonly channel: ChannelName; readonly outcome: DeliveryOutcome | 'outbox' }
+  | { readonly channel: ChannelName; readonly outcome: Exclude<DeliveryOutcome, 'skipped'> | 'outbox' }
   | { readonly channel: ChannelName; readonly outcome: 'failed'; readonly error: ChannelError };
 
 /** The event's identity as the channels need it. */
@@ -83,13 +82,15 @@ export class NotificationService {
     for (const { channel, destination } of pairs) {
       const target = `${channel.name}:${channel.targetOf(destination) ?? ''}`;
       if (seen.has(target)) continue;
-      seen.add(target);
       try {
         const outcome = await send(channel, destination);
+        if (outcome === 'skipped') continue; // another destination of the same target may still need it
+        seen.add(target);
         const shown = outcome === 'delivered' && channel.mode === 'outbox' ? 'outbox' : outcome;
         this.metrics.record(channel.name, shown);
         reports.push({ channel: channel.name, outcome: shown });
       } catch (error) {
+        seen.add(target);
         const failure = asChannelError(channel.name, error);
         this.metrics.record(channel.name, failure.retryable ? 'retry' : 'rejected');
         reports.push({ channel: channel.name, outcome: 'failed', error: failure });

@@ -1,0 +1,306 @@
+import { type Database, type NotificationThread } from '@hub/database';
+import { type ReceiptFacts, type ReceiptStore } from '../../receipts/receipt.store.js';
+import {
+  type SlackContent,
+  slackDigestMessage,
+  slackPlainMessage,
+  slackReplyMessage,
+  slackRootMessage,
+} from './slack.blocks.js';
+import { type Templates } from '../../templates/templates.js';
+import { type IncidentThreads, type ThreadStore } from '../../threads/thread.store.js';
+import { ChannelHeldError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
+import { type Channel, type DeliveryOutcome } from '../channel.js';
+import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
+import { type Destination, type Notification } from '../../notification.js';
+
+/** `chat.postMessage` arguments the notifier sends (a root, or a reply when `thread_ts` is set). */
+export interface SlackPostRequest extends SlackContent {
+  channel: string;
+  thread_ts?: string;
+  /** Also shows a thread reply in the channel (escalations, so on-call sees it without opening the thread). */
+  reply_broadcast?: boolean;
+  /** Lets `@handle` mentions in the text notify (`<!subteam^…>` works without it). */
+  link_names?: boolean;
+  unfurl_links: false;
+  unfurl_media: false;
+  /**
+   * What this post is (`<event id>:root:<channel>`): the same key on a retry lets the client find a
+   * post whose answer was lost instead of posting it twice. Not sent as an argument.
+   */
+  postKey?: string;
+  /** An earlier try of this post may have reached Slack: look for it by `postKey` before posting. */
+  reconcile?: boolean;
+}
+
+/** `chat.update` arguments: `channel` is the id Slack answered the root's post with. */
+export interface SlackUpdateRequest extends SlackContent {
+  channel: string;
+  ts: string;
+}
+
+/** The two Web API methods the Slack channel needs: the real client, or the outbox. */
+export interface SlackApi {
+  /** Namespaces stored threads, so threads of the outbox and of a real workspace never mix. */
+  readonly kind: 'slack' | 'slack-outbox';
+  /** The outbox file, when requests go there. */
+  readonly outboxPath?: string;
+  postMessage(request: SlackPostRequest): Promise<{ channel: string; ts: string }>;
+  update(request: SlackUpdateRequest): Promise<void>;
+}
+
+/**
+ * How long a thread reply waits for its predecessor's: while the event is younger than `holdMs` and
+ * this is at most delivery `holdAttempts` (so the retry tiers keep one for real failures).
+ */
+/** Default of {@link ReplyOrder.claimLeaseMs}. */
+const DEFAULT_CLAIM_LEASE_MS = 30_000;
+
+export interface ReplyOrder {
+  readonly holdMs: number;
+  readonly holdAttempts: number;
+  /** The retry delay asked for while held (the first retry tier at least this long). */
+  readonly retryAfterMs: number;
+  /**
+   * How long an unfinished claim of a message may still be an earlier try in flight (default 30 s:
+   * beyond Slack's timeout); after it, the post looks for that try's message before posting.
+   */
+  readonly claimLeaseMs?: number;
+}
+
+/**
+ * Incidents: one Slack thread per incident and channel. Under the incident's lock: the first update
+ * seen posts the root; every update posts a reply in the thread (once per event id); and every root
+ * of the incident is edited to this update's state when its sequence is newer than what the root
+ * shows — a late, older update is still a reply but never rolls a root back. An update with
+ * `mention` names the team's on-call in its reply, and escalations are broadcast to the channel.
+ *
+ * Replies follow `sequence`: a reply whose predecessor has no reply in any of the incident's threads
+ * yet (`reply_sequence`, under the lock, so across replicas and restarts) is held — the root is still
+ * posted and edited at once, then the delivery goes to a retry tier and tries again — for a bounded
+ * time ({@link ReplyOrder}); after that it is posted anyway (a predecessor that never comes, or one
+ * routed elsewhere). A late, older update is replied at once. Replies arriving 1, 3, 2, 4 read 1, 2, 3, 4.
+ *
+ * Messages (`kind: message`): one plain post per event, no thread, no state.
+ *
+ * Redelivery sends nothing twice: the root is recorded right after its post, each reply is marked
+ * done (step + event id) right after its post, and root edits are guarded by `last_sequence`. The
+ * at-least-once edge: a crash between a successful Slack call and its record repeats that one call
+ * when the event comes back (a duplicate reply, or a second root if it was the root's post).
+ */
+export class SlackChannel implements Channel {
+  readonly name = 'slack';
+
+  constructor(
+    private readonly api: SlackApi,
+    private readonly threads: ThreadStore,
+    private readonly db: Database,
+    private readonly receipts: ReceiptStore,
+    private readonly templates: Templates,
+    private readonly order: ReplyOrder,
+    /** Decision buttons on the root (`SLACK_INTERACTIVE`). */
+    private readonly interactive = false,
+  ) {}
+
+  get mode(): 'live' | 'outbox' {
+    return this.api.kind === 'slack' ? 'live' : 'outbox';
+  }
+
+  accepts(destination: Destination): boolean {
+    return destination.slack !== undefined;
+  }
+
+  targetOf(destination: Destination): string | undefined {
+    return destination.slack?.channel;
+  }
+
+  deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
+    const target = destination.slack?.channel;
+    if (!target) return Promise.reject(new ChannelRejectedError('slack', 'the destination has no Slack channel'));
+    return n.kind === 'message' ? this.deliverDigest([n], destination) : this.deliverIncident(n, destination, target);
+  }
+
+  /**
+   * One post for every message not sent before (one message, or the digest of a burst), with no
+   * transaction open while Slack is called: a short transaction claims the messages (a marker of
+   * `claim:<step>`), the post runs on no connection, and a second short transaction records the
+   * receipts and marks them sent. A claim without the sent marker is an earlier try that may have
+   * posted (it crashed or lost Slack's answer): while it is younger than `claimLeaseMs` it may still
+   * be in flight, so this delivery retries later; older, the post looks for it by its key first.
+   */
+  async deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
+    const target = destination.slack?.channel;
+    if (!target) throw new ChannelRejectedError('slack', 'the destination has no Slack channel');
+    const step = `notifier:slack-message:${this.api.kind}:${target}`;
+    const claimStep = `claim:${step}`;
+    const ids = items.map((n) => n.eventId);
+    const { open, earlier } = await this.db.transaction().execute(async (trx) => {
+      const sent = await markedEvents(trx, step, ids);
+      const unsent = ids.filter((id) => !sent.has(id));
+      const claims = await markedEvents(trx, claimStep, unsent);
+      await claimEvents(trx, claimStep, unsent);
+      return { open: new Set(unsent), earlier: claims };
+    });
+    const pending = items.filter((n) => open.has(n.eventId));
+    const first = pending[0];
+    if (!first) return 'duplicate';
+    const youngest = Math.max(0, ...pending.map((n) => earlier.get(n.eventId)?.getTime() ?? 0));
+    if (youngest > 0 && Date.now() - youngest < (this.order.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS)) {
+      throw new ChannelHeldError(
+        'slack',
+        `an earlier try of ${first.eventId} may still be posting`,
+        this.order.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+      );
+    }
+    const look = this.templates.lookOf(first);
+    const content = pending.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(pending, look);
+    const postKey = `${pending.map((n) => n.eventId).join(',')}:message:${target}`;
+    let posted;
+    try {
+      posted = await this.api.postMessage({
+        channel: target,
+        ...content,
+        ...noUnfurl,
+        postKey,
+        ...(youngest > 0 ? { reconcile: true } : {}),
+      });
+    } catch (error) {
+      // Known not to have posted (refused, rate-limited): free the claim so the retry posts at once.
+      if (!(error instanceof ChannelUnavailableError))
+        await releaseClaims(
+          this.db,
+          claimStep,
+          pending.map((n) => n.eventId),
+        );
+      throw error;
+    }
+    const operation = pending.length === 1 ? 'message' : 'digest';
+    return this.db.transaction().execute(async (trx) => {
+      const marked = await claimEvents(
+        trx,
+        step,
+        pending.map((n) => n.eventId),
+      );
+      for (const n of pending.filter((m) => marked.has(m.eventId))) {
+        const detail = pending.length === 1 ? {} : { digestOf: pending.map((m) => m.eventId) };
+        await this.receipts.record(trx, n, destination, this.facts(operation, target, posted, detail));
+      }
+      return 'delivered' as const;
+    });
+  }
+
+  private deliverIncident(n: Notification, destination: Destination, target: string): Promise<DeliveryOutcome> {
+    const key = `${this.api.kind}:${target}`;
+    const look = this.templates.lookOf(n);
+    // A thread belongs to one incident, not to its key: the same alert firing again after it was
+    // resolved opens a new incident (sequence from 1), which gets a new root.
+    return this.threads.withIncident(`${n.incidentKey}/${n.incidentId}`, async (incident) => {
+      let sent = false;
+      const threads = await incident.list();
+      let thread = threads.find((t) => t.channel === key);
+      if (!thread) {
+        // The try is marked (committed at once) before the post: a try that dies between the post and
+        // the thread's record leaves the mark, and the next one looks for its root by key first.
+        const rootTried = await this.markTry(incident, `notifier:slack-root-try:${key}`, n.incidentId);
+        const root = await this.api.postMessage({
+          channel: target,
+          ...slackRootMessage(n, look, { decisions: this.interactive }),
+          ...noUnfurl,
+          postKey: `${n.incidentKey}/${n.incidentId}:root:${key}`,
+          reconcile: rootTried,
+        });
+        thread = await incident.create(key, root.channel, root.ts, n.sequence);
+        await this.receipts.record(incident.conn, n, destination, this.facts('root', target, root));
+        threads.push(thread);
+        sent = true;
+      }
+      const replyStep = `notifier:slack-reply:${key}`;
+      const replied = await incident.isDone(replyStep, n.eventId);
+      const held = !replied && this.isEarly(n, threads);
+      if (!replied && !held) {
+        const mention = n.mention ? destination.oncall?.slack : undefined;
+        const escalation = n.mention || n.state === 'escalated';
+        const replyTried = await this.markTry(incident, `notifier:slack-reply-try:${key}`, n.eventId);
+        const reply = await this.api.postMessage({
+          channel: thread.conversation,
+          thread_ts: thread.thread_ts,
+          ...slackReplyMessage(n, look, mention),
+          ...(escalation ? { reply_broadcast: true } : {}),
+          ...(mention?.startsWith('@') ? { link_names: true } : {}),
+          ...noUnfurl,
+          postKey: `${n.eventId}:reply:${key}`,
+          reconcile: replyTried,
+        });
+        await incident.markDone(replyStep, n.eventId);
+        await incident.replied(key, n.sequence);
+        const detail = { threadTs: thread.thread_ts, ...(mention ? { mention } : {}), broadcast: escalation };
+        await this.receipts.record(incident.conn, n, destination, this.facts('reply', target, reply, detail));
+        sent = true;
+      }
+      for (const stale of threads.filter((t) => this.isOwn(t) && n.sequence > t.last_sequence)) {
+        await this.api.update({
+          channel: stale.conversation,
+          ts: stale.thread_ts,
+          ...slackRootMessage(n, look, { decisions: this.interactive }),
+        });
+        await incident.advance(stale.channel, n.sequence);
+        const edited = { channel: stale.conversation, ts: stale.thread_ts };
+        await this.receipts.record(
+          incident.conn,
+          n,
+          destination,
+          this.facts('update', stale.channel.slice(key.length - target.length), edited),
+        );
+        sent = true;
+      }
+      if (held) {
+        throw new ChannelHeldError(
+          'slack',
+          `slack reply ${n.sequence} of ${n.incidentKey} waits for the reply of ${n.sequence - 1}`,
+          this.order.retryAfterMs,
+        );
+      }
+      return sent ? 'delivered' : 'duplicate';
+    });
+  }
+
+  /** Whether an earlier try got as far as `step` for `id`; marks this one (committed at once). */
+  private async markTry(incident: IncidentThreads, step: string, id: string): Promise<boolean> {
+    if (await incident.isDone(step, id)) return true;
+    await incident.markDone(step, id);
+    return false;
+  }
+
+  private facts(
+    operation: ReceiptFacts['operation'],
+    target: string,
+    posted: { channel: string; ts: string },
+    detail: Record<string, unknown> = {},
+  ): ReceiptFacts {
+    return {
+      channel: 'slack',
+      mode: this.mode,
+      operation,
+      target,
+      conversation: posted.channel,
+      messageTs: posted.ts,
+      detail: this.api.outboxPath ? { ...detail, outbox: this.api.outboxPath } : detail,
+    };
+  }
+
+  /** The update's predecessor has no reply in the incident's threads yet, and it may still wait. */
+  private isEarly(n: Notification, threads: readonly NotificationThread[]): boolean {
+    if (n.sequence <= 1) return false;
+    const own = threads.filter((t) => this.isOwn(t));
+    if (own.some((t) => t.reply_sequence === null)) return false; // a thread made before replies were ordered
+    const newest = Math.max(0, ...own.map((t) => t.reply_sequence ?? 0));
+    if (newest >= n.sequence - 1) return false;
+    return (n.attempt ?? 1) <= this.order.holdAttempts && Date.now() - Date.parse(n.time) < this.order.holdMs;
+  }
+
+  private isOwn(thread: NotificationThread): boolean {
+    return thread.channel.startsWith(`${this.api.kind}:`);
+  }
+}
+
+const noUnfurl = { unfurl_links: false, unfurl_media: false } as const;

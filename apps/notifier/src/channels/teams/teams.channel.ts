@@ -1,0 +1,160 @@
+import { type Transaction } from 'kysely';
+import { type Database, type HubDatabase } from '@hub/database';
+import { type ReceiptStore } from '../../receipts/receipt.store.js';
+import { teamsDigest, teamsMessage } from './teams.card.js';
+import { type Templates } from '../../templates/templates.js';
+import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
+import { type Channel, type DeliveryOutcome } from '../channel.js';
+import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
+import { type TeamsWebhook, TeamsWebhookUnreachableError } from './teams-webhook.client.js';
+import { type Destination, type Notification } from '../../notification.js';
+
+/** The idempotency step of the default webhook (a team's webhook appends its variable). */
+const TEAMS_STEP = 'notifier:teams';
+
+/**
+ * Microsoft Teams: Workflows webhooks have no threads and cannot edit a card, so one card per
+ * update, and every card after an incident's first on a webhook is marked as a follow-up
+ * ("↪ Update #3: Remediation succeeded — …"). A destination picks the webhook by its variable
+ * (`TEAMS_WEBHOOK_URL` or a team's `msteams.webhookUrlEnv`). No transaction is open while the
+ * webhook is called: the events are claimed first, marked sent after the webhook accepted the card
+ * (a redelivery after success sends nothing), and a second replica handed the same event finds the
+ * claim and waits.
+ */
+export class TeamsChannel implements Channel {
+  readonly name = 'teams';
+
+  constructor(
+    private readonly webhooks: ReadonlyMap<string, TeamsWebhook>,
+    private readonly db: Database,
+    private readonly receipts: ReceiptStore,
+    private readonly templates: Templates,
+    private readonly fallback: string,
+    /** How long an earlier try's claim may still be posting (2 × TEAMS_TIMEOUT_MS + 5 s). */
+    private readonly claimLeaseMs = 30_000,
+  ) {}
+
+  get mode(): 'live' | 'outbox' {
+    return this.webhookFor(this.fallback).mode;
+  }
+
+  accepts(destination: Destination): boolean {
+    return destination.teams !== undefined;
+  }
+
+  /** The webhook's variable actually used (a team's unset variable means the default webhook). */
+  targetOf(destination: Destination): string | undefined {
+    if (!destination.teams) return undefined;
+    return this.webhooks.has(destination.teams) ? destination.teams : this.fallback;
+  }
+
+  deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
+    if (n.kind === 'message') return this.deliverDigest([n], destination);
+    return this.send([n], destination, async (trx, target) => {
+      const followUp = await this.receipts.hasReceipt(trx, n, this.name, target);
+      const mention = n.mention ? destination.oncall?.msteams : undefined;
+      const card = teamsMessage(n, { look: this.templates.lookOf(n), followUp, ...(mention ? { mention } : {}) });
+      return { card, operation: followUp ? 'follow-up' : 'card' };
+    });
+  }
+
+  deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
+    return this.send(items, destination, (_trx, _target, todo) => {
+      const look = this.templates.lookOf(todo[0]!);
+      const card = todo.length === 1 ? teamsMessage(todo[0]!, { look }) : teamsDigest(todo, look);
+      return Promise.resolve({ card, operation: todo.length === 1 ? 'card' : 'digest' });
+    });
+  }
+
+  /**
+   * Claims the events and renders the card in one short transaction, posts it with no database
+   * connection held, and marks them sent with their receipts in another. A claim an earlier try left
+   * without its "sent" mark may still be posting while it is younger than `claimLeaseMs` (the
+   * delivery waits); older, that try died, and the card is posted again — Teams webhooks have no
+   * idempotency key and no way to look a card up, so at least once.
+   */
+  private async send(
+    items: readonly Notification[],
+    destination: Destination,
+    render: (
+      trx: Transaction<HubDatabase>,
+      target: string,
+      todo: readonly Notification[],
+    ) => Promise<{ card: ReturnType<typeof teamsMessage>; operation: 'card' | 'follow-up' | 'digest' }>,
+  ): Promise<DeliveryOutcome> {
+    const target = this.targetOf(destination);
+    if (!target) throw new ChannelRejectedError('teams', 'the destination has no Teams webhook');
+    const webhook = this.webhookFor(target);
+    const step = target === this.fallback ? TEAMS_STEP : `${TEAMS_STEP}:${target}`;
+    const claimStep = `claim:${step}`;
+    const ids = items.map((n) => n.eventId);
+    const claimed = await this.db.transaction().execute(async (trx) => {
+      const sent = await markedEvents(trx, step, ids);
+      const todo = items.filter((n) => !sent.has(n.eventId));
+      if (todo.length === 0) return undefined;
+      const earlier = await markedEvents(
+        trx,
+        claimStep,
+        todo.map((n) => n.eventId),
+      );
+      await claimEvents(
+        trx,
+        claimStep,
+        todo.map((n) => n.eventId),
+      );
+      return { todo, earlier, ...(await render(trx, target, todo)) };
+    });
+    if (!claimed) return 'duplicate';
+    const { todo, earlier, card, operation } = claimed;
+    const youngest = Math.max(0, ...[...earlier.values()].map((at) => at.getTime()));
+    if (youngest > 0 && Date.now() - youngest < this.claimLeaseMs) {
+      throw new ChannelHeldError(
+        'teams',
+        `an earlier try of ${todo[0]!.eventId} may still be posting`,
+        this.claimLeaseMs,
+      );
+    }
+    let status: number | undefined;
+    try {
+      status = await webhook.post(card);
+    } catch (error) {
+      // An answer (refused, rate-limited, a 5xx) means no card: free the claim so the retry posts at
+      // once. No answer at all, and the card may be there: the claim stays, and the lease decides.
+      if (!(error instanceof TeamsWebhookUnreachableError))
+        await releaseClaims(
+          this.db,
+          claimStep,
+          todo.map((n) => n.eventId),
+        );
+      throw error;
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const marked = await claimEvents(
+        trx,
+        step,
+        todo.map((n) => n.eventId),
+      );
+      for (const n of todo.filter((m) => marked.has(m.eventId))) {
+        await this.receipts.record(trx, n, destination, {
+          channel: 'teams',
+          mode: webhook.mode,
+          operation,
+          target,
+          ...(status !== undefined ? { httpStatus: status } : {}),
+          detail: {
+            ...(webhook.outboxPath ? { outbox: webhook.outboxPath } : {}),
+            ...(todo.length > 1 ? { digestOf: todo.map((m) => m.eventId) } : {}),
+          },
+        });
+      }
+      return 'delivered' as const;
+    });
+  }
+
+  /** The webhook of a variable; a team whose variable is not set uses the default webhook. */
+  private webhookFor(name: string): TeamsWebhook {
+    const webhook = this.webhooks.get(name) ?? this.webhooks.get(this.fallback);
+    if (!webhook) throw new ChannelRejectedError('teams', `no Teams webhook ${name} and no default webhook`);
+    return webhook;
+  }
+}
