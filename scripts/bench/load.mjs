@@ -101,17 +101,19 @@ export function rssMb(pid) {
 }
 
 /**
- * Waits until `count()` reaches `expected`, or until nothing new completed for `idleMs` (then
- * what is missing is reported as not completed), printing `progress()` every `everyMs`.
+ * Waits until `count()` reaches `expected`, or until nothing happened for `idleMs`: neither
+ * `count()` nor `activity()` (any other sign of work, e.g. calls to the fakes) changed. What is
+ * missing then is reported as not completed. Prints `progress()` every `everyMs`.
  */
-export async function settle(count, expected, idleMs = 60_000, progress, everyMs = 3_000) {
-  let last = count();
+export async function settle(count, expected, idleMs = 60_000, progress, everyMs = 3_000, activity = () => 0) {
+  let last = `${count()} ${activity()}`;
   let lastChange = performance.now();
   let lastPrint = performance.now();
   while (count() < expected && performance.now() - lastChange < idleMs) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    if (count() !== last) {
-      last = count();
+    const now = `${count()} ${activity()}`;
+    if (now !== last) {
+      last = now;
       lastChange = performance.now();
     }
     if (progress && performance.now() - lastPrint >= everyMs) {
