@@ -8,7 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { cpuMs, cpuProfileArgs, every, fixedRate, loadStats, percentiles, rssMb, saturate, settle } from './load.mjs';
+import {
+  cpuMs,
+  cpuProfileArgs,
+  every,
+  fixedRate,
+  loadStats,
+  percentiles,
+  refusals,
+  rssMb,
+  saturate,
+  settle,
+} from './load.mjs';
 
 const APP = /bench-[a-z0-9]+-\d+/;
 
@@ -172,7 +183,7 @@ async function runCases(label, target, done, activity) {
       path: label,
       load: name,
       'accepted/s': Math.round(load.accepted / load.elapsed),
-      refused: load.refused,
+      refused: refusals(stats),
       'completed/s': latencies.length ? Math.round(latencies.length / ((lastDone - started) / 1000)) : 0,
       completed: `${latencies.length}/${load.accepted}`,
       'drain s': Number((Math.max(0, lastDone - sendEnded) / 1000).toFixed(1)),
@@ -249,7 +260,7 @@ async function repeatStorm(target, done, fakes, sensorPort) {
   return {
     incidents: `${remediated()}/${opened.accepted}`,
     repeats: load.accepted,
-    refused: load.refused,
+    refused: refusals(stats),
     'sent/s': Math.round(load.accepted / ((sendEnded - started) / 1000)),
     counted: last,
     'counted/s': Math.round(last / ((lastAt - started) / 1000)),
