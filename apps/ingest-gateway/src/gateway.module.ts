@@ -35,6 +35,7 @@ export class GatewayModule {
           url: config.AMQP_URL,
           connectionName: 'ingest-gateway',
           exchange: config.HUB_EXCHANGE,
+          partitions: config.HUB_PARTITIONS,
           feeds: feedsOf('ingest-gateway'),
         }),
         IncidentsModule.forRoot(config.DATABASE_URL),

@@ -81,7 +81,7 @@ describe('scheduler downtime and crashes (fake clock, real broker and database)'
 
     const survivor = await hub.startReplica(clock, { SCHEDULER_RELAY_MS: '200' });
     await vi.waitFor(() => expect(hub.fired.length).toBe(before + 3), { timeout: 10_000 });
-    await survivor.relay.relayOnce();
+    await survivor.relay.runOnce();
     expect(hub.fired.length).toBe(before + 3);
     const relayed = hub.fired.slice(before);
     expect(relayed.map((m) => m.event.id).sort()).toEqual(

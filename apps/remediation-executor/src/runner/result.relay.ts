@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HubPublisher } from '@hub/messaging';
+import { PeriodicTask } from '@hub/service';
 import { EXECUTOR_CONFIG, type RemediationExecutorConfig } from '../remediation-executor.config.js';
 import { resultEventOf } from './action-result.js';
 import { ActionRunsRepository } from './action-runs.repository.js';
@@ -11,36 +12,22 @@ import { ActionRunsRepository } from './action-runs.repository.js';
  * or by the relay racing a late confirm — is one event to the sensor.
  */
 @Injectable()
-export class ResultRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ResultRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class ResultRelay extends PeriodicTask {
   constructor(
     @Inject(ActionRunsRepository) private readonly runs: ActionRunsRepository,
     @Inject(HubPublisher) private readonly publisher: HubPublisher,
     @Inject(EXECUTOR_CONFIG) private readonly config: RemediationExecutorConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const everyMs = this.config.EXECUTOR_RESULT_RELAY_MS;
-    this.timer = setInterval(() => void this.relayOnce().catch(() => undefined), everyMs);
-    this.timer.unref();
+  ) {
+    super({
+      name: 'result relay',
+      everyMs: config.EXECUTOR_RESULT_RELAY_MS,
+      ready: () => publisher.ready,
+      done: 'republished action results',
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  /** One pass: publishes what is pending; returns how many results went out. */
-  relayOnce(): Promise<number> {
-    this.running ??= this.relay().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async relay(): Promise<number> {
-    if (!this.publisher.ready) return 0;
+  /** Publishes what is pending; returns how many results went out. */
+  protected async pass(): Promise<number> {
     const pending = await this.runs.unpublished(this.config.EXECUTOR_RESULT_RELAY_MS, 100);
     let published = 0;
     for (const run of pending) {
@@ -57,7 +44,6 @@ export class ResultRelay implements OnApplicationBootstrap, OnApplicationShutdow
         break;
       }
     }
-    if (published > 0) this.logger.log({ msg: 'republished action results', count: published });
     return published;
   }
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HubPublisher } from '@hub/messaging';
+import { PeriodicTask } from '@hub/service';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from '../scheduler.config.js';
 import { SchedulerMetrics } from './scheduler.metrics.js';
 import { SlotRepository } from './slot.repository.js';
@@ -11,41 +12,27 @@ import { SlotRepository } from './slot.repository.js';
  * a slot relayed while its late confirm was in flight is still one event to consumers.
  */
 @Injectable()
-export class SlotRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SlotRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
+export class SlotRelay extends PeriodicTask {
   constructor(
     @Inject(SlotRepository) private readonly slots: SlotRepository,
     @Inject(HubPublisher) private readonly publisher: HubPublisher,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     @Inject(SchedulerMetrics) private readonly metrics: SchedulerMetrics,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.relayOnce().catch(() => undefined), this.config.SCHEDULER_RELAY_MS);
-    this.timer.unref();
+  ) {
+    super({
+      name: 'slot relay',
+      everyMs: config.SCHEDULER_RELAY_MS,
+      ready: () => publisher.ready,
+      done: 'relayed unpublished schedule slots',
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  /** One pass: publishes what is pending and prunes; returns how many slots went out. */
-  relayOnce(): Promise<number> {
-    this.running ??= this.relay().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async relay(): Promise<number> {
-    if (!this.publisher.ready) return 0;
+  /** Publishes what is pending and prunes; returns how many slots went out. */
+  protected async pass(): Promise<number> {
     const published = await this.slots.relay(this.config.SCHEDULER_RELAY_MS, 100, async (event) => {
       await this.publisher.publish(event);
       this.metrics.fired.inc({ schedule: String(event.subject), mode: 'relayed' });
     });
-    if (published > 0) this.logger.log({ msg: 'relayed unpublished schedule slots', count: published });
     await this.slots.prune(this.config.SCHEDULER_RETENTION_MS);
     return published;
   }

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { type Database, pruneEventLog } from '@hub/database';
+import { PeriodicTask } from '@hub/service';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { escalationTimeouts, planIncident } from '../matching/incident-plan.js';
 import { SensorPlanError } from '../matching/matching.errors.js';
@@ -25,12 +26,9 @@ const CORRELATION_GRACE_MS = 60 * 60_000;
  * still due, so replicas sweeping at once run it once; its events go through the outbox like any.
  */
 @Injectable()
-export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(EscalationSweeper.name);
+export class EscalationSweeper extends PeriodicTask {
   private readonly noise = new NoiseRepository();
   private readonly correlations = new CorrelationRepository();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
 
   constructor(
     @Inject(SENSOR_DATABASE) private readonly db: Database,
@@ -38,18 +36,12 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
     @Inject(IncidentService) private readonly incidents: IncidentService,
     @Inject(SensorOutbox) private readonly outbox: SensorOutbox,
     @Inject(SENSOR_REGISTRY) private readonly registry: SensorRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep().finally(() => (this.running = undefined));
-    }, this.options.sweepMs);
-    this.timer.unref();
+  ) {
+    super({ name: 'escalation sweep', everyMs: options.sweepMs });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  protected pass(): Promise<number> {
+    return this.sweep();
   }
 
   /**
@@ -142,33 +134,29 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
     return ran;
   }
 
-  /** One pass; returns how many overdue escalations, escalation steps and absence deadlines ran. */
+  /** One pass at `now`; returns how many overdue escalations, escalation steps and absence deadlines ran. */
   async sweep(now = new Date()): Promise<number> {
     const db = this.db.withTables<SensorTables>();
     let ran = 0;
-    try {
-      ran += await this.escalateOverdue(db, now);
-      const { rows } = await sql<{ id: string; key: string; next: number }>`
-        SELECT id, key, (context->'chain'->>'next')::int AS next FROM incidents i
-        WHERE resolved_at IS NULL AND ${notHeld(now)} AND (context->'chain'->>'dueAt')::timestamptz <= ${now}
-        ORDER BY (context->'chain'->>'dueAt')::timestamptz LIMIT 100`.execute(db);
-      for (const due of rows) {
-        const source = `escalation:${due.id}:${due.next}`;
-        const events = await db.transaction().execute(async (trx) => {
-          const staged = await this.incidents.onEscalationDue(trx, due.key, due.id, now);
-          await this.outbox.stage(trx, source, staged);
-          return staged;
-        });
-        if (events.length > 0) ran += 1;
-        await this.outbox.publish(events);
-      }
-      ran += await this.fireDeadlines(db, now);
-      await this.noise.sweepMarks(db, now);
-      await this.correlations.sweep(db, new Date(now.getTime() - CORRELATION_GRACE_MS));
-      await pruneEventLog(db, new Date(now.getTime() - this.options.eventLogRetentionMs));
-    } catch (error) {
-      this.logger.warn({ msg: 'sweep failed; will try again', error: (error as Error).message });
+    ran += await this.escalateOverdue(db, now);
+    const { rows } = await sql<{ id: string; key: string; next: number }>`
+      SELECT id, key, (context->'chain'->>'next')::int AS next FROM incidents i
+      WHERE resolved_at IS NULL AND ${notHeld(now)} AND (context->'chain'->>'dueAt')::timestamptz <= ${now}
+      ORDER BY (context->'chain'->>'dueAt')::timestamptz LIMIT 100`.execute(db);
+    for (const due of rows) {
+      const source = `escalation:${due.id}:${due.next}`;
+      const events = await db.transaction().execute(async (trx) => {
+        const staged = await this.incidents.onEscalationDue(trx, due.key, due.id, now);
+        await this.outbox.stage(trx, source, staged);
+        return staged;
+      });
+      if (events.length > 0) ran += 1;
+      await this.outbox.publish(events);
     }
+    ran += await this.fireDeadlines(db, now);
+    await this.noise.sweepMarks(db, now);
+    await this.correlations.sweep(db, new Date(now.getTime() - CORRELATION_GRACE_MS));
+    await pruneEventLog(db, new Date(now.getTime() - this.options.eventLogRetentionMs));
     return ran;
   }
 }

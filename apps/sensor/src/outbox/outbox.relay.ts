@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PeriodicTask } from '@hub/service';
 import { SENSOR_OPTIONS, type SensorOptions } from '../sensor.options.js';
 import { SensorOutbox } from './sensor.outbox.js';
 
@@ -8,34 +9,15 @@ import { SensorOutbox } from './sensor.outbox.js';
  * never go out. Rows younger than the interval belong to handlers still at work.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-
+export class OutboxRelay extends PeriodicTask {
   constructor(
     @Inject(SensorOutbox) private readonly outbox: SensorOutbox,
     @Inject(SENSOR_OPTIONS) private readonly options: SensorOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.relay().finally(() => (this.running = undefined));
-    }, this.options.outboxRelayMs);
-    this.timer.unref();
+  ) {
+    super({ name: 'outbox relay', everyMs: options.outboxRelayMs, done: 'relayed events left in the outbox' });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async relay(): Promise<void> {
-    try {
-      const count = await this.outbox.relayStale(this.options.outboxRelayMs);
-      if (count > 0) this.logger.warn({ msg: 'relayed events left in the outbox', count });
-    } catch (error) {
-      this.logger.warn({ msg: 'outbox relay failed; will try again', error: (error as Error).message });
-    }
+  protected pass(): Promise<number> {
+    return this.outbox.relayStale(this.options.outboxRelayMs);
   }
 }
