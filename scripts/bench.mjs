@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- gateway|flow|siem|sensor]: measures the hub side by side with raw amqplib baselines in one
+// npm run bench [-- gateway|flow|siem|sensor|ordering]: measures the hub side by side with raw amqplib baselines in one
 // run on this machine and prints the figures (no assertions: see docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { benchFlow } from './bench/flow.mjs';
 import { benchGateway } from './bench/gateway.mjs';
 import { goalRows } from './bench/goals.mjs';
+import { benchOrdering } from './bench/ordering.mjs';
 import { benchSiem } from './bench/siem.mjs';
 import { benchSensor } from './bench/sensor.mjs';
 
@@ -83,6 +84,14 @@ if (run('sensor')) {
   console.log('Windowed aggregation in PostgreSQL, per event, one at a time');
   console.table(aggregation);
   console.log(`aggregation cost: ${windowCostMs} ms per event over the bare transaction`);
+}
+
+if (run('ordering')) {
+  const { rows, handlerMs } = await benchOrdering({ amqpUrl });
+  console.log(
+    `\nOrdering per key — one partitioned consumer (prefetch 64, a ${handlerMs} ms handler) vs the plain queue, by partitions and keys`,
+  );
+  console.table(rows);
 }
 
 if (run('gateway') || run('flow')) {

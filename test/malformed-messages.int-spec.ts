@@ -174,7 +174,7 @@ describe('malformed messages on the bus: parked with a reason by every consumer'
           `${String(message.properties.messageId)}: no reason`,
         ).toBe(true);
       }
-      expect(await reader.depth(consumer.queue)).toBe(0);
+      expect(await reader.serviceDepth(consumer.queue)).toBe(0);
       expect(consumer.server?.unavailableReason).toBeUndefined();
     },
     40_000,

@@ -63,13 +63,17 @@ export function goalRows({ gateway, flow }) {
     );
   } else rows.push({ goal: '≤ 5 ms CPU per incident; RSS ≤ 150 MB', ...NOT_RUN });
   if (gateway) {
-    const ratio = gateway.rows[0]['accepted/s'] / gateway.rows[2]['accepted/s'];
+    const [hubRow, , rawRow] = gateway.rows;
+    const ratio = hubRow['accepted/s'] / rawRow['accepted/s'];
+    const cpuRatio = rawRow['CPU ms/req'] / hubRow['CPU ms/req'];
+    // On a machine busy with other work both cases are starved alike and the throughput ratio
+    // drifts to 1: the goal counts as met only when the CPU per request says so too.
     rows.push(
       row(
-        'gateway ratio (tracing on ÷ raw fastify+amqplib) ≥ 0.75',
-        `${ratio.toFixed(2)} (${gateway.rows[0]['accepted/s']}/s ÷ ${gateway.rows[2]['accepted/s']}/s); ` +
-          `CPU/req ${gateway.rows[0]['CPU ms/req']} ms vs ${gateway.rows[2]['CPU ms/req']} ms`,
-        ratio >= 0.75,
+        'gateway ratio (tracing on ÷ raw fastify+amqplib) ≥ 0.75, and the same in CPU per request',
+        `${ratio.toFixed(2)} (${hubRow['accepted/s']}/s ÷ ${rawRow['accepted/s']}/s); CPU ratio ${cpuRatio.toFixed(2)} ` +
+          `(${rawRow['CPU ms/req']} ÷ ${hubRow['CPU ms/req']} ms/req)`,
+        ratio >= 0.75 && cpuRatio >= 0.75,
       ),
     );
   } else rows.push({ goal: 'gateway ratio ≥ 0.75', ...NOT_RUN });

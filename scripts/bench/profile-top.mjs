@@ -19,6 +19,8 @@ export function areaOf(url, functionName) {
   }
   const hub = /\/(apps|libs)\/([^/]+)\//.exec(url);
   if (hub) return `${hub[1]}/${hub[2]}`;
+  // Node's own fetch is undici, its HTTP parser llhttp compiled to wasm.
+  if (url.startsWith('node:internal/deps/undici') || url.startsWith('wasm://')) return 'undici (Node fetch)';
   if (url.startsWith('node:')) return 'node:internal';
   return url.split('/').slice(-2).join('/');
 }
@@ -68,6 +70,34 @@ export function summarise(profile) {
   return { total, idle, frames, areas, callers };
 }
 
+/** Kinds of work, by the areas that do them (first match wins; the rest is "other"). */
+const KINDS = [
+  [
+    'PostgreSQL client (pg, kysely, pg instrumentation)',
+    /^(pg|pg-protocol|pg-pool|pg-types|kysely|@opentelemetry\/instrumentation-pg)$/,
+  ],
+  ['tracing (OpenTelemetry SDK, instrumentations, context)', /^@opentelemetry\//],
+  ['bus (amqplib, libs/messaging)', /^(amqplib|libs\/messaging|buffer-more-ints)$/],
+  ['logging (pino, sonic-boom, libs/telemetry)', /^(pino|sonic-boom|libs\/telemetry|@pinojs\/redact)$/],
+  ['vendor HTTP (@slack/web-api, axios, Node fetch)', /^(@slack\/.*|axios|undici.*|form-data|follow-redirects)$/],
+  ['Nest + rxjs', /^(@nestjs\/.*|rxjs)$/],
+  ['HTTP server (fastify, JSON parsing)', /^(fastify|find-my-way|@fastify\/.*|secure-json-parse|avvio)$/],
+  ['validation (zod)', /^zod$/],
+  ['metrics (prom-client)', /^prom-client$/],
+  ['hub code (apps/*, libs/*)', /^(apps|libs)\//],
+  ['GC', /^\(garbage collector\)$/],
+];
+
+/** `callers` (area → ms) summed into {@link KINDS}. */
+export function kindsOf(callers) {
+  const kinds = new Map();
+  for (const [area, ms] of callers) {
+    const kind = KINDS.find(([, pattern]) => pattern.test(area))?.[0] ?? 'other (Node internals, start-up, idle loop)';
+    kinds.set(kind, (kinds.get(kind) ?? 0) + ms);
+  }
+  return kinds;
+}
+
 function table(map, total, top) {
   return [...map]
     .sort((a, b) => b[1] - a[1])
@@ -91,6 +121,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const file of files) {
     const { total, idle, frames, areas, callers } = summarise(JSON.parse(readFileSync(file, 'utf8')));
     console.log(`\n${file}: ${Math.round(total)} ms on CPU (JS + GC + native), ${Math.round(idle)} ms idle`);
+    console.log('By kind of work:');
+    console.table(table(kindsOf(callers), total, 20));
     console.log("By area, Node's internals and natives charged to the area that called them:");
     console.table(table(callers, total, Math.min(top, 25)));
     if (!args.includes('--callers-only')) console.table(table(areas, total, Math.min(top, 20)));

@@ -12,6 +12,7 @@ interface ServiceValues {
   enabled: boolean;
   port: number;
   queue: string;
+  partitioned: boolean;
   singleton: boolean;
   autoscaling: { enabled: boolean; mode: 'keda' | 'hpa' };
   pdb: { enabled: boolean };
@@ -315,7 +316,7 @@ describe('helm/hub', () => {
           if (svc.autoscaling.mode === 'keda') {
             expect((scaled[0]!.spec as { triggers: unknown[] }).triggers[0]).toMatchObject({
               type: 'rabbitmq',
-              metadata: { queueName: svc.queue, hostFromEnv: 'AMQP_URL' },
+              metadata: { queueName: svc.partitioned ? `${svc.queue}.p0` : svc.queue, hostFromEnv: 'AMQP_URL' },
             });
           }
         } else {

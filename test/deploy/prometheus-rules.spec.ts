@@ -100,7 +100,8 @@ describe('the PrometheusRule of the chart', () => {
       .filter(Boolean)
       .sort();
     const consumerRule = groups.flatMap((g) => g.rules).find((r) => r.alert === 'HubQueueWithoutConsumer')!;
-    expect(/queue=~"([^"]+)"/.exec(consumerRule.expr)?.[1]?.split('|')).toEqual(queues);
+    // A service queue or one of its partitions.
+    expect(/queue=~"\(([^"]+)\)\(\\\\\.p\[0-9\]\+\)\?"/.exec(consumerRule.expr)?.[1]?.split('|')).toEqual(queues);
 
     const [tuned] = prometheusRules(
       [PRODUCTION_VALUES],

@@ -28,6 +28,7 @@ export class EventSourcesModule {
           url: config.AMQP_URL,
           connectionName: 'event-sources',
           exchange: config.HUB_EXCHANGE,
+          partitions: config.HUB_PARTITIONS,
           feeds: feedsOf('event-sources'),
         }),
       ],

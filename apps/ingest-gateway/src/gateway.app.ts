@@ -2,7 +2,7 @@ import { type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type GatewayConfig } from '@hub/config';
-import { createLogger, PinoNestLogger } from '@hub/telemetry';
+import { createLogger, nameServerSpan, PinoNestLogger } from '@hub/telemetry';
 import { registerIngestAuth, type RouteAccess } from './auth/ingest-auth.hook.js';
 import { ReadTokenVerifier, TokenVerifier } from './auth/token-verifier.js';
 import { GatewayModule, type PublisherTuning } from './gateway.module.js';
@@ -53,6 +53,12 @@ export async function createGatewayApp(
   );
   registerContentTypeParsers(app, config.GATEWAY_BODY_LIMIT);
   registerHttpMetrics(adapter.getInstance());
+  // Server spans named after the matched route (`POST /v1/webhooks/alertmanager`), from the first
+  // hook: no Nest interceptor, whose rxjs chain every request would pay for.
+  adapter.getInstance().addHook('onRequest', (request, _reply, done) => {
+    nameServerSpan(request);
+    done();
+  });
   const routes = registerIngestAuth(adapter.getInstance(), {
     ingest: app.get(TokenVerifier),
     read: app.get(ReadTokenVerifier),

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { type GatewayConfig } from '@hub/config';
 import { feedsOf, MessagingModule, type PublisherOptions } from '@hub/messaging';
-import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
+import { MetricsController } from '@hub/telemetry';
 import { EventTypePolicy } from './auth/event-type.policy.js';
 import { ReadTokenVerifier, TokenVerifier } from './auth/token-verifier.js';
 import { HttpExceptionFilter } from './errors/http-exception.filter.js';
@@ -35,6 +35,7 @@ export class GatewayModule {
           url: config.AMQP_URL,
           connectionName: 'ingest-gateway',
           exchange: config.HUB_EXCHANGE,
+          partitions: config.HUB_PARTITIONS,
           feeds: feedsOf('ingest-gateway'),
         }),
         IncidentsModule.forRoot(config.DATABASE_URL),
@@ -61,7 +62,6 @@ export class GatewayModule {
         },
         { provide: EventTypePolicy, useFactory: () => new EventTypePolicy(config.HUB_INGEST_TOKEN_TYPES) },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },
         IngestService,
         ...requestsProviders({ databaseUrl: config.DATABASE_URL, configDir: config.HUB_CONFIG_DIR }),
         ...push.providers,

@@ -30,6 +30,11 @@ export interface Destination {
   readonly slack?: { readonly channel: string };
   /** The variable naming the Teams webhook; absent = not on Teams. */
   readonly teams?: string;
+  /**
+   * The paging channels of this destination (teams.yaml `paging`, or the route's `paging`); absent =
+   * each paging channel's default (PagerDuty pages a team when its routing key is set).
+   */
+  readonly paging?: readonly string[];
   /** The team's on-call mentions (teams.yaml `oncall`). */
   readonly oncall?: Team['oncall'];
   /** The team or route the notification named that does not exist (a fallback was used). */

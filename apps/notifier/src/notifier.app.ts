@@ -61,6 +61,7 @@ export async function createNotifierApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? NOTIFIER_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    partitions: config.HUB_PARTITIONS,
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
   });

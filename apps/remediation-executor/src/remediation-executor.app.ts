@@ -64,6 +64,7 @@ export async function createRemediationExecutorApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? REMEDIATION_EXECUTOR_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    partitions: config.HUB_PARTITIONS,
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
   });
   const app = await createHubService(

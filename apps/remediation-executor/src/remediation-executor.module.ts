@@ -42,6 +42,7 @@ export class RemediationExecutorModule {
           url: config.AMQP_URL,
           connectionName: 'remediation-executor',
           exchange: config.HUB_EXCHANGE,
+          partitions: config.HUB_PARTITIONS,
           feeds: feedsOf('remediation-executor'),
         }),
       ],

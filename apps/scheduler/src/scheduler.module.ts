@@ -31,6 +31,7 @@ export class SchedulerModule {
           url: config.AMQP_URL,
           connectionName: 'scheduler',
           exchange: config.HUB_EXCHANGE,
+          partitions: config.HUB_PARTITIONS,
           feeds: feedsOf('scheduler'),
         }),
       ],

@@ -50,6 +50,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
     exchange: config.HUB_EXCHANGE,
     queue,
     prefetch: config.HUB_PREFETCH,
+    partitions: config.HUB_PARTITIONS,
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.SENSOR_RETRY_DELAYS_MS,
   });

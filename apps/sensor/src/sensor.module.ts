@@ -75,6 +75,7 @@ export class SensorModule {
           url: config.AMQP_URL,
           connectionName: 'sensor-publisher',
           exchange: config.HUB_EXCHANGE,
+          partitions: config.HUB_PARTITIONS,
           feeds: feedsOf('sensor'),
         }),
       ],

@@ -53,6 +53,7 @@ export async function createTicketingApp(
     exchange: config.HUB_EXCHANGE,
     queue: options.queue ?? TICKETING_QUEUE,
     prefetch: config.HUB_PREFETCH,
+    partitions: config.HUB_PARTITIONS,
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.TICKETING_RETRY_DELAYS_MS,
   });

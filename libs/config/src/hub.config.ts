@@ -103,6 +103,16 @@ export const coreEnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'must be letters, digits, or _ . : -' })
     .default('hub.events'),
   HUB_PREFETCH: positiveIntVar.default(64),
+  /**
+   * Partition queues of each partitioned service (sensor, executor, notifier, ticketing): per-key
+   * order across replicas. Must be equal in every service (each fails to start otherwise).
+   */
+  HUB_PARTITIONS: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, { error: 'must be 1 to 64' })
+    .max(64, { error: 'must be 1 to 64' })
+    .default(4),
   HUB_METRICS_PORT: portVar.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAFANA_URL: urlVar(['http', 'https']).optional(),

@@ -59,6 +59,35 @@ const teamSchema = z.strictObject({
   email: emailList("the team's address list").optional(),
   /** Who gets the team's reports by email instead of `email` (`audience: stakeholders`: the S7 monthly cost report). */
   stakeholders: emailList("the team's report readers").optional(),
+  /**
+   * The paging channels of the team's escalations (`pagerduty`, `opsgenie`, `webhook`; the notifier
+   * checks the names). Absent: PagerDuty when `PAGERDUTY_ROUTING_KEY` (or `pagerduty.routingKeyEnv`)
+   * is set; `[]` pages nobody.
+   */
+  paging: z.array(text('a paging channel name')).optional(),
+  /** The variable with the team's own PagerDuty Events v2 routing key (default `PAGERDUTY_ROUTING_KEY`). */
+  pagerduty: z
+    .strictObject({ routingKeyEnv: z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }) })
+    .optional(),
+  /** Opsgenie responders of the team's alerts (`{ type: team, name: Payments }`; default the team by its name). */
+  opsgenie: z
+    .strictObject({
+      responders: z
+        .array(
+          z.strictObject({
+            type: z.enum(['team', 'user', 'escalation', 'schedule'], {
+              error: 'must be team, user, escalation or schedule',
+            }),
+            name: text('a responder name (user: the e-mail address)'),
+          }),
+        )
+        .min(1, { error: 'must name at least one responder' }),
+    })
+    .optional(),
+  /** The variable with a URL the team's notifications are also POSTed to (outbound webhook, signed). */
+  webhook: z
+    .strictObject({ urlEnv: z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }) })
+    .optional(),
   /** Who is paged on escalation: a Slack mention (`<!subteam^S123>` or `@group`) and/or a Teams mention. */
   oncall: z.strictObject({ slack: z.string().min(1).optional(), msteams: z.string().min(1).optional() }).optional(),
 });

@@ -16,3 +16,4 @@ export * from './event-id.js';
 export * from './kubernetes-names.js';
 export * from './event-identity.js';
 export * from './redaction.js';
+export * from './partition-key.js';

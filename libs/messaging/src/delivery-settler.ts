@@ -1,5 +1,5 @@
 import { type Logger } from '@nestjs/common';
-import { type Channel, type ConsumeMessage, type Options } from 'amqplib';
+import { type Channel, type ConsumeMessage, type Message, type Options } from 'amqplib';
 import { type MessagingMetrics } from '@hub/telemetry';
 import { type AckDecision } from './ack-policy.js';
 import { describe } from './amqp-connection.js';
@@ -39,6 +39,8 @@ export class DeliverySettler {
     private readonly queue: string,
     private readonly metrics: MessagingMetrics,
     private readonly logger: Logger,
+    /** The retry tier of a delay: `<queue>.retry.<ms>ms`, or a partitioned service's own tiers. */
+    private readonly retryQueueOf: (delayMs: number) => string = (delayMs) => topologyNames.retryQueue(queue, delayMs),
   ) {}
 
   async settle(
@@ -61,13 +63,13 @@ export class DeliverySettler {
         case 'ack':
           break;
         case 'retry':
-          await copy(topologyNames.retryQueue(this.queue, decision.delayMs), {
+          await copy(this.retryQueueOf(decision.delayMs), {
             [HubHeaders.attempt]: meta.attempt + 1,
             [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
           });
           break;
         case 'hold':
-          await copy(topologyNames.retryQueue(this.queue, decision.delayMs), {
+          await copy(this.retryQueueOf(decision.delayMs), {
             [HubHeaders.attempt]: meta.attempt,
             [HubHeaders.lastError]: decision.reason.slice(0, 1_000),
           });
@@ -103,7 +105,7 @@ export class DeliverySettler {
 }
 
 /** The publish options that carry a consumed message on unchanged (retry tiers, parking, DLQ replay). */
-export function copyProperties(message: ConsumeMessage): Options.Publish {
+export function copyProperties(message: Message): Options.Publish {
   const p = message.properties;
   return {
     persistent: true,

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
-import { findEventDefinition, type HubEvent, topicMatches } from '@hub/contracts';
+import { findEventDefinition, type HubEvent, PARTITION_KEY_HEADER, topicMatches } from '@hub/contracts';
 import { MessagingMetrics } from '@hub/telemetry';
 import { decideAck } from './ack-policy.js';
 import { AmqpConnection, describe } from './amqp-connection.js';
@@ -13,9 +14,19 @@ import { DeliverySettler, type Generation, HubHeaders, type Settlement } from '.
 import { decodeEnvelope } from './envelope-decoder.js';
 import { HubMessageContext } from './hub-message.context.js';
 import { assertIssuer } from './issuer-check.js';
-import { DeadLetterError } from './messaging.errors.js';
+import { KeyedSerialExecutor } from './keyed-serial-executor.js';
+import { DeadLetterError, RetryLaterError } from './messaging.errors.js';
 import { DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS_MS, type ConsumerOptions } from './messaging.options.js';
-import { declareConsumerQueue, declareExchange } from './topology.js';
+import { checkPartitionCounts } from './partition-check.js';
+import { drainPlainQueue, partitionKeyOfBody } from './plain-queue-drain.js';
+import {
+  assertPartitionCount,
+  declareConsumerQueue,
+  declareExchange,
+  DEFAULT_PARTITIONS,
+  partitionQueues,
+  topologyNames,
+} from './topology.js';
 import { extractTraceContext, startProcessSpan } from './trace-context.js';
 
 export const HUB_TRANSPORT = Symbol('hub-rmq');
@@ -32,6 +43,14 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 8_000;
  * handler sees it, see {@link assertIssuer}): success → ack; failure → a copy to the next retry tier (or the parking queue,
  * with the reason in headers), confirmed by the broker, then ack. Unexpected exceptions are retried,
  * never left unacked. Deliveries of a channel that died are left to the broker to redeliver.
+ *
+ * Partitioned (`partitioned`, the services of `serviceQueues` that act per incident): it consumes
+ * every partition queue `<queue>.pN` (single active consumer each) and runs one delivery per
+ * partition key at a time, in delivery order, through a {@link KeyedSerialExecutor}, while other
+ * keys run in parallel up to the prefetch. A failed attempt is retried in place after its tier's
+ * delay (the key waits behind it; the delivery stays unacked), then parked in `<queue>.dlq`,
+ * which releases the key; a `RetryLaterError` goes to a retry tier of the partitions instead and
+ * releases the key at once. docs/architecture.md, "Ordering per key".
  */
 export class HubRmqServer extends Server implements CustomTransportStrategy {
   override readonly transportId = HUB_TRANSPORT;
@@ -53,13 +72,28 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   /** While a dependency is away: what, and until when consumption rests. */
   private paused?: { dependency: string; until: number; timer: NodeJS.Timeout; backoffMs: number };
   private pauseBackoffMs = 0;
+  /** Partitioned: the queues consumed (`<queue>.pN`), or undefined for the plain `<queue>`. */
+  private readonly partitionNames?: readonly string[];
+  private readonly keys = new KeyedSerialExecutor();
+  /** Ends the in-place retry waits when the service stops. */
+  private readonly stopped = new AbortController();
 
   constructor(private readonly options: ConsumerOptions) {
     super();
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE;
     this.retryDelaysMs = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)].sort((a, b) => a - b);
+    if (options.partitioned) {
+      this.partitionNames = partitionQueues(options.queue, options.partitions ?? DEFAULT_PARTITIONS);
+    }
     this.connection = new AmqpConnection(options, (model) => this.setup(model));
-    this.settler = new DeliverySettler(options.queue, this.metrics, this.logger);
+    this.settler = new DeliverySettler(
+      options.queue,
+      this.metrics,
+      this.logger,
+      options.partitioned
+        ? (delayMs) => topologyNames.partitionRetryQueue(options.queue, delayMs)
+        : (delayMs) => topologyNames.retryQueue(options.queue, delayMs),
+    );
   }
 
   /** Connected, queue declared, and the consumer channel open and consuming. */
@@ -89,10 +123,17 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       callback(new Error(`${this.options.queue}: no handler for the declared binding(s) ${unhandled.join(', ')}`));
       return;
     }
-    this.connection.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
+    const partitions = this.partitionNames ? [this.options.queue] : [];
+    checkPartitionCounts(this.options.url, partitions, this.partitionCount)
+      .then(() => this.connection.start())
+      .then(
+        () => callback(),
+        (error: unknown) => callback(error),
+      );
+  }
+
+  private get partitionCount(): number {
+    return this.partitionNames?.length ?? 0;
   }
 
   waitUntilReady(timeoutMs = 10_000): Promise<void> {
@@ -108,8 +149,10 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
    */
   async close(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     clearTimeout(this.reopening);
     clearTimeout(this.paused?.timer);
+    if (this.partitionNames) return this.closePartitioned();
     const generation = this.generation;
     if (generation && this.consumerTag) await generation.channel.cancel(this.consumerTag).catch(() => undefined);
     const left = await this.inFlight.drain(this.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
@@ -120,6 +163,19 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       ),
     );
     await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    await this.connection.close();
+  }
+
+  /**
+   * The partitioned stop: no cancel first — a cancelled single-active consumer hands its partition
+   * to a standby at once, which would run the next events of a key while this one still handles
+   * an earlier one. Instead no new delivery starts, the handlers in hand get `shutdownGraceMs` to
+   * finish, and closing the connection returns everything not acked to the head of its partition,
+   * in order; only then does a standby take the partition over.
+   */
+  private async closePartitioned(): Promise<void> {
+    const left = await this.inFlight.drain(this.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+    if (left.length > 0) this.logger.warn(`Shutting down: returning ${left.length} deliveries to their partitions`);
     await this.connection.close();
   }
 
@@ -151,25 +207,39 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     channel.on('error', (error: Error) => {
       this.logger.warn(`Consumer channel error: ${error.message}`);
     });
+    if (this.partitionNames) await assertPartitionCount(model, this.options.queue, this.partitionCount);
     await declareExchange(channel, this.exchange);
+    const bindings = [...new Set([...(this.options.bindings ?? []), ...this.bindings])];
     await declareConsumerQueue(channel, {
       exchange: this.exchange,
       queue: this.options.queue,
-      bindings: [...new Set([...(this.options.bindings ?? []), ...this.bindings])],
+      bindings,
       retryDelaysMs: this.retryDelaysMs,
       deliveryLimit: this.options.deliveryLimit ?? 5,
       singleActiveConsumer: this.options.singleActiveConsumer ?? false,
+      ...(this.partitionNames ? { partitions: this.partitionCount } : {}),
     });
-    await channel.prefetch(this.options.prefetch ?? 64);
+    if (this.partitionNames) {
+      const moved = await drainPlainQueue(model, { exchange: this.exchange, queue: this.options.queue, bindings });
+      if (moved > 0)
+        this.logger.log(`Moved ${moved} messages of the plain queue ${this.options.queue} into its partitions`);
+    }
+    const prefetch = this.options.prefetch ?? 64;
+    // Per consumer: the partitions share the service's prefetch.
+    await channel.prefetch(this.partitionNames ? Math.max(1, Math.ceil(prefetch / this.partitionCount)) : prefetch);
     const generation: Generation = { channel, confirms: new ConfirmTracker(channel, 10_000, 30_000) };
     this.generation = generation;
     channel.on('close', () => this.consumerLost(model, generation, 'the broker closed the consumer channel'));
     this.consumerTag = await this.consume(model, generation);
     this.consuming = true;
-    this.logger.log(`Consuming ${this.options.queue} (bindings: ${this.bindings.join(', ') || 'none'})`);
+    const what = this.partitionNames
+      ? `${this.options.queue} in ${this.partitionCount} partitions`
+      : this.options.queue;
+    this.logger.log(`Consuming ${what} (bindings: ${this.bindings.join(', ') || 'none'})`);
   }
 
   private async consume(model: ChannelModel, generation: Generation): Promise<string> {
+    if (this.partitionNames) return this.consumePartitions(model, generation);
     const { channel } = generation;
     const { consumerTag } = await channel.consume(this.options.queue, (message) => {
       if (message && this.stopping) {
@@ -187,12 +257,37 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   }
 
   /**
+   * One consumer per partition queue; each delivery waits behind the deliveries of its key. While
+   * stopping, new deliveries are left unacked: closing the connection returns them in order.
+   */
+  private async consumePartitions(model: ChannelModel, generation: Generation): Promise<string> {
+    const { channel } = generation;
+    const tags: string[] = [];
+    for (const partition of this.partitionNames ?? []) {
+      const { consumerTag } = await channel.consume(partition, (message) => {
+        if (message && !this.stopping) {
+          const work = this.keys.run(partitionKeyOfDelivery(message), () =>
+            this.stopping ? Promise.resolve() : this.handleDelivery(generation, message),
+          );
+          this.inFlight.track(message, generation, work);
+          this.track(work);
+        } else if (!message) {
+          void channel.close().catch(() => this.consumerLost(model, generation, 'the broker cancelled the consumer'));
+        }
+      });
+      tags.push(consumerTag);
+    }
+    return tags[0] ?? '';
+  }
+
+  /**
    * A dependency every delivery needs is away: stop taking deliveries for a while (1 s, doubling to
    * 30 s while it stays away), so the backlog waits in the queue instead of cycling through the
    * retry tiers into the DLQ. Deliveries already in hand are held too (they come back through the
    * first tier). After the pause the consumer takes deliveries again; the first one tells.
    */
   private pause(generation: Generation, dependency: string): void {
+    if (this.partitionNames) return; // partitioned: the key holds in place (handleDelivery)
     if (this.paused || this.stopping || this.generation !== generation) return;
     this.pauseBackoffMs = Math.min(Math.max(this.pauseBackoffMs * 2, 1_000), 30_000);
     const backoffMs = this.pauseBackoffMs;
@@ -245,7 +340,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private async handleDelivery(generation: Generation, message: ConsumeMessage): Promise<void> {
     const started = performance.now();
     const headers = message.properties.headers ?? {};
-    const { attempt, routingKey } = metaOf(message);
+    const { routingKey } = metaOf(message);
+    let { attempt } = metaOf(message);
     let event: HubEvent | undefined;
     let failure: unknown;
     try {
@@ -262,13 +358,13 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       if (event && failure === undefined) {
         const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
         failure = await this.dispatch(routingKey, event, ctx);
+        if (this.partitionNames)
+          ({ failure, attempt } = await this.retryInPlace(routingKey, event, message, failure, attempt));
       }
       const decided = decideAck(failure, attempt, this.retryDelaysMs);
+      const interrupted = this.stopping && (decided.action === 'retry' || decided.action === 'hold');
       // Failing while the service stops (interrupted by the shutdown) is not the message's fault.
-      const decision: Settlement =
-        this.stopping && (decided.action === 'retry' || decided.action === 'hold')
-          ? { action: 'requeue', reason: decided.reason }
-          : decided;
+      const decision: Settlement = interrupted ? { action: 'requeue', reason: decided.reason } : decided;
       if (failure !== undefined) {
         span.recordException(failure as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: describe(failure) });
@@ -277,8 +373,9 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         );
       }
       span.setAttribute('hub.ack.decision', decision.action);
-      // Past the grace period the shutdown requeued it already.
-      if (!this.inFlight.isAbandoned(message)) {
+      // Past the grace period the shutdown requeued it already; a partitioned one goes back to the
+      // head of its partition when the connection closes.
+      if (!this.inFlight.isAbandoned(message) && !(interrupted && this.partitionNames)) {
         await this.settler.settle(generation, message, decision, { attempt, routingKey });
       }
       if (decision.action === 'hold') this.pause(generation, decision.dependency);
@@ -292,6 +389,43 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       if (age >= 0) this.metrics.eventAgeSeconds.observe({ queue: this.options.queue, type: typeLabel }, age / 1000);
       span.end();
     });
+  }
+
+  /**
+   * Partitioned: retries a failed attempt in place — waits its tier's delay (a `hold` waits without
+   * spending an attempt, backing off to 30 s), then runs the handlers again — until it succeeds,
+   * the policy parks it, the handler asks for later (`RetryLaterError`: to a retry tier, like the
+   * plain queue), or the service stops. The delivery stays unacked and its key waits.
+   */
+  private async retryInPlace(
+    routingKey: string,
+    event: HubEvent,
+    message: ConsumeMessage,
+    failed: unknown,
+    firstAttempt: number,
+  ): Promise<{ failure: unknown; attempt: number }> {
+    let failure = failed;
+    let attempt = firstAttempt;
+    let holdMs = 0;
+    // A handler that asks to be retried later (a reply waiting for its predecessor, a vendor's
+    // Retry-After) goes out of line to a retry tier instead: its key is released meanwhile.
+    while (failure !== undefined && !this.stopping && !(failure instanceof RetryLaterError)) {
+      const decision = decideAck(failure, attempt, this.retryDelaysMs);
+      if (decision.action !== 'retry' && decision.action !== 'hold') break;
+      holdMs = decision.action === 'hold' ? Math.min(Math.max(holdMs * 2, decision.delayMs), 30_000) : 0;
+      const delayMs = decision.action === 'hold' ? holdMs : decision.delayMs;
+      this.logger.warn(
+        `${routingKey} ${event.id} attempt ${attempt} failed (${decision.action} in place, ${delayMs} ms): ${describe(failure)}`,
+      );
+      const type = findEventDefinition(event.type)?.type ?? 'unknown';
+      this.metrics.consumed.inc({ queue: this.options.queue, type, outcome: decision.action });
+      const waited = await sleep(delayMs, true, { signal: this.stopped.signal }).catch(() => false);
+      if (!waited || this.stopping) break;
+      if (decision.action === 'retry') attempt++;
+      const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
+      failure = await this.dispatch(routingKey, event, ctx);
+    }
+    return { failure, attempt };
   }
 
   /** Runs every handler whose pattern matches; returns the first failure, if any. */
@@ -320,4 +454,12 @@ function metaOf(message: ConsumeMessage): { attempt: number; routingKey: string 
     attempt: Number(headers[HubHeaders.attempt] ?? 1) || 1,
     routingKey: String(headers[HubHeaders.routingKey] ?? message.fields.routingKey),
   };
+}
+
+/** The key a delivery is ordered by: its partition key header, else the key of its envelope. */
+function partitionKeyOfDelivery(message: ConsumeMessage): string {
+  const header: unknown = message.properties.headers?.[PARTITION_KEY_HEADER];
+  return typeof header === 'string' && header !== ''
+    ? header
+    : partitionKeyOfBody(message.content, message.properties.messageId);
 }

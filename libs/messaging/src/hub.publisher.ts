@@ -1,13 +1,20 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { type HubEvent, CLOUDEVENTS_JSON, findEventDefinition } from '@hub/contracts';
+import {
+  type HubEvent,
+  CLOUDEVENTS_JSON,
+  findEventDefinition,
+  PARTITION_KEY_HEADER,
+  partitionKeyOf,
+} from '@hub/contracts';
 import { MessagingMetrics } from '@hub/telemetry';
 import { AmqpConnection } from './amqp-connection.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { BrokerBlockedError, BrokerUnavailableError } from './messaging.errors.js';
 import { DEFAULT_EXCHANGE, type PublisherOptions } from './messaging.options.js';
+import { checkPartitionCounts } from './partition-check.js';
 import { publisherQueueSpec } from './service-queues.js';
-import { declareConsumerQueue, declareExchange } from './topology.js';
+import { assertPartitionCount, declareConsumerQueue, declareExchange, DEFAULT_PARTITIONS } from './topology.js';
 import { startPublishSpan, traceHeaders } from './trace-context.js';
 
 export interface PublishOptions {
@@ -30,14 +37,18 @@ export class HubPublisher implements OnApplicationBootstrap, OnApplicationShutdo
   private tracker?: ConfirmTracker;
   private readonly metrics = new MessagingMetrics();
 
+  private readonly partitions: number;
+
   constructor(private readonly options: PublisherOptions) {
     this.exchange = options.exchange ?? DEFAULT_EXCHANGE;
+    this.partitions = options.partitions ?? DEFAULT_PARTITIONS;
     this.connection = new AmqpConnection(options, async (model) => {
+      for (const queue of this.partitionedFeeds()) await assertPartitionCount(model, queue, this.partitions);
       const channel = await model.createConfirmChannel();
       channel.on('error', () => undefined);
       await declareExchange(channel, this.exchange);
       for (const queue of options.feeds ?? []) {
-        await declareConsumerQueue(channel, publisherQueueSpec(this.exchange, queue));
+        await declareConsumerQueue(channel, publisherQueueSpec(this.exchange, queue, this.partitions));
       }
       this.tracker = new ConfirmTracker(channel, options.maxUnconfirmed ?? 1_000, options.confirmTimeoutMs ?? 10_000);
     });
@@ -63,8 +74,14 @@ export class HubPublisher implements OnApplicationBootstrap, OnApplicationShutdo
     await this.close();
   }
 
+  /** Fails when another service runs with a different `HUB_PARTITIONS`; else connects in the background. */
   async start(): Promise<void> {
+    await checkPartitionCounts(this.options.url, this.partitionedFeeds(), this.partitions);
     await this.connection.start();
+  }
+
+  private partitionedFeeds(): string[] {
+    return (this.options.feeds ?? []).filter((feed) => feed.partitioned).map((feed) => feed.queue);
   }
 
   waitUntilReady(timeoutMs = 10_000): Promise<void> {
@@ -78,7 +95,8 @@ export class HubPublisher implements OnApplicationBootstrap, OnApplicationShutdo
     try {
       const tracker = this.usableTracker();
       const trace = traceHeaders(span);
-      const headers = { ...options.headers, ...trace };
+      // The partitioned consumers' consistent-hash exchanges route by this header (per-key order).
+      const headers = { [PARTITION_KEY_HEADER]: partitionKeyOf(event), ...options.headers, ...trace };
       const body: HubEvent = event.traceparent ? event : { ...event, traceparent: trace.traceparent };
       await tracker.publish(this.exchange, routingKey, Buffer.from(JSON.stringify(body)), {
         persistent: true,

@@ -14,3 +14,5 @@ export * from './messaging.options.js';
 export * from './rpc-passthrough.filter.js';
 export * from './service-queues.js';
 export * from './topology.js';
+export * from './partition-check.js';
+export { partitionKeyOfBody } from './plain-queue-drain.js';

@@ -27,6 +27,8 @@ export interface PublisherOptions extends ConnectionOptions {
    * to `<exchange>.unrouted`. Default none.
    */
   feeds?: readonly ServiceQueue[];
+  /** `HUB_PARTITIONS`: partition queues of each partitioned queue it feeds. Default 4. */
+  partitions?: number;
 }
 
 export interface ConsumerOptions extends ConnectionOptions {
@@ -51,6 +53,14 @@ export interface ConsumerOptions extends ConnectionOptions {
   deliveryLimit?: number;
   /** One consumer at a time receives from the queue, to keep order. Default false. */
   singleActiveConsumer?: boolean;
+  /**
+   * Consume `partitions` partition queues `<queue>.p0` … (per-key order: one message per
+   * partition key at a time, retried in place, different keys in parallel) instead of `<queue>`.
+   * The service's `serviceQueues` entry sets it. Default false.
+   */
+  partitioned?: boolean;
+  /** `HUB_PARTITIONS`: how many partition queues a partitioned queue has. Default 4. */
+  partitions?: number;
   /**
    * Park internal commands and results whose `hubsource` is not their issuer (`issuersOfType` of
    * `@hub/contracts`) before any handler sees them. Default true; only a consumer that records

@@ -1,4 +1,4 @@
-import { type ConsumerQueueSpec } from './topology.js';
+import { type ConsumerQueueSpec, DEFAULT_PARTITIONS } from './topology.js';
 
 /**
  * A consuming service's queue as every side declares it: the consumer when it starts, and each
@@ -19,54 +19,72 @@ export interface ServiceQueue {
   readonly deliveryLimit: number;
   /** One consumer at a time receives from the queue. */
   readonly singleActiveConsumer: boolean;
+  /**
+   * Consumed through `HUB_PARTITIONS` partition queues `<queue>.p0` … behind the consistent-hash
+   * exchange `<queue>.partitions` (per-key order, docs/architecture.md), not through `<queue>`.
+   */
+  readonly partitioned: boolean;
 }
 
 function service<const T extends ServiceQueue>(definition: T): T {
   return definition;
 }
 
-/** Every consuming service's queue, by service name. The default delivery limit is 5. */
+/**
+ * Every consuming service's queue, by service name. The default delivery limit is 5. The services
+ * that act per incident (or per deployment) are partitioned; the SIEM forwarder records every
+ * event in batches and keeps one plain queue.
+ */
 export const serviceQueues = {
   sensor: service({
     queue: 'sensor',
     bindings: ['alert.firing', 'alert.resolved', 'action.succeeded', 'action.failed', 'git.#', 'ci.#', 'registry.#'],
     deliveryLimit: 5,
     singleActiveConsumer: false,
+    partitioned: true,
   }),
   'remediation-executor': service({
     queue: 'remediation-executor',
     bindings: ['action.requested.#', 'provisioning.requested'],
     deliveryLimit: 5,
     singleActiveConsumer: false,
+    partitioned: true,
   }),
   notifier: service({
     queue: 'notifier',
     bindings: ['notification.requested'],
     deliveryLimit: 5,
     singleActiveConsumer: false,
+    partitioned: true,
   }),
   ticketing: service({
     queue: 'ticketing',
     bindings: ['ticket.requested'],
     deliveryLimit: 5,
     singleActiveConsumer: false,
+    partitioned: true,
   }),
   'siem-forwarder': service({
     queue: 'siem-forwarder',
     bindings: ['#'],
     deliveryLimit: 5,
     singleActiveConsumer: false,
+    partitioned: false,
   }),
 } as const satisfies Record<string, ServiceQueue>;
 
 export type ServiceName = keyof typeof serviceQueues;
 
 /**
- * What a publisher declares for a queue it feeds: the queue, its parking queue and its bindings.
- * Not the retry tiers: their delays are the consumer's configuration, and only the consumer
- * sends to them (it declares them when it starts).
+ * What a publisher declares for a queue it feeds: the queue (or its `partitions` partition queues
+ * and their exchange), its parking queue and its bindings. Not the retry tiers: their delays are
+ * the consumer's configuration, and only the consumer sends to them (it declares them when it starts).
  */
-export function publisherQueueSpec(exchange: string, queue: ServiceQueue): ConsumerQueueSpec {
+export function publisherQueueSpec(
+  exchange: string,
+  queue: ServiceQueue,
+  partitions: number = DEFAULT_PARTITIONS,
+): ConsumerQueueSpec {
   return {
     exchange,
     queue: queue.queue,
@@ -74,6 +92,7 @@ export function publisherQueueSpec(exchange: string, queue: ServiceQueue): Consu
     retryDelaysMs: [],
     deliveryLimit: queue.deliveryLimit,
     singleActiveConsumer: queue.singleActiveConsumer,
+    ...(queue.partitioned ? { partitions } : {}),
   };
 }
 
@@ -104,9 +123,10 @@ export function feedsOf(publisher: keyof typeof publisherFeeds): ServiceQueue[] 
  */
 export const deadLetterPolicy = {
   name: 'hub-service-queues',
+  // A service queue, or one of its partitions (`<queue>.p0` …).
   pattern: `^(${Object.values(serviceQueues)
     .map((queue) => queue.queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|')})$`,
+    .join('|')})(\\.p[0-9]+)?$`,
   definition: { 'dead-letter-strategy': 'at-least-once', overflow: 'reject-publish' },
   applyTo: 'queues',
 } as const;

@@ -49,6 +49,33 @@ export class QueueReader {
     return (await this.channel.checkQueue(queue)).messageCount;
   }
 
+  /**
+   * Messages waiting for a service: the sum over its partitions `<queue>.p0` … when it is
+   * partitioned (single-active-consumer queues: read their depth, never `basic.get` them while the
+   * service consumes), else the depth of its plain queue.
+   */
+  async serviceDepth(queue: string): Promise<number> {
+    let total = 0;
+    for (let index = 0; ; index++) {
+      const depth = await this.depthIfExists(`${queue}.p${index}`);
+      if (depth === undefined) return index === 0 ? this.depth(queue) : total;
+      total += depth;
+    }
+  }
+
+  /** A queue's depth, or undefined when it does not exist (checked on a channel of its own: a miss closes it). */
+  private async depthIfExists(queue: string): Promise<number | undefined> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      const { messageCount } = await channel.checkQueue(queue);
+      await channel.close().catch(() => undefined);
+      return messageCount;
+    } catch {
+      return undefined;
+    }
+  }
+
   async close(): Promise<void> {
     await this.connection.close().catch(() => undefined);
   }

@@ -1,5 +1,6 @@
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type Options } from 'amqplib';
-import { copyProperties, HubHeaders, topologyNames } from '@hub/messaging';
+import { PARTITION_KEY_HEADER } from '@hub/contracts';
+import { copyProperties, HubHeaders, partitionKeyOfBody, topologyNames } from '@hub/messaging';
 
 /** What `hub dlq` shows of one parked message. */
 export interface ParkedMessage {
@@ -79,25 +80,56 @@ export class DlqBroker {
     }
   }
 
-  /** A confirm channel that republishes to `queue` through the default exchange, as the retry tiers do. */
+  /**
+   * A confirm channel that republishes into the service's partitions (`<queue>.partitions`, with the
+   * partition key header, so a replayed event is ordered with the rest of its key) when the service
+   * is partitioned, else to `queue` through the default exchange, as the retry tiers do.
+   */
   async republisher(queue: string): Promise<(message: ConsumeMessage, parked: ParkedMessage) => Promise<void>> {
+    const partitions = topologyNames.partitionExchange(queue);
+    const partitioned = await this.exists((channel) => channel.checkExchange(partitions));
     // The default exchange drops (and confirms) a message for a queue that does not exist: check first.
-    const check = await this.channel();
-    try {
-      await check.checkQueue(queue);
-    } catch (error) {
-      throw new Error(`cannot replay: the queue ${queue} does not exist (${describe(error)})`, { cause: error });
-    } finally {
-      await closeChannel(check);
+    if (!partitioned) {
+      const check = await this.channel();
+      try {
+        await check.checkQueue(queue);
+      } catch (error) {
+        throw new Error(`cannot replay: the queue ${queue} does not exist (${describe(error)})`, { cause: error });
+      } finally {
+        await closeChannel(check);
+      }
     }
     const channel = await this.connection.createConfirmChannel();
     channel.on('error', () => undefined); // a failed publish is reported through its confirm
     return (message, parked) =>
       new Promise<void>((resolve, reject) => {
-        channel.publish('', queue, message.content, replayProperties(message, parked), (error) =>
-          error ? reject(new Error(`the broker did not confirm ${parked.eventId}: ${describe(error)}`)) : resolve(),
-        );
+        const confirmed = (error: unknown) =>
+          error ? reject(new Error(`the broker did not confirm ${parked.eventId}: ${describe(error)}`)) : resolve();
+        const properties = replayProperties(message, parked);
+        if (partitioned) {
+          const headers = (properties.headers ?? {}) as Record<string, unknown>;
+          const key = headers[PARTITION_KEY_HEADER];
+          properties.headers = {
+            ...headers,
+            [PARTITION_KEY_HEADER]: typeof key === 'string' ? key : partitionKeyOfBody(message.content, parked.eventId),
+          };
+          channel.publish(partitions, parked.type, message.content, properties, confirmed);
+        } else {
+          channel.publish('', queue, message.content, properties, confirmed);
+        }
       });
+  }
+
+  private async exists(check: (channel: Channel) => Promise<unknown>): Promise<boolean> {
+    const channel = await this.channel();
+    try {
+      await check(channel);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await closeChannel(channel);
+    }
   }
 
   /** A channel the broker may close (a missing queue): the failed call reports it, not an 'error' event. */

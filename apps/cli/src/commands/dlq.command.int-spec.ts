@@ -1,5 +1,6 @@
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import { declareConsumerQueue, declareExchange, HubHeaders, topologyNames } from '@hub/messaging';
+import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { PARTITION_KEY_HEADER } from '@hub/contracts';
+import { declareConsumerQueue, declareExchange, HubHeaders, partitionQueues, topologyNames } from '@hub/messaging';
 import { amqpUrl, createVhost, deleteVhost, QueueReader, rabbitmqctl, uniqueName, waitFor } from '@hub/testing';
 import { main } from '../cli.js';
 import { type CommandIo } from '../command.js';
@@ -195,6 +196,37 @@ describe('hub dlq', () => {
     await dlqHolds(2);
     expect((await reader.drain(DLQ)).map((m) => String(m.properties.messageId))).toEqual(['e1', 'e3']);
     expect(await reader.depth(QUEUE)).toBe(0);
+  });
+
+  it('replays into the partitions of a partitioned service, with the partition key, so in its key’s order', async () => {
+    const service = 'ticketing';
+    await declareConsumerQueue(channel, { ...SPEC, queue: service, bindings: ['ticket.requested'], partitions: 2 });
+    const event = {
+      specversion: '1.0',
+      id: 'p1',
+      type: 'ticket.requested',
+      source: 'test/sensor',
+      incidentkey: 'fp-77',
+      data: {},
+    };
+    channel.sendToQueue(topologyNames.deadLetterQueue(service), Buffer.from(JSON.stringify(event)), {
+      persistent: true,
+      messageId: 'p1',
+      headers: { [HubHeaders.routingKey]: 'ticket.requested', [HubHeaders.deadLetterReason]: 'jira: 503' },
+    });
+    await channel.waitForConfirms();
+    const io = capture(env);
+    expect(await main(['dlq', 'replay', service], io)).toBe(0);
+    expect(io.stdout.at(-1)).toBe('replayed 1 to ticketing, left 0');
+    await waitFor('the replayed event in a partition', async () => (await reader.serviceDepth(service)) === 1);
+    // Single-active-consumer partitions: read them by consuming, as the service would.
+    const replayed: ConsumeMessage[] = [];
+    for (const partition of partitionQueues(service, 2)) {
+      await reader.channel.consume(partition, (message) => void (message && replayed.push(message)), { noAck: true });
+    }
+    await waitFor('the replayed event', () => replayed.length === 1);
+    expect(replayed[0]!.properties.headers?.[PARTITION_KEY_HEADER]).toBe('fp-77');
+    expect(replayed[0]!.properties.headers?.[HubHeaders.deadLetterReason]).toBeUndefined();
   });
 
   it('names the services for an unknown one (exit 2) and fails clearly when the broker is down (exit 1)', async () => {

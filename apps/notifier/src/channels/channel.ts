@@ -10,8 +10,11 @@ import { type VendorHttp } from './vendor-http.js';
 /** A channel's name (`slack`, `teams`): its metric label, receipt `channel` and idempotency step prefix. */
 export type ChannelName = string;
 
-/** What one delivery did: sent now, or found already sent (a redelivered event). */
-export type DeliveryOutcome = 'delivered' | 'duplicate';
+/**
+ * What one delivery did: sent now, found already sent (a redelivered event), or nothing to send
+ * (`skipped`: a paging channel and an update that neither opens nor follows a page).
+ */
+export type DeliveryOutcome = 'delivered' | 'duplicate' | 'skipped';
 
 /**
  * A place notifications go (Slack, Teams). Each channel is idempotent on the notification's event

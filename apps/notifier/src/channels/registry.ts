@@ -1,14 +1,20 @@
 import { ConfigError, type ConfigProblem } from '@hub/config';
 import { type Channel, type ChannelContext } from './channel.js';
 import { emailSetup } from './email/email.setup.js';
+import { opsgenieSetup } from './opsgenie/opsgenie.setup.js';
+import { pagerDutySetup } from './pagerduty/pagerduty.setup.js';
 import { slackSetup } from './slack/slack.setup.js';
 import { teamsSetup } from './teams/teams.setup.js';
+import { webhookSetup } from './webhook/webhook.setup.js';
 
 /** Every channel the notifier can deliver to, in delivery order: a new channel is its folder and one line here. */
 const SETUPS = [
   slackSetup, //
   teamsSetup,
   emailSetup,
+  pagerDutySetup,
+  opsgenieSetup,
+  webhookSetup,
 ] as const;
 
 type Setup = (typeof SETUPS)[number];

@@ -1,5 +1,11 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import { Agent } from 'undici';
+import {
+  type ChannelError,
+  ChannelRateLimitedError,
+  ChannelRejectedError,
+  ChannelUnavailableError,
+} from './channel.errors.js';
 
 /** Idle connections are kept this long for the next request (vendors close theirs after 60 s or more). */
 const KEEP_ALIVE_MS = 30_000;
@@ -49,4 +55,51 @@ export class VendorHttpPools implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.close()));
   }
+}
+
+/** No answer from the vendor (a timeout, a dropped connection): the request may have taken effect. */
+export class VendorUnreachableError extends ChannelUnavailableError {}
+
+/**
+ * `fetch` with the vendor's failures as channel errors: no answer → {@link VendorUnreachableError};
+ * 429 → rate-limited (Retry-After); 5xx and 408 → unavailable; any other non-2xx → rejected, with
+ * (the start of) the vendor's answer as the reason. Resolves to the 2xx response.
+ */
+export async function vendorCall(
+  http: VendorHttp,
+  channel: string,
+  what: string,
+  url: string,
+  init: RequestInit & { timeoutMs: number },
+): Promise<Response> {
+  const { timeoutMs, ...rest } = init;
+  let response: Response;
+  try {
+    response = await http.fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new VendorUnreachableError(channel, `${what} unreachable: ${reason}`, { cause: error });
+  }
+  if (response.ok) return response;
+  throw await failureOf(channel, what, response);
+}
+
+/** A vendor's non-2xx answer as a channel error (see {@link vendorCall}). */
+export async function failureOf(channel: string, what: string, response: Response): Promise<ChannelError> {
+  const answer = (await response.text().catch(() => '')).slice(0, 500);
+  const reason = `${what} answered ${response.status}${answer ? `: ${answer}` : ''}`;
+  if (response.status === 429) {
+    return new ChannelRateLimitedError(channel, reason, retryAfterMs(response.headers.get('retry-after')));
+  }
+  if (response.status >= 500 || response.status === 408) return new ChannelUnavailableError(channel, reason);
+  return new ChannelRejectedError(channel, reason);
+}
+
+/** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */
+export function retryAfterMs(header: string | null): number {
+  if (header === null) return 1_000;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now());
 }

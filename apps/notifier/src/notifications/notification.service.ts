@@ -13,7 +13,7 @@ export const GRAFANA_LINK = Symbol('grafana-link');
 
 /** What one channel did with a notification. */
 export type ChannelReport =
-  | { readonly channel: ChannelName; readonly outcome: DeliveryOutcome | 'outbox' }
+  | { readonly channel: ChannelName; readonly outcome: Exclude<DeliveryOutcome, 'skipped'> | 'outbox' }
   | { readonly channel: ChannelName; readonly outcome: 'failed'; readonly error: ChannelError };
 
 /** The event's identity as the channels need it. */
@@ -82,13 +82,15 @@ export class NotificationService {
     for (const { channel, destination } of pairs) {
       const target = `${channel.name}:${channel.targetOf(destination) ?? ''}`;
       if (seen.has(target)) continue;
-      seen.add(target);
       try {
         const outcome = await send(channel, destination);
+        if (outcome === 'skipped') continue; // another destination of the same target may still need it
+        seen.add(target);
         const shown = outcome === 'delivered' && channel.mode === 'outbox' ? 'outbox' : outcome;
         this.metrics.record(channel.name, shown);
         reports.push({ channel: channel.name, outcome: shown });
       } catch (error) {
+        seen.add(target);
         const failure = asChannelError(channel.name, error);
         this.metrics.record(channel.name, failure.retryable ? 'retry' : 'rejected');
         reports.push({ channel: channel.name, outcome: 'failed', error: failure });

@@ -62,4 +62,18 @@ export class ReceiptStore {
       .executeTakeFirst();
     return row !== undefined;
   }
+
+  /** The targets `channel` recorded `operation` for, for this incident (the pages a paging channel opened). */
+  async targetsOf(conn: Kysely<HubDatabase>, n: Notification, channel: string, operation: string): Promise<string[]> {
+    const rows = await conn
+      .selectFrom('notification_receipts')
+      .select('target')
+      .distinct()
+      .where('incident_key', '=', n.incidentKey)
+      .where('incident_id', '=', n.incidentId)
+      .where('channel', '=', channel)
+      .where('operation', '=', operation)
+      .execute();
+    return rows.map((row) => row.target);
+  }
 }

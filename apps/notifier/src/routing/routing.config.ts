@@ -16,6 +16,11 @@ const routeSchema = z.strictObject({
   /** Whether the Teams webhook gets this route's notifications. */
   teams: teamsRouteSchema,
   /**
+   * The paging channels of the route's escalations (`pagerduty`, `opsgenie`, `webhook`): an escalation
+   * step naming this route pages them. With `team:`, instead of the team's `paging`.
+   */
+  paging: z.array(z.string().trim().min(1, { error: 'must be a paging channel name' })).optional(),
+  /**
    * A team of teams.yaml: the route goes to that team's Slack channel (unless `slack` names one)
    * and Teams webhook, and escalations on it mention the team's on-call.
    */
@@ -115,6 +120,7 @@ export class RoutingTable {
           name: resolved.name,
           ...(resolved.route.slack ? { slack: resolved.route.slack } : {}),
           ...(resolved.route.teams ? { teams: DEFAULT_WEBHOOK } : {}),
+          ...(resolved.route.paging ? { paging: resolved.route.paging } : {}),
         };
     return unknown === undefined ? base : { ...base, unknown };
   }
@@ -128,6 +134,7 @@ export class RoutingTable {
       ...(slack ? { slack } : {}),
       ...(route.teams !== false ? { teams: team.msteams?.webhookUrlEnv ?? DEFAULT_WEBHOOK } : {}),
       ...(team.oncall ? { oncall: team.oncall } : {}),
+      ...((route.paging ?? team.paging) ? { paging: route.paging ?? team.paging } : {}),
     };
   }
 

@@ -93,6 +93,7 @@ export class DecisionService {
     detail: Record<string, unknown>,
     context?: IncidentRow['context'],
   ): Promise<HubEvent[]> {
+    const reported = detail.decision === 'acknowledge' || detail.decision === 'silence' ? detail.decision : undefined;
     const state = incident.status as IncidentState;
     const noted = await this.repository.transition(
       trx,
@@ -104,6 +105,12 @@ export class DecisionService {
         ...(context ? { context } : {}),
       },
     );
-    return [notificationOf(noted, state, text, { severity: 'info', mention: false })];
+    return [
+      notificationOf(noted, state, text, {
+        severity: 'info',
+        mention: false,
+        ...(reported ? { decision: reported } : {}),
+      }),
+    ];
   }
 }

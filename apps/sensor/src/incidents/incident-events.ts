@@ -19,6 +19,8 @@ export interface NotificationExtras {
   readonly fields?: Record<string, string>;
   /** Mention the on-call (default: on escalations). */
   readonly mention?: boolean;
+  /** The human decision the notification reports (paging channels acknowledge on it). */
+  readonly decision?: NotificationRequested['decision'];
 }
 
 /** `/sensor/<name>`: the CloudEvents source of everything a sensor publishes. */
@@ -52,6 +54,7 @@ export function notificationOf(
     kind: 'incident',
     ...(context.team ? { team: context.team } : {}),
     mention: extras.mention ?? state === 'escalated',
+    ...(extras.decision ? { decision: extras.decision } : {}),
   };
   return createEvent({
     type: 'notification.requested',

@@ -41,6 +41,11 @@ export const notificationRequestedSchema = z.object({
    * readers (`stakeholders` of teams.yaml; the S7 monthly cost report). Chat channels are the same either way.
    */
   audience: z.enum(['team', 'stakeholders']).optional(),
+  /**
+   * The human decision this update reports (`acknowledge`, `silence`: a Slack click, `hub` CLI), so
+   * paging channels follow it (PagerDuty and Opsgenie acknowledge the page).
+   */
+  decision: z.enum(['acknowledge', 'silence']).optional(),
 });
 
 export type IncidentState = z.infer<typeof incidentStateSchema>;

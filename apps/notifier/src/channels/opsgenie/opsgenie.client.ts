@@ -1,0 +1,76 @@
+import { type OutboxWriter } from '@hub/outbox';
+import { vendorCall, type VendorHttp } from '../vendor-http.js';
+import { type OpsgenieCreateAlert } from './opsgenie.alert.js';
+
+/** One Alert API request: create, or acknowledge/close by alias. */
+export type OpsgenieRequest =
+  | { action: 'trigger'; alert: OpsgenieCreateAlert }
+  | { action: 'acknowledge' | 'resolve'; alias: string; note: string };
+
+/** Where Opsgenie requests go: the Alert API, or the outbox. */
+export interface OpsgenieApi {
+  readonly mode: 'live' | 'outbox';
+  readonly outboxPath?: string;
+  send(request: OpsgenieRequest): Promise<number | undefined>;
+}
+
+/** The path and body of a request (`resolve` is Opsgenie's `close`). */
+function wire(request: OpsgenieRequest): { path: string; body: unknown } {
+  if (request.action === 'trigger') return { path: '/v2/alerts', body: request.alert };
+  const verb = request.action === 'resolve' ? 'close' : 'acknowledge';
+  return {
+    path: `/v2/alerts/${encodeURIComponent(request.alias)}/${verb}?identifierType=alias`,
+    body: { source: 'Hub', note: request.note },
+  };
+}
+
+/**
+ * The Alert API (`Authorization: GenieKey …`): requests are accepted with 202 and processed
+ * asynchronously by Opsgenie; 429 and 5xx are retried later, any other 4xx (bad key, invalid
+ * request) is final with Opsgenie's message as the reason.
+ */
+export class OpsgenieClient implements OpsgenieApi {
+  readonly mode = 'live';
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string,
+    private readonly timeoutMs: number,
+    private readonly http: VendorHttp,
+  ) {}
+
+  async send(request: OpsgenieRequest): Promise<number> {
+    const { path, body } = wire(request);
+    const response = await vendorCall(
+      this.http,
+      'opsgenie',
+      `Opsgenie ${request.action}`,
+      `${this.baseUrl.replace(/\/+$/, '')}${path}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `GenieKey ${this.apiKey}` },
+        body: JSON.stringify(body),
+        timeoutMs: this.timeoutMs,
+      },
+    );
+    await response.body?.cancel();
+    return response.status;
+  }
+}
+
+/** Opsgenie with no API key: each request goes to `$HUB_DATA_DIR/outbox/opsgenie.jsonl`. */
+export class OpsgenieOutboxClient implements OpsgenieApi {
+  readonly mode = 'outbox';
+
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  get outboxPath(): string {
+    return this.outbox.path;
+  }
+
+  async send(request: OpsgenieRequest): Promise<undefined> {
+    const { path, body } = wire(request);
+    await this.outbox.write(`POST ${path}`, body);
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+import { type OutboxWriter } from '@hub/outbox';
+import { vendorCall, type VendorHttp } from '../vendor-http.js';
+import { type PagerDutyEvent } from './pagerduty.event.js';
+
+/** Where PagerDuty events go: the Events API, or the outbox. */
+export interface PagerDutyEvents {
+  readonly mode: 'live' | 'outbox';
+  readonly outboxPath?: string;
+  /** Sends the event; resolves to the HTTP status (none for the outbox). */
+  send(event: PagerDutyEvent): Promise<number | undefined>;
+}
+
+/**
+ * `POST /v2/enqueue` of the Events API v2. 202 is done; 429 (PagerDuty's rate limit) and 5xx are
+ * retried later; 400 ("invalid event") is final with PagerDuty's errors as the reason.
+ */
+export class PagerDutyEventsClient implements PagerDutyEvents {
+  readonly mode = 'live';
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs: number,
+    private readonly http: VendorHttp,
+  ) {}
+
+  async send(event: PagerDutyEvent): Promise<number> {
+    const response = await vendorCall(
+      this.http,
+      'pagerduty',
+      `PagerDuty ${event.event_action}`,
+      `${this.baseUrl.replace(/\/+$/, '')}/v2/enqueue`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+        timeoutMs: this.timeoutMs,
+      },
+    );
+    await response.body?.cancel();
+    return response.status;
+  }
+}
+
+/** PagerDuty with no routing key: each event goes to `$HUB_DATA_DIR/outbox/pagerduty.jsonl` (key left out). */
+export class PagerDutyOutboxClient implements PagerDutyEvents {
+  readonly mode = 'outbox';
+
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  get outboxPath(): string {
+    return this.outbox.path;
+  }
+
+  async send(event: PagerDutyEvent): Promise<undefined> {
+    await this.outbox.write('v2/enqueue', { ...event, routing_key: '(PAGERDUTY_ROUTING_KEY not set)' });
+    return undefined;
+  }
+}

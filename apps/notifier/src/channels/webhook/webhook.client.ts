@@ -1,0 +1,60 @@
+import { type OutboxWriter } from '@hub/outbox';
+import { vendorCall, type VendorHttp } from '../vendor-http.js';
+import { type WebhookPayload } from './webhook.payload.js';
+import { SIGNATURE_HEADER, signPayload } from './webhook.signature.js';
+
+/** Where webhook payloads go: a receiver's URL, or the outbox. */
+export interface WebhookSender {
+  readonly mode: 'live' | 'outbox';
+  readonly outboxPath?: string;
+  send(payload: WebhookPayload): Promise<number | undefined>;
+}
+
+/**
+ * POSTs the payload as JSON, signed (`X-Hub-Signature-256: t=…,v1=…`) and with `Idempotency-Key` =
+ * the notification's event id, the same on every retry. 2xx is done; 429 and 5xx are retried by the
+ * transport's retry tiers (backoff 1 s, 10 s, 60 s by default); any other 4xx is final.
+ */
+export class WebhookClient implements WebhookSender {
+  readonly mode = 'live';
+
+  constructor(
+    private readonly url: string,
+    private readonly secret: string,
+    private readonly timeoutMs: number,
+    private readonly http: VendorHttp,
+  ) {}
+
+  async send(payload: WebhookPayload): Promise<number> {
+    const body = JSON.stringify(payload);
+    const response = await vendorCall(this.http, 'webhook', 'Webhook receiver', this.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Hub-Webhook/1',
+        'idempotency-key': payload.id,
+        [SIGNATURE_HEADER]: signPayload(this.secret, body),
+      },
+      body,
+      timeoutMs: this.timeoutMs,
+    });
+    await response.body?.cancel();
+    return response.status;
+  }
+}
+
+/** No webhook URL: each payload goes to `$HUB_DATA_DIR/outbox/webhook.jsonl`. */
+export class WebhookOutboxClient implements WebhookSender {
+  readonly mode = 'outbox';
+
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  get outboxPath(): string {
+    return this.outbox.path;
+  }
+
+  async send(payload: WebhookPayload): Promise<undefined> {
+    await this.outbox.write('POST', payload);
+    return undefined;
+  }
+}
