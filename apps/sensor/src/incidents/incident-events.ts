@@ -129,6 +129,15 @@ export interface TimelineEntry {
   readonly text: string;
 }
 
+/** A history row as a timeline entry: its reason, why and action, in one line. */
+export function timelineEntryOf(state: string, at: Date, detail: Record<string, unknown>): TimelineEntry {
+  const action = typeof detail.kind === 'string' ? `${detail.kind} ${String(detail.target)}` : undefined;
+  const text = [detail.reason, detail.why, action]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join(' — ');
+  return { at: at.toISOString(), state, text };
+}
+
 /** The `ticket.requested` of an incident that has a `ticket:` (fingerprint = incident key). */
 export function ticketOf(
   incident: IncidentRow,

@@ -11,16 +11,15 @@ import {
 import { type SuccessPlan } from '../matching/success-plan.js';
 import { type SensorMetrics } from '../metrics/sensor.metrics.js';
 import { actionRequestOf, describeAction, notificationOf, ticketOf } from './incident-events.js';
-import { IncidentRepository } from './incident.repository.js';
-import { NoiseRepository } from './noise.repository.js';
 import { decideOnRepeat, overdueReason } from './repeat.policy.js';
 import { resultMessageOf } from './result-messages.js';
-import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
+import { type IncidentStore, type SensorStores } from '../stores/sensor-stores.js';
+import { type IncidentRow } from './sensor-database.js';
 
 /**
- * The incident state machine, one incident key at a time (the caller's transaction holds the key's
- * lock). Each method applies the state change to the database and returns the events to publish
- * once that transaction commits:
+ * The incident state machine, one incident key at a time (the caller's work holds the key's lock).
+ * Each method applies the state change to the stores (PostgreSQL in the service, memory in a dry
+ * run) and returns the events to publish once that work commits:
  *
  *   (none) ─firing→ firing ─remediate→ remediating ─succeeded→ remediated ─still open after verifyAfter→ escalated
  *                    │  └ cooldown: wait for a repeat   ├─failed→ remediation-failed → escalated
@@ -31,35 +30,36 @@ import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
  */
 export class IncidentService {
   private readonly logger = new Logger(IncidentService.name);
-  private readonly repository = new IncidentRepository();
-  private readonly noise = new NoiseRepository();
-
-  constructor(private readonly metrics: SensorMetrics) {}
+  /** `clock` is the time of state changes: the system's, or in a dry run each event's own. */
+  constructor(
+    private readonly metrics: SensorMetrics,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   /**
    * A sensor's dependency matched: drop an identical repeat (`dedup`), count a repeat of the open
    * incident, remediate, or escalate — or, with no incident open, pass the noise gates (`aggregate`,
    * `onceWithin`) and open one.
    */
-  async onTriggered(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent): Promise<TriggerStep> {
-    await this.repository.lockKey(trx, plan.key);
+  async onTriggered(stores: SensorStores, plan: IncidentPlan, event: HubEvent): Promise<TriggerStep> {
+    await stores.incidents.lockKey(plan.key);
     const { dedup } = plan;
-    if (dedup && !(await this.noise.claim(trx, plan.sensor, 'dedup', dedup.key, plan.eventAt, dedup.withinMs))) {
-      return held('duplicate', `an identical event arrived within ${formatDuration(dedup.withinMs)}`);
+    if (dedup && !(await stores.noise.claim(plan.sensor, 'dedup', dedup.key, plan.eventAt, dedup.withinMs))) {
+      return held('duplicate', `duplicate of an event within ${formatDuration(dedup.withinMs)}`);
     }
-    const open = await this.repository.findOpen(trx, plan.key);
-    const now = new Date();
+    const open = await stores.incidents.findOpen(plan.key);
+    const now = this.clock();
     const startsAt = startsAtOf(event);
-    if (!open && startsAt && (await this.noise.isTombstoned(trx, plan.sensor, plan.key, startsAt, now))) {
+    if (!open && startsAt && (await stores.noise.isTombstoned(plan.sensor, plan.key, startsAt, now))) {
       // Its resolution was handled first (delivery order is not event order): this instance is over.
       return held('resolved-earlier', `the alert instance that started ${startsAt} was already resolved`);
     }
-    if (!open) return this.openGated(trx, plan, event, now);
+    if (!open) return this.openGated(stores, plan, event, now);
     if (open.sensor === plan.sensor && isLater(startsAtOf(event), open.context.startsAt)) {
       // A new instance of the alert (it started after the one this incident tracks): the earlier
       // one ended even if its resolution has not been handled yet — close it, open a new incident.
-      const closed = await this.close(trx, open, now, event.id, 'superseded by a newer instance of the alert');
-      return triggered([...closed, ...(await this.open(trx, plan, event, now))]);
+      const closed = await this.close(stores, open, now, event.id, 'superseded by a newer instance of the alert');
+      return triggered([...closed, ...(await this.open(stores, plan, event, now))]);
     }
     if (open.sensor !== plan.sensor) {
       this.logger.warn({
@@ -70,35 +70,29 @@ export class IncidentService {
       });
       return held('owned-elsewhere', `incident ${plan.key} belongs to sensor ${open.sensor}`);
     }
-    const incident = await this.repository.countFiring(trx, open, now);
+    const incident = await stores.incidents.countFiring(open, now);
     const decision = decideOnRepeat(incident, plan, now);
     switch (decision.kind) {
       case 'count':
         return held('repeat', `incident ${plan.key} is ${incident.status}; repeat counted`);
       case 'remediate':
-        if (!plan.action || (await this.cooldownUntil(trx, plan, now))) {
+        if (!plan.action || (await this.cooldownUntil(stores, plan, now))) {
           return held('repeat', `incident ${plan.key} is firing; repeat counted`);
         }
-        if (!(await this.takeRate(trx, plan.sensor, plan.action, now))) {
+        if (!(await this.takeRate(stores, plan.sensor, plan.action, now))) {
           return held('rate-limited', `trigger ${plan.action.trigger} is at its rate limit`);
         }
-        return triggered(await this.remediate(trx, incident, plan.action, plan.sensor, now));
+        return triggered(await this.remediate(stores, incident, plan.action, plan.sensor, now));
       case 'escalate':
-        return triggered(await this.escalate(trx, incident, decision.reason, now, event.id));
+        return triggered(await this.escalate(stores, incident, decision.reason, now, event.id));
     }
   }
 
   /** No open incident: open one unless the window is not full yet or one opened within `onceWithin`. */
-  private async openGated(
-    trx: SensorTransaction,
-    plan: IncidentPlan,
-    event: HubEvent,
-    now: Date,
-  ): Promise<TriggerStep> {
+  private async openGated(stores: SensorStores, plan: IncidentPlan, event: HubEvent, now: Date): Promise<TriggerStep> {
     const { aggregate, onceWithinMs } = plan;
     if (aggregate) {
-      const count = await this.noise.countInWindow(
-        trx,
+      const count = await stores.noise.countInWindow(
         plan.sensor,
         plan.key,
         eventIdentity(event),
@@ -106,45 +100,47 @@ export class IncidentService {
         aggregate.withinMs,
       );
       if (count < aggregate.count) {
-        return held('aggregating', `${count} of ${aggregate.count} within ${formatDuration(aggregate.withinMs)}`);
+        return held(
+          'aggregating',
+          `aggregating: ${count} of ${aggregate.count} within ${formatDuration(aggregate.withinMs)} for ${plan.key}`,
+        );
       }
-      await this.noise.resetWindow(trx, plan.sensor, plan.key);
+      await stores.noise.resetWindow(plan.sensor, plan.key);
     }
-    if (onceWithinMs && !(await this.noise.claim(trx, plan.sensor, 'once', plan.key, plan.eventAt, onceWithinMs))) {
-      return held('once-within', `an incident of ${plan.key} opened within ${formatDuration(onceWithinMs)}`);
+    if (onceWithinMs && !(await stores.noise.claim(plan.sensor, 'once', plan.key, plan.eventAt, onceWithinMs))) {
+      return held(
+        'once-within',
+        `an incident of ${plan.key} opened within ${formatDuration(onceWithinMs)} (onceWithin)`,
+      );
     }
-    return triggered(await this.open(trx, plan, event, now));
+    return triggered(await this.open(stores, plan, event, now));
   }
 
-  /** The sensor's `resolveOn` event: resolve the open incident of the key, if any. */
-  async onResolved(trx: SensorTransaction, plan: ResolvePlan, event: HubEvent): Promise<HubEvent[]> {
-    await this.repository.lockKey(trx, plan.key);
-    const open = await this.repository.findOpen(trx, plan.key);
+  /** The sensor's `resolveOn` event: resolve the open incident of the key, if any (else why not). */
+  async onResolved(stores: SensorStores, plan: ResolvePlan, event: HubEvent): Promise<ResolveStep> {
+    await stores.incidents.lockKey(plan.key);
+    const open = await stores.incidents.findOpen(plan.key);
+    const nothing = `would resolve ${plan.key}, but no incident of it is open`;
     if (!open) {
       // Resolved before its firing was handled: leave a tombstone so the late firing opens nothing.
       const startsAt = startsAtOf(event);
-      if (startsAt) await this.noise.tombstone(trx, plan.sensor, plan.key, startsAt, new Date(), TOMBSTONE_MS);
-      return [];
+      if (startsAt) await stores.noise.tombstone(plan.sensor, plan.key, startsAt, this.clock(), TOMBSTONE_MS);
+      return { events: [], why: nothing };
     }
-    if (open.sensor !== plan.sensor) return [];
+    if (open.sensor !== plan.sensor)
+      return { events: [], why: `incident ${plan.key} belongs to sensor ${open.sensor}` };
     if (isLater(open.context.startsAt, startsAtOf(event))) {
       // Handled late: it resolves an earlier instance of the alert, not the one this incident tracks.
       this.logger.warn({ msg: 'stale resolution ignored', key: plan.key, incidentId: open.id, eventId: event.id });
-      return [];
+      return { events: [], why: `a stale resolution of ${plan.key} (an earlier instance of the alert)` };
     }
-    return this.close(trx, open, new Date(), event.id);
+    return { events: await this.close(stores, open, this.clock(), event.id) };
   }
 
   /** Resolves an open incident and says so. */
-  async close(
-    trx: SensorTransaction,
-    open: IncidentRow,
-    now: Date,
-    eventId: string,
-    why?: string,
-  ): Promise<HubEvent[]> {
+  async close(stores: SensorStores, open: IncidentRow, now: Date, eventId: string, why?: string): Promise<HubEvent[]> {
     const incident = await this.transition(
-      trx,
+      stores,
       open,
       'resolved',
       now,
@@ -159,7 +155,7 @@ export class IncidentService {
       this.requestAction(incident, action, randomUUID()),
     );
     const ticket = open.context.ticket?.opened
-      ? [ticketOf(incident, 'resolve', await this.repository.timeline(trx, incident.id), text)]
+      ? [ticketOf(incident, 'resolve', await stores.incidents.timeline(incident.id), text)]
       : [];
     return [
       notificationOf(incident, 'resolved', text, {
@@ -177,21 +173,21 @@ export class IncidentService {
    * renders the remediation trigger's `onSuccess` for the incident and result.
    */
   async onActionResult(
-    trx: SensorTransaction,
+    stores: SensorStores,
     result: ActionResult,
     succeeded: boolean,
     event: HubEvent,
     planSuccess: (incident: IncidentRow, result: ActionResult) => SuccessPlan | undefined = () => undefined,
   ): Promise<HubEvent[]> {
-    const found = await this.repository.findByAction(trx, result.actionId);
+    const found = await stores.incidents.findByAction(result.actionId);
     if (!found) {
-      const escalated = await this.repository.findByDiagnostics(trx, result.actionId);
-      if (escalated) return this.onDiagnostics(trx, escalated, result, succeeded, event);
+      const escalated = await stores.incidents.findByDiagnostics(result.actionId);
+      if (escalated) return this.onDiagnostics(stores, escalated, result, succeeded, event);
       this.logger.warn({ msg: 'result of an unknown action ignored', actionId: result.actionId, eventId: event.id });
       return [];
     }
-    await this.repository.lockKey(trx, found.key);
-    const incident = await this.repository.lockById(trx, found.id);
+    await stores.incidents.lockKey(found.key);
+    const incident = await stores.incidents.lockById(found.id);
     if (incident.action_id !== result.actionId || incident.status !== 'remediating') {
       this.logger.warn({
         msg: 'late action result ignored',
@@ -201,20 +197,20 @@ export class IncidentService {
       });
       return [];
     }
-    const now = new Date();
+    const now = this.clock();
     const detail = { eventId: event.id, actionId: result.actionId, attempts: result.attempts, reason: result.reason };
     const fields = { attempts: String(result.attempts), durationMs: String(Math.round(result.durationMs)) };
     const what = describeAction(incident.context.action);
     if (succeeded) {
-      const remediated = await this.transition(trx, incident, 'remediated', now, detail, { remediated_at: now });
+      const remediated = await this.transition(stores, incident, 'remediated', now, detail, { remediated_at: now });
       const notified = notificationOf(remediated, 'remediated', `remediation succeeded: ${what}`, {
         severity: 'info',
         fields,
       });
-      return [notified, ...(await this.onSuccess(trx, remediated, planSuccess(remediated, result), now, event))];
+      return [notified, ...(await this.onSuccess(stores, remediated, planSuccess(remediated, result), now, event))];
     }
     const reason = result.reason ?? 'no reason given';
-    const failed = await this.transition(trx, incident, 'remediation-failed', now, detail);
+    const failed = await this.transition(stores, incident, 'remediation-failed', now, detail);
     const failure = notificationOf(failed, 'remediation-failed', `remediation failed: ${what} — ${reason}`, {
       fields: { ...fields, reason },
     });
@@ -222,9 +218,9 @@ export class IncidentService {
     const attempt = incident.context.attempt ?? 1;
     if (action && attempt < (action.attempts ?? 1)) {
       // The trigger's retry policy: request the action again (a new action id) before escalating.
-      return [failure, ...(await this.remediate(trx, failed, action, failed.sensor, now, attempt + 1))];
+      return [failure, ...(await this.remediate(stores, failed, action, failed.sensor, now, attempt + 1))];
     }
-    return [failure, ...(await this.escalate(trx, failed, `remediation failed: ${reason}`, now, event.id))];
+    return [failure, ...(await this.escalate(stores, failed, `remediation failed: ${reason}`, now, event.id))];
   }
 
   /**
@@ -232,24 +228,24 @@ export class IncidentService {
    * reply in the incident's thread, a comment on its ticket, and a timeline entry. Once per action.
    */
   private async onDiagnostics(
-    trx: SensorTransaction,
+    stores: SensorStores,
     found: IncidentRow,
     result: ActionResult,
     succeeded: boolean,
     event: HubEvent,
   ): Promise<HubEvent[]> {
-    await this.repository.lockKey(trx, found.key);
-    const incident = await this.repository.lockById(trx, found.id);
-    if (await this.repository.hasDiagnostics(trx, incident.id, result.actionId)) return [];
+    await stores.incidents.lockKey(found.key);
+    const incident = await stores.incidents.lockById(found.id);
+    if (await stores.incidents.hasDiagnostics(incident.id, result.actionId)) return [];
     const collected = (result.details as { summary?: unknown } | undefined)?.summary;
     const summary = succeeded
       ? typeof collected === 'string' && collected !== ''
         ? collected
         : 'diagnostics collected'
       : `diagnostics could not be collected: ${result.reason ?? 'no reason given'}`;
-    const now = new Date();
+    const now = this.clock();
     // The same state, one sequence on: the reply follows the escalation in the thread, the timeline shows it.
-    const noted = await this.repository.transition(trx, incident, incident.status as IncidentState, now, {
+    const noted = await stores.incidents.transition(incident, incident.status as IncidentState, now, {
       eventId: event.id,
       actionId: result.actionId,
       why: 'diagnostics',
@@ -261,12 +257,12 @@ export class IncidentService {
       fields: { diagnostics: result.actionId },
     });
     if (!noted.context.ticket?.opened) return [reply];
-    return [reply, ticketOf(noted, 'open', await this.repository.timeline(trx, noted.id), summary)];
+    return [reply, ticketOf(noted, 'open', await stores.incidents.timeline(noted.id), summary)];
   }
 
   /** The remediation trigger's `onSuccess`: its team messages, then the resolution when it asks for one. */
   private async onSuccess(
-    trx: SensorTransaction,
+    stores: SensorStores,
     incident: IncidentRow,
     plan: SuccessPlan | undefined,
     now: Date,
@@ -285,14 +281,13 @@ export class IncidentService {
       this.metrics.matches.inc({ sensor: incident.sensor, outcome: 'template-error' });
     }
     const messages = plan.messages.map((message) => resultMessageOf(incident, event, message));
-    return plan.resolve ? [...messages, ...(await this.close(trx, incident, now, event.id))] : messages;
+    return plan.resolve ? [...messages, ...(await this.close(stores, incident, now, event.id))] : messages;
   }
 
-  private async open(trx: SensorTransaction, plan: IncidentPlan, event: HubEvent, now: Date): Promise<HubEvent[]> {
+  private async open(stores: SensorStores, plan: IncidentPlan, event: HubEvent, now: Date): Promise<HubEvent[]> {
     const { summary, severity, route, escalation, fields, links, team, resolveActions } = plan;
     const ticket = plan.ticket ? { ...plan.ticket, opened: plan.ticket.when === 'open' } : undefined;
-    const incident = await this.repository.open(
-      trx,
+    const incident = await stores.incidents.open(
       {
         id: randomUUID(),
         key: plan.key,
@@ -316,8 +311,8 @@ export class IncidentService {
       { eventId: event.id, dependency: plan.dependency },
     );
     this.metrics.transitions.inc({ sensor: plan.sensor, state: 'firing' });
-    const heldUntil = await this.cooldownUntil(trx, plan, now);
-    const rateLimited = !heldUntil && plan.action && !(await this.takeRate(trx, plan.sensor, plan.action, now));
+    const heldUntil = await this.cooldownUntil(stores, plan, now);
+    const rateLimited = !heldUntil && plan.action && !(await this.takeRate(stores, plan.sensor, plan.action, now));
     const held = heldUntil
       ? ` — remediation held back by the ${formatDuration(plan.cooldownMs)} cooldown of ${plan.key} (until ${heldUntil.toISOString()})`
       : rateLimited
@@ -326,11 +321,11 @@ export class IncidentService {
     const firing = notificationOf(incident, 'firing', `${summary}${held}`, { fields: { fireCount: '1' } });
     const opened: HubEvent[] = [firing];
     if (ticket?.opened) {
-      opened.push(ticketOf(incident, 'open', await this.repository.timeline(trx, incident.id), summary));
+      opened.push(ticketOf(incident, 'open', await stores.incidents.timeline(incident.id), summary));
     }
     if (!heldUntil && !rateLimited) {
       opened.push(...plan.sideActions.map((action) => this.requestAction(incident, action, randomUUID())));
-      if (plan.action) opened.push(...(await this.remediate(trx, incident, plan.action, plan.sensor, now)));
+      if (plan.action) opened.push(...(await this.remediate(stores, incident, plan.action, plan.sensor, now)));
     }
     return opened;
   }
@@ -342,7 +337,7 @@ export class IncidentService {
   }
 
   private async remediate(
-    trx: SensorTransaction,
+    stores: SensorStores,
     incident: IncidentRow,
     action: ActionPlan,
     sensor: string,
@@ -359,7 +354,7 @@ export class IncidentService {
       dryRun: action.dryRun,
       attempt,
     };
-    const remediating = await this.transition(trx, incident, 'remediating', now, detail, {
+    const remediating = await this.transition(stores, incident, 'remediating', now, detail, {
       action_id: actionId,
       context,
     });
@@ -382,21 +377,21 @@ export class IncidentService {
    * finds it escalated.
    */
   async onOverdue(
-    trx: SensorTransaction,
+    stores: SensorStores,
     key: string,
     id: string,
     timeouts: EscalationTimeouts,
     now: Date,
   ): Promise<HubEvent[]> {
-    await this.repository.lockKey(trx, key);
-    const incident = await this.repository.lockById(trx, id);
+    await stores.incidents.lockKey(key);
+    const incident = await stores.incidents.lockById(id);
     const reason = incident.resolved_at ? undefined : overdueReason(incident, timeouts, now);
-    return reason ? this.escalate(trx, incident, reason, now) : [];
+    return reason ? this.escalate(stores, incident, reason, now) : [];
   }
 
   /** Escalates to the sensor's `escalation.route`, opens the ticket when it waits for this, starts the chain. */
   private async escalate(
-    trx: SensorTransaction,
+    stores: SensorStores,
     incident: IncidentRow,
     reason: string,
     now: Date,
@@ -409,7 +404,7 @@ export class IncidentService {
     const diagnostics = incident.context.escalation.diagnostics;
     const diagnosticsActionId = diagnostics && !incident.context.diagnosticsActionId ? randomUUID() : undefined;
     const escalated = await this.transition(
-      trx,
+      stores,
       incident,
       'escalated',
       now,
@@ -433,7 +428,7 @@ export class IncidentService {
       fields: { reason, fireCount: String(escalated.fire_count) },
     });
     if (!opensTicket) return [notification, ...collect];
-    const opened = ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason);
+    const opened = ticketOf(escalated, 'open', await stores.incidents.timeline(escalated.id), reason);
     return [notification, opened, ...collect];
   }
 
@@ -442,9 +437,9 @@ export class IncidentService {
    * key's lock): a louder notification — another route, a page with the on-call mentioned — and/or
    * the ticket. Resolving the incident stops the chain (only open incidents are swept).
    */
-  async onEscalationDue(trx: SensorTransaction, key: string, id: string, now: Date): Promise<HubEvent[]> {
-    await this.repository.lockKey(trx, key);
-    const incident = await this.repository.lockById(trx, id);
+  async onEscalationDue(stores: SensorStores, key: string, id: string, now: Date): Promise<HubEvent[]> {
+    await stores.incidents.lockKey(key);
+    const incident = await stores.incidents.lockById(id);
     const chain = incident.context.chain;
     const step = chain ? incident.context.escalation.steps?.[chain.next] : undefined;
     if (incident.resolved_at || !chain || !step || Date.parse(chain.dueAt) > now.getTime()) return [];
@@ -457,7 +452,7 @@ export class IncidentService {
     const reason = step.text ?? `still open ${since} after it escalated`;
     const { chain: _done, ...rest } = incident.context;
     const escalated = await this.transition(
-      trx,
+      stores,
       incident,
       'escalated',
       now,
@@ -480,27 +475,29 @@ export class IncidentService {
         fields: { reason, escalationStep: String(chain.next + 1) },
       }),
     ];
-    if (opensTicket)
-      events.push(ticketOf(escalated, 'open', await this.repository.timeline(trx, escalated.id), reason));
+    if (opensTicket) events.push(ticketOf(escalated, 'open', await stores.incidents.timeline(escalated.id), reason));
     return events;
   }
 
   /** Takes one request of the trigger's rate limit; false when it is used up. */
-  private async takeRate(trx: SensorTransaction, sensor: string, action: ActionPlan, now: Date): Promise<boolean> {
+  private async takeRate(stores: SensorStores, sensor: string, action: ActionPlan, now: Date): Promise<boolean> {
     if (!action.rateLimit) return true;
-    return this.noise.takeRate(trx, sensor, action.trigger, now, action.rateLimit.max, action.rateLimit.perMs);
+    return stores.noise.takeRate(sensor, action.trigger, now, action.rateLimit.max, action.rateLimit.perMs);
   }
 
   /** The end of the key's cooldown when a remediation of it started less than `cooldown` ago. */
-  private async cooldownUntil(trx: SensorTransaction, plan: IncidentPlan, now: Date): Promise<Date | undefined> {
+  private async cooldownUntil(stores: SensorStores, plan: IncidentPlan, now: Date): Promise<Date | undefined> {
     if (plan.cooldownMs <= 0) return undefined;
-    const last = await this.repository.lastRemediationAt(trx, plan.key);
+    const last = await stores.incidents.lastRemediationAt(plan.key);
     const until = last ? new Date(last.getTime() + plan.cooldownMs) : undefined;
     return until && until > now ? until : undefined;
   }
 
-  private async transition(...args: Parameters<IncidentRepository['transition']>): Promise<IncidentRow> {
-    const row = await this.repository.transition(...args);
+  private async transition(
+    stores: SensorStores,
+    ...args: Parameters<IncidentStore['transition']>
+  ): Promise<IncidentRow> {
+    const row = await stores.incidents.transition(...args);
     this.metrics.transitions.inc({ sensor: row.sensor, state: row.status });
     return row;
   }
@@ -539,6 +536,12 @@ export interface TriggerStep {
   readonly outcome: TriggerOutcome;
   readonly events: HubEvent[];
   /** Why nothing (new) happened, for logs and dry runs. */
+  readonly why?: string;
+}
+
+/** What a resolution did: the events to publish, or why there are none. */
+export interface ResolveStep {
+  readonly events: HubEvent[];
   readonly why?: string;
 }
 
