@@ -72,7 +72,7 @@ export class DecisionService {
         return this.note(trx, incident, now, `silenced by ${by} ${how}`, { ...detail, silenceId: values.id });
       }
       case 'resolve':
-        return this.incidents.close(pgStores(trx), incident, now, event.id, `resolved by ${by}`);
+        return this.incidents.close(pgStores(trx), { incident, now, eventId: event.id, why: `resolved by ${by}` });
     }
   }
 

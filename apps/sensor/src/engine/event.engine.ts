@@ -62,14 +62,18 @@ export class EventEngine {
 
   /** `action.succeeded` / `action.failed` from the executor, with the remediation trigger's `onSuccess`. */
   handleActionResult(stores: SensorStores, event: HubEvent<ActionResult>, succeeded: boolean): Promise<HubEvent[]> {
-    return this.incidents.onActionResult(stores, event.data, succeeded, event, (incident, result) =>
-      planSuccess(
-        this.registry.get(incident.sensor),
-        incident.context.action?.trigger,
-        { key: incident.key, title: incident.title, team: incident.context.team, fields: incident.context.fields },
-        result,
-        this.registry.options.teams,
-      ),
-    );
+    return this.incidents.onActionResult(stores, {
+      result: event.data,
+      succeeded,
+      event,
+      planSuccess: (incident, result) =>
+        planSuccess(
+          this.registry.get(incident.sensor),
+          incident.context.action?.trigger,
+          { key: incident.key, title: incident.title, team: incident.context.team, fields: incident.context.fields },
+          result,
+          this.registry.options.teams,
+        ),
+    });
   }
 }

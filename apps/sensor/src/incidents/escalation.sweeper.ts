@@ -131,7 +131,12 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
       const sensor = timeouts.get(due.sensor);
       if (!sensor) continue;
       const events = await db.transaction().execute(async (trx) => {
-        const staged = await this.incidents.onOverdue(pgStores(trx), due.key, due.id, sensor, now);
+        const staged = await this.incidents.onOverdue(pgStores(trx), {
+          key: due.key,
+          id: due.id,
+          timeouts: sensor,
+          now,
+        });
         await this.outbox.stage(trx, `overdue:${due.id}`, staged);
         return staged;
       });
@@ -154,7 +159,7 @@ export class EscalationSweeper implements OnApplicationBootstrap, OnApplicationS
       for (const due of rows) {
         const source = `escalation:${due.id}:${due.next}`;
         const events = await db.transaction().execute(async (trx) => {
-          const staged = await this.incidents.onEscalationDue(pgStores(trx), due.key, due.id, now);
+          const staged = await this.incidents.onEscalationDue(pgStores(trx), { key: due.key, id: due.id, now });
           await this.outbox.stage(trx, source, staged);
           return staged;
         });
