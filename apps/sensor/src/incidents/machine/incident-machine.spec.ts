@@ -39,7 +39,8 @@ const alert = (at: Date, startsAt = minutes(0), app = 'checkout') =>
     type: 'alert.firing',
     source: '/test',
     time: at.toISOString(),
-    data: { labels: { app }, annotations: {}, startsAt: startsAt.toISOString() },
+    startedat: startsAt.toISOString(),
+    data: { labels: { app }, annotations: {} },
   });
 
 const resolved = (at: Date, startsAt = minutes(0)) =>
@@ -47,7 +48,8 @@ const resolved = (at: Date, startsAt = minutes(0)) =>
     type: 'alert.resolved',
     source: '/test',
     time: at.toISOString(),
-    data: { labels: { app: 'checkout' }, annotations: {}, startsAt: startsAt.toISOString() },
+    startedat: startsAt.toISOString(),
+    data: { labels: { app: 'checkout' }, annotations: {} },
   });
 
 /** `state text` of each notification, `action kind target` of each request. */

@@ -38,12 +38,6 @@ export function requestAction(m: Machine, incident: IncidentRow, action: ActionP
   return actionRequestOf(incident, actionId, action);
 }
 
-/** `data.startsAt` of an alert event (the start of this alert instance), if any. */
-export function startsAtOf(event: HubEvent): string | undefined {
-  const startsAt = (event.data as { startsAt?: unknown } | undefined)?.startsAt;
-  return typeof startsAt === 'string' && !Number.isNaN(Date.parse(startsAt)) ? startsAt : undefined;
-}
-
 /** True when both times are known and `a` is after `b`. */
 export function isLater(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && Date.parse(a) > Date.parse(b);

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { eventIdentity, type HubEvent } from '@hub/contracts';
 import { formatDuration } from '../../expressions/duration.js';
 import { type IncidentPlan } from '../../matching/incident-plan.js';
+import { startedAtOf } from '../../matching/event-facts.js';
 import { notificationOf, ticketOf } from '../incident-events.js';
-import { held, type Machine, requestAction, startsAtOf, triggered, type TriggerResult } from './machine.js';
+import { held, type Machine, requestAction, triggered, type TriggerResult } from './machine.js';
 import { cooldownUntil, remediate, takeRate } from './remediate.js';
 
 export interface Opening {
@@ -62,7 +63,7 @@ export async function open(m: Machine, { plan, event }: Opening): Promise<HubEve
         team,
         resolveActions,
         ...(ticket ? { ticket } : {}),
-        startsAt: startsAtOf(event),
+        startsAt: startedAtOf(event),
       },
     },
     { eventId: event.id, dependency: plan.dependency },

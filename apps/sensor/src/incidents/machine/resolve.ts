@@ -3,8 +3,9 @@ import { type HubEvent } from '@hub/contracts';
 import { formatDuration } from '../../expressions/duration.js';
 import { type ResolvePlan } from '../../matching/incident-plan.js';
 import { describeAction, notificationOf, ticketOf } from '../incident-events.js';
+import { startedAtOf } from '../../matching/event-facts.js';
 import { type IncidentRow } from '../sensor-database.js';
-import { isLater, type Machine, requestAction, type ResolveResult, startsAtOf, transition } from './machine.js';
+import { isLater, type Machine, requestAction, type ResolveResult, transition } from './machine.js';
 
 /**
  * How long a resolution handled before its firing keeps that alert instance closed. Alertmanager
@@ -57,12 +58,12 @@ export async function resolveOn(m: Machine, { plan, event }: Resolution): Promis
   const open = await incidents.findOpen(plan.key);
   if (!open) {
     // Resolved before its firing was handled: leave a tombstone so the late firing opens nothing.
-    const startsAt = startsAtOf(event);
+    const startsAt = startedAtOf(event);
     if (startsAt) await noise.tombstone(plan.sensor, plan.key, startsAt, m.now, TOMBSTONE_MS);
     return { events: [], why: `would resolve ${plan.key}, but no incident of it is open` };
   }
   if (open.sensor !== plan.sensor) return { events: [], why: `incident ${plan.key} belongs to sensor ${open.sensor}` };
-  if (isLater(open.context.startsAt, startsAtOf(event))) {
+  if (isLater(open.context.startsAt, startedAtOf(event))) {
     // Handled late: it resolves an earlier instance of the alert, not the one this incident tracks.
     m.logger.warn({ msg: 'stale resolution ignored', key: plan.key, incidentId: open.id, eventId: event.id });
     return { events: [], why: `a stale resolution of ${plan.key} (an earlier instance of the alert)` };

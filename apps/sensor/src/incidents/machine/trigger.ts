@@ -1,9 +1,10 @@
 import { type HubEvent } from '@hub/contracts';
 import { formatDuration } from '../../expressions/duration.js';
 import { type IncidentPlan } from '../../matching/incident-plan.js';
+import { startedAtOf } from '../../matching/event-facts.js';
 import { decideOnRepeat } from '../repeat.policy.js';
 import { escalate } from './escalate.js';
-import { held, isLater, type Machine, startsAtOf, triggered, type TriggerResult } from './machine.js';
+import { held, isLater, type Machine, triggered, type TriggerResult } from './machine.js';
 import { open, openGated } from './open.js';
 import { cooldownUntil, remediate, takeRate } from './remediate.js';
 import { close } from './resolve.js';
@@ -21,7 +22,7 @@ export async function onTriggered(m: Machine, plan: IncidentPlan, event: HubEven
     return held('duplicate', `duplicate of an event within ${formatDuration(dedup.withinMs)}`);
   }
   const current = await incidents.findOpen(plan.key);
-  const startsAt = startsAtOf(event);
+  const startsAt = startedAtOf(event);
   if (!current && startsAt && (await noise.isTombstoned(plan.sensor, plan.key, startsAt, m.now))) {
     // Its resolution was handled first (delivery order is not event order): this instance is over.
     return held('resolved-earlier', `the alert instance that started ${startsAt} was already resolved`);
