@@ -30,7 +30,7 @@ interface LegacyAlertData {
 
 function legacy(event: HubEvent): LegacyAlertData {
   const data = event.data;
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data) : {};
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
 }
 
 function text(value: unknown): string | undefined {
