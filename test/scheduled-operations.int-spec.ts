@@ -10,10 +10,12 @@ import {
   FakeArgoWorkflows,
   FakeKubernetesApi,
   FakeSlack,
+  FakeSmtpServer,
   QueueReader,
   type TestSchema,
   uniqueName,
 } from '@hub/testing';
+import { metricsRegistry } from '@hub/telemetry';
 import { createNotifierApp, loadNotifierConfig } from '../apps/notifier/src/index.js';
 import { createRemediationExecutorApp, loadRemediationExecutorConfig } from '../apps/remediation-executor/src/index.js';
 import { createSchedulerApp, loadSchedulerConfig, type SchedulerApp } from '../apps/scheduler/src/index.js';
@@ -31,6 +33,7 @@ describe('S7 scheduled operations end to end: shipped schedules â†’ scheduler â†
   let argo: FakeArgoWorkflows;
   let kube: FakeKubernetesApi;
   let slack: FakeSlack;
+  let smtp: FakeSmtpServer;
   let reader: QueueReader;
   let scheduler: SchedulerApp;
   const consumers: { app: INestApplication; server: HubRmqServer }[] = [];
@@ -60,6 +63,7 @@ describe('S7 scheduled operations end to end: shipped schedules â†’ scheduler â†
       })
       .addNamespace('ghost-town', { team: 'ghosts' });
     slack = await new FakeSlack().start();
+    smtp = await new FakeSmtpServer().start();
     const env = {
       AMQP_URL: amqpUrl(),
       DATABASE_URL: schema.url,
@@ -75,6 +79,10 @@ describe('S7 scheduled operations end to end: shipped schedules â†’ scheduler â†
       SCHEDULER_TICK_MS: '100',
       SLACK_TOKEN: 'xoxb-s7',
       SLACK_API_URL: slack.url,
+      SMTP_URL: smtp.url,
+      SMTP_TLS: 'none', // a loopback relay without STARTTLS
+      SMTP_FROM: 'Hub <hub@hub.example.com>',
+      NOTIFIER_RETRY_DELAYS_MS: '300,1000,3000',
     };
     reader = await QueueReader.open(amqpUrl());
     await declareExchange(reader.channel, env.HUB_EXCHANGE);
@@ -110,7 +118,7 @@ describe('S7 scheduled operations end to end: shipped schedules â†’ scheduler â†
     await scheduler?.app.close();
     for (const { app } of consumers.reverse()) await app.close();
     await reader?.close();
-    await Promise.all([argo?.stop(), kube?.stop(), slack?.stop()]);
+    await Promise.all([argo?.stop(), kube?.stop(), slack?.stop(), smtp?.stop()]);
     await schema?.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -191,4 +199,49 @@ describe('S7 scheduled operations end to end: shipped schedules â†’ scheduler â†
       ).toEqual(['firing', 'remediating', 'remediated', 'resolved']),
     );
   });
+
+  it("1 July 08:00 Berlin, SMTP down at first: each team's report reaches its stakeholders by email once, the run's emails thread", async () => {
+    await smtp.stop();
+    const retries = await emailDeliveries('retry');
+    clock.current = new Date('2026-07-01T06:00:01Z'); // 08:00:01 CEST
+    const key = 'schedule/team-cost-report/2026-07-01T06:00:00.000Z';
+    await vi.waitFor(async () => expect(await emailDeliveries('retry')).toBeGreaterThan(retries), { timeout: 20_000 });
+    await smtp.start();
+    const reports = () =>
+      smtp.messages.filter(
+        (m) => m.subject?.startsWith('[Info] Team cost report 2026-07-01') && m.headers['x-hub-state'] === undefined,
+      );
+    await vi.waitFor(() => expect(reports()).toHaveLength(3), { timeout: 20_000 });
+    const runEmails = () => smtp.messages.filter((m) => m.headers['x-hub-incident-key'] === key);
+    await vi.waitFor(() => expect(runEmails()).toHaveLength(4), { timeout: 20_000 });
+    // Each team's report once, to its stakeholders (teams.yaml); ghosts is nobody's, so the default team's.
+    expect(
+      reports()
+        .map((m) => [m.subject?.replace(/^.*: /, ''), m.envelope.to])
+        .sort(),
+    ).toEqual([
+      ['ghosts (team "ghosts" is not in teams.yaml)', ['platform-lead@example.com', 'finance@example.com']],
+      ['payments', ['payments-lead@example.com', 'finance@example.com']],
+      ['security', ['security-lead@example.com']],
+    ]);
+    const payments = reports().find((m) => m.subject?.endsWith(': payments'));
+    expect(payments?.text).toContain('requests.cpu: 3 of 4 (75%)');
+    expect(payments?.html).toContain('requests.cpu: 3 of 4 (75%)');
+    // The run itself is the default team's incident: one conversation at its own list.
+    // (Sent after the outage in whatever order the retries came: the References keep them one conversation.)
+    const root = runEmails().find((m) => m.headers['x-hub-state'] === 'firing');
+    const replies = runEmails().filter((m) => m !== root);
+    expect(root?.envelope.to).toEqual(['platform-team@example.com']);
+    expect(root?.inReplyTo).toBeUndefined();
+    expect(replies.map((m) => m.headers['x-hub-state']).sort()).toEqual(['remediated', 'remediating', 'resolved']);
+    for (const reply of replies)
+      expect([reply.inReplyTo, reply.references]).toEqual([root?.messageId, [root?.messageId]]);
+    expect(smtp.messagesTo('payments-team@example.com')).toEqual([]);
+  });
 });
+
+/** The notifier's email deliveries with `outcome` (every app of the test shares the process's registry). */
+async function emailDeliveries(outcome: string): Promise<number> {
+  const metric = await metricsRegistry().getSingleMetric('hub_notifications_delivered_total')?.get();
+  return metric?.values.find((v) => v.labels.channel === 'email' && v.labels.outcome === outcome)?.value ?? 0;
+}

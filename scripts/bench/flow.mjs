@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { cpuSeconds, fixedRate, percentiles, rssMb, saturate, settle } from './load.mjs';
+import { cpuMs, cpuProfileArgs, every, fixedRate, loadStats, percentiles, rssMb, saturate, settle } from './load.mjs';
 
 const APP = /bench-[a-z0-9]+-\d+/;
 
@@ -20,14 +20,21 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-export function startProcess(root, args, env) {
-  const child = spawn(process.execPath, args, {
+export function startProcess(root, args, env, profileAs) {
+  const child = spawn(process.execPath, [...cpuProfileArgs(profileAs), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stdout.resume();
+  let stdout = '';
+  // Resolves once the process printed READY (the raw baselines do when they can take load).
+  child.ready = new Promise((resolve) =>
+    child.stdout.on('data', (chunk) => {
+      stdout = (stdout + chunk).slice(-100);
+      if (stdout.includes('READY')) resolve();
+    }),
+  );
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   running.add(child);
   child.on('exit', (code) => {
@@ -52,7 +59,7 @@ export async function stop(children) {
   );
 }
 
-export async function waitReady(url, timeoutMs = 30_000) {
+export async function waitReady(url, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -65,15 +72,21 @@ export async function waitReady(url, timeoutMs = 30_000) {
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 }
 
-/** Loopback Argo CD (every sync succeeds at once) and Slack (records when each app was reported fixed). */
+/**
+ * Loopback Argo CD (every sync succeeds at once; counts the syncs of each app) and Slack (records
+ * when each app was reported fixed).
+ */
 async function startFakes(fixedAt) {
   let ts = 0;
+  const syncs = new Map();
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
       if (req.url.startsWith('/argocd/')) {
+        const synced = req.method === 'POST' && /\/applications\/([^/]+)\/sync$/.exec(req.url.split('?')[0]);
+        if (synced) syncs.set(decodeURIComponent(synced[1]), (syncs.get(decodeURIComponent(synced[1])) ?? 0) + 1);
         res.end(JSON.stringify({ metadata: {}, status: { operationState: { phase: 'Succeeded', message: 'ok' } } }));
         return;
       }
@@ -86,7 +99,12 @@ async function startFakes(fixedAt) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
-  return { argocd: `${base}/argocd`, slack: `${base}/slack`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    argocd: `${base}/argocd`,
+    slack: `${base}/slack`,
+    syncs,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 /** Messages handled and the mean handling time, from the service's own /metrics. */
@@ -99,22 +117,49 @@ async function handling(port) {
   return count ? { handled: count, 'mean handling ms': Math.round((seconds / count) * 1000) } : {};
 }
 
+/** The rates of the fixed-rate cases (`BENCH_FLOW_RATES`, per second), then 50 clients back to back. */
+function flowCases() {
+  const rates = (process.env.BENCH_FLOW_RATES ?? '20,50,200').split(',').map(Number).filter(Boolean);
+  return [
+    ...rates.map((rate) => [`${rate}/s`, (args) => fixedRate({ ...args, rate })]),
+    ['max (50 clients)', (args) => saturate({ ...args, connections: 50 })],
+  ].filter(([name]) => !process.env.BENCH_FLOW_ONLY || name.startsWith(process.env.BENCH_FLOW_ONLY));
+}
+
+/** How long a case may make no progress while draining before what is missing counts as lost. */
+const DRAIN_IDLE_MS = Number(process.env.BENCH_DRAIN_IDLE_MS ?? 60_000);
+
+/**
+ * Each case: the load for `BENCH_FLOW_SECONDS`, then waits for every accepted incident to finish
+ * (the drain), with a progress line every 3 s. `completed/s` is completions over the time from the
+ * first send to the last completion; `drain s` is from the last send to the last completion.
+ */
 async function runCases(label, target, done) {
   const rows = [];
   const seconds = Number(process.env.BENCH_FLOW_SECONDS ?? 10);
-  const cases = [
-    ['20/s', (sent, runId) => fixedRate({ ...target, rate: 20, seconds, runId, sent })],
-    ['200/s', (sent, runId) => fixedRate({ ...target, rate: 200, seconds, runId, sent })],
-    ['500/s', (sent, runId) => fixedRate({ ...target, rate: 500, seconds, runId, sent })],
-    ['max (50 clients)', (sent, runId) => saturate({ ...target, connections: 50, seconds, runId, sent })],
-  ].filter(([name]) => !process.env.BENCH_FLOW_ONLY || name.startsWith(process.env.BENCH_FLOW_ONLY));
-  for (const [name, drive] of cases) {
+  for (const [name, drive] of flowCases()) {
     const sent = new Map();
+    const stats = loadStats();
     const runId = `bench-${Math.random().toString(36).slice(2, 7)}`;
     const started = performance.now();
-    const load = await drive(sent, runId);
-    const finished = () => [...sent.keys()].filter((app) => done.has(app)).length;
-    await settle(finished, load.accepted, 15_000);
+    const finished = () => {
+      let n = 0;
+      for (const app of sent.keys()) if (done.has(app)) n++;
+      return n;
+    };
+    const progress = () => {
+      const completed = finished();
+      console.log(
+        `  ${label} ${name} ${Math.round((performance.now() - started) / 1000)} s: offered ${stats.offered}, ` +
+          `accepted ${stats.accepted}, refused ${stats.refused}, completed ${completed}, backlog ${stats.accepted - completed}`,
+      );
+    };
+    const stopProgress = every(3_000, progress);
+    const load = await drive({ ...target, seconds, runId, sent, stats });
+    stopProgress();
+    const sendEnded = performance.now();
+    await settle(finished, load.accepted, DRAIN_IDLE_MS, progress);
+    progress();
     const latencies = [...sent].filter(([app]) => done.has(app)).map(([app, at]) => done.get(app) - at);
     const lastDone = Math.max(...[...sent.keys()].map((app) => done.get(app) ?? 0));
     rows.push({
@@ -122,12 +167,89 @@ async function runCases(label, target, done) {
       load: name,
       'accepted/s': Math.round(load.accepted / load.elapsed),
       refused: load.refused,
-      'completed/s': Math.round(latencies.length / ((lastDone - started) / 1000)),
+      'completed/s': latencies.length ? Math.round(latencies.length / ((lastDone - started) / 1000)) : 0,
       completed: `${latencies.length}/${load.accepted}`,
+      'drain s': Number((Math.max(0, lastDone - sendEnded) / 1000).toFixed(1)),
       ...Object.fromEntries(Object.entries(percentiles(latencies)).map(([k, v]) => [`${k} ms`, v])),
     });
   }
   return rows;
+}
+
+/** Sum of a Prometheus counter's series whose labels include `match` (`outcome="repeat"`). */
+async function counterSum(port, name, match = '') {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([0-9.e+-]+)$`, 'gm'))]
+    .filter((m) => m[1].includes(match))
+    .reduce((sum, m) => sum + Number(m[2]), 0);
+}
+
+/**
+ * The repeat storm: `BENCH_STORM_INCIDENTS` (50) new incidents, each remediated, then
+ * `BENCH_STORM_REPEATS` (10,000) repeats of their alerts by 50 clients back to back. A repeat is
+ * the same alert (fingerprint, startsAt) from another receiver, so it has its own event id and the
+ * sensor counts it on the open incident (`hub_sensor_matches_total{outcome="repeat"}`) instead of
+ * dropping it as a redelivery. Rate: repeats counted over the time from the first send to the
+ * last count; the fake Argo CD tells how many syncs each incident got (one is the goal).
+ */
+async function repeatStorm(target, done, fakes, sensorPort) {
+  const incidents = Number(process.env.BENCH_STORM_INCIDENTS ?? 50);
+  const repeats = Number(process.env.BENCH_STORM_REPEATS ?? 10_000);
+  const runId = `bench-storm${Math.random().toString(36).slice(2, 6)}`;
+  const sent = new Map();
+  const opened = await fixedRate({ ...target, rate: 50, seconds: incidents / 50, runId, sent });
+  const remediated = () => [...sent.keys()].filter((app) => done.has(app)).length;
+  await settle(remediated, opened.accepted, DRAIN_IDLE_MS);
+  const apps = [...sent.keys()];
+  const before = await counterSum(sensorPort, 'hub_sensor_matches_total', 'outcome="repeat"');
+  const counted = async () => (await counterSum(sensorPort, 'hub_sensor_matches_total', 'outcome="repeat"')) - before;
+  const stats = loadStats();
+  const started = performance.now();
+  let last = 0;
+  let lastAt = started;
+  const stopProgress = every(3_000, () =>
+    console.log(
+      `  repeat storm ${Math.round((performance.now() - started) / 1000)} s: offered ${stats.offered}, ` +
+        `accepted ${stats.accepted}, refused ${stats.refused}, counted ${last}`,
+    ),
+  );
+  const poll = async () => {
+    const now = await counted();
+    if (now !== last) {
+      last = now;
+      lastAt = performance.now();
+    }
+  };
+  const polling = setInterval(() => void poll().catch(() => undefined), 200);
+  const load = await saturate({
+    ...target,
+    connections: 50,
+    seconds: 600,
+    limit: repeats,
+    runId,
+    sent: new Map(),
+    stats,
+    appOf: (n) => apps[n % apps.length],
+    receiverOf: (n) => `bench-storm-${n}`,
+  });
+  const sendEnded = performance.now();
+  while (last < load.accepted && performance.now() - lastAt < 30_000) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  clearInterval(polling);
+  await poll();
+  stopProgress();
+  const syncs = apps.map((app) => fakes.syncs.get(app) ?? 0);
+  return {
+    incidents: `${remediated()}/${opened.accepted}`,
+    repeats: load.accepted,
+    refused: load.refused,
+    'sent/s': Math.round(load.accepted / ((sendEnded - started) / 1000)),
+    counted: last,
+    'counted/s': Math.round(last / ((lastAt - started) / 1000)),
+    'syncs per incident': `${Math.min(...syncs)}–${Math.max(...syncs)}`,
+    oneRemediationEach: syncs.every((n) => n === 1),
+  };
 }
 
 export async function benchFlow({ root, amqpUrl }) {
@@ -147,6 +269,7 @@ export async function benchFlow({ root, amqpUrl }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   const rows = [];
   const rss = {};
+  let storm;
   try {
     const fixedAt = new Map();
     const fakes = await startFakes(fixedAt);
@@ -174,27 +297,46 @@ export async function benchFlow({ root, amqpUrl }) {
     });
     const services = { sensor: 19101, 'remediation-executor': 19102, notifier: 19103 };
     const children = Object.entries(services).map(([service, port]) =>
-      startProcess(root, ['--import', '@hub/telemetry/register', `apps/${service}/dist/main.js`], {
-        ...env,
-        HUB_SERVICE: service,
-        HUB_METRICS_PORT: String(port),
-      }),
+      startProcess(
+        root,
+        ['--import', '@hub/telemetry/register', `apps/${service}/dist/main.js`],
+        { ...env, HUB_SERVICE: service, HUB_METRICS_PORT: String(port) },
+        service,
+      ),
     );
-    const gateway = startProcess(root, ['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'], {
-      ...env,
-      HUB_SERVICE: 'ingest-gateway',
-    });
+    const gateway = startProcess(
+      root,
+      ['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'],
+      { ...env, HUB_SERVICE: 'ingest-gateway' },
+      'ingest-gateway',
+    );
     await Promise.all([
       ...Object.values(services).map((port) => waitReady(`http://127.0.0.1:${port}/readyz`)),
       waitReady('http://127.0.0.1:18082/readyz'),
     ]);
-    rows.push(...(await runCases('hub', { url: 'http://127.0.0.1:18082/v1/webhooks/alertmanager', token }, fixedAt)));
-    for (const [service, child] of [
-      ...Object.keys(services).map((s, i) => [s, children[i]]),
-      ['ingest-gateway', gateway],
-    ]) {
+    const processes = [...Object.keys(services).map((s, i) => [s, children[i]]), ['ingest-gateway', gateway]];
+    const cpuBefore = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
+    const target = { url: 'http://127.0.0.1:18082/v1/webhooks/alertmanager', token };
+    const hubRows = await runCases('hub', target, fixedAt);
+    rows.push(...hubRows);
+    const incidents = hubRows.reduce((sum, row) => sum + Number(row.completed.split('/')[0]), 0);
+    const cpuAfter = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
+    if (process.env.BENCH_STORM !== 'off') {
+      console.log('  repeat storm: opening the incidents, then the repeats');
+      const cpuStart = processes.reduce((sum, [, child]) => sum + cpuMs(child.pid), 0);
+      storm = await repeatStorm(target, fixedAt, fakes, services.sensor);
+      const cpu = processes.reduce((sum, [, child]) => sum + cpuMs(child.pid), 0) - cpuStart;
+      storm['CPU ms/repeat'] = Number((cpu / Math.max(1, storm.repeats)).toFixed(2));
+    }
+    for (const [service, child] of processes) {
       const port = services[service] ?? 18082;
-      rss[service] = { 'RSS MB': rssMb(child.pid), 'CPU s': cpuSeconds(child.pid), ...(await handling(port)) };
+      const cpu = cpuAfter[service] - cpuBefore[service];
+      rss[service] = {
+        'RSS MB': rssMb(child.pid),
+        'CPU s (cases)': Number((cpu / 1000).toFixed(1)),
+        'CPU ms/incident': Number((cpu / incidents).toFixed(2)),
+        ...(await handling(port)),
+      };
     }
     await stop([gateway, ...children]);
     await fakes.close();
@@ -225,7 +367,7 @@ export async function benchFlow({ root, amqpUrl }) {
       relayedAt.set(app, performance.now());
       channel.ack(message);
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await Promise.all([endpoint, ...relays].map((child) => child.ready));
     rows.push(
       ...(await runCases(
         'raw 4-hop relay',
@@ -236,10 +378,11 @@ export async function benchFlow({ root, amqpUrl }) {
     await connection.close();
     await stop([endpoint, ...relays]);
   } finally {
+    await stop([...running]); // after a failure, nothing of this run keeps running
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
     execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { rows, rss };
+  return { rows, rss, storm };
 }

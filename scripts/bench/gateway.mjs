@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import autocannon from 'autocannon';
-import { rssMb } from './load.mjs';
+import { cpuMs, cpuProfileArgs, rssMb } from './load.mjs';
 
 export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connections }) {
   const payload = readFileSync(`${root}examples/alertmanager/argocd-unhealthy.json`, 'utf8');
@@ -40,8 +40,8 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
     };
   }
 
-  function start(args, env) {
-    const child = spawn(process.execPath, args, {
+  function start(args, env, profileAs) {
+    const child = spawn(process.execPath, [...cpuProfileArgs(profileAs), ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -79,7 +79,9 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
   async function measure(name, port, child, exchange, sink) {
     await load(port).then(() => undefined); // warm-up run, not reported
     const before = sink.consumed;
+    const cpuBefore = cpuMs(child.pid);
     const result = await load(port);
+    const cpu = cpuMs(child.pid) - cpuBefore;
     const steady = await load(port, fixedRate);
     const row = {
       name,
@@ -88,6 +90,7 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
       'p99 ms': result.latency.p99,
       'max ms': result.latency.max,
       non2xx: result.non2xx,
+      'CPU ms/req': Number((cpu / Math.max(1, result['2xx'])).toFixed(3)),
       errors: result.errors,
       [`p99 @${fixedRate}/s`]: steady.latency.p99,
       'RSS MB': rssMb(child.pid),
@@ -103,17 +106,21 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
   ]) {
     const exchange = `bench-gw-${stamp}-${rows.length}`;
     const sink = await drain(exchange);
-    const child = start(['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'], {
-      GATEWAY_PORT: '18080',
-      GATEWAY_HOST: '127.0.0.1',
-      HUB_EXCHANGE: exchange,
-      HUB_INGEST_TOKENS: `bench:${token}`,
-      // The bench measures throughput: the per-token rate limit (GATEWAY_RATE_LIMIT) would cap it.
-      GATEWAY_RATE_LIMIT: '0',
-      HUB_SERVICE: 'ingest-gateway',
-      AMQP_URL,
-      ...extraEnv,
-    });
+    const child = start(
+      ['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'],
+      {
+        GATEWAY_PORT: '18080',
+        GATEWAY_HOST: '127.0.0.1',
+        HUB_EXCHANGE: exchange,
+        HUB_INGEST_TOKENS: `bench:${token}`,
+        // The bench measures throughput: the per-token rate limit (GATEWAY_RATE_LIMIT) would cap it.
+        GATEWAY_RATE_LIMIT: '0',
+        HUB_SERVICE: 'ingest-gateway',
+        AMQP_URL,
+        ...extraEnv,
+      },
+      `gateway-${rows.length}`,
+    );
     child.stdout.resume();
     await waitReady('http://127.0.0.1:18080/readyz');
     rows.push(await measure(name, 18080, child, exchange, sink));
@@ -125,7 +132,11 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
   {
     const exchange = `bench-raw-${stamp}`;
     const sink = await drain(exchange);
-    const child = start(['scripts/bench/raw-baseline.mjs'], { AMQP_URL, BENCH_EXCHANGE: exchange, PORT: '18081' });
+    const child = start(
+      ['scripts/bench/raw-baseline.mjs'],
+      { AMQP_URL, BENCH_EXCHANGE: exchange, PORT: '18081' },
+      'gateway-raw',
+    );
     await new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('READY') && resolve()));
     rows.push(await measure('raw fastify+amqplib', 18081, child, exchange, sink));
     child.kill('SIGTERM');

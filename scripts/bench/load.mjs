@@ -1,58 +1,81 @@
 // Load generation and statistics shared by the bench suites.
 import { readFileSync } from 'node:fs';
 
+/**
+ * Counters a progress line reads while a case runs: webhooks sent (offered), answered 202
+ * (accepted) and refused (any other answer, 503 included, or a failed request).
+ */
+export function loadStats() {
+  return { offered: 0, accepted: 0, refused: 0 };
+}
+
 /** Sends `rate` webhooks per second for `seconds`, each alert for its own app (its own incident). */
-export async function fixedRate({ url, token, rate, seconds, runId, sent }) {
+export async function fixedRate({ url, token, rate, seconds, runId, sent, stats = loadStats() }) {
   const total = Math.round(rate * seconds);
   const start = performance.now();
   const inflight = [];
-  let accepted = 0;
-  let refused = 0;
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    stats.offered++;
     inflight.push(
       post(url, token, `${runId}-${i}`, sent).then(
-        (ok) => (ok ? accepted++ : refused++),
-        () => refused++,
+        (ok) => (ok ? stats.accepted++ : stats.refused++),
+        () => stats.refused++,
       ),
     );
   }
   await Promise.all(inflight);
-  return { accepted, refused, elapsed: (performance.now() - start) / 1000 };
+  return { accepted: stats.accepted, refused: stats.refused, elapsed: (performance.now() - start) / 1000 };
 }
 
-/** `connections` clients posting back to back for `seconds`. */
-export async function saturate({ url, token, connections, seconds, runId, sent }) {
+/**
+ * `connections` clients posting back to back for `seconds` (or until `limit` requests were sent).
+ * `appOf(n)` names the app of the n-th request (default: its own, a new incident each) and
+ * `receiverOf(n)` its Alertmanager receiver (default: the example's).
+ */
+export async function saturate({
+  url,
+  token,
+  connections,
+  seconds,
+  runId,
+  sent,
+  stats = loadStats(),
+  limit,
+  appOf,
+  receiverOf,
+}) {
   const end = performance.now() + seconds * 1000;
   let n = 0;
-  let accepted = 0;
-  let refused = 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
-      while (performance.now() < end) {
-        const ok = await post(url, token, `${runId}-${n++}`, sent).catch(() => false);
-        if (ok) accepted++;
-        else refused++;
+      while (performance.now() < end && (limit === undefined || n < limit)) {
+        const i = n++;
+        stats.offered++;
+        const ok = await post(url, token, appOf ? appOf(i) : `${runId}-${i}`, sent, receiverOf?.(i)).catch(() => false);
+        if (ok) stats.accepted++;
+        else stats.refused++;
       }
     }),
   );
-  return { accepted, refused, elapsed: (performance.now() - start) / 1000 };
+  return { accepted: stats.accepted, refused: stats.refused, elapsed: (performance.now() - start) / 1000 };
 }
 
 const template = JSON.parse(
   readFileSync(new URL('../../examples/alertmanager/argocd-unhealthy.json', import.meta.url), 'utf8'),
 );
 
-async function post(url, token, app, sent) {
+async function post(url, token, app, sent, receiver) {
   const body = structuredClone(template);
+  if (receiver) body.receiver = receiver;
   for (const alert of body.alerts) {
     alert.labels = { ...alert.labels, name: app };
     alert.fingerprint = app;
   }
-  sent.set(app, performance.now());
+  if (!sent.has(app)) sent.set(app, performance.now());
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -77,25 +100,53 @@ export function rssMb(pid) {
   }
 }
 
-/** Waits until `done()` or until nothing new completed for `idleMs`. */
-export async function settle(count, expected, idleMs = 5_000) {
+/**
+ * Waits until `count()` reaches `expected`, or until nothing new completed for `idleMs` (then
+ * what is missing is reported as not completed), printing `progress()` every `everyMs`.
+ */
+export async function settle(count, expected, idleMs = 60_000, progress, everyMs = 3_000) {
   let last = count();
   let lastChange = performance.now();
+  let lastPrint = performance.now();
   while (count() < expected && performance.now() - lastChange < idleMs) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (count() !== last) {
       last = count();
       lastChange = performance.now();
     }
+    if (progress && performance.now() - lastPrint >= everyMs) {
+      progress();
+      lastPrint = performance.now();
+    }
+  }
+}
+
+/** Calls `print()` every `everyMs` until the returned function is called. */
+export function every(everyMs, print) {
+  const timer = setInterval(print, everyMs);
+  return () => clearInterval(timer);
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds (10 ms resolution). */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
   }
 }
 
 /** CPU time (user + system) a process has used so far, in seconds. */
 export function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Math.round((Number(fields[11]) + Number(fields[12])) / 100);
-  } catch {
-    return NaN;
-  }
+  return Math.round(cpuMs(pid) / 1000);
+}
+
+/**
+ * `--cpu-prof` arguments when `BENCH_CPU_PROF=<dir>` is set: the process writes a V8 CPU profile
+ * into `<dir>/<name>/` when it exits (`node scripts/bench/profile-top.mjs <dir>` summarises them).
+ */
+export function cpuProfileArgs(name) {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir && name ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${name}`] : [];
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '@hub/config';
-import { loadNotifierConfig, slackApiBase } from './notifier.config.js';
+import { slackApiBase } from './channels/slack/slack.config.js';
+import { loadNotifierConfig } from './notifier.config.js';
 
 describe(loadNotifierConfig.name, () => {
   it('works with no variables: metrics on 9103, Slack and Teams to the outbox', () => {

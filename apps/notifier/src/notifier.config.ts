@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { boolVar, coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar, urlVar } from '@hub/config';
+import { coreEnvSchema, durationVar, type Env, parseEnv, portVar, positiveIntVar } from '@hub/config';
 import { serviceQueues } from '@hub/messaging';
-
-const millisVar = z.coerce.number({ error: 'must be a number of milliseconds' }).int().nonnegative();
+import { millisVar } from './channels/env-vars.js';
+import { channelEnv } from './channels/registry.js';
 
 /** `1000,10000,60000` → [1000, 10000, 60000]: the delays of the transport's retry tiers. */
 const delaysVar = z.string().transform((value, ctx) => {
@@ -14,31 +14,12 @@ const delaysVar = z.string().transform((value, ctx) => {
 });
 
 /**
- * The notifier's variables: the core set, Slack (`SLACK_TOKEN`; without it Slack requests go to the
- * outbox), Teams (`TEAMS_WEBHOOK_URL`; likewise), the Grafana trace link and the timing knobs.
+ * The notifier's variables: the core set, every channel's own (`channels/<name>/<name>.config.ts`;
+ * an unconfigured channel writes to the outbox), the Grafana trace link and the timing knobs.
  */
 export const notifierEnvSchema = coreEnvSchema.extend({
   HUB_METRICS_PORT: portVar.default(9103),
-  SLACK_TOKEN: z
-    .string()
-    .regex(/^xox[abpe]-/, { error: 'must be a Slack token (xoxb-…)' })
-    .optional(),
-  /** The Slack host; the Web API lives under `/api/` of it (`/api` in the value is accepted too). */
-  SLACK_API_URL: urlVar(['http', 'https']).default('https://slack.com'),
-  /** Per Slack HTTP request. */
-  SLACK_TIMEOUT_MS: positiveIntVar.default(10_000),
-  /** Retries of a Slack edit or look-up on network errors and 5xx, by the client (never of a post: docs/notifications.md). */
-  SLACK_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(2),
-  /** A 429 whose Retry-After is at most this is waited out in the handler; longer ones go to the retry tiers. */
-  SLACK_MAX_RATE_LIMIT_WAIT_MS: millisVar.default(5_000),
-  /**
-   * The incident root carries the decision buttons (Acknowledge, Silence, Resolve, Approve / Deny).
-   * Turn on once the Slack app's Interactivity points at the gateway (docs/notifications.md): without
-   * it Slack answers a click with an error.
-   */
-  SLACK_INTERACTIVE: boolVar.default(false),
-  TEAMS_WEBHOOK_URL: urlVar(['http', 'https']).optional(),
-  TEAMS_TIMEOUT_MS: positiveIntVar.default(10_000),
+  ...channelEnv,
   /** The uid of Grafana's Tempo data source, for the trace link (`GRAFANA_URL` turns the link on). */
   GRAFANA_TEMPO_DATASOURCE: z.string().min(1).default('tempo'),
   NOTIFIER_RETRY_DELAYS_MS: delaysVar.default([1_000, 10_000, 60_000]),
@@ -66,9 +47,3 @@ export const NOTIFIER_QUEUE = serviceQueues.notifier.queue;
 
 /** The routing file under `HUB_CONFIG_DIR`. */
 export const ROUTING_FILE = 'notifier.yaml';
-
-/** `https://slack.com` or `https://slack.com/api` → `https://slack.com/api/` (what WebClient wants). */
-export function slackApiBase(url: string): string {
-  const trimmed = url.replace(/\/+$/, '');
-  return `${trimmed.endsWith('/api') ? trimmed : `${trimmed}/api`}/`;
-}

@@ -4,6 +4,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BusHealthController, HubRmqServer } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { type Channel, CHANNELS } from './channels/channel.js';
+import { VendorHttpPools } from './channels/vendor-http.js';
 import { NotifierMetrics } from './metrics/notifier.metrics.js';
 import { NotificationConsumer } from './notifications/notification.consumer.js';
 import { GRAFANA_LINK, NotificationService } from './notifications/notification.service.js';
@@ -17,6 +18,8 @@ export interface NotifierParts {
   channels: readonly Channel[];
   grafana: GrafanaLinkOptions;
   database: DatabaseLifecycle;
+  /** The vendors' keep-alive pools, closed on shutdown. */
+  http: VendorHttpPools;
   server: HubRmqServer;
   retention: RetentionSweeper;
 }
@@ -34,6 +37,7 @@ export class NotifierModule {
         { provide: CHANNELS, useValue: parts.channels },
         { provide: GRAFANA_LINK, useValue: parts.grafana },
         { provide: DatabaseLifecycle, useValue: parts.database },
+        { provide: VendorHttpPools, useValue: parts.http },
         { provide: HubRmqServer, useValue: parts.server },
         { provide: RetentionSweeper, useValue: parts.retention },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },

@@ -23,8 +23,9 @@ teams:
 `);
     expect(error.problems).toEqual([
       {
+        file: expect.stringContaining('teams.yaml'),
         path: 'teams.platform.jira',
-        problem: 'is required: tickets of teams without a JIRA project go to the default team',
+        message: 'is required: tickets of teams without a JIRA project go to the default team',
       },
     ]);
   });

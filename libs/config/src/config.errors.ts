@@ -1,3 +1,5 @@
+import { configFilesError } from './yaml-files.js';
+
 /** One bad environment variable: its name and what is wrong with it. */
 export interface ConfigProblem {
   readonly variable: string;
@@ -15,3 +17,10 @@ export class ConfigError extends Error {
     );
   }
 }
+
+export enum ConfigErrorCode {
+  InvalidTeams = 'CONFIG_INVALID_TEAMS',
+}
+
+/** A bad teams file: every problem with its line and path. */
+export class TeamsConfigError extends configFilesError(ConfigErrorCode.InvalidTeams, 'teams') {}

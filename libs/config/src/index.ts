@@ -4,3 +4,4 @@ export * from './hub.config.js';
 export * from './teams.config.js';
 export * from './duration.js';
 export * from './yaml-documents.js';
+export * from './yaml-files.js';

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTeams, parseTeams, TeamsConfigError } from './teams.config.js';
+import { TeamsConfigError } from './config.errors.js';
+import { loadTeams, parseTeams } from './teams.config.js';
 
 describe('teams.yaml', () => {
   it('loads the shipped file and finds the owner of an event, or the default team', async () => {
@@ -36,6 +37,32 @@ describe('teams.yaml', () => {
     expect(teams.refusesMember('ghosts', 'alice')).toBe('"ghosts" is neither a team nor a group of teams.yaml');
   });
 
+  it('takes address lists for email and reports, and names each address that is not one', () => {
+    const teams = parseTeams(
+      "defaultTeam: a\nteams:\n  a:\n    email: [ops@example.com, 'Ops on-call <oncall@ops.example.com>']\n    stakeholders: [cfo@example.com]\n",
+      'teams.yaml',
+    );
+    expect(teams.team('a').team.email).toEqual(['ops@example.com', 'Ops on-call <oncall@ops.example.com>']);
+    expect(teams.team('a').team.stakeholders).toEqual(['cfo@example.com']);
+    let error: unknown;
+    try {
+      parseTeams(
+        "defaultTeam: a\nteams:\n  a:\n    email: [ops@example.com, not-an-address, 'x <y@z.example']\n    stakeholders: []\n  b: { email: ops@example.com }\n  c: { stakeholders: [cfo@example.com] }\n",
+        'teams.yaml',
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TeamsConfigError);
+    expect((error as TeamsConfigError).problems.map((p) => p.path)).toEqual([
+      'teams.a.email.1',
+      'teams.a.email.2',
+      'teams.a.stakeholders',
+      'teams.b.email',
+      'teams.c.stakeholders',
+    ]);
+  });
+
   it('lists every problem with its path', () => {
     const file = `
 defaultTeam: nobody
@@ -54,7 +81,9 @@ teams:
     }
     expect(error).toBeInstanceOf(TeamsConfigError);
     const paths = (error as TeamsConfigError).problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['owner.0', 'teams.Bad_Name', 'teams.ok.jira.project', 'teams.ok']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['owner.0', 'teams.Bad_Name', 'teams.ok.jira.project', 'teams.ok.slak']),
+    );
     expect((error as TeamsConfigError).message).toContain('teams.yaml');
   });
 
@@ -62,6 +91,6 @@ teams:
     const dir = await mkdtemp(join(tmpdir(), 'teams-'));
     expect((await loadTeams(dir)).names).toEqual(['platform']);
     await writeFile(join(dir, 'teams.yaml'), 'teams: [\n');
-    await expect(loadTeams(dir)).rejects.toThrow(/line \d+/);
+    await expect(loadTeams(dir)).rejects.toThrow(/teams\.yaml:\d+ \(yaml\)/);
   });
 });

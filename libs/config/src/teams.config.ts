@@ -1,11 +1,28 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { TeamsConfigError } from './config.errors.js';
+import { loadYamlFile, parseYamlFile } from './yaml-files.js';
 
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const OWNER_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_/-]+|\[["'][^"']+["']\])*$/;
+
+/** `ops@example.com` or `Platform on-call <ops@example.com>` (what an SMTP server takes as a recipient). */
+const EMAIL_ADDRESS =
+  /^(?:[^<>@,;"]*<)?[^\s<>@,;"]+@[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?)+>?$/;
+
+const emailList = (what: string) =>
+  z
+    .array(
+      z
+        .string({ error: 'must be an email address' })
+        .trim()
+        .refine((value) => EMAIL_ADDRESS.test(value) && value.includes('<') === value.endsWith('>'), {
+          error: 'must be an email address like ops@example.com or "Ops <ops@example.com>"',
+        }),
+      { error: `must be a list of email addresses (${what})` },
+    )
+    .min(1, { error: `must list at least one address (${what}); leave it out for none` });
 
 const text = (what: string) =>
   z
@@ -38,6 +55,10 @@ const teamSchema = z.strictObject({
   group: text('a group name').optional(),
   /** Who belongs to the team (user names); when set, only they may request provisioning for it (S3). */
   members: z.array(text('a user name')).optional(),
+  /** The team's email addresses: its incidents (one thread each) and messages by email. */
+  email: emailList("the team's address list").optional(),
+  /** Who gets the team's reports by email instead of `email` (`audience: stakeholders`: the S7 monthly cost report). */
+  stakeholders: emailList("the team's report readers").optional(),
   /** Who is paged on escalation: a Slack mention (`<!subteam^S123>` or `@group`) and/or a Teams mention. */
   oncall: z.strictObject({ slack: z.string().min(1).optional(), msteams: z.string().min(1).optional() }).optional(),
 });
@@ -58,13 +79,23 @@ export const teamsFileSchema = z
     groups: z
       .record(z.string().regex(TEAM_NAME, { error: 'must be a group name' }), z.array(text('a user name')))
       .default({}),
-    teams: z.record(z.string(), teamSchema).superRefine((teams, ctx) => {
-      for (const name of Object.keys(teams)) {
-        if (!TEAM_NAME.test(name)) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'team names are lower-case letters, digits and -' });
+    teams: z.record(z.string(), teamSchema).superRefine(
+      (teams, ctx) => {
+        for (const [name, team] of Object.entries(teams) as [string, Partial<Team> | undefined][]) {
+          if (!TEAM_NAME.test(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'team names are lower-case letters, digits and -' });
+          }
+          if (team?.stakeholders && !team.email) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name, 'stakeholders'],
+              message: "needs the team's own `email` list too (a team is on email when it has one)",
+            });
+          }
         }
-      }
-    }),
+      }, // Also when a team has problems, so one run lists them all.
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    ),
   })
   .superRefine((file, ctx) => {
     if (file.teams && !Object.hasOwn(file.teams, file.defaultTeam)) {
@@ -74,21 +105,6 @@ export const teamsFileSchema = z
 
 export type Team = z.output<typeof teamSchema>;
 export type TeamsFile = z.output<typeof teamsFileSchema>;
-
-/** A bad teams file: every problem with its path. */
-export class TeamsConfigError extends Error {
-  override readonly name = 'TeamsConfigError';
-
-  constructor(
-    readonly file: string,
-    readonly problems: readonly { path: string; problem: string }[],
-  ) {
-    super(
-      `Invalid ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.path}: ${p.problem}`).join('\n'),
-    );
-  }
-}
 
 /** A resolved owner: the team's name and settings, and why it was chosen. */
 export interface ResolvedTeam {
@@ -175,45 +191,20 @@ export const BUILT_IN_TEAMS: TeamsFile = {
   },
 };
 
-/** Parses and validates teams YAML; every problem is reported with its path in one error. */
+/** Parses and validates teams YAML; every problem is reported with its line and path in one error. */
 export function parseTeams(text: string, file: string): TeamDirectory {
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new TeamsConfigError(
-      file,
-      document.errors.map((error) => {
-        const at = error.linePos?.[0];
-        return {
-          path: at ? `line ${at.line}, column ${at.col}` : '(yaml)',
-          problem: error.message.split('\n')[0] ?? error.code,
-        };
-      }),
-    );
-  }
-  const result = teamsFileSchema.safeParse(document.toJS() ?? {});
-  if (!result.success) {
-    throw new TeamsConfigError(
-      file,
-      result.error.issues.map((issue) => ({
-        path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(file)',
-        problem: issue.message,
-      })),
-    );
-  }
-  return new TeamDirectory(result.data, file);
+  const { value, problems } = parseYamlFile(file, text, teamsFileSchema, 'teams');
+  if (!value) throw new TeamsConfigError(file, problems);
+  return new TeamDirectory(value, file);
 }
 
 /** Reads `<configDir>/teams.yaml`; a missing file gives the built-in single team, a bad one throws. */
 export async function loadTeams(configDir: string, fileName = 'teams.yaml'): Promise<TeamDirectory> {
   const file = join(configDir, fileName);
-  let content: string;
-  try {
-    content = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new TeamDirectory(BUILT_IN_TEAMS, '(built-in)');
-    throw new TeamsConfigError(file, [{ path: '(file)', problem: `cannot be read: ${(error as Error).message}` }]);
-  }
-  return parseTeams(content, file);
+  const { value, problems, missing } = await loadYamlFile(file, teamsFileSchema, 'teams');
+  if (missing) return new TeamDirectory(BUILT_IN_TEAMS, '(built-in)');
+  if (!value) throw new TeamsConfigError(file, problems);
+  return new TeamDirectory(value, file);
 }
 
 function splitPath(path: string): string[] {

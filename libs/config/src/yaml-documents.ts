@@ -92,6 +92,10 @@ function explain(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: strin
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
     return [{ path: issue.path, message: 'is required' }];
   }
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && issue.message.endsWith('received object')) {
+    // An unquoted `{{ data.x }}` is a YAML flow mapping, not the template text it looks like.
+    return [{ path: issue.path, message: "must be a string (quote a value that starts with {{: '{{ data.x }}')" }];
+  }
   return [{ path: issue.path, message: issue.message }];
 }
 

@@ -1,11 +1,11 @@
 import { trace } from '@opentelemetry/api';
 import { type LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
-import { LOG_REDACTION } from './log-redaction.js';
+import { redactLogObject } from './log-redaction.js';
 
 /**
  * A pino logger whose every line carries `service` and, inside a span, `trace_id` and `span_id`,
- * so a log line leads to its trace and back. Secrets are redacted ({@link LOG_REDACTION}): an
+ * so a log line leads to its trace and back. Secrets are redacted ({@link redactLogObject}): an
  * authorization header, a token or a password logged by mistake shows as `[REDACTED]`.
  */
 export function createLogger(
@@ -13,13 +13,12 @@ export function createLogger(
   level: LevelWithSilent = 'info',
   destination?: DestinationStream,
 ): Logger {
-  return pino(
+  const logger = pino(
     {
       level,
       base: { service },
-      redact: LOG_REDACTION,
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: redactLogObject, bindings: redactLogObject },
       mixin() {
         const context = trace.getActiveSpan()?.spanContext();
         return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
@@ -27,6 +26,15 @@ export function createLogger(
     },
     destination,
   );
+  // pino hands a child's bindings to no formatter of ours: they are redacted on the way in
+  // (children inherit this `child`, so grandchildren too).
+  const { child } = Object.getPrototypeOf(logger) as {
+    child: (this: Logger, bindings: object, options?: object) => Logger;
+  };
+  logger.child = function (this: Logger, bindings: Record<string, unknown>, options?: object) {
+    return child.call(this, redactLogObject(bindings), options);
+  } as unknown as Logger['child'];
+  return logger;
 }
 
 /** Nest's logger interface over pino, so framework messages share the format and trace ids. */

@@ -1,10 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FileProblem, parseYamlDocuments } from '@hub/config';
+import { loadYamlDirectory } from '@hub/config';
 import { InvalidSourcesError } from './source.errors.js';
 import { type SourceDocument, sourceDocumentSchema } from './source.schema.js';
-
-const SOURCE_FILE = /\.ya?ml$/;
 
 /** A source definition as loaded, with the file it came from. */
 export interface SourceDefinition {
@@ -26,34 +23,13 @@ export function sourcesDirectory(configDir: string): string {
  * no source at all (the service then only serves health and metrics).
  */
 export async function loadSources(directory: string): Promise<SourceDefinition[]> {
-  const exists = await stat(directory).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!exists) return [];
-  const files = (await readdir(directory)).filter((name) => SOURCE_FILE.test(name)).sort();
-  const problems: FileProblem[] = [];
-  const sources: SourceDefinition[] = [];
-  const firstFile = new Map<string, string>();
-  for (const name of files) {
-    const file = join(directory, name);
-    const parsed = parseYamlDocuments(file, await readFile(file, 'utf8'), sourceDocumentSchema, 'source');
-    problems.push(...parsed.problems);
-    for (const { value, document } of parsed.documents) {
-      const earlier = firstFile.get(value.metadata.name);
-      if (earlier !== undefined) {
-        problems.push({
-          file,
-          ...(document ? { document } : {}),
-          path: 'metadata.name',
-          message: `source "${value.metadata.name}" is already defined in ${earlier}`,
-        });
-        continue;
-      }
-      firstFile.set(value.metadata.name, file);
-      sources.push({ name: value.metadata.name, file, document: value });
-    }
-  }
+  const { documents, problems } = await loadYamlDirectory({
+    directory,
+    schema: sourceDocumentSchema,
+    what: 'source',
+    required: false,
+    identity: (source) => ({ name: source.metadata.name, path: 'metadata.name' }),
+  });
   if (problems.length > 0) throw new InvalidSourcesError(directory, problems);
-  return sources;
+  return documents.map(({ value, file }) => ({ name: value.metadata.name, file, document: value }));
 }

@@ -18,6 +18,13 @@ function eventOfDepth(depth: number): string {
   return `{"specversion":"1.0","id":"deep-${depth}","source":"/limits-test","type":"external.limits-test","data":${nested(depth - 1)}}`;
 }
 
+/** The example Alertmanager webhook with its alert's `name` label set to `name`. */
+function alertmanagerWithName(name: string): Record<string, unknown> {
+  const body = alertmanagerExample('argocd-unhealthy.json') as { alerts: { labels: Record<string, string> }[] };
+  body.alerts[0]!.labels.name = name;
+  return body;
+}
+
 describe('gateway limits', () => {
   let gateway: GatewayHarness;
   let port = 0;
@@ -95,6 +102,14 @@ describe('gateway limits', () => {
           ),
           'body.data.note',
         ],
+        [
+          await post(
+            '/v1/webhooks/alertmanager',
+            JSON.stringify(alertmanagerWithName('payments\u0000api')),
+            'application/json',
+          ),
+          'body.alerts.0.labels.name',
+        ],
       ] as const) {
         expect(response.statusCode).toBe(400);
         expect(response.json()).toEqual({
@@ -102,6 +117,17 @@ describe('gateway limits', () => {
         });
       }
       expect(await gateway.unexpected()).toEqual([]);
+    });
+
+    it('takes the text \\u0000 (an escaped backslash, no NUL) in a JSON body', async () => {
+      const response = await post(
+        '/v1/webhooks/alertmanager',
+        JSON.stringify(alertmanagerWithName('payments\\u0000api')),
+        'application/json',
+      );
+      expect(response.statusCode).toBe(202);
+      const [message] = await gateway.received(1);
+      expect(message!.event.data).toMatchObject({ labels: { name: 'payments\\u0000api' } });
     });
   });
 

@@ -1,4 +1,4 @@
-import { type Notification } from '../notifications/notification.js';
+import { type Notification } from '../notification.js';
 
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 

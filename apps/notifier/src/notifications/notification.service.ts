@@ -4,10 +4,9 @@ import { type Channel, CHANNELS, type ChannelName, type DeliveryOutcome } from '
 import { asChannelError, type ChannelError } from '../channels/channel.errors.js';
 import { NotifierMetrics } from '../metrics/notifier.metrics.js';
 import { grafanaTraceUrl, type GrafanaLinkOptions } from '../render/trace-link.js';
-import { type Destination } from '../routing/destination.js';
 import { RoutingTable } from '../routing/routing.config.js';
 import { DigestBuffer } from './digest.buffer.js';
-import { type Notification } from './notification.js';
+import { type Destination, type Notification } from '../notification.js';
 
 /** Injection token of the Grafana link settings. */
 export const GRAFANA_LINK = Symbol('grafana-link');

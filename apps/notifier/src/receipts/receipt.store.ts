@@ -1,13 +1,14 @@
 import { type Kysely } from 'kysely';
 import { type HubDatabase, type NewNotificationReceipt } from '@hub/database';
-import { type Notification } from '../notifications/notification.js';
-import { type Destination } from '../routing/destination.js';
+import { type Destination, type Notification } from '../notification.js';
 
 /** What one vendor call produced, as a channel reports it. */
 export interface ReceiptFacts {
-  readonly channel: 'slack' | 'teams';
+  /** The channel's name (`Channel.name`). */
+  readonly channel: string;
   readonly mode: 'live' | 'outbox';
-  readonly operation: 'root' | 'reply' | 'update' | 'message' | 'card' | 'follow-up' | 'digest';
+  /** What the call did (`root`, `reply`, `update`, `message`, `card`, `follow-up`, `digest`, …), per channel. */
+  readonly operation: string;
   readonly target: string;
   readonly conversation?: string;
   readonly messageTs?: string;
@@ -48,14 +49,14 @@ export class ReceiptStore {
     await conn.insertInto('notification_receipts').values(row).execute();
   }
 
-  /** Whether a Teams card of this incident already went to `target` (later ones are follow-ups). */
-  async hasTeamsCard(conn: Kysely<HubDatabase>, n: Notification, target: string): Promise<boolean> {
+  /** Whether `channel` already sent something of this incident to `target` (a Teams card: later ones are follow-ups). */
+  async hasReceipt(conn: Kysely<HubDatabase>, n: Notification, channel: string, target: string): Promise<boolean> {
     const row = await conn
       .selectFrom('notification_receipts')
       .select('id')
       .where('incident_key', '=', n.incidentKey)
       .where('incident_id', '=', n.incidentId)
-      .where('channel', '=', 'teams')
+      .where('channel', '=', channel)
       .where('target', '=', target)
       .limit(1)
       .executeTakeFirst();

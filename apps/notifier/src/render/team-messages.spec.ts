@@ -1,7 +1,7 @@
 import { notification } from '../__tests__/notification.fixture.js';
 import { MESSAGE_LOOK, Templates } from '../templates/templates.js';
-import { slackDigestMessage, slackPlainMessage, slackReplyMessage } from './slack.blocks.js';
-import { teamsDigest, teamsMessage } from './teams.card.js';
+import { slackDigestMessage, slackPlainMessage, slackReplyMessage } from '../channels/slack/slack.blocks.js';
+import { teamsDigest, teamsMessage } from '../channels/teams/teams.card.js';
 
 const message = notification({
   kind: 'message',

@@ -1,6 +1,7 @@
 import { parseTeams } from '@hub/config';
 import { OutboxWriter } from '@hub/outbox';
-import { buildTeamsWebhooks } from '../channels/teams-webhooks.js';
+import { buildTeamsWebhooks } from '../channels/teams/teams-webhooks.js';
+import { VendorHttp } from '../channels/vendor-http.js';
 import { parseRouting } from './routing.config.js';
 import { RoutingConfigError } from './routing.errors.js';
 
@@ -88,12 +89,13 @@ describe('RoutingTable.destinationOf', () => {
         'n.yaml',
         teams,
       ),
-    ).toThrow(/templates.firing.slackEmoji: must be a Slack emoji code[\s\S]*templates: .*bogus/);
+    ).toThrow(/templates.firing.slackEmoji: must be a Slack emoji code[\s\S]*templates.bogus: is not a field here/);
   });
 });
 
 describe(buildTeamsWebhooks.name, () => {
   const outbox = new OutboxWriter('/tmp/hub-unused', 'teams');
+  const http = new VendorHttp('teams');
 
   it('builds a webhook per team variable that is set; unset ones use the default', () => {
     const webhooks = buildTeamsWebhooks(
@@ -102,6 +104,7 @@ describe(buildTeamsWebhooks.name, () => {
       { TEAMS_PAYMENTS_WEBHOOK_URL: 'https://x.example/hook' },
       1000,
       outbox,
+      http,
     );
     expect([...webhooks.keys()]).toEqual(['TEAMS_WEBHOOK_URL', 'TEAMS_PAYMENTS_WEBHOOK_URL']);
     expect(webhooks.get('TEAMS_WEBHOOK_URL')?.mode).toBe('outbox');
@@ -116,6 +119,7 @@ describe(buildTeamsWebhooks.name, () => {
         { TEAMS_PAYMENTS_WEBHOOK_URL: 'not a url', TEAMS_SECURITY_WEBHOOK_URL: 'ftp://x' },
         1000,
         outbox,
+        http,
       ),
     ).toThrow(/TEAMS_PAYMENTS_WEBHOOK_URL: must be an http\(s\) URL[\s\S]*TEAMS_SECURITY_WEBHOOK_URL/);
   });

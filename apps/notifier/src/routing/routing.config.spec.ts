@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { loadRouting, parseRouting } from './routing.config.js';
 import { RoutingConfigError } from './routing.errors.js';
 
-function problemsOf(text: string): { path: string; problem: string }[] {
+function problemsOf(text: string): { line?: number; path: string; problem: string }[] {
   try {
     parseRouting(text, '/etc/hub/notifier.yaml');
   } catch (error) {
     expect(error).toBeInstanceOf(RoutingConfigError);
     expect((error as RoutingConfigError).message).toContain('/etc/hub/notifier.yaml');
-    return [...(error as RoutingConfigError).problems];
+    return (error as RoutingConfigError).problems.map(({ line, path, message }) => ({
+      ...(line === undefined ? {} : { line }),
+      path,
+      problem: message,
+    }));
   }
   throw new Error('expected the routing to be rejected');
 }
@@ -52,26 +56,27 @@ describe(parseRouting.name, () => {
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
-        { path: 'routes.oncall.slack', problem: expect.stringContaining('chanel') },
-        { path: 'routes.oncall.slack.channel', problem: expect.any(String) },
-        { path: 'routes.oncall.teams', problem: 'must be true or false' },
-        { path: 'routes.bad name', problem: 'route names are letters, digits, _ . -' },
-        { path: 'routes', problem: 'must define the "default" route' },
+        { line: 3, path: 'routes.oncall.slack.chanel', problem: 'is not a field here' },
+        { line: 3, path: 'routes.oncall.slack.channel', problem: 'is required' },
+        { line: 4, path: 'routes.oncall.teams', problem: 'must be true or false' },
+        { line: 5, path: 'routes.bad name', problem: 'route names are letters, digits, _ . -' },
+        { line: 2, path: 'routes', problem: 'must define the "default" route' },
       ]),
     );
   });
 
-  it('reports YAML syntax errors with line and column', () => {
+  it('reports YAML syntax errors with their line', () => {
     expect(problemsOf('routes:\n  default: { slack: { channel: "#a" }\n  x: [')[0]).toEqual({
-      path: expect.stringMatching(/^line \d+, column \d+$/),
+      line: expect.any(Number),
+      path: '(yaml)',
       problem: expect.any(String),
     });
   });
 
   it('rejects an empty file and unknown top-level keys', () => {
-    expect(problemsOf('')).toEqual([{ path: 'routes', problem: expect.any(String) }]);
+    expect(problemsOf('')).toEqual([{ path: '(document)', problem: 'holds no routing' }]);
     expect(problemsOf('routes: { default: {} }\nroute: {}\n')).toEqual([
-      { path: '(file)', problem: expect.stringContaining('route') },
+      { line: 2, path: 'route', problem: 'is not a field here' },
     ]);
   });
 });
@@ -96,7 +101,7 @@ describe(loadRouting.name, () => {
   it('stops with the file name when the file is bad', async () => {
     await writeFile(join(dir, 'notifier.yaml'), 'routes: {}\n');
     await expect(loadRouting(dir, 'notifier.yaml')).rejects.toThrow(
-      `Invalid notifier routing in ${join(dir, 'notifier.yaml')} (1 problem):\n  - routes: must define the "default" route`,
+      `Invalid notifier routing in ${join(dir, 'notifier.yaml')} (1 problem):\n  - ${join(dir, 'notifier.yaml')}:1 routes: must define the "default" route`,
     );
   });
 

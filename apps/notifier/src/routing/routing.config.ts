@@ -1,27 +1,20 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { BUILT_IN_TEAMS, TeamDirectory } from '@hub/config';
+import { BUILT_IN_TEAMS, type FileProblem, loadYamlFile, parseYamlFile, TeamDirectory } from '@hub/config';
+import { slackRouteSchema } from '../channels/slack/slack.route.js';
+import { DEFAULT_WEBHOOK, teamsRouteSchema } from '../channels/teams/teams.route.js';
 import { Templates, templatesSchema } from '../templates/templates.js';
 import { type DigestSettings } from '../notifications/digest.buffer.js';
-import { type Destination } from './destination.js';
+import { type Destination } from '../notification.js';
 import { RoutingConfigError } from './routing.errors.js';
 
 const ROUTE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 const routeSchema = z.strictObject({
-  /** The Slack channel (name like `#platform-alerts`, or id) of the route; no `slack` = not on Slack. */
-  slack: z
-    .strictObject({
-      channel: z
-        .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a channel name or id') })
-        .trim()
-        .min(1, { error: 'must name a channel' }),
-    })
-    .optional(),
+  /** The Slack channel of the route; no `slack` = not on Slack. */
+  slack: slackRouteSchema,
   /** Whether the Teams webhook gets this route's notifications. */
-  teams: z.boolean({ error: 'must be true or false' }).default(true),
+  teams: teamsRouteSchema,
   /**
    * A team of teams.yaml: the route goes to that team's Slack channel (unless `slack` names one)
    * and Teams webhook, and escalations on it mention the team's on-call.
@@ -146,45 +139,12 @@ export class RoutingTable {
   }
 }
 
-/** The Teams webhook of `TEAMS_WEBHOOK_URL` (a team's own webhook is named by its variable). */
-export const DEFAULT_WEBHOOK = 'TEAMS_WEBHOOK_URL';
-
 /**
- * Parses and validates routing YAML; every problem is reported with its path in one error. A route
- * naming a team that `teams` does not have is one of them.
+ * Parses and validates routing YAML; every problem is reported with its line and path in one
+ * error. A route naming a team that `teams` does not have is one of them.
  */
 export function parseRouting(text: string, file: string, teams: TeamDirectory = BUILT_IN_DIRECTORY): RoutingTable {
-  const document = parseDocument(text, { prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new RoutingConfigError(
-      file,
-      document.errors.map((error) => {
-        const at = error.linePos?.[0];
-        return {
-          path: at ? `line ${at.line}, column ${at.col}` : '(yaml)',
-          problem: error.message.split('\n')[0] ?? error.code,
-        };
-      }),
-    );
-  }
-  const result = routingFileSchema.safeParse(document.toJS() ?? {});
-  if (!result.success) {
-    throw new RoutingConfigError(
-      file,
-      result.error.issues.map((issue) => ({
-        path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(file)',
-        problem: issue.message,
-      })),
-    );
-  }
-  const unknownTeams = Object.entries(result.data.routes).flatMap(([name, route]) =>
-    route.team !== undefined && !teams.has(route.team)
-      ? [{ path: `routes.${name}.team`, problem: `"${route.team}" is not a team of ${teams.source}` }]
-      : [],
-  );
-  if (unknownTeams.length > 0) throw new RoutingConfigError(file, unknownTeams);
-  const { routes, templates, digest } = result.data;
-  return new RoutingTable(routes, { kind: 'file', file }, teams, new Templates(templates), digest);
+  return routingTableOf(file, parseYamlFile(file, text, routingFileSchema, 'routing'), teams);
 }
 
 /** Reads `<configDir>/<fileName>`; a missing file gives the built-in routing, a bad one throws. */
@@ -194,14 +154,23 @@ export async function loadRouting(
   teams: TeamDirectory = BUILT_IN_DIRECTORY,
 ): Promise<RoutingTable> {
   const file = join(configDir, fileName);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return new RoutingTable(BUILT_IN_ROUTING.routes, { kind: 'built-in' }, teams);
-    }
-    throw new RoutingConfigError(file, [{ path: '(file)', problem: `cannot be read: ${(error as Error).message}` }]);
-  }
-  return parseRouting(text, file, teams);
+  const loaded = await loadYamlFile(file, routingFileSchema, 'routing');
+  if (loaded.missing) return new RoutingTable(BUILT_IN_ROUTING.routes, { kind: 'built-in' }, teams);
+  return routingTableOf(file, loaded, teams);
+}
+
+function routingTableOf(
+  file: string,
+  { value, problems }: { value?: RoutingFile; problems: FileProblem[] },
+  teams: TeamDirectory,
+): RoutingTable {
+  if (!value) throw new RoutingConfigError(file, problems);
+  const unknownTeams = Object.entries(value.routes).flatMap(([name, route]) =>
+    route.team !== undefined && !teams.has(route.team)
+      ? [{ file, path: `routes.${name}.team`, message: `"${route.team}" is not a team of ${teams.source}` }]
+      : [],
+  );
+  if (unknownTeams.length > 0) throw new RoutingConfigError(file, unknownTeams);
+  const { routes, templates, digest } = value;
+  return new RoutingTable(routes, { kind: 'file', file }, teams, new Templates(templates), digest);
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { type FileProblem, loadTeams, parseYamlDocuments, type TeamDirectory } from '@hub/config';
+import { type FileProblem, loadTeams, loadYamlFile, type TeamDirectory } from '@hub/config';
 import { KUBERNETES_QUANTITY } from '@hub/contracts';
 import { InvalidProvisioningConfigError } from './provisioning.errors.js';
 
@@ -75,17 +75,10 @@ export const TEMPLATE_PLACEHOLDER = /\{\{\s*hub\.([A-Za-z]*)\s*\}\}/g;
  */
 export async function loadProvisioningSettings(configDir: string): Promise<ProvisioningSettings | undefined> {
   const file = join(configDir, 'provisioning.yaml');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new InvalidProvisioningConfigError([{ file, path: '(file)', message: (error as Error).message }]);
-  }
+  const { value: parsed, problems, missing } = await loadYamlFile(file, provisioningFileSchema, 'provisioning policy');
+  if (missing) return undefined;
+  if (!parsed) throw new InvalidProvisioningConfigError(file, problems);
   const teams = await loadTeams(configDir);
-  const { documents, problems } = parseYamlDocuments(file, text, provisioningFileSchema, 'provisioning policy');
-  const parsed = documents[0]?.value;
-  if (!parsed) throw new InvalidProvisioningConfigError(problems);
   const all: FileProblem[] = [...problems];
   for (const name of teams.unknownTeams(Object.keys(parsed.teams))) {
     all.push({ file, path: `teams.${name}`, message: `is not a team of ${teams.source} (${teams.names.join(', ')})` });
@@ -112,6 +105,6 @@ export async function loadProvisioningSettings(configDir: string): Promise<Provi
       message: `${templateFile} cannot be read: ${(error as Error).message}`,
     });
   }
-  if (all.length > 0) throw new InvalidProvisioningConfigError(all);
+  if (all.length > 0) throw new InvalidProvisioningConfigError(file, all);
   return { file: parsed, teams, pipelineTemplate, source: file };
 }

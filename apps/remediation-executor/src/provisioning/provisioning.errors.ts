@@ -1,4 +1,4 @@
-import { type FileProblem, formatFileProblem } from '@hub/config';
+import { configFilesError } from '@hub/config';
 import { HubError } from '@hub/contracts';
 
 export enum ProvisioningErrorCode {
@@ -8,18 +8,10 @@ export enum ProvisioningErrorCode {
 }
 
 /** `provisioning.yaml` (or the pipeline template it names) does not load: every problem, with file, line and path. */
-export class InvalidProvisioningConfigError extends HubError<ProvisioningErrorCode.InvalidConfig> {
-  readonly code = ProvisioningErrorCode.InvalidConfig;
-  readonly retryable = false;
-
-  constructor(readonly problems: readonly FileProblem[]) {
-    super(
-      `Invalid provisioning configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${formatFileProblem(p)}`).join('\n'),
-      { problems },
-    );
-  }
-}
+export class InvalidProvisioningConfigError extends configFilesError(
+  ProvisioningErrorCode.InvalidConfig,
+  'provisioning configuration',
+) {}
 
 /** The object a step would create exists and is not the one the plan wants (someone else's): permanent. */
 export class ResourceConflictError extends HubError<ProvisioningErrorCode.Conflict> {

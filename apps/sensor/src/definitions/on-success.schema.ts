@@ -47,6 +47,8 @@ const resultNotifySchema = z.strictObject({
   text: resultTemplate.default(Template.compile('')),
   severity: z.enum(['info', 'warning', 'critical']).default('info'),
   fields: z.record(z.string(), resultTemplate).default({}),
+  /** Who reads it by email: the team's address list, or its report readers (teams.yaml `stakeholders`). */
+  audience: z.enum(['team', 'stakeholders']).default('team'),
 });
 
 /**

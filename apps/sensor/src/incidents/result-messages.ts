@@ -34,6 +34,7 @@ export function resultMessageOf(
       kind: 'message',
       ...(message.team ? { team: message.team } : {}),
       mention: false,
+      ...(message.audience === 'stakeholders' ? { audience: 'stakeholders' as const } : {}),
     },
     incidentkey: incident.key,
     correlationid: incident.id,

@@ -16,6 +16,7 @@ export interface ResultMessage {
   readonly text: string;
   readonly severity: Severity;
   readonly fields: Record<string, string>;
+  readonly audience: 'team' | 'stakeholders';
 }
 
 /** What a remediation's success does beyond `remediated`, rendered from the result. */
@@ -127,6 +128,7 @@ function messageOf(
     text,
     severity: notify.severity,
     fields,
+    audience: notify.audience,
   };
 }
 

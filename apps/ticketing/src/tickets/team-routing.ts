@@ -17,8 +17,9 @@ export class TeamRouting {
     if (provider === 'jira' && !team?.jira) {
       throw new TeamsConfigError(teams.source, [
         {
+          file: teams.source,
           path: `teams.${name}.jira`,
-          problem: 'is required: tickets of teams without a JIRA project go to the default team',
+          message: 'is required: tickets of teams without a JIRA project go to the default team',
         },
       ]);
     }

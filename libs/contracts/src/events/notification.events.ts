@@ -36,6 +36,11 @@ export const notificationRequestedSchema = z.object({
   team: z.string().min(1).optional(),
   /** Mention the team's on-call (teams.yaml `oncall`) — set on escalations. */
   mention: z.boolean().default(false),
+  /**
+   * Who reads it by email: the team's address list (`team`, the default when absent), or its report
+   * readers (`stakeholders` of teams.yaml; the S7 monthly cost report). Chat channels are the same either way.
+   */
+  audience: z.enum(['team', 'stakeholders']).optional(),
 });
 
 export type IncidentState = z.infer<typeof incidentStateSchema>;

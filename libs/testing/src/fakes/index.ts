@@ -20,3 +20,4 @@ export * from './kubernetes-watch.fake.js';
 export * from './sns.fake.js';
 export * from './oidc.fake.js';
 export * from './kubernetes-pods.fake.js';
+export * from './smtp.fake.js';

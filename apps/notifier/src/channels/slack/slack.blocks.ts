@@ -1,31 +1,17 @@
-import { type Notification } from '../notifications/notification.js';
-import { decisionButtons, type DecisionButtonElement } from './slack-decision-buttons.js';
-import { severityWord, type StatePresentation, STATES, truncate } from './presentation.js';
+import {
+  type ActionsBlock,
+  type Button,
+  type ContextBlock,
+  type HeaderBlock,
+  type MrkdwnElement as Mrkdwn,
+  type SectionBlock,
+} from '@slack/types';
+import { type Notification } from '../../notification.js';
+import { decisionButtons } from './slack-decision-buttons.js';
+import { severityWord, type StatePresentation, STATES, truncate } from '../../render/presentation.js';
 
-interface PlainText {
-  type: 'plain_text';
-  text: string;
-  emoji?: boolean;
-}
-
-interface Mrkdwn {
-  type: 'mrkdwn';
-  text: string;
-}
-
-interface Button {
-  type: 'button';
-  text: PlainText;
-  url: string;
-  action_id: string;
-}
-
-/** The Block Kit blocks the notifier sends (a subset of Slack's `KnownBlock`). */
-export type SlackBlock =
-  | { type: 'header'; text: PlainText }
-  | { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[] }
-  | { type: 'actions'; elements: (Button | DecisionButtonElement)[] }
-  | { type: 'context'; elements: Mrkdwn[] };
+/** The Block Kit blocks the notifier sends (of `@slack/types`' `KnownBlock`). */
+export type SlackBlock = HeaderBlock | SectionBlock | ActionsBlock | ContextBlock;
 
 /** A message body: `text` is the notification / screen-reader fallback of the blocks. */
 export interface SlackContent {

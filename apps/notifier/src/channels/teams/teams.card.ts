@@ -1,5 +1,5 @@
-import { type Notification } from '../notifications/notification.js';
-import { severityWord, type StatePresentation, STATES } from './presentation.js';
+import { type Notification } from '../../notification.js';
+import { severityWord, type StatePresentation, STATES } from '../../render/presentation.js';
 
 /** The Adaptive Card elements the notifier uses (schema 1.4, which Teams renders). */
 export type CardElement =

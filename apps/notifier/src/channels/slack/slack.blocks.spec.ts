@@ -1,4 +1,4 @@
-import { notification, TRACE_ID } from '../__tests__/notification.fixture.js';
+import { notification, TRACE_ID } from '../../__tests__/notification.fixture.js';
 import { escapeMrkdwn, slackReplyMessage, slackRootMessage } from './slack.blocks.js';
 
 const traceId = TRACE_ID;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueName, waitFor } from '@hub/testing';
-import { startNotifier, type NotifierHarness } from '../__tests__/notifier.harness.js';
+import { startNotifier, type NotifierHarness } from '../../__tests__/notifier.harness.js';
 
 /**
  * A Teams card is claimed in one short transaction and marked sent in another: no transaction is

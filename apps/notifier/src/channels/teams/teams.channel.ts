@@ -1,14 +1,13 @@
 import { type Transaction } from 'kysely';
 import { type Database, type HubDatabase } from '@hub/database';
-import { type Notification } from '../notifications/notification.js';
-import { type ReceiptStore } from '../receipts/receipt.store.js';
-import { teamsDigest, teamsMessage } from '../render/teams.card.js';
-import { type Destination } from '../routing/destination.js';
-import { type Templates } from '../templates/templates.js';
-import { ChannelHeldError, ChannelRejectedError } from './channel.errors.js';
-import { type Channel, type DeliveryOutcome } from './channel.js';
-import { claimEvents, markedEvents, releaseClaims } from './event-claims.js';
+import { type ReceiptStore } from '../../receipts/receipt.store.js';
+import { teamsDigest, teamsMessage } from './teams.card.js';
+import { type Templates } from '../../templates/templates.js';
+import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
+import { type Channel, type DeliveryOutcome } from '../channel.js';
+import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
 import { type TeamsWebhook, TeamsWebhookUnreachableError } from './teams-webhook.client.js';
+import { type Destination, type Notification } from '../../notification.js';
 
 /** The idempotency step of the default webhook (a team's webhook appends its variable). */
 const TEAMS_STEP = 'notifier:teams';
@@ -52,7 +51,7 @@ export class TeamsChannel implements Channel {
   deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
     if (n.kind === 'message') return this.deliverDigest([n], destination);
     return this.send([n], destination, async (trx, target) => {
-      const followUp = await this.receipts.hasTeamsCard(trx, n, target);
+      const followUp = await this.receipts.hasReceipt(trx, n, this.name, target);
       const mention = n.mention ? destination.oncall?.msteams : undefined;
       const card = teamsMessage(n, { look: this.templates.lookOf(n), followUp, ...(mention ? { mention } : {}) });
       return { card, operation: followUp ? 'follow-up' : 'card' };

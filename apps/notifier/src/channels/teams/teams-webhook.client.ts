@@ -1,6 +1,7 @@
 import { type OutboxWriter } from '@hub/outbox';
-import { type TeamsMessage } from '../render/teams.card.js';
-import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
+import { type VendorHttp } from '../vendor-http.js';
+import { type TeamsMessage } from './teams.card.js';
+import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 
 /** No answer from the webhook (a timeout, a dropped connection): the card may have been posted. */
 export class TeamsWebhookUnreachableError extends ChannelUnavailableError {}
@@ -15,7 +16,7 @@ export interface TeamsWebhook {
 }
 
 /**
- * POSTs to a Teams Workflows webhook with `fetch` (traced by the undici instrumentation as a child
+ * POSTs to a Teams Workflows webhook with `fetch` over Teams' keep-alive pool (traced by the undici instrumentation as a child
  * of the handler's span). 2xx (Workflows answers 202) is done; 429 and 5xx are retried later
  * (honouring Retry-After); any other 4xx is final, with the webhook's answer as the reason.
  */
@@ -25,12 +26,14 @@ export class TeamsWebhookClient implements TeamsWebhook {
   constructor(
     private readonly url: string,
     private readonly timeoutMs: number,
+    /** Teams' keep-alive connections, shared by every webhook of the process. */
+    private readonly http: VendorHttp,
   ) {}
 
   async post(message: TeamsMessage): Promise<number> {
     let response: Response;
     try {
-      response = await fetch(this.url, {
+      response = await this.http.fetch(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(message),

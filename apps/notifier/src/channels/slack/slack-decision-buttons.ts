@@ -1,13 +1,11 @@
+import { type Button } from '@slack/types';
 import { DECISION_BUTTONS, type DecisionButtonId } from '@hub/contracts';
-import { type Notification } from '../notifications/notification.js';
+import { type Notification } from '../../notification.js';
 
 /** A Block Kit button that calls the hub back (interactivity) rather than opening a link. */
-export interface DecisionButtonElement {
-  type: 'button';
-  text: { type: 'plain_text'; text: string; emoji?: boolean };
+export interface DecisionButtonElement extends Button {
   action_id: DecisionButtonId;
   value: string;
-  style?: 'primary' | 'danger';
 }
 
 const ON_INCIDENT: readonly DecisionButtonId[] = [

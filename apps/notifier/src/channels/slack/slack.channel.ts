@@ -1,19 +1,18 @@
 import { type Database, type NotificationThread } from '@hub/database';
-import { type Notification } from '../notifications/notification.js';
-import { type ReceiptFacts, type ReceiptStore } from '../receipts/receipt.store.js';
+import { type ReceiptFacts, type ReceiptStore } from '../../receipts/receipt.store.js';
 import {
   type SlackContent,
   slackDigestMessage,
   slackPlainMessage,
   slackReplyMessage,
   slackRootMessage,
-} from '../render/slack.blocks.js';
-import { type Destination } from '../routing/destination.js';
-import { type Templates } from '../templates/templates.js';
-import { type IncidentThreads, type ThreadStore } from '../threads/thread.store.js';
-import { ChannelHeldError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
-import { type Channel, type DeliveryOutcome } from './channel.js';
-import { claimEvents, markedEvents, releaseClaims } from './event-claims.js';
+} from './slack.blocks.js';
+import { type Templates } from '../../templates/templates.js';
+import { type IncidentThreads, type ThreadStore } from '../../threads/thread.store.js';
+import { ChannelHeldError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
+import { type Channel, type DeliveryOutcome } from '../channel.js';
+import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
+import { type Destination, type Notification } from '../../notification.js';
 
 /** `chat.postMessage` arguments the notifier sends (a root, or a reply when `thread_ts` is set). */
 export interface SlackPostRequest extends SlackContent {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   type ChatPostMessageArguments,
+  type FetchFunction,
   type Logger as SlackLogger,
   LogLevel,
   WebAPIHTTPError,
@@ -9,13 +10,14 @@ import {
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
-import { slackApiBase } from '../notifier.config.js';
+import { VendorHttp } from '../vendor-http.js';
+import { slackApiBase } from './slack.config.js';
 import {
   type ChannelError,
   ChannelRateLimitedError,
   ChannelRejectedError,
   ChannelUnavailableError,
-} from './channel.errors.js';
+} from '../channel.errors.js';
 import { POST_METADATA_TYPE, SlackPostReconciler } from './slack-post-reconciler.js';
 import { type SlackApi, type SlackPostRequest, type SlackUpdateRequest } from './slack.channel.js';
 
@@ -31,6 +33,8 @@ export interface SlackWebClientOptions {
   retries: number;
   /** A 429 with a Retry-After up to this is waited out here; a longer one goes to the retry tiers. */
   maxRateLimitWaitMs: number;
+  /** Slack's keep-alive connections, shared by every call (default: a pool of this client's own). */
+  http?: VendorHttp;
 }
 
 /** Slack platform errors that are worth another try; every other `ok:false` is final. */
@@ -59,7 +63,10 @@ export class SlackWebClient implements SlackApi {
   private readonly logger = new Logger(SlackWebClient.name);
 
   constructor(private readonly options: SlackWebClientOptions) {
+    const http = options.http ?? new VendorHttp('slack');
+    const fetch = http.fetch as FetchFunction;
     this.client = new WebClient(options.token, {
+      fetch,
       slackApiUrl: slackApiBase(options.apiUrl),
       timeout: options.timeoutMs,
       retryConfig: { retries: options.retries, factor: 2, minTimeout: 250, maxTimeout: 2_000, randomize: true },
@@ -69,6 +76,7 @@ export class SlackWebClient implements SlackApi {
       logger: nestLogger(this.logger),
     });
     this.poster = new WebClient(options.token, {
+      fetch,
       slackApiUrl: slackApiBase(options.apiUrl),
       timeout: options.timeoutMs,
       retryConfig: { retries: 0 },

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, type Env, type TeamDirectory } from '@hub/config';
 import { type OutboxWriter } from '@hub/outbox';
-import { DEFAULT_WEBHOOK } from '../routing/routing.config.js';
+import { type VendorHttp } from '../vendor-http.js';
+import { DEFAULT_WEBHOOK } from './teams.route.js';
 import { type TeamsWebhook, TeamsOutboxClient, TeamsWebhookClient } from './teams-webhook.client.js';
 
 /**
@@ -16,10 +17,11 @@ export function buildTeamsWebhooks(
   env: Env,
   timeoutMs: number,
   outbox: OutboxWriter,
+  http: VendorHttp,
 ): Map<string, TeamsWebhook> {
   const logger = new Logger('TeamsWebhooks');
   const webhooks = new Map<string, TeamsWebhook>([
-    [DEFAULT_WEBHOOK, defaultUrl ? new TeamsWebhookClient(defaultUrl, timeoutMs) : new TeamsOutboxClient(outbox)],
+    [DEFAULT_WEBHOOK, defaultUrl ? new TeamsWebhookClient(defaultUrl, timeoutMs, http) : new TeamsOutboxClient(outbox)],
   ]);
   const problems: { variable: string; problem: string }[] = [];
   for (const name of teams.names) {
@@ -34,7 +36,7 @@ export function buildTeamsWebhooks(
       problems.push({ variable, problem: `must be an http(s) URL (Teams webhook of team ${name})` });
       continue;
     }
-    webhooks.set(variable, new TeamsWebhookClient(value, timeoutMs));
+    webhooks.set(variable, new TeamsWebhookClient(value, timeoutMs, http));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return webhooks;

@@ -1,5 +1,5 @@
 import { FakeSlack } from '@hub/testing';
-import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from './channel.errors.js';
+import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 import { SlackWebClient, type SlackWebClientOptions } from './slack-web.client.js';
 
 const TOKEN = 'xoxb-client-test';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueName, waitFor } from '@hub/testing';
-import { SLACK_TOKEN, startNotifier, type NotifierHarness } from '../__tests__/notifier.harness.js';
+import { SLACK_TOKEN, startNotifier, type NotifierHarness } from '../../__tests__/notifier.harness.js';
 import { POST_METADATA_TYPE } from './slack-post-reconciler.js';
 
 const CHANNEL = '#platform-alerts';

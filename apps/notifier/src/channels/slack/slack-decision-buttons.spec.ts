@@ -1,5 +1,5 @@
 import { DECISION_BUTTONS } from '@hub/contracts';
-import { notification } from '../__tests__/notification.fixture.js';
+import { notification } from '../../__tests__/notification.fixture.js';
 import { decisionButtons } from './slack-decision-buttons.js';
 
 describe(decisionButtons.name, () => {

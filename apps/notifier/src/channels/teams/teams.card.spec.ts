@@ -1,4 +1,4 @@
-import { notification } from '../__tests__/notification.fixture.js';
+import { notification } from '../../__tests__/notification.fixture.js';
 import { teamsMessage } from './teams.card.js';
 
 describe(teamsMessage.name, () => {

@@ -1,0 +1,37 @@
+import { ConfigError, type ConfigProblem } from '@hub/config';
+import { type Channel, type ChannelContext } from './channel.js';
+import { emailSetup } from './email/email.setup.js';
+import { slackSetup } from './slack/slack.setup.js';
+import { teamsSetup } from './teams/teams.setup.js';
+
+/** Every channel the notifier can deliver to, in delivery order: a new channel is its folder and one line here. */
+const SETUPS = [
+  slackSetup, //
+  teamsSetup,
+  emailSetup,
+] as const;
+
+type Setup = (typeof SETUPS)[number];
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/** The channels' variables, merged into the notifier's environment schema. */
+export const channelEnv = Object.assign({}, ...SETUPS.map((setup) => setup.env)) as UnionToIntersection<Setup['env']>;
+
+/** What every channel's `build` takes: all of their settings (each reads its own). */
+export type ChannelSettings = UnionToIntersection<Parameters<Setup['build']>[0]>;
+
+/** Builds every channel; the settings problems of all of them in one `ConfigError`. */
+export function buildChannels(settings: ChannelSettings, context: ChannelContext): Channel[] {
+  const channels: Channel[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const setup of SETUPS) {
+    try {
+      channels.push(setup.build(settings, context));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return channels;
+}
