@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type SeenDependency } from '../matching/correlation.js';
+import { type SeenDependency } from '../kinds/correlation/correlation.js';
 import { type CorrelationStore } from '../stores/sensor-stores.js';
 import { type SensorTransaction } from './sensor-database.js';
 

@@ -9,7 +9,7 @@ import {
 } from '@hub/contracts';
 import { type Severity } from '../definitions/sensor.schema.js';
 import { type ActionPlan } from '../matching/incident-plan.js';
-import { type NotifyPlan } from '../matching/notify-plan.js';
+import { type NotifyPlan } from '../kinds/notify/notify-plan.js';
 import { type IncidentContext, type IncidentRow } from './sensor-database.js';
 
 /** What a notification adds to the incident's own fields, severity and route. */

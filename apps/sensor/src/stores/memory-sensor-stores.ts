@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type HubEvent, type IncidentState } from '@hub/contracts';
 import { type TimelineEntry, timelineEntryOf } from '../incidents/incident-events.js';
 import { type IncidentRow } from '../incidents/sensor-database.js';
-import { type SeenDependency } from '../matching/correlation.js';
+import { type SeenDependency } from '../kinds/correlation/correlation.js';
 import {
   type ApprovalStore,
   type CorrelationStore,

@@ -1,7 +1,7 @@
 import { type HubEvent, type IncidentState } from '@hub/contracts';
 import { type TimelineEntry } from '../incidents/incident-events.js';
 import { type IncidentContext, type IncidentRow } from '../incidents/sensor-database.js';
-import { type SeenDependency } from '../matching/correlation.js';
+import { type SeenDependency } from '../kinds/correlation/correlation.js';
 import { type SilenceTarget } from '../silences/silence.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type Sensor, type SensorDependency } from '../../definitions/sensor.schema.js';
 import { type Template } from '../../expressions/template.js';
-import { advanceCorrelation, type Correlation, correlationOf, describeKey } from '../../matching/correlation.js';
+import { advanceCorrelation, type Correlation, correlationOf, describeKey } from './correlation.js';
 import { eventTime, planIncident } from '../../matching/incident-plan.js';
 import { SensorPlanError } from '../../matching/matching.errors.js';
 import { matchingDependency, missOf, renderOrFail } from '../dependencies.js';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../expressions/duration.js';
 import { messageOf } from '../../incidents/incident-events.js';
-import { type NotifyPlan, planNotify } from '../../matching/notify-plan.js';
+import { type NotifyPlan, planNotify } from './notify-plan.js';
 import { matchingDependency, missOf } from '../dependencies.js';
 import { type KindPlan, PHASE, type SensorKind } from '../sensor-kind.js';
 
