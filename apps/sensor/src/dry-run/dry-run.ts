@@ -5,7 +5,7 @@ import { IncidentService } from '../incidents/incident.service.js';
 import { type IncidentRow } from '../incidents/sensor-database.js';
 import { describeProblems } from '../kinds/correlation/correlation.kind.js';
 import { eventTime } from '../matching/incident-plan.js';
-import { SensorRegistry } from '../matching/sensor.registry.js';
+import { SensorRegistry } from '../kinds/sensor.registry.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { MemorySensorStores } from '../stores/memory-sensor-stores.js';
 

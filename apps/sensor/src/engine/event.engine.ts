@@ -3,7 +3,7 @@ import { PeopleGates } from '../decisions/people-gates.js';
 import { type IncidentService } from '../incidents/incident.service.js';
 import { type Miss } from '../kinds/sensor-kind.js';
 import { type SensorPlanError } from '../matching/matching.errors.js';
-import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { type SensorRegistry } from '../kinds/sensor.registry.js';
 import { planSuccess } from '../matching/success-plan.js';
 import { type SensorStores } from '../stores/sensor-stores.js';
 

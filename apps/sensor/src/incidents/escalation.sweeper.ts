@@ -4,7 +4,7 @@ import { type Database, pruneEventLog } from '@hub/database';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { escalationTimeouts, planIncident } from '../matching/incident-plan.js';
 import { SensorPlanError } from '../matching/matching.errors.js';
-import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { type SensorRegistry } from '../kinds/sensor.registry.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
 import { notHeld } from '../silences/silence.gate.js';
 import { pgStores } from '../stores/pg-sensor-stores.js';

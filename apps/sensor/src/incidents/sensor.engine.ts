@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent, eventIdentity } from '@hub/contracts';
 import { type Database, runOnce } from '@hub/database';
 import { EventEngine, type HandledEvent } from '../engine/event.engine.js';
-import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { type SensorRegistry } from '../kinds/sensor.registry.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';

@@ -1,10 +1,10 @@
 import { type HubEvent } from '@hub/contracts';
 import { type LoadedSensor } from '../definitions/sensor-loader.js';
 import { type Sensor } from '../definitions/sensor.schema.js';
-import { kindOf, type PlannedStep } from '../kinds/sensor-kinds.js';
-import { type Miss, type PlanOrder } from '../kinds/sensor-kind.js';
-import { type PlanOptions } from './incident-plan.js';
-import { SensorPlanError } from './matching.errors.js';
+import { kindOf, type PlannedStep } from './sensor-kinds.js';
+import { type Miss, type PlanOrder } from './sensor-kind.js';
+import { type PlanOptions } from '../matching/incident-plan.js';
+import { SensorPlanError } from '../matching/matching.errors.js';
 
 /** What one event means to the loaded sensors. */
 export interface EventMatches {
