@@ -3,7 +3,7 @@ export * from './sensor.config.js';
 export * from './sensor.module.js';
 export * from './definitions/sensor.errors.js';
 export * from './definitions/sensor-loader.js';
-export * from './matching/sensor.registry.js';
+export * from './kinds/sensor.registry.js';
 export * from './definitions/sensor-teams.js';
 export * from './dry-run/dry-run.js';
 export * from './definitions/sensor-reloader.js';

@@ -9,7 +9,7 @@ import { bindSensorEventTypes } from './consumers/sensor-bindings.js';
 import { loadSensors } from './definitions/sensor-loader.js';
 import { checkSensorTeams } from './definitions/sensor-teams.js';
 import { SensorEngine } from './incidents/sensor.engine.js';
-import { SensorRegistry } from './matching/sensor.registry.js';
+import { SensorRegistry } from './kinds/sensor.registry.js';
 import { SENSOR_QUEUE, type SensorConfig } from './sensor.config.js';
 import { SensorModule } from './sensor.module.js';
 

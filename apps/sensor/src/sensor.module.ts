@@ -15,7 +15,7 @@ import { EscalationSweeper } from './incidents/escalation.sweeper.js';
 import { IncidentService } from './incidents/incident.service.js';
 import { type SensorTables } from './incidents/sensor-database.js';
 import { SensorEngine } from './incidents/sensor.engine.js';
-import { type SensorRegistry } from './matching/sensor.registry.js';
+import { type SensorRegistry } from './kinds/sensor.registry.js';
 import { SensorMetrics } from './metrics/sensor.metrics.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { SensorOutbox } from './outbox/sensor.outbox.js';

@@ -31,8 +31,10 @@ const extensionValue = z.union([z.string(), z.number(), z.boolean()]);
 /**
  * A CloudEvents 1.0 structured JSON envelope, as it travels on `hub.events`.
  * Extensions the hub uses: `traceparent`/`tracestate` (W3C trace context at publish time),
- * `incidentkey` (what groups events into one incident), `correlationid`, and `hubsource`
- * (the name of the ingest token or service that brought the event in).
+ * `incidentkey` (what groups events into one incident), `correlationid`, `hubsource`
+ * (the name of the ingest token or service that brought the event in), and the source-agnostic
+ * facts a mapper normalises from its vendor's payload (see {@link HubEvent}): `startedat`,
+ * `sourceurl`, `runbookurl`. All optional: envelopes without them stay valid.
  */
 export const cloudEventSchema = z
   .object({
@@ -84,6 +86,16 @@ export interface HubEvent<TData = unknown> {
   incidentkey?: string;
   correlationid?: string;
   hubsource?: string;
+  /**
+   * When the condition this event reports started (RFC 3339), e.g. Alertmanager's `startsAt`: one
+   * instance of a condition keeps it while it fires and when it resolves, so consumers can tell a
+   * new instance from a late event of an earlier one.
+   */
+  startedat?: string;
+  /** Where the condition is seen at its source (a Prometheus graph, a pipeline run): the "Alert source" link. */
+  sourceurl?: string;
+  /** The runbook people follow for the condition. */
+  runbookurl?: string;
   [extension: string]: unknown;
 }
 
@@ -97,6 +109,9 @@ export interface NewEvent<TData> {
   incidentkey?: string;
   correlationid?: string;
   hubsource?: string;
+  startedat?: string;
+  sourceurl?: string;
+  runbookurl?: string;
   extensions?: Record<string, string | number | boolean>;
 }
 
@@ -113,7 +128,15 @@ export function createEvent<TData>(input: NewEvent<TData>): HubEvent<TData> {
     datacontenttype: 'application/json',
     data: rest.data,
   };
-  for (const key of ['subject', 'incidentkey', 'correlationid', 'hubsource'] as const) {
+  for (const key of [
+    'subject',
+    'incidentkey',
+    'correlationid',
+    'hubsource',
+    'startedat',
+    'sourceurl',
+    'runbookurl',
+  ] as const) {
     if (rest[key] !== undefined) event[key] = rest[key];
   }
   return event;

@@ -5,6 +5,7 @@ import { createDatabase, type EventLogQuery, queryEventLog } from '@hub/database
 import {
   checkSensorTeams,
   DryRun,
+  type DryRunResult,
   formatDryRun,
   formatProblem,
   type LoadedSensor,
@@ -107,14 +108,15 @@ async function replay(options: QueryOptions & { sensor?: string }, io: CommandIo
   const teams = await loadTeams(configDir);
   checkSensorTeams(configDir, loaded, teams);
   const dryRun = new DryRun(new SensorRegistry(loaded, { forceDryRun: true, teams }));
-  return withEventLog(io, queryOf(options), (events) => {
-    const results = events.map((event, index) => {
+  return withEventLog(io, queryOf(options), async (events) => {
+    const results: DryRunResult[] = [];
+    for (const [index, event] of events.entries()) {
       if ((index + 1) % 1000 === 0) io.err(`… ${index + 1} of ${events.length} replayed`);
-      return dryRun.run(event);
-    });
+      results.push(await dryRun.run(event));
+    }
     io.out(formatDryRun(results));
     const fired = results.flatMap((r) => r.verdicts).filter((v) => v.outcome === 'fires').length;
     io.out(`\n${events.length} recorded event(s) replayed, ${fired} firing(s) would have happened`);
-    return Promise.resolve(0);
+    return 0;
   });
 }

@@ -5,6 +5,7 @@ import { cloudEventSchema, type HubEvent } from '@hub/contracts';
 import {
   checkSensorTeams,
   DryRun,
+  type DryRunResult,
   formatDryRun,
   formatProblem,
   InvalidSensorsError,
@@ -76,7 +77,8 @@ async function test(sensorPath: string, eventsPath: string, flags: Flags, io: Co
   checkSensorTeams(sensorFile, sensors, teams);
   const events = parseEvents(eventsFile, await readFile(eventsFile, 'utf8'));
   const dryRun = new DryRun(new SensorRegistry(sensors, { forceDryRun: true, teams }));
-  const results = events.map((event) => dryRun.run(event));
+  const results: DryRunResult[] = [];
+  for (const event of events) results.push(await dryRun.run(event));
   io.out(formatDryRun(results, flags.all));
   const fired = results.flatMap((r) => r.verdicts).filter((v) => v.outcome === 'fires').length;
   io.out(`\n${events.length} event(s), ${fired} firing(s)`);

@@ -2,50 +2,40 @@ import { randomUUID } from 'node:crypto';
 import { type ActionRequested, type HubEvent, type NotificationRequested } from '@hub/contracts';
 import { formatDuration } from '../expressions/duration.js';
 import { describeAction, notificationOf } from '../incidents/incident-events.js';
-import { IncidentRepository } from '../incidents/incident.repository.js';
-import { type SensorTransaction } from '../incidents/sensor-database.js';
+import { type SensorStores } from '../stores/sensor-stores.js';
 
 /**
  * Holds back a remediation whose trigger has an `approval:` gate. The incident state machine asks
- * for the action as always; before the transaction commits, this swaps the `action.requested.<kind>`
- * for an `approvals` row that keeps it (state `waiting`, `timeout_at`), and the "remediation started"
- * message for "waiting for approval by …" (with the approval id, which the Slack root turns into
+ * for the action as always; before the work commits, this swaps the `action.requested.<kind>` for
+ * an approval that keeps it (state `waiting`, `timeout_at`), and the "remediation started" message
+ * for "waiting for approval by …" (with the approval id, which the Slack root turns into
  * Approve / Deny buttons). Nothing reaches the executor until a decision publishes the kept request.
  */
 export class ApprovalGate {
-  private readonly incidents = new IncidentRepository();
-
-  async gate(trx: SensorTransaction, events: HubEvent[], now: Date): Promise<HubEvent[]> {
+  async gate(stores: SensorStores, events: HubEvent[], now: Date): Promise<HubEvent[]> {
     let out = [...events];
     for (const event of events) {
       if (!event.type.startsWith('action.requested.') || !event.correlationid) continue;
       const { actionId } = event.data as ActionRequested;
-      const incident = await trx
-        .selectFrom('incidents')
-        .selectAll()
-        .where('id', '=', event.correlationid)
-        .executeTakeFirst();
+      const incident = await stores.incidents.findById(event.correlationid);
       const action = incident?.context.action;
       if (!incident || incident.action_id !== actionId || !action?.approval) continue;
       const { approvers, timeoutMs, onTimeout } = action.approval;
       const id = randomUUID();
-      await trx
-        .insertInto('approvals')
-        .values({
-          id,
-          incident_id: incident.id,
-          incident_key: incident.key,
-          sensor: incident.sensor,
-          trigger: action.trigger,
-          approvers,
-          on_timeout: onTimeout,
-          action_id: actionId,
-          event: JSON.stringify(event),
-          requested_at: now,
-          timeout_at: new Date(now.getTime() + timeoutMs),
-        })
-        .execute();
-      const waiting = await this.incidents.transition(trx, incident, 'remediating', now, {
+      await stores.approvals.insert({
+        id,
+        incidentId: incident.id,
+        incidentKey: incident.key,
+        sensor: incident.sensor,
+        trigger: action.trigger,
+        approvers,
+        onTimeout,
+        actionId,
+        event,
+        requestedAt: now,
+        timeoutAt: new Date(now.getTime() + timeoutMs),
+      });
+      const waiting = await stores.incidents.transition(incident, 'remediating', now, {
         why: `waiting for approval by ${approvers}`,
         approvalId: id,
         actionId,

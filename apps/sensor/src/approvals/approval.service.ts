@@ -22,8 +22,6 @@ export interface ApprovalDecision {
  * and as a reply in the thread.
  */
 export class ApprovalService {
-  private readonly incidents = new IncidentRepository();
-
   async decide(
     trx: SensorTransaction,
     id: string,
@@ -34,7 +32,7 @@ export class ApprovalService {
   ): Promise<ApprovalDecision> {
     const found = await trx.selectFrom('approvals').select(['incident_key']).where('id', '=', id).executeTakeFirst();
     if (!found) return { events: [], refused: `approval ${id} does not exist` };
-    await this.incidents.lockKey(trx, found.incident_key);
+    await new IncidentRepository(trx).lockKey(found.incident_key);
     const row = await trx
       .updateTable('approvals')
       .set({ state: outcome, decided_at: now, decided_by: by, reason: reason ?? null })
@@ -47,7 +45,8 @@ export class ApprovalService {
   }
 
   private async apply(trx: SensorTransaction, approval: ApprovalRow, now: Date): Promise<HubEvent[]> {
-    const incident = await this.incidents.lockById(trx, approval.incident_id);
+    const incidents = new IncidentRepository(trx);
+    const incident = await incidents.lockById(approval.incident_id);
     if (incident.resolved_at || incident.action_id !== approval.action_id) return [];
     const timedOut = approval.state === 'timed-out';
     const proceeds = approval.state === 'approved' || (timedOut && approval.on_timeout === 'proceed');
@@ -61,11 +60,11 @@ export class ApprovalService {
     };
     if (proceeds) {
       const text = timedOut ? `${who}: proceeding (onTimeout) with ${what}` : `approved by ${who}: starting ${what}`;
-      const started = await this.incidents.transition(trx, incident, 'remediating', now, { ...detail, why: text });
+      const started = await incidents.transition(incident, 'remediating', now, { ...detail, why: text });
       return [approval.event as unknown as HubEvent, notificationOf(started, 'remediating', text)];
     }
     const text = timedOut ? `${who}: ${what} denied (onTimeout)` : `denied by ${who}: ${what} not run`;
-    const denied = await this.incidents.transition(trx, incident, 'remediation-failed', now, { ...detail, why: text });
+    const denied = await incidents.transition(incident, 'remediation-failed', now, { ...detail, why: text });
     return [notificationOf(denied, 'remediation-failed', text, { fields: { reason: text } })];
   }
 

@@ -1,7 +1,7 @@
 import { type HubEvent, topicMatches } from '@hub/contracts';
 import { type HubRmqServer } from '@hub/messaging';
 import { type SensorEngine } from '../incidents/sensor.engine.js';
-import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { type SensorRegistry } from '../kinds/sensor.registry.js';
 
 /**
  * Binds the queue to every event type a loaded sensor depends on or resolves on that no consumer

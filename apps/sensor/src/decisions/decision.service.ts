@@ -5,6 +5,7 @@ import { ApprovalService } from '../approvals/approval.service.js';
 import { formatDuration } from '../expressions/duration.js';
 import { notificationOf } from '../incidents/incident-events.js';
 import { IncidentRepository } from '../incidents/incident.repository.js';
+import { pgStores } from '../stores/pg-sensor-stores.js';
 import { type IncidentService } from '../incidents/incident.service.js';
 import { type IncidentRow, type SensorTransaction } from '../incidents/sensor-database.js';
 import { silenceValues } from '../silences/silence.js';
@@ -21,7 +22,6 @@ import { silenceValues } from '../silences/silence.js';
  */
 export class DecisionService {
   private readonly logger = new Logger(DecisionService.name);
-  private readonly repository = new IncidentRepository();
   private readonly approvals = new ApprovalService();
 
   constructor(private readonly incidents: IncidentService) {}
@@ -72,15 +72,16 @@ export class DecisionService {
         return this.note(trx, incident, now, `silenced by ${by} ${how}`, { ...detail, silenceId: values.id });
       }
       case 'resolve':
-        return this.incidents.close(trx, incident, now, event.id, `resolved by ${by}`);
+        return this.incidents.close(pgStores(trx), { incident, now, eventId: event.id, why: `resolved by ${by}` });
     }
   }
 
   private async openIncident(trx: SensorTransaction, id: string): Promise<IncidentRow | undefined> {
     const found = await trx.selectFrom('incidents').select('key').where('id', '=', id).executeTakeFirst();
     if (!found) return undefined;
-    await this.repository.lockKey(trx, found.key);
-    const incident = await this.repository.lockById(trx, id);
+    const incidents = new IncidentRepository(trx);
+    await incidents.lockKey(found.key);
+    const incident = await incidents.lockById(id);
     return incident.resolved_at ? undefined : incident;
   }
 
@@ -95,8 +96,7 @@ export class DecisionService {
   ): Promise<HubEvent[]> {
     const reported = detail.decision === 'acknowledge' || detail.decision === 'silence' ? detail.decision : undefined;
     const state = incident.status as IncidentState;
-    const noted = await this.repository.transition(
-      trx,
+    const noted = await new IncidentRepository(trx).transition(
       incident,
       state,
       now,

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { loadTeams } from '@hub/config';
 import { topicMatches } from '@hub/contracts';
 import { HubRmqServer } from '@hub/messaging';
-import { SensorRegistry } from '../matching/sensor.registry.js';
+import { SensorRegistry } from '../kinds/sensor.registry.js';
 import { SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
 import { loadSensors } from './sensor-loader.js';
 import { checkSensorTeams } from './sensor-teams.js';

@@ -5,12 +5,13 @@ import { PeriodicTask } from '@hub/service';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { escalationTimeouts, planIncident } from '../matching/incident-plan.js';
 import { SensorPlanError } from '../matching/matching.errors.js';
-import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { type SensorRegistry } from '../kinds/sensor.registry.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
 import { notHeld } from '../silences/silence.gate.js';
-import { CorrelationRepository } from './correlation.repository.js';
+import { pgStores } from '../stores/pg-sensor-stores.js';
+import { sweepCorrelations } from './correlation.repository.js';
 import { IncidentService } from './incident.service.js';
-import { NoiseRepository } from './noise.repository.js';
+import { sweepMarks } from './noise.repository.js';
 import { type SensorTables } from './sensor-database.js';
 
 /** How long a partial match outlives its window: a late (retried) delivery of the completing event still finds it. */
@@ -27,9 +28,6 @@ const CORRELATION_GRACE_MS = 60 * 60_000;
  */
 @Injectable()
 export class EscalationSweeper extends PeriodicTask {
-  private readonly noise = new NoiseRepository();
-  private readonly correlations = new CorrelationRepository();
-
   constructor(
     @Inject(SENSOR_DATABASE) private readonly db: Database,
     @Inject(SENSOR_OPTIONS) private readonly options: SensorOptions,
@@ -83,7 +81,7 @@ export class EscalationSweeper extends PeriodicTask {
           }
           try {
             const plan = planIncident(sensor, dependency, due.event, this.registry.options);
-            const step = await this.incidents.onTriggered(trx, plan, due.event);
+            const step = await this.incidents.onTriggered(pgStores(trx), plan, due.event);
             await this.outbox.stage(trx, `deadline:${due.sensor}:${due.key}:${due.due_at.toISOString()}`, step.events);
             return step.events;
           } catch (error) {
@@ -124,7 +122,12 @@ export class EscalationSweeper extends PeriodicTask {
       const sensor = timeouts.get(due.sensor);
       if (!sensor) continue;
       const events = await db.transaction().execute(async (trx) => {
-        const staged = await this.incidents.onOverdue(trx, due.key, due.id, sensor, now);
+        const staged = await this.incidents.onOverdue(pgStores(trx), {
+          key: due.key,
+          id: due.id,
+          timeouts: sensor,
+          now,
+        });
         await this.outbox.stage(trx, `overdue:${due.id}`, staged);
         return staged;
       });
@@ -146,7 +149,7 @@ export class EscalationSweeper extends PeriodicTask {
     for (const due of rows) {
       const source = `escalation:${due.id}:${due.next}`;
       const events = await db.transaction().execute(async (trx) => {
-        const staged = await this.incidents.onEscalationDue(trx, due.key, due.id, now);
+        const staged = await this.incidents.onEscalationDue(pgStores(trx), { key: due.key, id: due.id, now });
         await this.outbox.stage(trx, source, staged);
         return staged;
       });
@@ -154,8 +157,8 @@ export class EscalationSweeper extends PeriodicTask {
       await this.outbox.publish(events);
     }
     ran += await this.fireDeadlines(db, now);
-    await this.noise.sweepMarks(db, now);
-    await this.correlations.sweep(db, new Date(now.getTime() - CORRELATION_GRACE_MS));
+    await sweepMarks(db, now);
+    await sweepCorrelations(db, new Date(now.getTime() - CORRELATION_GRACE_MS));
     await pruneEventLog(db, new Date(now.getTime() - this.options.eventLogRetentionMs));
     return ran;
   }

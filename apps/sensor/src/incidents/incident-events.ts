@@ -9,7 +9,7 @@ import {
 } from '@hub/contracts';
 import { type Severity } from '../definitions/sensor.schema.js';
 import { type ActionPlan } from '../matching/incident-plan.js';
-import { type NotifyPlan } from '../matching/notify-plan.js';
+import { type NotifyPlan } from '../kinds/notify/notify-plan.js';
 import { type IncidentContext, type IncidentRow } from './sensor-database.js';
 
 /** What a notification adds to the incident's own fields, severity and route. */
@@ -130,6 +130,15 @@ export interface TimelineEntry {
   readonly at: string;
   readonly state: string;
   readonly text: string;
+}
+
+/** A history row as a timeline entry: its reason, why and action, in one line. */
+export function timelineEntryOf(state: string, at: Date, detail: Record<string, unknown>): TimelineEntry {
+  const action = typeof detail.kind === 'string' ? `${detail.kind} ${String(detail.target)}` : undefined;
+  const text = [detail.reason, detail.why, action]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join(' — ');
+  return { at: at.toISOString(), state, text };
 }
 
 /** The `ticket.requested` of an incident that has a `ticket:` (fingerprint = incident key). */

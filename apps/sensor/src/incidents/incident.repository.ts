@@ -1,32 +1,26 @@
 import { sql } from 'kysely';
 import { type IncidentState } from '@hub/contracts';
-import { type IncidentContext, type IncidentRow, type SensorTransaction } from './sensor-database.js';
+import { type IncidentChanges, type IncidentStore, type NewIncident } from '../stores/sensor-stores.js';
+import { type TimelineEntry, timelineEntryOf } from './incident-events.js';
+import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 
 /** Advisory-lock class of incident keys (the first int of `pg_advisory_xact_lock(int, int)`): "SENS". */
 const INCIDENT_LOCK_CLASS = 0x53454e53;
 
-export interface NewIncident {
-  readonly id: string;
-  readonly key: string;
-  readonly sensor: string;
-  readonly title: string;
-  readonly labels: Record<string, string>;
-  readonly context: IncidentContext;
-  readonly at: Date;
-}
-
 /**
- * The incidents and their history in PostgreSQL. Every method runs in the caller's transaction;
+ * The incidents and their history in PostgreSQL. Every method runs in the given transaction;
  * `lockKey` serialises all work on one incident key across handlers and replicas until it commits
  * (the unique partial index `incidents_open_key` stays the last line against a second open row).
  */
-export class IncidentRepository {
-  async lockKey(trx: SensorTransaction, key: string): Promise<void> {
-    await sql`SELECT pg_advisory_xact_lock(${INCIDENT_LOCK_CLASS}::int, hashtext(${key}))`.execute(trx);
+export class IncidentRepository implements IncidentStore {
+  constructor(private readonly trx: SensorTransaction) {}
+
+  async lockKey(key: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(${INCIDENT_LOCK_CLASS}::int, hashtext(${key}))`.execute(this.trx);
   }
 
-  findOpen(trx: SensorTransaction, key: string): Promise<IncidentRow | undefined> {
-    return trx
+  findOpen(key: string): Promise<IncidentRow | undefined> {
+    return this.trx
       .selectFrom('incidents')
       .selectAll()
       .where('key', '=', key)
@@ -36,8 +30,8 @@ export class IncidentRepository {
   }
 
   /** The incident whose latest remediation is `actionId`, open or not. */
-  findByAction(trx: SensorTransaction, actionId: string): Promise<IncidentRow | undefined> {
-    return trx
+  findByAction(actionId: string): Promise<IncidentRow | undefined> {
+    return this.trx
       .selectFrom('incidents')
       .selectAll()
       .where('action_id', '=', actionId)
@@ -46,8 +40,8 @@ export class IncidentRepository {
   }
 
   /** The incident whose escalation requested the diagnostics `actionId`. */
-  findByDiagnostics(trx: SensorTransaction, actionId: string): Promise<IncidentRow | undefined> {
-    return trx
+  findByDiagnostics(actionId: string): Promise<IncidentRow | undefined> {
+    return this.trx
       .selectFrom('incidents')
       .selectAll()
       .where(sql<string>`context->>'diagnosticsActionId'`, '=', actionId)
@@ -55,8 +49,8 @@ export class IncidentRepository {
   }
 
   /** Whether the diagnostics `actionId` is already in the incident's history (a redelivered result). */
-  async hasDiagnostics(trx: SensorTransaction, incidentId: string, actionId: string): Promise<boolean> {
-    const row = await trx
+  async hasDiagnostics(incidentId: string, actionId: string): Promise<boolean> {
+    const row = await this.trx
       .selectFrom('incident_history')
       .select('id')
       .where('incident_id', '=', incidentId)
@@ -66,13 +60,17 @@ export class IncidentRepository {
     return row !== undefined;
   }
 
-  lockById(trx: SensorTransaction, id: string): Promise<IncidentRow> {
-    return trx.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+  findById(id: string): Promise<IncidentRow | undefined> {
+    return this.trx.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  lockById(id: string): Promise<IncidentRow> {
+    return this.trx.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
   }
 
   /** When a remediation of `key` last started, across all its incidents (the cooldown spans them). */
-  async lastRemediationAt(trx: SensorTransaction, key: string): Promise<Date | undefined> {
-    const row = await trx
+  async lastRemediationAt(key: string): Promise<Date | undefined> {
+    const row = await this.trx
       .selectFrom('incident_history as h')
       .innerJoin('incidents as i', 'i.id', 'h.incident_id')
       .select((eb) => eb.fn.max('h.at').as('at'))
@@ -83,8 +81,8 @@ export class IncidentRepository {
   }
 
   /** Opens an incident in state firing (sequence 1, first fire counted). */
-  async open(trx: SensorTransaction, incident: NewIncident, detail: Record<string, unknown>): Promise<IncidentRow> {
-    const row = await trx
+  async open(incident: NewIncident, detail: Record<string, unknown>): Promise<IncidentRow> {
+    const row = await this.trx
       .insertInto('incidents')
       .values({
         id: incident.id,
@@ -103,27 +101,20 @@ export class IncidentRepository {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.record(trx, row.id, 'firing', incident.at, detail);
+    await this.record(row.id, 'firing', incident.at, detail);
     return row;
   }
 
   /** Moves the incident to `status`: sequence + 1, a history row, and the given column changes. */
   async transition(
-    trx: SensorTransaction,
     incident: IncidentRow,
     status: IncidentState,
     at: Date,
     detail: Record<string, unknown>,
-    changes: {
-      action_id?: string;
-      remediated_at?: Date;
-      escalated_at?: Date;
-      resolved_at?: Date;
-      context?: IncidentContext;
-    } = {},
+    changes: IncidentChanges = {},
   ): Promise<IncidentRow> {
     const { context, ...columns } = changes;
-    const row = await trx
+    const row = await this.trx
       .updateTable('incidents')
       .set((eb) => ({
         ...columns,
@@ -135,13 +126,13 @@ export class IncidentRepository {
       .where('id', '=', incident.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.record(trx, row.id, status, at, detail);
+    await this.record(row.id, status, at, detail);
     return row;
   }
 
   /** Counts one more firing of an open incident (Alertmanager repeats, duplicates of a storm). */
-  countFiring(trx: SensorTransaction, incident: IncidentRow, at: Date): Promise<IncidentRow> {
-    return trx
+  countFiring(incident: IncidentRow, at: Date): Promise<IncidentRow> {
+    return this.trx
       .updateTable('incidents')
       .set((eb) => ({ fire_count: eb('fire_count', '+', 1), last_fired_at: at }))
       .where('id', '=', incident.id)
@@ -150,32 +141,19 @@ export class IncidentRepository {
   }
 
   /** The incident's state changes, oldest first, as a ticket's timeline. */
-  async timeline(trx: SensorTransaction, incidentId: string): Promise<{ at: string; state: string; text: string }[]> {
-    const rows = await trx
+  async timeline(incidentId: string): Promise<TimelineEntry[]> {
+    const rows = await this.trx
       .selectFrom('incident_history')
       .select(['status', 'at', 'detail'])
       .where('incident_id', '=', incidentId)
       .orderBy('at')
       .orderBy('id')
       .execute();
-    return rows.map((row) => {
-      const detail = row.detail;
-      const action = typeof detail.kind === 'string' ? `${detail.kind} ${String(detail.target)}` : undefined;
-      const text = [detail.reason, detail.why, action]
-        .filter((part): part is string => typeof part === 'string' && part !== '')
-        .join(' — ');
-      return { at: new Date(row.at).toISOString(), state: row.status, text };
-    });
+    return rows.map((row) => timelineEntryOf(row.status, new Date(row.at), row.detail));
   }
 
-  private async record(
-    trx: SensorTransaction,
-    incidentId: string,
-    status: string,
-    at: Date,
-    detail: Record<string, unknown>,
-  ): Promise<void> {
-    await trx
+  private async record(incidentId: string, status: string, at: Date, detail: Record<string, unknown>): Promise<void> {
+    await this.trx
       .insertInto('incident_history')
       .values({ incident_id: incidentId, status, at, detail: JSON.stringify(detail) })
       .execute();

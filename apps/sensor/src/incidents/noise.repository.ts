@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { type NoiseStore } from '../stores/sensor-stores.js';
 import { type SensorTransaction } from './sensor-database.js';
 
 /** Advisory-lock class of trigger rate limits ("RATE"), apart from incident keys. */
@@ -10,7 +11,9 @@ const RATE_LOCK_CLASS = 0x52415445;
  * same windows and marks. Window methods run under the incident key's advisory lock (the caller
  * holds it); marks are claimed by one atomic upsert, safe without a lock.
  */
-export class NoiseRepository {
+export class NoiseRepository implements NoiseStore {
+  constructor(private readonly trx: SensorTransaction) {}
+
   /**
    * Counts `eventId` into the sensor's window of `key` and returns the most events of the key that
    * lie within one `withinMs` span containing `at` (this one included). Not only the span ending
@@ -18,22 +21,15 @@ export class NoiseRepository {
    * and the event that completes a count may be an earlier one handled last. Entries older than
    * two spans before `at` are dropped (a window with an event handled up to a span late keeps them).
    */
-  async countInWindow(
-    trx: SensorTransaction,
-    sensor: string,
-    key: string,
-    eventId: string,
-    at: Date,
-    withinMs: number,
-  ): Promise<number> {
+  async countInWindow(sensor: string, key: string, eventId: string, at: Date, withinMs: number): Promise<number> {
     const since = new Date(at.getTime() - withinMs);
-    await trx
+    await this.trx
       .deleteFrom('sensor_window_events')
       .where('sensor', '=', sensor)
       .where('key', '=', key)
       .where('at', '<=', new Date(since.getTime() - withinMs))
       .execute();
-    await trx
+    await this.trx
       .insertInto('sensor_window_events')
       .values({ sensor, key, event_id: eventId, at })
       .onConflict((oc) => oc.doNothing())
@@ -46,13 +42,15 @@ export class NoiseRepository {
           AND later.at >= first.at AND later.at < first.at + ${`${withinMs} milliseconds`}::interval
       )), 0)::int AS count
       FROM sensor_window_events first
-      WHERE first.sensor = ${sensor} AND first.key = ${key} AND first.at > ${since} AND first.at <= ${at}`.execute(trx);
+      WHERE first.sensor = ${sensor} AND first.key = ${key} AND first.at > ${since} AND first.at <= ${at}`.execute(
+      this.trx,
+    );
     return rows[0]?.count ?? 0;
   }
 
   /** Empties the key's window (the threshold was reached: the next incident needs a full count again). */
-  async resetWindow(trx: SensorTransaction, sensor: string, key: string): Promise<void> {
-    await trx.deleteFrom('sensor_window_events').where('sensor', '=', sensor).where('key', '=', key).execute();
+  async resetWindow(sensor: string, key: string): Promise<void> {
+    await this.trx.deleteFrom('sensor_window_events').where('sensor', '=', sensor).where('key', '=', key).execute();
   }
 
   /**
@@ -60,19 +58,12 @@ export class NoiseRepository {
    * call claimed it (the event is the first of its period), false for a repeat. One statement —
    * concurrent claims of one key (two replicas) serialise on the row, exactly one wins.
    */
-  async claim(
-    trx: SensorTransaction,
-    sensor: string,
-    scope: 'dedup' | 'once',
-    key: string,
-    at: Date,
-    withinMs: number,
-  ): Promise<boolean> {
+  async claim(sensor: string, scope: 'dedup' | 'once', key: string, at: Date, withinMs: number): Promise<boolean> {
     const until = new Date(at.getTime() + withinMs);
     const { rows } = await sql<{ key: string }>`
       INSERT INTO sensor_marks (sensor, scope, key, until) VALUES (${sensor}, ${scope}, ${key}, ${until})
       ON CONFLICT (sensor, scope, key) DO UPDATE SET until = EXCLUDED.until WHERE sensor_marks.until <= ${at}
-      RETURNING key`.execute(trx);
+      RETURNING key`.execute(this.trx);
     return rows.length > 0;
   }
 
@@ -80,73 +71,55 @@ export class NoiseRepository {
    * Takes one request from a trigger's rate limit (`max` within `perMs` before `at`, across all
    * keys): true and recorded when there is room, false when it is used up. Serialised per trigger.
    */
-  async takeRate(
-    trx: SensorTransaction,
-    sensor: string,
-    trigger: string,
-    at: Date,
-    max: number,
-    perMs: number,
-  ): Promise<boolean> {
+  async takeRate(sensor: string, trigger: string, at: Date, max: number, perMs: number): Promise<boolean> {
     const key = `rate/${trigger}`;
-    await sql`SELECT pg_advisory_xact_lock(${RATE_LOCK_CLASS}::int, hashtext(${`${sensor}/${key}`}))`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(${RATE_LOCK_CLASS}::int, hashtext(${`${sensor}/${key}`}))`.execute(this.trx);
     const since = new Date(at.getTime() - perMs);
-    await trx
+    await this.trx
       .deleteFrom('sensor_window_events')
       .where('sensor', '=', sensor)
       .where('key', '=', key)
       .where('at', '<=', since)
       .execute();
-    const row = await trx
+    const row = await this.trx
       .selectFrom('sensor_window_events')
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .where('sensor', '=', sensor)
       .where('key', '=', key)
       .executeTakeFirstOrThrow();
     if (Number(row.count) >= max) return false;
-    await trx.insertInto('sensor_window_events').values({ sensor, key, event_id: randomUUID(), at }).execute();
+    await this.trx.insertInto('sensor_window_events').values({ sensor, key, event_id: randomUUID(), at }).execute();
     return true;
   }
 
-  /** Deletes marks that expired before `now` (they no longer hold anything back). */
   /**
    * Marks the alert instance of `key` that started at `startsAt` as resolved until `at + forMs`
    * (scope `resolved` of `sensor_marks`, swept like the others).
    */
-  async tombstone(
-    trx: SensorTransaction,
-    sensor: string,
-    key: string,
-    startsAt: string,
-    at: Date,
-    forMs: number,
-  ): Promise<void> {
+  async tombstone(sensor: string, key: string, startsAt: string, at: Date, forMs: number): Promise<void> {
     const until = new Date(at.getTime() + forMs);
     await sql`
       INSERT INTO sensor_marks (sensor, scope, key, until) VALUES (${sensor}, 'resolved', ${instanceKey(key, startsAt)}, ${until})
-      ON CONFLICT (sensor, scope, key) DO UPDATE SET until = GREATEST(sensor_marks.until, EXCLUDED.until)`.execute(trx);
+      ON CONFLICT (sensor, scope, key) DO UPDATE SET until = GREATEST(sensor_marks.until, EXCLUDED.until)`.execute(
+      this.trx,
+    );
   }
 
   /** True while a {@link tombstone} of that alert instance stands. */
-  async isTombstoned(
-    trx: SensorTransaction,
-    sensor: string,
-    key: string,
-    startsAt: string,
-    now: Date,
-  ): Promise<boolean> {
+  async isTombstoned(sensor: string, key: string, startsAt: string, now: Date): Promise<boolean> {
     const { rows } = await sql<{ key: string }>`
       SELECT key FROM sensor_marks
       WHERE sensor = ${sensor} AND scope = 'resolved' AND key = ${instanceKey(key, startsAt)} AND until > ${now}`.execute(
-      trx,
+      this.trx,
     );
     return rows.length > 0;
   }
+}
 
-  async sweepMarks(db: Pick<SensorTransaction, 'deleteFrom'>, now: Date): Promise<number> {
-    const result = await db.deleteFrom('sensor_marks').where('until', '<', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
+/** Deletes marks that expired before `now` (they no longer hold anything back). */
+export async function sweepMarks(db: Pick<SensorTransaction, 'deleteFrom'>, now: Date): Promise<number> {
+  const result = await db.deleteFrom('sensor_marks').where('until', '<', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** One alert instance: the incident key and Alertmanager's `startsAt` (normalised). */

@@ -33,7 +33,7 @@ export interface IncidentContext {
   readonly resolveActions?: readonly ActionPlan[];
   /** Who acknowledged the incident (a Slack click, docs/sensors.md): the escalation chain stops. */
   readonly acknowledgedBy?: string;
-  /** `startsAt` of the alert instance that opened the incident (alerts only): orders late events. */
+  /** When the condition instance that opened the incident started (the envelope's `startedat`): orders late events. */
   readonly startsAt?: string;
 }
 

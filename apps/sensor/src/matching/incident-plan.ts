@@ -10,6 +10,7 @@ import {
   type Severity,
 } from '../definitions/sensor.schema.js';
 import { type ParamValue, renderParams, type Template } from '../expressions/template.js';
+import { runbookUrlOf, sourceUrlOf } from './event-facts.js';
 import { type PlanProblem, SensorPlanError } from './matching.errors.js';
 
 export interface Link {
@@ -188,7 +189,7 @@ export function planIncident(
     severity: incident.severity ?? (SEVERITIES.has(labels.severity ?? '') ? (labels.severity as Severity) : 'warning'),
     route: incident.route,
     fields: { ...(alertname ? { alertname } : {}), ...fields },
-    links: linksOf(data, annotations),
+    links: linksOf(event, data, annotations),
     labels,
     cooldownMs: incident.cooldown,
     ...escalationTimeouts(incident),
@@ -262,12 +263,14 @@ function planAction(r: Renderer, trigger: SensorTrigger, index: number, options:
   };
 }
 
-/** Links people follow from a notification: the alert's source graph, Alertmanager, the runbook. */
-function linksOf(data: Record<string, unknown>, annotations: Record<string, string>): Link[] {
+/** Links people follow from a notification: the condition at its source, Alertmanager, the runbook. */
+function linksOf(event: HubEvent, data: Record<string, unknown>, annotations: Record<string, string>): Link[] {
   const links: Link[] = [];
-  if (typeof data.generatorURL === 'string') links.push({ title: 'Alert source', url: data.generatorURL });
+  const source = sourceUrlOf(event);
+  const runbook = runbookUrlOf(event);
+  if (source) links.push({ title: 'Alert source', url: source });
   if (typeof data.externalURL === 'string') links.push({ title: 'Alertmanager', url: data.externalURL });
-  if (annotations.runbook_url) links.push({ title: 'Runbook', url: annotations.runbook_url });
+  if (runbook) links.push({ title: 'Runbook', url: runbook });
   if (annotations.dashboard_url) links.push({ title: 'Dashboard', url: annotations.dashboard_url });
   return links;
 }

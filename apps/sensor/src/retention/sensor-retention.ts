@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { processedMarkers, type RetentionRule } from '@hub/database';
-import { type SensorRegistry } from '../matching/sensor.registry.js';
+import { type SensorRegistry } from '../kinds/sensor.registry.js';
 import { type SensorConfig } from '../sensor.config.js';
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type SensorTransaction } from '../incidents/sensor-database.js';
+import { type SilenceStore } from '../stores/sensor-stores.js';
 import { Silence, type SilenceTarget } from './silence.js';
 
 /**
@@ -9,10 +10,12 @@ import { Silence, type SilenceTarget } from './silence.js';
  * and pages nothing. Nothing is kept for later: when the silence ends, the next event is handled as
  * if the silence had never been (expiry re-arms, it does not replay).
  */
-export class SilenceGate {
-  /** The silence that covers `target` at `now` (and counts the suppression on it), or undefined. */
-  async silencing(trx: SensorTransaction, target: SilenceTarget, now: Date): Promise<Silence | undefined> {
-    const rows = await trx
+export class SilenceGate implements SilenceStore {
+  constructor(private readonly trx: SensorTransaction) {}
+
+  /** Whether a silence covers `target` at `now`; the first that does counts the suppression. */
+  async silencing(target: SilenceTarget, now: Date): Promise<boolean> {
+    const rows = await this.trx
       .selectFrom('silences as s')
       .leftJoin('incidents as i', 'i.id', 's.incident_id')
       .selectAll('s')
@@ -23,13 +26,13 @@ export class SilenceGate {
       .orderBy('s.created_at')
       .execute();
     const silence = rows.map((row) => new Silence(row)).find((s) => s.activeAt(now) && s.covers(target));
-    if (!silence) return undefined;
-    await trx
+    if (!silence) return false;
+    await this.trx
       .updateTable('silences')
       .set({ suppressed: sql`suppressed + 1`, last_suppressed_at: now })
       .where('id', '=', silence.id)
       .execute();
-    return silence;
+    return true;
   }
 }
 

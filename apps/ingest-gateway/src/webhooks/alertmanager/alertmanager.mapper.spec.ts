@@ -35,6 +35,9 @@ describe(mapAlertmanagerPayload.name, () => {
       incidentkey: '5f1e0c9d2a7b3e48',
       hubsource: 'alertmanager',
       datacontenttype: 'application/json',
+      startedat: '2025-11-20T09:14:32.118Z',
+      sourceurl: expect.stringMatching(/^http:\/\/prometheus\.monitoring\.svc:9090\/graph\?/),
+      runbookurl: 'https://runbooks.example.com/argocd/application-unhealthy',
     });
     expect(cloudEventSchema.safeParse(event).success).toBe(true);
     const data = alertDataSchema.parse(event?.data);

@@ -13,7 +13,9 @@ const GO_ZERO_TIME = /^0001-01-01T00:00:00(\.0+)?Z$/;
  * The id comes from the alert's content ({@link alertEventId}), so a retried webhook adds no
  * duplicates; a repeat notification with the same content (Alertmanager's `repeat_interval`) has
  * the same id too and is dropped by consumers as well. Unset optional fields (and Go's zero time
- * as `endsAt`) are left out of `data`.
+ * as `endsAt`) are left out of `data`. What consumers need to know beyond the labels is
+ * normalised into source-agnostic envelope fields, so no consumer reads Alertmanager's names:
+ * `startedat` (`startsAt`), `sourceurl` (`generatorURL`), `runbookurl` (the `runbook_url` annotation).
  */
 export function mapAlertmanagerPayload(payload: AlertmanagerPayload, hubsource: string): HubEvent<AlertData>[] {
   const source = `/alertmanager/${encodeURIComponent(payload.receiver)}`;
@@ -39,6 +41,9 @@ export function mapAlertmanagerPayload(payload: AlertmanagerPayload, hubsource: 
       subject: alert.labels.alertname,
       incidentkey: fingerprint,
       hubsource,
+      startedat: alert.startsAt,
+      ...(alert.generatorURL ? { sourceurl: alert.generatorURL } : {}),
+      ...(alert.annotations.runbook_url ? { runbookurl: alert.annotations.runbook_url } : {}),
     });
   });
 }

@@ -1,7 +1,19 @@
 import { type HubEvent } from '@hub/contracts';
-import { type Sensor, type SensorDependency, type SensorNotify, type Severity } from '../definitions/sensor.schema.js';
-import { type DedupPlan, eventTime, type Link, type PlanOptions, planDedup, Renderer } from './incident-plan.js';
-import { SensorPlanError } from './matching.errors.js';
+import {
+  type Sensor,
+  type SensorDependency,
+  type SensorNotify,
+  type Severity,
+} from '../../definitions/sensor.schema.js';
+import {
+  type DedupPlan,
+  eventTime,
+  type Link,
+  type PlanOptions,
+  planDedup,
+  Renderer,
+} from '../../matching/incident-plan.js';
+import { SensorPlanError } from '../../matching/matching.errors.js';
 
 /** A one-off team message (`notify:`), rendered from one event. */
 export interface NotifyPlan {

@@ -1,6 +1,8 @@
 import { createEvent } from '@hub/contracts';
 import { parseSensorFile } from '../definitions/sensor-loader.js';
-import { SensorRegistry } from './sensor.registry.js';
+import { type EventMatches, SensorRegistry } from './sensor.registry.js';
+
+const plans = (matches: EventMatches) => matches.steps.map((step) => step.plan);
 
 const sensorYaml = (name: string, slo: string, extra = '') => `apiVersion: hub/v1
 kind: Sensor
@@ -54,56 +56,60 @@ const labels = {
 describe(SensorRegistry.name, () => {
   it('plans an incident from a matching alert with the envelope incidentkey as default key', () => {
     const sut = registry(false, sensorYaml('one', 'a'), sensorYaml('two', 'b'));
-    const { triggered, resolving, failures } = sut.match(alert('firing', labels, { runbook_url: 'http://rb' }));
-    expect(resolving).toEqual([]);
-    expect(failures).toEqual([]);
-    expect(triggered).toEqual([
+    const matches = sut.match(alert('firing', labels, { runbook_url: 'http://rb' }));
+    expect(matches.failures).toEqual([]);
+    expect(plans(matches)).toEqual([
       expect.objectContaining({
+        step: 'trigger',
         sensor: 'one',
-        dependency: 'alert',
-        key: 'fp-1',
-        title: 'Unhealthy payments-api',
-        summary: 'Unhealthy is firing',
-        severity: 'critical',
-        route: 'default',
-        fields: { alertname: 'Unhealthy' },
-        links: [
-          { title: 'Alertmanager', url: 'http://am' },
-          { title: 'Runbook', url: 'http://rb' },
-        ],
-        cooldownMs: 0,
-        verifyAfterMs: 300_000,
-        escalation: { route: 'oncall', severity: 'critical', steps: [] },
-        action: {
-          trigger: 'sync',
-          kind: 'argocd.sync',
-          target: 'payments-api',
-          params: { name: 'payments-api', namespace: 'payments', prune: false },
-          dryRun: false,
-        },
+        incident: expect.objectContaining({
+          sensor: 'one',
+          dependency: 'alert',
+          key: 'fp-1',
+          title: 'Unhealthy payments-api',
+          summary: 'Unhealthy is firing',
+          severity: 'critical',
+          route: 'default',
+          fields: { alertname: 'Unhealthy' },
+          links: [
+            { title: 'Alertmanager', url: 'http://am' },
+            { title: 'Runbook', url: 'http://rb' },
+          ],
+          cooldownMs: 0,
+          verifyAfterMs: 300_000,
+          escalation: { route: 'oncall', severity: 'critical', steps: [] },
+          action: {
+            trigger: 'sync',
+            kind: 'argocd.sync',
+            target: 'payments-api',
+            params: { name: 'payments-api', namespace: 'payments', prune: false },
+            dryRun: false,
+          },
+        }),
       }),
+    ]);
+    expect(matches.misses).toEqual([
+      {
+        sensor: 'two',
+        miss: { outcome: 'skipped', reason: 'filter failed on dependency alert: data.labels.slo eq "b"' },
+      },
     ]);
   });
 
   it('resolves with the same filters on the resolveOn type, and lists the types to bind', () => {
     const sut = registry(false, sensorYaml('one', 'a'));
-    expect(sut.match(alert('resolved', labels))).toEqual({
-      triggered: [],
-      resolving: [{ sensor: 'one', key: 'fp-1' }],
-      notifying: [],
-      arming: [],
-      disarming: [],
-      correlating: [],
-      failures: [],
-    });
-    expect(sut.match(alert('resolved', { ...labels, slo: 'b' })).resolving).toEqual([]);
+    const matches = sut.match(alert('resolved', labels));
+    expect(matches.failures).toEqual([]);
+    expect(plans(matches)).toEqual([expect.objectContaining({ step: 'resolve', sensor: 'one', key: 'fp-1' })]);
+    expect(plans(sut.match(alert('resolved', { ...labels, slo: 'b' })))).toEqual([]);
     expect(sut.eventTypes()).toEqual(['alert.firing', 'alert.resolved']);
   });
 
   it('reports every missing value of a matching event at once, naming the sensor fields', () => {
     const sut = registry(false, sensorYaml('one', 'a'));
-    const { triggered, failures } = sut.match(alert('firing', { slo: 'a', alertname: 'X' }));
-    expect(triggered).toEqual([]);
+    const matches = sut.match(alert('firing', { slo: 'a', alertname: 'X' }));
+    const { failures } = matches;
+    expect(plans(matches)).toEqual([]);
     expect(failures).toHaveLength(1);
     expect(failures[0]?.problems.map((p) => p.field)).toEqual([
       'spec.incident.title',
@@ -115,18 +121,19 @@ describe(SensorRegistry.name, () => {
 
   it('refuses a present but empty target, which the executor would only park', () => {
     const sut = registry(false, sensorYaml('one', 'a'));
-    const { triggered, failures } = sut.match(
-      alert('firing', { slo: 'a', alertname: 'X', name: ' ', dest_namespace: 'd' }),
-    );
-    expect(triggered).toEqual([]);
+    const matches = sut.match(alert('firing', { slo: 'a', alertname: 'X', name: ' ', dest_namespace: 'd' }));
+    const { failures } = matches;
+    expect(plans(matches)).toEqual([]);
     expect(failures[0]?.problems).toEqual([{ field: 'spec.triggers.0.action.target', message: 'is empty' }]);
   });
 
   it('forces dry runs, and takes severity and text from the sensor when it sets them', () => {
     const extra = "\n    severity: info\n    text: 'check {{ data.labels.name }}'";
     const sut = registry(true, sensorYaml('one', 'a', extra));
-    const [plan] = sut.match(alert('firing', labels)).triggered;
-    expect(plan).toMatchObject({ severity: 'info', summary: 'check payments-api', action: { dryRun: true } });
+    const [plan] = plans(sut.match(alert('firing', labels)));
+    expect(plan).toMatchObject({
+      incident: { severity: 'info', summary: 'check payments-api', action: { dryRun: true } },
+    });
   });
 
   it('hands events of a correlation condition over for their key instead of triggering; an empty key is a failure', () => {
@@ -138,14 +145,17 @@ describe(SensorRegistry.name, () => {
   incident:`,
     );
     const sut = registry(false, correlated);
-    const { triggered, correlating, failures } = sut.match(alert('firing', { ...labels, app: 'orders' }));
-    expect(triggered).toEqual([]);
-    expect(failures).toEqual([]);
-    expect(correlating).toEqual([
-      expect.objectContaining({ key: 'orders', dependency: expect.objectContaining({ name: 'alert' }) }),
+    const matches = sut.match(alert('firing', { ...labels, app: 'orders' }));
+    expect(matches.failures).toEqual([]);
+    expect(plans(matches)).toEqual([
+      expect.objectContaining({
+        step: 'correlate',
+        key: 'orders',
+        dependency: expect.objectContaining({ name: 'alert' }),
+      }),
     ]);
     const empty = sut.match(alert('firing', { ...labels, app: ' ' }));
-    expect(empty.correlating).toEqual([]);
+    expect(plans(empty)).toEqual([]);
     expect(empty.failures[0]?.problems).toEqual([{ field: 'spec.condition.all.correlate', message: 'is empty' }]);
   });
 });

@@ -1,6 +1,6 @@
-import { type Sensor } from '../definitions/sensor.schema.js';
-import { formatDuration } from '../expressions/duration.js';
-import { type Template } from '../expressions/template.js';
+import { type Sensor } from '../../definitions/sensor.schema.js';
+import { formatDuration } from '../../expressions/duration.js';
+import { type Template } from '../../expressions/template.js';
 
 /**
  * A correlation condition of a sensor: `all` — every dependency of `of` seen within `withinMs`,

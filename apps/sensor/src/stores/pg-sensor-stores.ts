@@ -1,0 +1,73 @@
+import { type HubEvent } from '@hub/contracts';
+import { recordEvent } from '@hub/database';
+import { CorrelationRepository } from '../incidents/correlation.repository.js';
+import { IncidentRepository } from '../incidents/incident.repository.js';
+import { NoiseRepository } from '../incidents/noise.repository.js';
+import { type SensorTransaction } from '../incidents/sensor-database.js';
+import { SilenceGate } from '../silences/silence.gate.js';
+import { type ApprovalStore, type DeadlineStore, type NewApproval, type SensorStores } from './sensor-stores.js';
+
+/** The sensor's state in PostgreSQL, every store bound to `trx` (the consuming event's transaction). */
+export function pgStores(trx: SensorTransaction): SensorStores {
+  return {
+    incidents: new IncidentRepository(trx),
+    noise: new NoiseRepository(trx),
+    correlations: new CorrelationRepository(trx),
+    deadlines: new DeadlineRepository(trx),
+    silences: new SilenceGate(trx),
+    approvals: new ApprovalRepository(trx),
+    eventLog: { record: (event: HubEvent) => recordEvent(trx, event) },
+  };
+}
+
+/** `sensor_deadlines` (migration 0008); the sweeper claims the due ones. */
+class DeadlineRepository implements DeadlineStore {
+  constructor(private readonly trx: SensorTransaction) {}
+
+  async arm(sensor: string, key: string, dueAt: Date, event: HubEvent): Promise<boolean> {
+    const result = await this.trx
+      .insertInto('sensor_deadlines')
+      .values({ sensor, key, due_at: dueAt, event: JSON.stringify(event) })
+      .onConflict((oc) => oc.columns(['sensor', 'key']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async disarm(sensor: string, key: string): Promise<void> {
+    await this.trx.deleteFrom('sensor_deadlines').where('sensor', '=', sensor).where('key', '=', key).execute();
+  }
+}
+
+/** `approvals` (state `waiting` until a decision or the timeout). */
+class ApprovalRepository implements ApprovalStore {
+  constructor(private readonly trx: SensorTransaction) {}
+
+  async waitingFor(key: string): Promise<boolean> {
+    const row = await this.trx
+      .selectFrom('approvals')
+      .select('id')
+      .where('incident_key', '=', key)
+      .where('state', '=', 'waiting')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insert(approval: NewApproval): Promise<void> {
+    await this.trx
+      .insertInto('approvals')
+      .values({
+        id: approval.id,
+        incident_id: approval.incidentId,
+        incident_key: approval.incidentKey,
+        sensor: approval.sensor,
+        trigger: approval.trigger,
+        approvers: approval.approvers,
+        on_timeout: approval.onTimeout,
+        action_id: approval.actionId,
+        event: JSON.stringify(approval.event),
+        requested_at: approval.requestedAt,
+        timeout_at: approval.timeoutAt,
+      })
+      .execute();
+  }
+}
