@@ -142,25 +142,38 @@ describe('paging channels end to end (issue 17 item 1): the shipped S1 sensor pa
     expect(page.triggers).toBe(1);
   });
 
-  it('PagerDuty: a 503 and a 429 are retried through the retry tiers, and the page is sent once', async () => {
+  it('PagerDuty and Opsgenie: a 503 and a 429 are retried through the retry tiers, and each page is sent once', async () => {
     pagerduty.fault({ status: 503, body: { status: 'unavailable' } });
+    opsgenie.fault({ status: 503, body: { message: 'unavailable' } });
     const incident = await escalate('pd-retry-app');
     await waitFor('a refused trigger', () => enqueued(incident.key, 'trigger').length >= 1);
+    const creates = () =>
+      opsgenie.find('POST', /^\/v2\/alerts$/).filter((r) => (r.json as { alias?: string }).alias === incident.key);
+    await waitFor('a refused create', () => creates().length >= 1);
     pagerduty.fault({ status: 429, headers: { 'retry-after': '1' }, body: { status: 'throttled' } });
+    opsgenie.fault({ status: 429, headers: { 'retry-after': '1' }, body: { message: 'throttled' } });
     await waitFor('a rate-limited trigger', () => enqueued(incident.key, 'trigger').length >= 2);
+    await waitFor('a rate-limited create', () => creates().length >= 2);
     pagerduty.fault();
+    opsgenie.fault();
+    const alert = await waitFor('the Opsgenie alert', () => opsgenie.alerts.get(incident.key));
     const page = await waitFor('the PagerDuty incident', () => pagerduty.incidents.get(incident.key));
     await waitFor('the diagnostics entry', async () => (await historyLength(incident.id)) >= 5);
     expect(page.triggers).toBe(1);
     expect(page.events).toHaveLength(1);
+    expect(alert.count).toBe(1);
     const receipts = await waitFor('the trigger receipt', async () => {
       const { rows } = await hub.schema.pool.query(
-        `SELECT operation, http_status FROM notification_receipts WHERE channel = 'pagerduty' AND incident_id = $1`,
+        `SELECT channel, operation, http_status FROM notification_receipts
+          WHERE channel IN ('pagerduty', 'opsgenie') AND incident_id = $1 ORDER BY channel`,
         [incident.id],
       );
-      return rows.length > 0 ? rows : undefined;
+      return rows.length > 1 ? rows : undefined;
     });
-    expect(receipts).toEqual([{ operation: 'trigger', http_status: 202 }]);
+    expect(receipts).toEqual([
+      { channel: 'opsgenie', operation: 'trigger', http_status: 202 },
+      { channel: 'pagerduty', operation: 'trigger', http_status: 202 },
+    ]);
   });
 
   it('Opsgenie: the escalation creates one alert by alias with the team as responder; acknowledge and close follow', async () => {

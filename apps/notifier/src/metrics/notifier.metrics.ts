@@ -15,10 +15,11 @@ export class NotifierMetrics {
 
   constructor() {
     metricsRegistry();
-    this.deliveries = processCounter(NAME, 'Notification deliveries, by channel (slack, teams, pagerduty, opsgenie, webhook) and outcome', [
-      'channel',
-      'outcome',
-    ]);
+    this.deliveries = processCounter(
+      NAME,
+      'Notification deliveries, by channel (slack, teams, pagerduty, opsgenie, webhook) and outcome',
+      ['channel', 'outcome'],
+    );
   }
 
   record(channel: string, outcome: DeliveryMetricOutcome): void {

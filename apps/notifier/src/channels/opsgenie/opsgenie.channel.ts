@@ -2,7 +2,7 @@ import { type Database } from '@hub/database';
 import { type Destination, type Notification } from '../../notification.js';
 import { type ReceiptStore } from '../../receipts/receipt.store.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';
-import { destinationPages, type PageAction, pageActionOf } from '../paging/paging.js';
+import { destinationPages, mayActOnPage, type PageAction, pageActionOf } from '../paging/paging.js';
 import { sendOnce } from '../send-once.js';
 import { type OpsgenieResponder, opsgenieAlert, opsgenieAlias } from './opsgenie.alert.js';
 import { type OpsgenieApi } from './opsgenie.client.js';
@@ -39,7 +39,7 @@ export class OpsgenieChannel implements Channel {
   }
 
   async deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
-    if (n.kind !== 'incident') return 'skipped';
+    if (!mayActOnPage(n)) return 'skipped';
     const paged = (await this.receipts.targetsOf(this.db, n, this.name, 'trigger')).length > 0;
     const action = pageActionOf(n, paged, destinationPages(destination, this.name, this.mode === 'live'));
     return action ? this.send(n, destination, action) : 'skipped';

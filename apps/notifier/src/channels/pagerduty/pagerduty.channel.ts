@@ -2,7 +2,7 @@ import { type Database } from '@hub/database';
 import { type Destination, type Notification } from '../../notification.js';
 import { type ReceiptStore } from '../../receipts/receipt.store.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';
-import { destinationPages, type PageAction, pageActionOf } from '../paging/paging.js';
+import { destinationPages, mayActOnPage, type PageAction, pageActionOf } from '../paging/paging.js';
 import { sendOnce } from '../send-once.js';
 import { type PagerDutyEvents } from './pagerduty.client.js';
 import { DEFAULT_ROUTING_KEY } from './pagerduty.config.js';
@@ -47,7 +47,7 @@ export class PagerDutyChannel implements Channel {
   }
 
   async deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
-    if (n.kind !== 'incident') return 'skipped';
+    if (!mayActOnPage(n)) return 'skipped';
     const triggered = await this.receipts.targetsOf(this.db, n, this.name, 'trigger');
     const target = this.targetOf(destination);
     const live = this.targetFor(target).events.mode === 'live';

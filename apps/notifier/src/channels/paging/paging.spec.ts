@@ -7,7 +7,7 @@ import { Templates } from '../../templates/templates.js';
 import { type ChannelContext } from '../channel.js';
 import { buildChannels } from '../registry.js';
 import { VendorHttpPools } from '../vendor-http.js';
-import { destinationPages, pageActionOf } from './paging.js';
+import { destinationPages, mayActOnPage, pageActionOf } from './paging.js';
 
 describe(pageActionOf.name, () => {
   const escalated = notification({ state: 'escalated', mention: true, severity: 'critical' });
@@ -30,6 +30,14 @@ describe(pageActionOf.name, () => {
     expect(pageActionOf(acked, false, true)).toBeUndefined();
     expect(pageActionOf(notification({ state: 'resolved' }), true, false)).toBe('resolve');
     expect(pageActionOf(notification({ state: 'resolved' }), false, true)).toBeUndefined();
+  });
+
+  it('asks the receipts only for updates that can act on a page', () => {
+    expect(mayActOnPage(escalated)).toBe(true);
+    expect(mayActOnPage(notification({ state: 'resolved' }))).toBe(true);
+    expect(mayActOnPage(notification({ state: 'remediated', decision: 'silence' }))).toBe(true);
+    expect(mayActOnPage(notification({ state: 'remediating' }))).toBe(false);
+    expect(mayActOnPage({ ...escalated, kind: 'message' })).toBe(false);
   });
 
   it('pages a team by default only when the channel says so; a paging list decides otherwise', () => {

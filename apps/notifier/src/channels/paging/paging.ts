@@ -19,6 +19,14 @@ export function pageActionOf(n: Notification, paged: boolean, pages: boolean): P
 }
 
 /**
+ * Whether the update can act on a page at all (an escalation, a decision, a resolution), before the
+ * receipts are asked: every other update of an incident costs a paging channel no query.
+ */
+export function mayActOnPage(n: Notification): boolean {
+  return n.kind === 'incident' && (n.state === 'resolved' || n.state === 'escalated' || n.decision !== undefined);
+}
+
+/**
  * Whether `destination` pages through `channel`: its `paging` list names it, or — with no list —
  * the channel pages teams by default (PagerDuty with a routing key set).
  */
