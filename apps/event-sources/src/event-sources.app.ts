@@ -1,8 +1,8 @@
 import { type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createDatabase, type Database, migrateToLatest } from '@hub/database';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createDatabase, type Database, migrated } from '@hub/database';
 import { HubPublisher } from '@hub/messaging';
+import { createHubService } from '@hub/service';
 import { loadSources, type SourceDefinition, sourcesDirectory } from './config/source-loader.js';
 import { type EventSourcesConfig } from './event-sources.config.js';
 import { EventSourcesModule } from './event-sources.module.js';
@@ -29,24 +29,11 @@ export async function createEventSourcesApp(
   options: { logger?: LoggerService | false } = {},
 ): Promise<EventSourcesApp> {
   const definitions = await loadSources(sourcesDirectory(config.HUB_CONFIG_DIR));
-  const { db } = createDatabase(config.DATABASE_URL, 4);
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const db = await migrated(createDatabase(config.DATABASE_URL, 4).db);
   const sources = definitions.map((d) => createSource(d, config, db));
-  const app = await NestFactory.create<NestFastifyApplication>(
-    EventSourcesModule.forRoot({ config, sources, db }),
-    new FastifyAdapter(),
-    { logger: options.logger ?? undefined },
-  );
-  app.enableShutdownHooks();
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await db.destroy();
-  };
+  const app = await createHubService(EventSourcesModule.forRoot({ config, sources, db }), {
+    logger: options.logger,
+    onClose: () => db.destroy(),
+  });
   return { app, definitions, supervisor: app.get(SourceSupervisor), publisher: app.get(HubPublisher), db };
 }

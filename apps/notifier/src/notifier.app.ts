@@ -1,11 +1,11 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Env, loadTeams } from '@hub/config';
-import { createDatabase, type Database, migrateToLatest, RetentionSweeper } from '@hub/database';
+import { createDatabase, type Database, migrated, RetentionSweeper } from '@hub/database';
 import { notifierRetentionRules } from './receipts/notifier-retention.js';
-import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
+import { serviceQueues, HubRmqServer } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
+import { createHubService } from '@hub/service';
 import { type Channel } from './channels/channel.js';
 import { buildChannels } from './channels/registry.js';
 import { VendorHttpPools } from './channels/vendor-http.js';
@@ -34,28 +34,35 @@ export async function createNotifierApp(
 ): Promise<NotifierApp> {
   const teams = await loadTeams(config.HUB_CONFIG_DIR);
   const routing = await loadRouting(config.HUB_CONFIG_DIR, ROUTING_FILE, teams);
-  const { db } = createDatabase(config.DATABASE_URL, config.NOTIFIER_DB_POOL_SIZE);
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const db = await migrated(createDatabase(config.DATABASE_URL, config.NOTIFIER_DB_POOL_SIZE).db);
   const pools = new VendorHttpPools();
   let channels: Channel[];
   try {
-    channels = buildChannels(config, {
-      db,
-      receipts: new ReceiptStore(),
-      templates: routing.templates,
-      teams,
-      env: options.env ?? process.env,
-      outbox: (name) => new OutboxWriter(config.HUB_DATA_DIR, name),
-      http: (vendor) => pools.of(vendor),
-      retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
-      replyHoldMs: config.NOTIFIER_REPLY_HOLD_MS,
-      lockWaitMs: config.NOTIFIER_LOCK_WAIT_MS,
-    });
+    channels = buildChannels(
+      config,
+      {
+        db,
+        receipts: new ReceiptStore(),
+        templates: routing.templates,
+        teams,
+        env: options.env ?? process.env,
+        outbox: (name) => new OutboxWriter(config.HUB_DATA_DIR, name),
+        http: (vendor) => pools.of(vendor),
+        retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
+        replyHoldMs: config.NOTIFIER_REPLY_HOLD_MS,
+        lockWaitMs: config.NOTIFIER_LOCK_WAIT_MS,
+      },
+      [
+        ...teams.names.map((name) => ({
+          where: `${teams.source} teams.${name}.paging`,
+          paging: teams.team(name).team.paging,
+        })),
+        ...Object.entries(routing.routes).map(([name, route]) => ({
+          where: `${ROUTING_FILE} routes.${name}.paging`,
+          paging: route.paging,
+        })),
+      ],
+    );
   } catch (error) {
     await db.destroy();
     throw error;
@@ -71,7 +78,7 @@ export async function createNotifierApp(
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
+  const app = await createHubService(
     NotifierModule.forRoot({
       routing,
       channels,
@@ -88,10 +95,7 @@ export async function createNotifierApp(
         },
       ),
     }),
-    new FastifyAdapter(),
-    { logger: options.logger ?? undefined },
+    { logger: options.logger, server },
   );
-  connectHubTransport(app, server);
-  app.enableShutdownHooks();
   return { app, server, db, routing, channels };
 }

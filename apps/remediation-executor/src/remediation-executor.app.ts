@@ -1,8 +1,8 @@
 import { type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { migrateToLatest } from '@hub/database';
-import { connectHubTransport, serviceQueues, HubPublisher, HubRmqServer } from '@hub/messaging';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { migrated } from '@hub/database';
+import { serviceQueues, HubPublisher, HubRmqServer } from '@hub/messaging';
+import { createHubService } from '@hub/service';
 import { createActions } from './actions/action.registry.js';
 import { kubeConfigOf } from './actions/externalsecret-refresh/kubernetes.client.js';
 import { provisioningSteps } from './provisioning/plan/provisioning.steps.js';
@@ -56,12 +56,7 @@ export async function createRemediationExecutorApp(
       })
     : [];
   const database = ExecutorDatabase.open(config.DATABASE_URL, config.HUB_ACTION_CONCURRENCY);
-  try {
-    await migrateToLatest(database.db);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  await migrated(database.db, () => database.close());
   const server = new HubRmqServer({
     ...serviceQueues['remediation-executor'],
     url: config.AMQP_URL,
@@ -72,12 +67,9 @@ export async function createRemediationExecutorApp(
     partitions: config.HUB_PARTITIONS,
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
+  const app = await createHubService(
     RemediationExecutorModule.forRoot({ config, server, database, actions, provisioning: { settings, steps } }),
-    new FastifyAdapter(),
-    { logger: options.logger ?? undefined },
+    { logger: options.logger, server },
   );
-  connectHubTransport(app, server);
-  app.enableShutdownHooks();
   return { app, server, publisher: app.get(HubPublisher), runner: app.get(ActionRunner), database };
 }

@@ -1,8 +1,8 @@
 import { type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createDatabase, type Database, migrateToLatest } from '@hub/database';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createDatabase, type Database, migrated } from '@hub/database';
 import { HubPublisher } from '@hub/messaging';
+import { createHubService } from '@hub/service';
 import { SchedulerService } from './firing/scheduler.service.js';
 import { SlotRelay } from './firing/slot.relay.js';
 import { type Clock, type SchedulerConfig, systemClock } from './scheduler.config.js';
@@ -37,24 +37,11 @@ export async function createSchedulerApp(
   options: SchedulerAppOptions = {},
 ): Promise<SchedulerApp> {
   const schedules = await loadSchedules(schedulesDirectory(config.HUB_CONFIG_DIR));
-  const { db } = createDatabase(config.DATABASE_URL, 4);
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
-  const app = await NestFactory.create<NestFastifyApplication>(
+  const db = await migrated(createDatabase(config.DATABASE_URL, 4).db);
+  const app = await createHubService(
     SchedulerModule.forRoot({ config, schedules, db, clock: options.clock ?? systemClock }),
-    new FastifyAdapter(),
-    { logger: options.logger ?? undefined },
+    { logger: options.logger, onClose: () => db.destroy() },
   );
-  app.enableShutdownHooks();
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await db.destroy();
-  };
   return {
     app,
     schedules,

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { Logger, type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadTeams } from '@hub/config';
-import { createDatabase, type Database, migrateToLatest } from '@hub/database';
-import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
+import { createDatabase, type Database, migrated } from '@hub/database';
+import { serviceQueues, HubRmqServer } from '@hub/messaging';
+import { createHubService } from '@hub/service';
 import { bindSensorEventTypes } from './consumers/sensor-bindings.js';
 import { loadSensors } from './definitions/sensor-loader.js';
 import { checkSensorTeams } from './definitions/sensor-teams.js';
@@ -41,13 +41,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
   const teams = await loadTeams(config.HUB_CONFIG_DIR);
   checkSensorTeams(directory, loaded, teams);
   const registry = new SensorRegistry(loaded, { forceDryRun: config.HUB_DRY_RUN, teams });
-  const { db } = createDatabase(config.DATABASE_URL);
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const db = await migrated(createDatabase(config.DATABASE_URL).db);
   const queue = options.queue ?? SENSOR_QUEUE;
   const server = new HubRmqServer({
     ...serviceQueues.sensor,
@@ -60,7 +54,7 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.SENSOR_RETRY_DELAYS_MS,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
+  const app = await createHubService(
     SensorModule.forRoot({
       config,
       registry,
@@ -77,10 +71,8 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
         ...(options.clock ? { clock: options.clock } : {}),
       },
     }),
-    new FastifyAdapter(),
-    { logger: options.logger ?? undefined },
+    { logger: options.logger, server },
   );
-  connectHubTransport(app, server);
   const extra = bindSensorEventTypes(server, registry, app.get(SensorEngine));
   new Logger('Sensors').log({
     msg: `loaded ${registry.sensors.length} sensor(s)`,
@@ -88,6 +80,5 @@ export async function createSensorApp(config: SensorConfig, options: SensorAppOp
     extraBindings: extra,
     dryRun: config.HUB_DRY_RUN,
   });
-  app.enableShutdownHooks();
   return { app, server, registry, db };
 }

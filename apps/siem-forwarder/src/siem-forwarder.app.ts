@@ -1,8 +1,8 @@
 import { type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redactor } from '@hub/contracts';
-import { connectHubTransport, serviceQueues, HubRmqServer } from '@hub/messaging';
+import { serviceQueues, HubRmqServer } from '@hub/messaging';
+import { createHubService } from '@hub/service';
 import { type AuditLogSink } from './audit/audit-log.sink.js';
 import { ForwarderService } from './forwarding/forwarder.service.js';
 import { SinkQueue } from './forwarding/sink-queue.js';
@@ -57,12 +57,9 @@ export async function createSiemForwarderApp(
     // It records every event and obeys none: a forged command belongs in the audit trail, not parked.
     checkIssuers: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    SiemForwarderModule.forRoot(forwarder, server),
-    new FastifyAdapter(),
-    { logger: options.logger ?? undefined },
-  );
-  connectHubTransport(app, server);
-  app.enableShutdownHooks();
+  const app = await createHubService(SiemForwarderModule.forRoot(forwarder, server), {
+    logger: options.logger,
+    server,
+  });
   return { app, server, sink: audit, sinks: all, forwarder };
 }

@@ -1,12 +1,12 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadTeams, type TeamDirectory } from '@hub/config';
-import { createDatabase, type Database, migrateToLatest, RetentionSweeper } from '@hub/database';
+import { createDatabase, type Database, migrated, RetentionSweeper } from '@hub/database';
 import { ticketRetentionRules } from './tickets/ticket-retention.js';
 import { TICKETING_CONSUMER } from './tickets/ticket.service.js';
-import { connectHubTransport, serviceQueues, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
+import { serviceQueues, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
 import { OutboxWriter } from '@hub/outbox';
+import { createHubService } from '@hub/service';
 import { JiraCloudApi } from './providers/jira/jira-cloud.api.js';
 import { JiraServerApi } from './providers/jira/jira-server.api.js';
 import { JiraProvider } from './providers/jira/jira.provider.js';
@@ -45,12 +45,7 @@ export async function createTicketingApp(
   const close = async () => {
     await Promise.all([db.destroy(), idempotencyDb.db.destroy()]);
   };
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  await migrated(db, close);
   const server = new HubRmqServer({
     ...serviceQueues.ticketing,
     url: config.AMQP_URL,
@@ -62,7 +57,7 @@ export async function createTicketingApp(
     shutdownGraceMs: config.HUB_SHUTDOWN_GRACE,
     retryDelaysMs: config.TICKETING_RETRY_DELAYS_MS,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
+  const app = await createHubService(
     TicketingModule.forRoot({
       provider,
       store: new TicketStore(db, provider.name),
@@ -81,11 +76,8 @@ export async function createTicketingApp(
         { intervalMs: config.HUB_RETENTION_SWEEP, logger: new Logger('Retention') },
       ),
     }),
-    new FastifyAdapter(),
-    { logger: options.logger ?? undefined },
+    { logger: options.logger, server },
   );
-  connectHubTransport(app, server);
-  app.enableShutdownHooks();
   return { app, server, db, provider, teams };
 }
 

@@ -66,3 +66,22 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
+
+/**
+ * A service's database at start-up: the pool, with the schema brought to the latest migration.
+ * A failed migration closes the pool before it throws, so a service that cannot start leaves no
+ * connection behind.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the database's table types
+export async function migrated<D extends Kysely<any>>(
+  db: D,
+  release: () => Promise<void> = () => db.destroy(),
+): Promise<D> {
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return db;
+}

@@ -1,1 +1,3 @@
+export * from './hub-service.js';
 export * from './periodic-task.js';
+export * from './run-main.js';
