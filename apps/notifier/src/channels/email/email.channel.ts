@@ -56,13 +56,21 @@ export class EmailChannel implements Channel {
     return this.send([n], destination, (to) => emailOf(n, to, this.domain, this.templates.lookOf(n)));
   }
 
-  deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
-    if (items.length === 1) return this.deliver(items[0]!, destination);
-    return this.send(items, destination, (to, todo) =>
-      todo.length === 1
-        ? emailOf(todo[0]!, to, this.domain, this.templates.lookOf(todo[0]!))
-        : digestEmailOf(todo, to, this.domain, this.templates.lookOf(todo[0]!)),
-    );
+  /** One email per audience of the burst (a report to the stakeholders does not join the team's digest). */
+  async deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
+    const outcomes: DeliveryOutcome[] = [];
+    for (const audience of ['team', 'stakeholders'] as const) {
+      const group = items.filter((n) => (n.audience ?? 'team') === audience);
+      if (group.length === 0) continue;
+      outcomes.push(
+        await this.send(group, destination, (to, todo) =>
+          todo.length === 1
+            ? emailOf(todo[0]!, to, this.domain, this.templates.lookOf(todo[0]!))
+            : digestEmailOf(todo, to, this.domain, this.templates.lookOf(todo[0]!)),
+        ),
+      );
+    }
+    return outcomes.includes('delivered') ? 'delivered' : 'duplicate';
   }
 
   private async send(

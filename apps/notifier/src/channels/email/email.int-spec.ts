@@ -333,3 +333,57 @@ describe('email without an SMTP server (embedded default)', () => {
     });
   });
 });
+
+describe('email digest of a burst of messages', () => {
+  let hub: NotifierHarness;
+  let smtp: FakeSmtpServer;
+
+  beforeAll(async () => {
+    smtp = await new FakeSmtpServer().start();
+    hub = await startNotifier({
+      teams: TEAMS_YAML,
+      routing: "routes:\n  default: { slack: { channel: '#platform-alerts' } }\ndigest: { windowMs: 2000 }\n",
+      env: { SMTP_URL: smtp.url, SMTP_TLS: 'none' },
+    });
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+    await smtp?.stop();
+  });
+
+  it("sends the team's messages of one window as one email, and a report in it to the stakeholders apart", async () => {
+    const key = uniqueName('mail-digest');
+    const message = {
+      sequence: 0,
+      state: 'firing' as const,
+      kind: 'message' as const,
+      team: 'payments',
+      severity: 'info' as const,
+    };
+    await Promise.all([
+      hub.publish({ ...message, incidentKey: `${key}-a`, title: `Deployed api ${key}` }),
+      hub.publish({ ...message, incidentKey: `${key}-b`, title: `Deployed web ${key}` }),
+      hub.publish({ ...message, incidentKey: `${key}-r`, title: `Report ${key}`, audience: 'stakeholders' }),
+    ]);
+    const ours = () => smtp.messages.filter((m) => m.subject?.includes(key));
+    await waitFor('two emails', () => ours().length === 2);
+    const digest = ours().find((m) => m.envelope.to.includes('payments-team@example.com'));
+    expect(digest?.subject).toMatch(/^\[Info\] 2 messages: Deployed (api|web) /);
+    expect(digest?.text).toContain(`Deployed api ${key}`);
+    expect(digest?.text).toContain(`Deployed web ${key}`);
+    expect(digest?.text).not.toContain(`Report ${key}`);
+    const report = ours().find((m) => m.envelope.to.includes('finance@example.com'));
+    expect(report).toMatchObject({
+      subject: `[Info] Report ${key}`,
+      envelope: { to: ['payments-lead@example.com', 'finance@example.com'] },
+    });
+    await waitFor('three receipts', async () => {
+      const { rows } = await hub.schema.pool.query<{ operation: string }>(
+        "SELECT operation FROM notification_receipts WHERE incident_key LIKE $1 AND channel = 'email' ORDER BY operation",
+        [`${key}-%`],
+      );
+      return rows.map((r) => r.operation).join() === 'digest,digest,message';
+    });
+  });
+});
