@@ -8,7 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { cpuMs, cpuProfileArgs, every, fixedRate, loadStats, percentiles, rssMb, saturate, settle } from './load.mjs';
+import {
+  cpuMs,
+  cpuProfileArgs,
+  every,
+  fixedRate,
+  loadStats,
+  percentiles,
+  refusals,
+  rssMb,
+  saturate,
+  settle,
+} from './load.mjs';
 
 const APP = /bench-[a-z0-9]+-\d+/;
 
@@ -79,10 +90,12 @@ export async function waitReady(url, timeoutMs = 90_000) {
 async function startFakes(fixedAt) {
   let ts = 0;
   const syncs = new Map();
+  let calls = 0;
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
+      calls++;
       res.setHeader('content-type', 'application/json');
       if (req.url.startsWith('/argocd/')) {
         const synced = req.method === 'POST' && /\/applications\/([^/]+)\/sync$/.exec(req.url.split('?')[0]);
@@ -103,6 +116,10 @@ async function startFakes(fixedAt) {
     argocd: `${base}/argocd`,
     slack: `${base}/slack`,
     syncs,
+    /** Requests the fakes answered so far: the hub is still working while this grows. */
+    get calls() {
+      return calls;
+    },
     close: () => new Promise((r) => server.close(r)),
   };
 }
@@ -134,7 +151,7 @@ const DRAIN_IDLE_MS = Number(process.env.BENCH_DRAIN_IDLE_MS ?? 60_000);
  * (the drain), with a progress line every 3 s. `completed/s` is completions over the time from the
  * first send to the last completion; `drain s` is from the last send to the last completion.
  */
-async function runCases(label, target, done) {
+async function runCases(label, target, done, activity) {
   const rows = [];
   const seconds = Number(process.env.BENCH_FLOW_SECONDS ?? 10);
   for (const [name, drive] of flowCases()) {
@@ -158,7 +175,7 @@ async function runCases(label, target, done) {
     const load = await drive({ ...target, seconds, runId, sent, stats });
     stopProgress();
     const sendEnded = performance.now();
-    await settle(finished, load.accepted, DRAIN_IDLE_MS, progress);
+    await settle(finished, load.accepted, DRAIN_IDLE_MS, progress, 3_000, activity);
     progress();
     const latencies = [...sent].filter(([app]) => done.has(app)).map(([app, at]) => done.get(app) - at);
     const lastDone = Math.max(...[...sent.keys()].map((app) => done.get(app) ?? 0));
@@ -166,7 +183,7 @@ async function runCases(label, target, done) {
       path: label,
       load: name,
       'accepted/s': Math.round(load.accepted / load.elapsed),
-      refused: load.refused,
+      refused: refusals(stats),
       'completed/s': latencies.length ? Math.round(latencies.length / ((lastDone - started) / 1000)) : 0,
       completed: `${latencies.length}/${load.accepted}`,
       'drain s': Number((Math.max(0, lastDone - sendEnded) / 1000).toFixed(1)),
@@ -199,7 +216,7 @@ async function repeatStorm(target, done, fakes, sensorPort) {
   const sent = new Map();
   const opened = await fixedRate({ ...target, rate: 50, seconds: incidents / 50, runId, sent });
   const remediated = () => [...sent.keys()].filter((app) => done.has(app)).length;
-  await settle(remediated, opened.accepted, DRAIN_IDLE_MS);
+  await settle(remediated, opened.accepted, DRAIN_IDLE_MS, undefined, 3_000, () => fakes.calls);
   const apps = [...sent.keys()];
   const before = await counterSum(sensorPort, 'hub_sensor_matches_total', 'outcome="repeat"');
   const counted = async () => (await counterSum(sensorPort, 'hub_sensor_matches_total', 'outcome="repeat"')) - before;
@@ -243,7 +260,7 @@ async function repeatStorm(target, done, fakes, sensorPort) {
   return {
     incidents: `${remediated()}/${opened.accepted}`,
     repeats: load.accepted,
-    refused: load.refused,
+    refused: refusals(stats),
     'sent/s': Math.round(load.accepted / ((sendEnded - started) / 1000)),
     counted: last,
     'counted/s': Math.round(last / ((lastAt - started) / 1000)),
@@ -317,7 +334,7 @@ export async function benchFlow({ root, amqpUrl }) {
     const processes = [...Object.keys(services).map((s, i) => [s, children[i]]), ['ingest-gateway', gateway]];
     const cpuBefore = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
     const target = { url: 'http://127.0.0.1:18082/v1/webhooks/alertmanager', token };
-    const hubRows = await runCases('hub', target, fixedAt);
+    const hubRows = await runCases('hub', target, fixedAt, () => fakes.calls);
     rows.push(...hubRows);
     const incidents = hubRows.reduce((sum, row) => sum + Number(row.completed.split('/')[0]), 0);
     const cpuAfter = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));

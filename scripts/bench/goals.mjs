@@ -18,7 +18,7 @@ export function goalRows({ gateway, flow }) {
       row(
         '≥ 200 completed incidents/s at 200/s offered, completed = accepted, no 503',
         `${at200['completed/s']}/s, ${at200.completed} completed, ${at200.refused} refused, drain ${at200['drain s']} s`,
-        at200['completed/s'] >= 200 && done === accepted && at200.refused === 0,
+        at200['completed/s'] >= 200 && done === accepted && at200.refused === '0',
       ),
     );
   } else rows.push({ goal: '≥ 200 completed incidents/s at 200/s offered', ...NOT_RUN });

@@ -6,7 +6,23 @@ import { readFileSync } from 'node:fs';
  * (accepted) and refused (any other answer, 503 included, or a failed request).
  */
 export function loadStats() {
-  return { offered: 0, accepted: 0, refused: 0 };
+  return { offered: 0, accepted: 0, refused: 0, refusals: {} };
+}
+
+/** Counts one answer: 202 is accepted, anything else (a status, or `error` for no answer) refused. */
+function count(stats, status) {
+  if (status === 202) {
+    stats.accepted++;
+    return;
+  }
+  stats.refused++;
+  stats.refusals[status] = (stats.refusals[status] ?? 0) + 1;
+}
+
+/** `77 (503: 70, error: 7)`: the refusals of a case by status. */
+export function refusals(stats) {
+  const by = Object.entries(stats.refusals).map(([status, n]) => `${status}: ${n}`);
+  return by.length ? `${stats.refused} (${by.join(', ')})` : `${stats.refused}`;
 }
 
 /** Sends `rate` webhooks per second for `seconds`, each alert for its own app (its own incident). */
@@ -21,8 +37,8 @@ export async function fixedRate({ url, token, rate, seconds, runId, sent, stats 
     stats.offered++;
     inflight.push(
       post(url, token, `${runId}-${i}`, sent).then(
-        (ok) => (ok ? stats.accepted++ : stats.refused++),
-        () => stats.refused++,
+        (status) => count(stats, status),
+        () => count(stats, 'error'),
       ),
     );
   }
@@ -55,9 +71,10 @@ export async function saturate({
       while (performance.now() < end && (limit === undefined || n < limit)) {
         const i = n++;
         stats.offered++;
-        const ok = await post(url, token, appOf ? appOf(i) : `${runId}-${i}`, sent, receiverOf?.(i)).catch(() => false);
-        if (ok) stats.accepted++;
-        else stats.refused++;
+        const status = await post(url, token, appOf ? appOf(i) : `${runId}-${i}`, sent, receiverOf?.(i)).catch(
+          () => 'error',
+        );
+        count(stats, status);
       }
     }),
   );
@@ -82,7 +99,7 @@ async function post(url, token, app, sent, receiver) {
     body: JSON.stringify(body),
   });
   await response.arrayBuffer();
-  return response.status === 202;
+  return response.status;
 }
 
 export function percentiles(values) {
@@ -101,17 +118,19 @@ export function rssMb(pid) {
 }
 
 /**
- * Waits until `count()` reaches `expected`, or until nothing new completed for `idleMs` (then
- * what is missing is reported as not completed), printing `progress()` every `everyMs`.
+ * Waits until `count()` reaches `expected`, or until nothing happened for `idleMs`: neither
+ * `count()` nor `activity()` (any other sign of work, e.g. calls to the fakes) changed. What is
+ * missing then is reported as not completed. Prints `progress()` every `everyMs`.
  */
-export async function settle(count, expected, idleMs = 60_000, progress, everyMs = 3_000) {
-  let last = count();
+export async function settle(count, expected, idleMs = 60_000, progress, everyMs = 3_000, activity = () => 0) {
+  let last = `${count()} ${activity()}`;
   let lastChange = performance.now();
   let lastPrint = performance.now();
   while (count() < expected && performance.now() - lastChange < idleMs) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    if (count() !== last) {
-      last = count();
+    const now = `${count()} ${activity()}`;
+    if (now !== last) {
+      last = now;
       lastChange = performance.now();
     }
     if (progress && performance.now() - lastPrint >= everyMs) {

@@ -38,18 +38,31 @@ export async function createNotifierApp(
   const pools = new VendorHttpPools();
   let channels: Channel[];
   try {
-    channels = buildChannels(config, {
-      db,
-      receipts: new ReceiptStore(),
-      templates: routing.templates,
-      teams,
-      env: options.env ?? process.env,
-      outbox: (name) => new OutboxWriter(config.HUB_DATA_DIR, name),
-      http: (vendor) => pools.of(vendor),
-      retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
-      replyHoldMs: config.NOTIFIER_REPLY_HOLD_MS,
-      lockWaitMs: config.NOTIFIER_LOCK_WAIT_MS,
-    });
+    channels = buildChannels(
+      config,
+      {
+        db,
+        receipts: new ReceiptStore(),
+        templates: routing.templates,
+        teams,
+        env: options.env ?? process.env,
+        outbox: (name) => new OutboxWriter(config.HUB_DATA_DIR, name),
+        http: (vendor) => pools.of(vendor),
+        retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
+        replyHoldMs: config.NOTIFIER_REPLY_HOLD_MS,
+        lockWaitMs: config.NOTIFIER_LOCK_WAIT_MS,
+      },
+      [
+        ...teams.names.map((name) => ({
+          where: `${teams.source} teams.${name}.paging`,
+          paging: teams.team(name).team.paging,
+        })),
+        ...Object.entries(routing.routes).map(([name, route]) => ({
+          where: `${ROUTING_FILE} routes.${name}.paging`,
+          paging: route.paging,
+        })),
+      ],
+    );
   } catch (error) {
     await db.destroy();
     throw error;

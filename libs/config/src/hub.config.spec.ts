@@ -107,6 +107,13 @@ describe('hub configuration', () => {
     expect(() => loadGatewayConfig({ GATEWAY_PORT: 'abc' })).toThrow('GATEWAY_PORT: must be a port number');
   });
 
+  it('takes 1 to 64 partitions (default 4)', () => {
+    expect(loadCoreConfig({}).HUB_PARTITIONS).toBe(4);
+    expect(loadCoreConfig({ HUB_PARTITIONS: '16' }).HUB_PARTITIONS).toBe(16);
+    expect(() => loadCoreConfig({ HUB_PARTITIONS: '0' })).toThrow('HUB_PARTITIONS: must be 1 to 64');
+    expect(() => loadCoreConfig({ HUB_PARTITIONS: '65' })).toThrow('HUB_PARTITIONS: must be 1 to 64');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadCoreConfig({ AMQP_URL: '' }).AMQP_URL).toBe(DEFAULT_AMQP_URL);
   });

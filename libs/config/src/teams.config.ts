@@ -55,10 +55,6 @@ const teamSchema = z.strictObject({
   group: text('a group name').optional(),
   /** Who belongs to the team (user names); when set, only they may request provisioning for it (S3). */
   members: z.array(text('a user name')).optional(),
-  /** The team's email addresses: its incidents (one thread each) and messages by email. */
-  email: emailList("the team's address list").optional(),
-  /** Who gets the team's reports by email instead of `email` (`audience: stakeholders`: the S7 monthly cost report). */
-  stakeholders: emailList("the team's report readers").optional(),
   /**
    * The paging channels of the team's escalations (`pagerduty`, `opsgenie`, `webhook`; the notifier
    * checks the names). Absent: PagerDuty when `PAGERDUTY_ROUTING_KEY` (or `pagerduty.routingKeyEnv`)
@@ -88,6 +84,10 @@ const teamSchema = z.strictObject({
   webhook: z
     .strictObject({ urlEnv: z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }) })
     .optional(),
+  /** The team's email addresses: its incidents (one thread each) and messages by email. */
+  email: emailList("the team's address list").optional(),
+  /** Who gets the team's reports by email instead of `email` (`audience: stakeholders`: the S7 monthly cost report). */
+  stakeholders: emailList("the team's report readers").optional(),
   /** Who is paged on escalation: a Slack mention (`<!subteam^S123>` or `@group`) and/or a Teams mention. */
   oncall: z.strictObject({ slack: z.string().min(1).optional(), msteams: z.string().min(1).optional() }).optional(),
 });

@@ -1,5 +1,8 @@
+import { createEvent } from '@hub/contracts';
 import { amqpUrl, QueueReader, waitFor } from '@hub/testing';
 import { OrderedConsumers, orderViolations } from './__tests__/ordered-consumers.js';
+import { HubRmqServer } from './hub-rmq.server.js';
+import { HubPublisher } from './hub.publisher.js';
 
 /** The per-key serial executor of a partitioned consumer, with retries in place and parking. */
 describe('a partitioned consumer', () => {
@@ -50,5 +53,57 @@ describe('a partitioned consumer', () => {
     expect(String(parked!.properties.headers?.['x-hub-dead-letter-reason'])).toContain(
       'retries exhausted after 3 attempts',
     );
+  });
+
+  it('moves what waits in the old plain queue into the partitions when it starts, in order, and unbinds it', async () => {
+    // The version before partitions: a plain queue fed by the publishers.
+    const old = new HubPublisher({
+      url: amqpUrl(),
+      connectionName: 'old-publisher',
+      exchange: consumers.exchange,
+      feeds: [{ ...consumers.feed, partitioned: false }],
+    });
+    await old.start();
+    await old.waitUntilReady();
+    for (let seq = 0; seq < 3; seq++) {
+      await old.publish(
+        createEvent({ type: 'order.step', source: '/ordering', incidentkey: 'a', data: { key: 'a', seq } }),
+      );
+    }
+    await old.close();
+    expect(await reader.depth(consumers.queue)).toBe(3);
+
+    await consumers.startPublisher();
+    await consumers.start();
+    await waitFor('the moved steps handled', () => consumers.doneByKey().get('a')?.length === 3);
+    expect(consumers.doneByKey().get('a')).toEqual([0, 1, 2]);
+    expect(await reader.depth(consumers.queue)).toBe(0);
+    // Unbound: a new event reaches only the partitions.
+    await consumers.publisher.publish(
+      createEvent({ type: 'order.step', source: '/ordering', incidentkey: 'a', data: { key: 'a', seq: 3 } }),
+    );
+    await waitFor('the new step handled', () => consumers.doneByKey().get('a')?.length === 4);
+    expect(await reader.depth(consumers.queue)).toBe(0);
+  });
+
+  it('refuses to start with another HUB_PARTITIONS than the services that declared the partitions', async () => {
+    await consumers.startPublisher(); // 2 partitions
+    const outcome = async (partitions: number) => {
+      const server = new HubRmqServer({
+        url: amqpUrl(),
+        connectionName: `partitions-${partitions}`,
+        exchange: consumers.exchange,
+        queue: consumers.queue,
+        partitioned: true,
+        partitions,
+      });
+      server.addHandler('order.#', () => Promise.resolve(), true);
+      const started = await new Promise<unknown>((resolve) => server.listen(resolve));
+      await server.close();
+      return started;
+    };
+    expect(String(await outcome(1))).toContain(`HUB_PARTITIONS is 1 but the broker has ${consumers.queue}.p1`);
+    expect(String(await outcome(3))).toContain(`HUB_PARTITIONS is 3 but the broker has no ${consumers.queue}.p2`);
+    expect(await outcome(2)).toBeUndefined();
   });
 });

@@ -26,10 +26,34 @@ export const channelEnv = Object.assign({}, ...SETUPS.map((setup) => setup.env))
 /** What every channel's `build` takes: all of their settings (each reads its own). */
 export type ChannelSettings = UnionToIntersection<Parameters<Setup['build']>[0]>;
 
-/** Builds every channel; the settings problems of all of them in one `ConfigError`. */
-export function buildChannels(settings: ChannelSettings, context: ChannelContext): Channel[] {
+/** The channels a `paging:` list (teams.yaml, notifier.yaml routes) may name. */
+export const PAGING_CHANNELS: readonly string[] = ['pagerduty', 'opsgenie', 'webhook'].filter((name) =>
+  SETUPS.some((setup) => setup.name === name),
+);
+
+/** Every `paging:` entry that names no paging channel, with where it is. */
+export function pagingProblems(lists: readonly { where: string; paging?: readonly string[] }[]): ConfigProblem[] {
+  return lists.flatMap(({ where, paging }) =>
+    (paging ?? [])
+      .filter((name) => !PAGING_CHANNELS.includes(name))
+      .map((name) => ({
+        variable: where,
+        problem: `"${name}" is not a paging channel (${PAGING_CHANNELS.join(', ')})`,
+      })),
+  );
+}
+
+/**
+ * Builds every channel; the settings problems of all of them — and `paging` entries naming no paging
+ * channel — in one `ConfigError`.
+ */
+export function buildChannels(
+  settings: ChannelSettings,
+  context: ChannelContext,
+  paging: readonly { where: string; paging?: readonly string[] }[] = [],
+): Channel[] {
   const channels: Channel[] = [];
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = pagingProblems(paging);
   for (const setup of SETUPS) {
     try {
       channels.push(setup.build(settings, context));

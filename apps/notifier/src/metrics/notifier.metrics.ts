@@ -15,7 +15,7 @@ export class NotifierMetrics {
 
   constructor() {
     metricsRegistry();
-    this.deliveries = processCounter(NAME, 'Notification deliveries, by channel (slack, teams) and outcome', [
+    this.deliveries = processCounter(NAME, 'Notification deliveries, by channel (slack, teams, pagerduty, opsgenie, webhook) and outcome', [
       'channel',
       'outcome',
     ]);

@@ -29,6 +29,24 @@ const routing = parseRouting(
   teams,
 );
 
+describe('RoutingTable paging lists', () => {
+  const paged = parseRouting(
+    `routes:
+  default: { slack: { channel: '#platform-alerts' } }
+  pager: { paging: [opsgenie], teams: false }
+`,
+    'notifier.yaml',
+    parseTeams(`defaultTeam: payments\nteams:\n  payments: { paging: [pagerduty, webhook] }\n`, 'teams.yaml'),
+  );
+
+  it("gives a team's destination the team's paging list and an escalation step's route its own", () => {
+    const [team, step] = paged.destinationsOf({ route: 'pager', team: 'payments' });
+    expect(team).toMatchObject({ name: 'team:payments', paging: ['pagerduty', 'webhook'] });
+    expect(step).toEqual({ name: 'pager', paging: ['opsgenie'] });
+    expect(paged.destinationOf({ route: 'default' })).not.toHaveProperty('paging');
+  });
+});
+
 describe('RoutingTable.destinationOf', () => {
   it("sends a known team's notifications to the team's channels and on-call", () => {
     expect(routing.destinationOf({ route: 'oncall', team: 'payments' })).toEqual({

@@ -20,7 +20,7 @@ export * from './kubernetes-watch.fake.js';
 export * from './sns.fake.js';
 export * from './oidc.fake.js';
 export * from './kubernetes-pods.fake.js';
-export * from './smtp.fake.js';
 export * from './pagerduty.fake.js';
 export * from './webhook-receiver.fake.js';
 export * from './opsgenie.fake.js';
+export * from './smtp.fake.js';

@@ -132,7 +132,9 @@ export class EmailChannel implements Channel {
       if (todo.length === 0) return undefined;
       const ids = todo.map((n) => n.eventId);
       const earlier = await markedEvents(trx, claimStep, ids);
-      await claimEvents(trx, claimStep, ids);
+      const mine = await claimEvents(trx, claimStep, ids);
+      // Neither claimed before nor now: another replica's claim committed in between (it is sending).
+      for (const id of ids) if (!mine.has(id) && !earlier.has(id)) earlier.set(id, new Date());
       return { items: todo, ids, earlier };
     });
     if (!claimed) return undefined;

@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { HubHeaders, topologyNames } from '@hub/messaging';
 import { metricsRegistry } from '@hub/telemetry';
-import { FakeSmtpServer, selfSignedCertificate, uniqueName, waitFor } from '@hub/testing';
+import {
+  amqpUrl,
+  FakeSmtpServer,
+  QueueReader,
+  recordSpans,
+  selfSignedCertificate,
+  uniqueName,
+  waitFor,
+} from '@hub/testing';
 import { ofIncident, startNotifier, type NotifierHarness } from '../../__tests__/notifier.harness.js';
+
+const spans = recordSpans('notifier-email-test');
 
 const TEAMS_YAML = `defaultTeam: payments
 teams:
@@ -94,6 +106,7 @@ describe('email over SMTP', () => {
     expect(resolved.text).toContain('Argo CD: https://argocd.example/applications/payments-api');
     expect(resolved.html).toContain('<a href="https://argocd.example/applications/payments-api">Argo CD</a>');
     expect(resolved.headers['auto-submitted']).toBe('auto-generated');
+    await waitFor('three receipts', async () => (await emailReceipts(key)) === 3);
     const receipts = await hub.schema.pool.query<{ operation: string; conversation: string; target: string }>(
       "SELECT operation, conversation, target FROM notification_receipts WHERE incident_key = $1 AND channel = 'email' ORDER BY sequence",
       [key],
@@ -103,6 +116,23 @@ describe('email over SMTP', () => {
       { operation: 'reply', conversation: root, target: 'payments-team@example.com' },
       { operation: 'reply', conversation: root, target: 'payments-team@example.com' },
     ]);
+  });
+
+  it("sends inside the handler's trace: an `smtp send` client span, and the trace id in the email", async () => {
+    const key = uniqueName('mail-trace');
+    const traceId = await trace.getTracer('test').startActiveSpan('test', async (span) => {
+      await hub.publish({ incidentKey: key, sequence: 1, state: 'firing', team: 'payments' });
+      span.end();
+      return span.spanContext().traceId;
+    });
+    const [email] = await waitFor('the email', () => (ofKey(key).length === 1 ? ofKey(key) : undefined));
+    expect(email?.text).toContain(`Trace: ${traceId}`);
+    const [send] = await waitFor('the smtp span', () => {
+      const found = spans.trace(traceId).filter((s) => s.name === 'smtp send');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(send?.kind).toBe(SpanKind.CLIENT);
+    expect(send?.attributes).toMatchObject({ 'server.address': '127.0.0.1', 'server.port': smtp.listeningPort });
   });
 
   it('sends a redelivered notification nothing new', async () => {
@@ -163,5 +193,143 @@ describe('email over SMTP', () => {
     expect(await emailDeliveries('retry')).toBeGreaterThan(retries);
     await waitFor('marked sent', async () => (await emailReceipts(key)) === 1);
     expect(ofKey(key)).toHaveLength(1);
+  });
+
+  it('parks a notification the server refuses for good (550 for its only recipient) with the reason, and frees its claim', async () => {
+    const key = uniqueName('mail-550');
+    smtp.respondNext({ at: 'rcpt', code: 550, message: 'mailbox unavailable' });
+    const reader = await QueueReader.open(amqpUrl());
+    try {
+      const event = await hub.publish({ incidentKey: key, sequence: 1, state: 'firing', team: 'payments' });
+      const [message] = await waitFor(
+        'the parked notification',
+        async () => {
+          const messages = await reader.drain(topologyNames.deadLetterQueue(hub.queue));
+          return messages.length > 0 ? messages : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(message?.properties.messageId).toBe(event.id);
+      expect(String(message?.properties.headers?.[HubHeaders.deadLetterReason])).toContain('mailbox unavailable');
+      expect(ofKey(key)).toEqual([]);
+      const claims = await hub.schema.pool.query(
+        "SELECT 1 FROM hub_processed_events WHERE event_id = $1 AND consumer LIKE '%email%'",
+        [event.id],
+      );
+      expect(claims.rowCount).toBe(0); // a replay from the parking queue sends it
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe('email with two notifier replicas', () => {
+  let hub: NotifierHarness;
+  let smtp: FakeSmtpServer;
+
+  beforeAll(async () => {
+    smtp = await new FakeSmtpServer().start();
+    hub = await startNotifier({
+      teams: TEAMS_YAML,
+      replicas: 2,
+      // A copy handed over while the other replica sends waits out the claim's lease (2 × 1 s + 5 s):
+      // the 8 s tier, then finds the email sent.
+      env: { SMTP_URL: smtp.url, SMTP_TLS: 'none', SMTP_TIMEOUT_MS: '1000', NOTIFIER_RETRY_DELAYS_MS: '300,1000,8000' },
+    });
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+    await smtp?.stop();
+  });
+
+  it('sends one email for an event both replicas are handed at once', async () => {
+    const keys = Array.from({ length: 5 }, () => uniqueName('mail-replicas'));
+    const duplicates = await emailDeliveries('duplicate');
+    for (const key of keys) {
+      const id = randomUUID();
+      const data = { incidentKey: key, sequence: 1, state: 'firing' as const, team: 'payments' };
+      await Promise.all([hub.publish(data, id), hub.publish(data, id)]);
+    }
+    await waitFor(
+      'every second copy seen as a duplicate',
+      async () => (await emailDeliveries('duplicate')) >= duplicates + 5,
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    for (const key of keys) {
+      expect(smtp.messages.filter((m) => m.headers['x-hub-incident-key'] === key)).toHaveLength(1);
+    }
+  });
+
+  it('waits for a claim another replica is committing at that moment, rather than sending too', async () => {
+    const key = uniqueName('mail-racing-claim');
+    const id = randomUUID();
+    const other = await hub.schema.pool.connect();
+    try {
+      // The other replica, mid-claim: its claim row inserted, not yet committed.
+      await other.query('BEGIN');
+      await other.query('INSERT INTO hub_processed_events (consumer, event_id) VALUES ($1, $2)', [
+        'claim:notifier:email:team:payments:team',
+        id,
+      ]);
+      const retries = await emailDeliveries('retry');
+      await hub.publish({ incidentKey: key, sequence: 1, state: 'firing', team: 'payments' }, id);
+      await waitFor('the delivery waiting on the uncommitted claim', async () => {
+        const { rows } = await hub.schema.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%hub_processed_events%'",
+        );
+        return rows[0]!.n > 0;
+      });
+      await other.query('COMMIT');
+      await waitFor('held for a retry', async () => (await emailDeliveries('retry')) > retries);
+      expect(smtp.messages.filter((m) => m.headers['x-hub-incident-key'] === key)).toEqual([]);
+      // That claim is never marked sent (its replica died): after the lease the email goes, once.
+      await waitFor('sent after the lease', () => smtp.messages.some((m) => m.headers['x-hub-incident-key'] === key), {
+        timeoutMs: 20_000,
+      });
+    } finally {
+      other.release();
+    }
+  });
+});
+
+describe('email without an SMTP server (embedded default)', () => {
+  let hub: NotifierHarness;
+
+  beforeAll(async () => {
+    hub = await startNotifier({ teams: TEAMS_YAML });
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('writes the email it would send to $HUB_DATA_DIR/outbox/email.jsonl and records an outbox receipt', async () => {
+    const key = uniqueName('mail-outbox');
+    await hub.publish({ incidentKey: key, sequence: 2, state: 'remediating', team: 'payments' });
+    const outbox = async () =>
+      (await readFile(join(hub.dataDir, 'outbox', 'email.jsonl'), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter((line) => line.includes(key))
+        .map((line) => JSON.parse(line) as { operation: string; request: Record<string, unknown> });
+    const [entry] = await waitFor('the outbox entry', async () => ((await outbox()).length > 0 ? outbox() : undefined));
+    expect(entry).toMatchObject({
+      operation: 'smtp.send',
+      request: {
+        from: 'Hub <hub@localhost>',
+        to: ['payments-team@example.com'],
+        subject: `Re: [Critical] ArgoCD application ${key} is unhealthy`,
+        inReplyTo: `<hub.incident.inc-${key}@localhost>`,
+      },
+    });
+    await waitFor('the receipt', async () => {
+      const { rows } = await hub.schema.pool.query<{ mode: string }>(
+        "SELECT mode FROM notification_receipts WHERE incident_key = $1 AND channel = 'email'",
+        [key],
+      );
+      return rows[0]?.mode === 'outbox';
+    });
   });
 });
