@@ -17,3 +17,4 @@ export * from './kubernetes-names.js';
 export * from './event-identity.js';
 export * from './redaction.js';
 export * from './partition-key.js';
+export * from './vendor-http.js';

@@ -1,5 +1,6 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import { Agent } from 'undici';
+import { parseRetryAfter } from '@hub/contracts';
 import {
   type ChannelError,
   ChannelRateLimitedError,
@@ -89,17 +90,8 @@ export async function failureOf(channel: string, what: string, response: Respons
   const answer = (await response.text().catch(() => '')).slice(0, 500);
   const reason = `${what} answered ${response.status}${answer ? `: ${answer}` : ''}`;
   if (response.status === 429) {
-    return new ChannelRateLimitedError(channel, reason, retryAfterMs(response.headers.get('retry-after')));
+    return new ChannelRateLimitedError(channel, reason, parseRetryAfter(response.headers.get('retry-after')) ?? 1_000);
   }
   if (response.status >= 500 || response.status === 408) return new ChannelUnavailableError(channel, reason);
   return new ChannelRejectedError(channel, reason);
-}
-
-/** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */
-export function retryAfterMs(header: string | null): number {
-  if (header === null) return 1_000;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now());
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseRetryAfter } from '@hub/contracts';
 
 /** The JSON every HEC endpoint answers with (`{"text":"Success","code":0,"ackId":7}`). */
 export interface HecReplyBody {
@@ -23,8 +24,8 @@ export async function readHecReply(response: Response): Promise<HecReply> {
   } catch {
     body = { text: text.slice(0, 200) };
   }
-  const retryAfter = Number(response.headers.get('retry-after'));
-  return { status: response.status, body, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1_000 } : {}) };
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  return { status: response.status, body, ...(retryAfterMs ? { retryAfterMs } : {}) };
 }
 
 export interface AckWait {

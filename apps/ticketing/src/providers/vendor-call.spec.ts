@@ -1,5 +1,5 @@
 import { TicketRateLimitedError, TicketRejectedError, TicketUnavailableError } from './provider.errors.js';
-import { callVendor, retryAfterMs, type VendorFailure } from './vendor-call.js';
+import { callVendor, type VendorFailure } from './vendor-call.js';
 
 const options = { retries: 2, maxRateLimitWaitMs: 50 };
 
@@ -45,14 +45,5 @@ describe(callVendor.name, () => {
     );
     expect(error).toBeInstanceOf(TicketRejectedError);
     expect((error as Error).message).toBe('jira create issue refused (HTTP 400): project: valid project is required');
-  });
-});
-
-describe(retryAfterMs.name, () => {
-  it('reads seconds and HTTP dates, and ignores junk', () => {
-    expect(retryAfterMs('3')).toBe(3_000);
-    expect(retryAfterMs(new Date(Date.now() + 60_000).toUTCString())).toBeGreaterThan(50_000);
-    expect(retryAfterMs('soon')).toBeUndefined();
-    expect(retryAfterMs(undefined)).toBeUndefined();
   });
 });

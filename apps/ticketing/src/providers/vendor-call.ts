@@ -74,15 +74,6 @@ export async function callVendor<T>(
   }
 }
 
-/** `Retry-After` in seconds or as an HTTP date → milliseconds; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null | undefined): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1_000));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

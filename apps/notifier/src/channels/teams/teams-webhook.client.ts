@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '@hub/contracts';
 import { type OutboxWriter } from '@hub/outbox';
 import { type VendorHttp } from '../vendor-http.js';
 import { type TeamsMessage } from './teams.card.js';
@@ -50,7 +51,7 @@ export class TeamsWebhookClient implements TeamsWebhook {
     const answer = (await response.text().catch(() => '')).slice(0, 500);
     const reason = `Teams webhook answered ${response.status}${answer ? `: ${answer}` : ''}`;
     if (response.status === 429) {
-      throw new ChannelRateLimitedError('teams', reason, retryAfterMs(response.headers.get('retry-after')));
+      throw new ChannelRateLimitedError('teams', reason, parseRetryAfter(response.headers.get('retry-after')) ?? 1_000);
     }
     if (response.status >= 500 || response.status === 408) throw new ChannelUnavailableError('teams', reason);
     throw new ChannelRejectedError('teams', reason);
@@ -71,13 +72,4 @@ export class TeamsOutboxClient implements TeamsWebhook {
     await this.outbox.write('webhook.post', message);
     return undefined;
   }
-}
-
-/** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */
-function retryAfterMs(header: string | null): number {
-  if (header === null) return 1_000;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now());
 }

@@ -1,5 +1,4 @@
-import { HubError } from '@hub/contracts';
-import { isRetryableStatus } from '../http-status.js';
+import { HubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
 
 /** Codes of the Argo Workflows failures, wrapped at the client boundary. */
 export enum ArgoWorkflowsErrorCode {
@@ -11,26 +10,10 @@ export enum ArgoWorkflowsErrorCode {
 }
 
 /** The Argo server did not answer: network error or request timeout. */
-export class ArgoWorkflowsUnreachableError extends HubError<ArgoWorkflowsErrorCode.Unreachable> {
-  readonly code = ArgoWorkflowsErrorCode.Unreachable;
-  readonly retryable = true;
-}
+export class ArgoWorkflowsUnreachableError extends vendorUnreachableError(ArgoWorkflowsErrorCode.Unreachable) {}
 
 /** The Argo server answered with an error; 5xx, 408 and 429 are worth another attempt. */
-export class ArgoWorkflowsRequestError extends HubError<ArgoWorkflowsErrorCode.RequestFailed> {
-  readonly code = ArgoWorkflowsErrorCode.RequestFailed;
-  readonly retryable: boolean;
-
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly retryAfterMs?: number,
-    context: Record<string, unknown> = {},
-  ) {
-    super(message, { status, ...context });
-    this.retryable = isRetryableStatus(status);
-  }
-}
+export class ArgoWorkflowsRequestError extends vendorRequestError(ArgoWorkflowsErrorCode.RequestFailed) {}
 
 /** The WorkflowTemplate (or workflow) does not exist: permanent. */
 export class ArgoWorkflowsNotFoundError extends HubError<ArgoWorkflowsErrorCode.NotFound> {

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '../http-status.js';
+import { parseRetryAfter } from '@hub/contracts';
 import {
   ArgoCdApplicationNotFoundError,
   ArgoCdOperationInProgressError,

@@ -1,5 +1,4 @@
-import { HubError } from '@hub/contracts';
-import { isRetryableStatus } from '../http-status.js';
+import { HubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
 
 /** Codes of the Argo CD failures, wrapped at the client boundary. */
 export enum ArgoCdErrorCode {
@@ -13,27 +12,10 @@ export enum ArgoCdErrorCode {
 }
 
 /** The Argo CD API did not answer: network error or request timeout. */
-export class ArgoCdUnreachableError extends HubError<ArgoCdErrorCode.Unreachable> {
-  readonly code = ArgoCdErrorCode.Unreachable;
-  readonly retryable = true;
-}
+export class ArgoCdUnreachableError extends vendorUnreachableError(ArgoCdErrorCode.Unreachable) {}
 
 /** Argo CD answered with an error status; 5xx, 408 and 429 are worth another attempt. */
-export class ArgoCdRequestError extends HubError<ArgoCdErrorCode.RequestFailed> {
-  readonly code = ArgoCdErrorCode.RequestFailed;
-  readonly retryable: boolean;
-
-  constructor(
-    message: string,
-    readonly status: number,
-    /** From `Retry-After`, when Argo CD (or its proxy) sent one. */
-    readonly retryAfterMs?: number,
-    context: Record<string, unknown> = {},
-  ) {
-    super(message, { status, ...context });
-    this.retryable = isRetryableStatus(status);
-  }
-}
+export class ArgoCdRequestError extends vendorRequestError(ArgoCdErrorCode.RequestFailed) {}
 
 /** No such Application (404, gRPC NotFound): permanent. */
 export class ArgoCdApplicationNotFoundError extends HubError<ArgoCdErrorCode.ApplicationNotFound> {

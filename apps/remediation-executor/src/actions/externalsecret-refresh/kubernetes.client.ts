@@ -8,7 +8,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { parseRetryAfter } from '../http-status.js';
+import { parseRetryAfter } from '@hub/contracts';
 import { KubernetesNotFoundError, KubernetesRequestError, KubernetesUnreachableError } from './kubernetes.errors.js';
 
 /** Where the API server is: a URL (+ bearer token, CA file), or a kubeconfig file's current context. */

@@ -1,5 +1,4 @@
-import { HubError } from '@hub/contracts';
-import { isRetryableStatus } from '../http-status.js';
+import { HubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
 
 /** Codes of the Kubernetes API failures, wrapped at the client boundary. */
 export enum KubernetesErrorCode {
@@ -10,27 +9,10 @@ export enum KubernetesErrorCode {
 }
 
 /** The API server did not answer: network error or request timeout. */
-export class KubernetesUnreachableError extends HubError<KubernetesErrorCode.Unreachable> {
-  readonly code = KubernetesErrorCode.Unreachable;
-  readonly retryable = true;
-}
+export class KubernetesUnreachableError extends vendorUnreachableError(KubernetesErrorCode.Unreachable) {}
 
 /** The API server answered with an error `Status`; 5xx, 408 and 429 are worth another attempt. */
-export class KubernetesRequestError extends HubError<KubernetesErrorCode.RequestFailed> {
-  readonly code = KubernetesErrorCode.RequestFailed;
-  readonly retryable: boolean;
-
-  constructor(
-    message: string,
-    readonly status: number,
-    /** From `Retry-After` (the API server sends it with 429 and some 5xx). */
-    readonly retryAfterMs?: number,
-    context: Record<string, unknown> = {},
-  ) {
-    super(message, { status, ...context });
-    this.retryable = isRetryableStatus(status);
-  }
-}
+export class KubernetesRequestError extends vendorRequestError(KubernetesErrorCode.RequestFailed) {}
 
 /** The object (or its resource type) does not exist: permanent. */
 export class KubernetesNotFoundError extends HubError<KubernetesErrorCode.NotFound> {

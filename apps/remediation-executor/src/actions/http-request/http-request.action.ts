@@ -1,6 +1,5 @@
-import { type ActionRequested } from '@hub/contracts';
+import { type ActionRequested, parseRetryAfter } from '@hub/contracts';
 import { type Action, type ActionContext, type ActionOutcome, type PlannedCall } from '../action.js';
-import { parseRetryAfter } from '../http-status.js';
 import { HttpRequestFailedError, MissingSecretError } from './http-request.errors.js';
 import { HTTP_REQUEST_KIND, httpRequestOf, planHttpRequest } from './http-request.plan.js';
 

@@ -1,5 +1,4 @@
-import { HubError } from '@hub/contracts';
-import { isRetryableStatus } from '../http-status.js';
+import { HubError, isRetryableStatus } from '@hub/contracts';
 
 export enum HttpRequestErrorCode {
   Failed = 'HTTP_REQUEST_FAILED',

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '../http-status.js';
+import { parseRetryAfter } from '@hub/contracts';
 import { StatuspageRequestError, StatuspageUnreachableError } from './statuspage.errors.js';
 
 export interface StatuspageClientOptions {

@@ -1,5 +1,4 @@
-import { HubError } from '@hub/contracts';
-import { isRetryableStatus, parseRetryAfter } from '../../actions/http-status.js';
+import { isRetryableStatus, parseRetryAfter, vendorRequestError } from '@hub/contracts';
 
 export enum GitHubErrorCode {
   RequestFailed = 'GITHUB_REQUEST_FAILED',
@@ -9,21 +8,7 @@ export enum GitHubErrorCode {
  * The GitHub API refused or failed a call. 5xx, 408 and 429 are worth another attempt, and so is
  * a 403 that is a rate limit (`x-ratelimit-remaining: 0` or `retry-after`); other 4xx are not.
  */
-export class GitHubRequestError extends HubError<GitHubErrorCode.RequestFailed> {
-  readonly code = GitHubErrorCode.RequestFailed;
-  readonly retryable: boolean;
-
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly retryAfterMs?: number,
-    context: Record<string, unknown> = {},
-    rateLimited = false,
-  ) {
-    super(message, { status, ...context });
-    this.retryable = isRetryableStatus(status) || rateLimited;
-  }
-}
+export class GitHubRequestError extends vendorRequestError(GitHubErrorCode.RequestFailed) {}
 
 /** An Octokit `RequestError` (or a network failure) as a {@link GitHubRequestError}. */
 export function toGitHubError(error: unknown, operation: string): GitHubRequestError {
@@ -42,6 +27,6 @@ export function toGitHubError(error: unknown, operation: string): GitHubRequestE
     status,
     parseRetryAfter(headers['retry-after']),
     { operation },
-    rateLimited,
+    isRetryableStatus(status) || rateLimited,
   );
 }

@@ -1,6 +1,7 @@
 import { HttpException } from 'jira.js';
+import { parseRetryAfter } from '@hub/contracts';
 import { type TicketContent, type TicketNote } from '../../tickets/ticket-content.js';
-import { retryAfterMs, type VendorFailure } from '../vendor-call.js';
+import { type VendorFailure } from '../vendor-call.js';
 
 /**
  * jira.js sends through axios; with axios's `fetch` adapter the call goes through Node's fetch
@@ -44,7 +45,7 @@ export function jiraFailure(error: unknown): VendorFailure {
     const header = cause?.response?.headers?.['retry-after'];
     return {
       status: response.status ?? error.status,
-      retryAfterMs: retryAfterMs(typeof header === 'string' ? header : undefined),
+      retryAfterMs: parseRetryAfter(typeof header === 'string' ? header : undefined),
       message: jiraMessage(response.data) ?? error.message,
       cause: error,
     };

@@ -5,8 +5,9 @@ import {
   type TicketNote,
   type TicketRoute,
 } from '../../tickets/ticket-content.js';
+import { parseRetryAfter } from '@hub/contracts';
 import { type TicketProvider, type TicketRef, type TicketState } from '../ticket-provider.js';
-import { callVendor, retryAfterMs, type VendorCallOptions, type VendorFailure } from '../vendor-call.js';
+import { callVendor, type VendorCallOptions, type VendorFailure } from '../vendor-call.js';
 
 export interface ServiceNowOptions {
   url: string;
@@ -151,7 +152,7 @@ function serviceNowFailure(error: unknown): VendorFailure {
     } catch {
       // not JSON: keep the text
     }
-    return { status: error.status, retryAfterMs: retryAfterMs(error.retryAfter), message, cause: error };
+    return { status: error.status, retryAfterMs: parseRetryAfter(error.retryAfter), message, cause: error };
   }
   return { message: error instanceof Error ? error.message : String(error), cause: error };
 }

@@ -1,4 +1,4 @@
-import { isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter } from './http-status.js';
+import { isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter } from './vendor-http.js';
 
 describe(isRetryableStatus.name, () => {
   it.each([
