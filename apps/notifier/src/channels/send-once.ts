@@ -35,8 +35,9 @@ export async function sendOnce(
     const sent = await markedEvents(trx, step, [n.eventId]);
     if (sent.size > 0) return undefined;
     const earlier = await markedEvents(trx, claimStep, [n.eventId]);
-    await claimEvents(trx, claimStep, [n.eventId]);
-    return { earlier: earlier.get(n.eventId) };
+    const mine = await claimEvents(trx, claimStep, [n.eventId]);
+    // Neither claimed before nor now: another replica's claim committed in between (it is sending).
+    return { earlier: earlier.get(n.eventId) ?? (mine.has(n.eventId) ? undefined : new Date()) };
   });
   if (!claimed) return 'duplicate';
   if (claimed.earlier && Date.now() - claimed.earlier.getTime() < claimLeaseMs) {

@@ -97,11 +97,13 @@ export class TeamsChannel implements Channel {
         claimStep,
         todo.map((n) => n.eventId),
       );
-      await claimEvents(
+      const mine = await claimEvents(
         trx,
         claimStep,
         todo.map((n) => n.eventId),
       );
+      // Neither claimed before nor now: another replica's claim committed in between (it is posting).
+      for (const n of todo) if (!mine.has(n.eventId) && !earlier.has(n.eventId)) earlier.set(n.eventId, new Date());
       return { todo, earlier, ...(await render(trx, target, todo)) };
     });
     if (!claimed) return 'duplicate';
