@@ -85,6 +85,28 @@ export async function vendorCall(
   throw await failureOf(channel, what, response);
 }
 
+/**
+ * POSTs a JSON body (already serialised: a signature may cover its bytes) through {@link vendorCall};
+ * resolves to the 2xx status, the answer's body discarded.
+ */
+export async function postJson(
+  http: VendorHttp,
+  channel: string,
+  what: string,
+  url: string,
+  body: string,
+  options: { readonly headers?: Record<string, string>; readonly timeoutMs: number },
+): Promise<number> {
+  const response = await vendorCall(http, channel, what, url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body,
+    timeoutMs: options.timeoutMs,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
 /** A vendor's non-2xx answer as a channel error (see {@link vendorCall}). */
 export async function failureOf(channel: string, what: string, response: Response): Promise<ChannelError> {
   const answer = (await response.text().catch(() => '')).slice(0, 500);

@@ -1,5 +1,5 @@
-import { type OutboxWriter } from '@hub/outbox';
-import { vendorCall, type VendorHttp } from '../vendor-http.js';
+import { OutboxClient } from '../outbox-client.js';
+import { postJson, type VendorHttp } from '../vendor-http.js';
 import { type OpsgenieCreateAlert } from './opsgenie.alert.js';
 
 /** One Alert API request: create, or acknowledge/close by alias. */
@@ -41,33 +41,19 @@ export class OpsgenieClient implements OpsgenieApi {
 
   async send(request: OpsgenieRequest): Promise<number> {
     const { path, body } = wire(request);
-    const response = await vendorCall(
+    return postJson(
       this.http,
       'opsgenie',
       `Opsgenie ${request.action}`,
       `${this.baseUrl.replace(/\/+$/, '')}${path}`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `GenieKey ${this.apiKey}` },
-        body: JSON.stringify(body),
-        timeoutMs: this.timeoutMs,
-      },
+      JSON.stringify(body),
+      { headers: { authorization: `GenieKey ${this.apiKey}` }, timeoutMs: this.timeoutMs },
     );
-    await response.body?.cancel();
-    return response.status;
   }
 }
 
 /** Opsgenie with no API key: each request goes to `$HUB_DATA_DIR/outbox/opsgenie.jsonl`. */
-export class OpsgenieOutboxClient implements OpsgenieApi {
-  readonly mode = 'outbox';
-
-  constructor(private readonly outbox: OutboxWriter) {}
-
-  get outboxPath(): string {
-    return this.outbox.path;
-  }
-
+export class OpsgenieOutboxClient extends OutboxClient implements OpsgenieApi {
   async send(request: OpsgenieRequest): Promise<undefined> {
     const { path, body } = wire(request);
     await this.outbox.write(`POST ${path}`, body);

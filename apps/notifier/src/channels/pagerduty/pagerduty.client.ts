@@ -1,5 +1,5 @@
-import { type OutboxWriter } from '@hub/outbox';
-import { vendorCall, type VendorHttp } from '../vendor-http.js';
+import { OutboxClient } from '../outbox-client.js';
+import { postJson, type VendorHttp } from '../vendor-http.js';
 import { type PagerDutyEvent } from './pagerduty.event.js';
 
 /** Where PagerDuty events go: the Events API, or the outbox. */
@@ -24,33 +24,19 @@ export class PagerDutyEventsClient implements PagerDutyEvents {
   ) {}
 
   async send(event: PagerDutyEvent): Promise<number> {
-    const response = await vendorCall(
+    return postJson(
       this.http,
       'pagerduty',
       `PagerDuty ${event.event_action}`,
       `${this.baseUrl.replace(/\/+$/, '')}/v2/enqueue`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(event),
-        timeoutMs: this.timeoutMs,
-      },
+      JSON.stringify(event),
+      { timeoutMs: this.timeoutMs },
     );
-    await response.body?.cancel();
-    return response.status;
   }
 }
 
 /** PagerDuty with no routing key: each event goes to `$HUB_DATA_DIR/outbox/pagerduty.jsonl` (key left out). */
-export class PagerDutyOutboxClient implements PagerDutyEvents {
-  readonly mode = 'outbox';
-
-  constructor(private readonly outbox: OutboxWriter) {}
-
-  get outboxPath(): string {
-    return this.outbox.path;
-  }
-
+export class PagerDutyOutboxClient extends OutboxClient implements PagerDutyEvents {
   async send(event: PagerDutyEvent): Promise<undefined> {
     await this.outbox.write('v2/enqueue', { ...event, routing_key: '(PAGERDUTY_ROUTING_KEY not set)' });
     return undefined;

@@ -1,5 +1,5 @@
 import { parseRetryAfter } from '@hub/contracts';
-import { type OutboxWriter } from '@hub/outbox';
+import { OutboxClient } from '../outbox-client.js';
 import { type VendorHttp } from '../vendor-http.js';
 import { type TeamsMessage } from './teams.card.js';
 import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
@@ -59,15 +59,7 @@ export class TeamsWebhookClient implements TeamsWebhook {
 }
 
 /** Teams when `TEAMS_WEBHOOK_URL` is not set: the exact body goes to `$HUB_DATA_DIR/outbox/teams.jsonl`. */
-export class TeamsOutboxClient implements TeamsWebhook {
-  readonly mode = 'outbox';
-
-  constructor(private readonly outbox: OutboxWriter) {}
-
-  get outboxPath(): string {
-    return this.outbox.path;
-  }
-
+export class TeamsOutboxClient extends OutboxClient implements TeamsWebhook {
   async post(message: TeamsMessage): Promise<undefined> {
     await this.outbox.write('webhook.post', message);
     return undefined;

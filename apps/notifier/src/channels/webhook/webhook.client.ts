@@ -1,5 +1,5 @@
-import { type OutboxWriter } from '@hub/outbox';
-import { vendorCall, type VendorHttp } from '../vendor-http.js';
+import { OutboxClient } from '../outbox-client.js';
+import { postJson, type VendorHttp } from '../vendor-http.js';
 import { type WebhookPayload } from './webhook.payload.js';
 import { SIGNATURE_HEADER, signPayload } from './webhook.signature.js';
 
@@ -27,32 +27,19 @@ export class WebhookClient implements WebhookSender {
 
   async send(payload: WebhookPayload): Promise<number> {
     const body = JSON.stringify(payload);
-    const response = await vendorCall(this.http, 'webhook', 'Webhook receiver', this.url, {
-      method: 'POST',
+    return postJson(this.http, 'webhook', 'Webhook receiver', this.url, body, {
       headers: {
-        'content-type': 'application/json',
         'user-agent': 'Hub-Webhook/1',
         'idempotency-key': payload.id,
         [SIGNATURE_HEADER]: signPayload(this.secret, body),
       },
-      body,
       timeoutMs: this.timeoutMs,
     });
-    await response.body?.cancel();
-    return response.status;
   }
 }
 
 /** No webhook URL: each payload goes to `$HUB_DATA_DIR/outbox/webhook.jsonl`. */
-export class WebhookOutboxClient implements WebhookSender {
-  readonly mode = 'outbox';
-
-  constructor(private readonly outbox: OutboxWriter) {}
-
-  get outboxPath(): string {
-    return this.outbox.path;
-  }
-
+export class WebhookOutboxClient extends OutboxClient implements WebhookSender {
   async send(payload: WebhookPayload): Promise<undefined> {
     await this.outbox.write('POST', payload);
     return undefined;
