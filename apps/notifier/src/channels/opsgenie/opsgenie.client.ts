@@ -1,4 +1,4 @@
-import { OutboxClient } from '../outbox-client.js';
+import { OutboxClient, type VendorSender } from '../outbox-client.js';
 import { postJson, type VendorHttp } from '../vendor-http.js';
 import { type OpsgenieCreateAlert } from './opsgenie.alert.js';
 
@@ -8,11 +8,7 @@ export type OpsgenieRequest =
   | { action: 'acknowledge' | 'resolve'; alias: string; note: string };
 
 /** Where Opsgenie requests go: the Alert API, or the outbox. */
-export interface OpsgenieApi {
-  readonly mode: 'live' | 'outbox';
-  readonly outboxPath?: string;
-  send(request: OpsgenieRequest): Promise<number | undefined>;
-}
+export type OpsgenieApi = VendorSender<OpsgenieRequest>;
 
 /** The path and body of a request (`resolve` is Opsgenie's `close`). */
 function wire(request: OpsgenieRequest): { path: string; body: unknown } {

@@ -1,14 +1,9 @@
-import { OutboxClient } from '../outbox-client.js';
+import { OutboxClient, type VendorSender } from '../outbox-client.js';
 import { postJson, type VendorHttp } from '../vendor-http.js';
 import { type PagerDutyEvent } from './pagerduty.event.js';
 
 /** Where PagerDuty events go: the Events API, or the outbox. */
-export interface PagerDutyEvents {
-  readonly mode: 'live' | 'outbox';
-  readonly outboxPath?: string;
-  /** Sends the event; resolves to the HTTP status (none for the outbox). */
-  send(event: PagerDutyEvent): Promise<number | undefined>;
-}
+export type PagerDutyEvents = VendorSender<PagerDutyEvent>;
 
 /**
  * `POST /v2/enqueue` of the Events API v2. 202 is done; 429 (PagerDuty's rate limit) and 5xx are

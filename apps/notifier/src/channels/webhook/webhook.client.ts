@@ -1,14 +1,10 @@
-import { OutboxClient } from '../outbox-client.js';
+import { OutboxClient, type VendorSender } from '../outbox-client.js';
 import { postJson, type VendorHttp } from '../vendor-http.js';
 import { type WebhookPayload } from './webhook.payload.js';
 import { SIGNATURE_HEADER, signPayload } from './webhook.signature.js';
 
 /** Where webhook payloads go: a receiver's URL, or the outbox. */
-export interface WebhookSender {
-  readonly mode: 'live' | 'outbox';
-  readonly outboxPath?: string;
-  send(payload: WebhookPayload): Promise<number | undefined>;
-}
+export type WebhookSender = VendorSender<WebhookPayload>;
 
 /**
  * POSTs the payload as JSON, signed (`X-Hub-Signature-256: t=…,v1=…`) and with `Idempotency-Key` =
