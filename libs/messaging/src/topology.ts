@@ -59,6 +59,21 @@ export interface ConsumerQueueSpec {
   partitions?: number;
 }
 
+/** A service queue's (or partition's) arguments: quorum, parked in `dlq` after `deliveryLimit` deliveries. */
+function serviceQueueArguments(
+  deliveryLimit: number,
+  dlq: string,
+  singleActiveConsumer: boolean,
+): Record<string, unknown> {
+  return {
+    'x-queue-type': 'quorum',
+    'x-delivery-limit': deliveryLimit,
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': dlq,
+    ...(singleActiveConsumer ? { 'x-single-active-consumer': true } : {}),
+  };
+}
+
 /**
  * Declares a service's quorum queue (delivery limit, dead-lettering to `<queue>.dlq`), its parking
  * queue, its retry tiers (TTL, dead-lettered back to the origin queue through the default exchange)
@@ -70,13 +85,7 @@ export async function declareConsumerQueue(channel: Channel, spec: ConsumerQueue
   await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await channel.assertQueue(spec.queue, {
     durable: true,
-    arguments: {
-      'x-queue-type': 'quorum',
-      'x-delivery-limit': spec.deliveryLimit,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': dlq,
-      ...(spec.singleActiveConsumer ? { 'x-single-active-consumer': true } : {}),
-    },
+    arguments: serviceQueueArguments(spec.deliveryLimit, dlq, spec.singleActiveConsumer),
   });
   for (const delayMs of spec.retryDelaysMs) {
     await channel.assertQueue(topologyNames.retryQueue(spec.queue, delayMs), {
@@ -117,13 +126,7 @@ async function declarePartitions(channel: Channel, spec: ConsumerQueueSpec & { p
   for (const partition of partitionQueues(spec.queue, spec.partitions)) {
     await channel.assertQueue(partition, {
       durable: true,
-      arguments: {
-        'x-queue-type': 'quorum',
-        'x-delivery-limit': spec.deliveryLimit,
-        'x-dead-letter-exchange': '',
-        'x-dead-letter-routing-key': dlq,
-        'x-single-active-consumer': true,
-      },
+      arguments: serviceQueueArguments(spec.deliveryLimit, dlq, true),
     });
     // The binding key of a consistent-hash binding is its weight: every partition takes an equal share.
     await channel.bindQueue(partition, hash, '1');
