@@ -167,7 +167,7 @@ describe('S9 aggregation across sensor processes', () => {
     expect(windows.rows).toHaveLength(4);
     expect(windows.rows).toEqual(expect.arrayContaining(apps.slice(8).map((app) => ({ key: keyOf(app), n: 2 }))));
     for (const r of replicas) await r.kill();
-  }, 150_000);
+  }, 240_000);
 
   it('a restart in the middle of a window keeps the count', async () => {
     const app = 'restart-app';
@@ -191,5 +191,5 @@ describe('S9 aggregation across sensor processes', () => {
     const [firing] = await world.received(1);
     expect(firing!.data).toMatchObject({ incidentKey: keyOf(app), state: 'firing', fields: { fireCount: '1' } });
     await second.kill();
-  });
+  }, 240_000);
 });

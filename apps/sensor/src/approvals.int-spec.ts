@@ -112,7 +112,7 @@ describe('approval gates: the remediation waits in PostgreSQL for one decision',
       expect(texts(after)).toEqual(['denied by @bob: argocd.sync payments-api not run']);
     }
     expect(await world.unexpected(1_000)).toEqual([]);
-  });
+  }, 240_000);
 });
 
 describe('approval timeouts: the sweeper decides once, however many sweep', () => {

@@ -176,7 +176,7 @@ describe('correlation conditions across sensor processes', () => {
     const waiting = await world.schema.pool.query<{ key: string }>('SELECT key FROM sensor_condition_matches');
     expect(waiting.rows.map((r) => r.key).sort()).toEqual(apps.slice(8).sort());
     for (const r of replicas) await r.kill();
-  });
+  }, 240_000);
 
   it('a restart between A and B keeps A', async () => {
     const first = startSensorProcess(world);
@@ -193,5 +193,5 @@ describe('correlation conditions across sensor processes', () => {
     const [firing] = await world.received(1);
     expect(firing!.data).toMatchObject({ incidentKey: 'rollback/restart-app', state: 'firing' });
     await second.kill();
-  });
+  }, 240_000);
 });

@@ -239,7 +239,9 @@ export function startSensorProcess(world: SensorWorld): SensorProcess {
     child,
     lines,
     async ready() {
-      await waitFor('sensor process ready', () => lines.includes('READY'), { timeoutMs: 30_000 });
+      // A cold start compiles the sensor's sources (tsx); beside a whole CI run on two cores that
+      // has taken over 30 s: a bound for a hung start, not a deadline.
+      await waitFor('sensor process ready', () => lines.includes('READY'), { timeoutMs: 90_000 });
     },
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
