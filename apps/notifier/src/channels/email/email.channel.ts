@@ -63,10 +63,10 @@ export class EmailChannel implements Channel {
       const group = items.filter((n) => (n.audience ?? 'team') === audience);
       if (group.length === 0) continue;
       outcomes.push(
-        await this.send(group, destination, (to, todo) =>
-          todo.length === 1
-            ? emailOf(todo[0]!, to, this.domain, this.templates.lookOf(todo[0]!))
-            : digestEmailOf(todo, to, this.domain, this.templates.lookOf(todo[0]!)),
+        await this.send(group, destination, (to, unsent) =>
+          unsent.length === 1
+            ? emailOf(unsent[0]!, to, this.domain, this.templates.lookOf(unsent[0]!))
+            : digestEmailOf(unsent, to, this.domain, this.templates.lookOf(unsent[0]!)),
         ),
       );
     }
@@ -76,7 +76,7 @@ export class EmailChannel implements Channel {
   private async send(
     items: readonly Notification[],
     destination: Destination,
-    render: (to: readonly string[], todo: readonly Notification[]) => EmailMessage,
+    render: (to: readonly string[], unsent: readonly Notification[]) => EmailMessage,
   ): Promise<DeliveryOutcome> {
     const target = this.targetOf(destination);
     if (!target) throw new ChannelRejectedError('email', 'the destination has no team with an email list');
@@ -84,29 +84,35 @@ export class EmailChannel implements Channel {
     const to = this.recipients(destination.team!, audience);
     const step = `notifier:email:${target}:${audience}`;
     const claimStep = `claim:${step}`;
-    const todo = await this.claim(items, step, claimStep);
-    if (!todo) return 'duplicate';
-    const message = render(to, todo.items);
+    const claimed = await this.claim(items, step, claimStep);
+    if (!claimed) return 'duplicate';
+    const message = render(to, claimed.items);
     let info;
     try {
       info = await this.sender.send(message);
     } catch (error) {
       // An answer (4xx, 5xx) or no connection at all means no message: free the claim so the retry
       // sends at once. No answer after the message went out, and it may be there: the lease decides.
-      if (!(error instanceof SmtpUnreachableError)) await releaseClaims(this.db, claimStep, todo.ids);
+      if (!(error instanceof SmtpUnreachableError)) await releaseClaims(this.db, claimStep, claimed.ids);
       throw error;
     }
     if (info.rejected.length > 0) {
       this.logger.warn({ msg: 'the SMTP server refused some recipients', rejected: info.rejected, target });
     }
     return this.db.transaction().execute(async (trx) => {
-      const marked = await claimEvents(trx, step, todo.ids);
-      for (const n of todo.items.filter((m) => marked.has(m.eventId))) {
+      const marked = await claimEvents(trx, step, claimed.ids);
+      for (const n of claimed.items.filter((m) => marked.has(m.eventId))) {
         await this.receipts.record(trx, n, destination, {
           channel: 'email',
           mode: this.sender.mode,
           operation:
-            todo.items.length > 1 ? 'digest' : n.kind === 'message' ? 'message' : message.inReplyTo ? 'reply' : 'root',
+            claimed.items.length > 1
+              ? 'digest'
+              : n.kind === 'message'
+                ? 'message'
+                : message.inReplyTo
+                  ? 'reply'
+                  : 'root',
           target: to.join(', '),
           ...(n.kind === 'incident' ? { conversation: threadRootId(n.incidentId, this.domain) } : {}),
           detail: {
@@ -116,7 +122,7 @@ export class EmailChannel implements Channel {
             ...(info.rejected.length > 0 ? { rejected: info.rejected } : {}),
             ...(info.response ? { response: info.response } : {}),
             ...(this.sender.outboxPath ? { outbox: this.sender.outboxPath } : {}),
-            ...(todo.items.length > 1 ? { digestOf: todo.ids } : {}),
+            ...(claimed.items.length > 1 ? { digestOf: claimed.ids } : {}),
           },
         });
       }
@@ -136,14 +142,14 @@ export class EmailChannel implements Channel {
         step,
         items.map((n) => n.eventId),
       );
-      const todo = items.filter((n) => !sent.has(n.eventId));
-      if (todo.length === 0) return undefined;
-      const ids = todo.map((n) => n.eventId);
+      const unsent = items.filter((n) => !sent.has(n.eventId));
+      if (unsent.length === 0) return undefined;
+      const ids = unsent.map((n) => n.eventId);
       const earlier = await markedEvents(trx, claimStep, ids);
       const mine = await claimEvents(trx, claimStep, ids);
       // Neither claimed before nor now: another replica's claim committed in between (it is sending).
       for (const id of ids) if (!mine.has(id) && !earlier.has(id)) earlier.set(id, new Date());
-      return { items: todo, ids, earlier };
+      return { items: unsent, ids, earlier };
     });
     if (!claimed) return undefined;
     const youngest = Math.max(0, ...[...claimed.earlier.values()].map((at) => at.getTime()));
