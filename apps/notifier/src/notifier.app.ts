@@ -4,7 +4,7 @@ import { type Env, loadTeams } from '@hub/config';
 import { createDatabase, type Database, migrated, RetentionSweeper } from '@hub/database';
 import { notifierRetentionRules } from './receipts/notifier-retention.js';
 import { serviceQueues, HubRmqServer } from '@hub/messaging';
-import { OutboxWriter } from '@hub/outbox';
+import { CallRecorder } from '@hub/recorder';
 import { createHubService } from '@hub/service';
 import { type Channel } from './channels/channel.js';
 import { buildChannels } from './channels/registry.js';
@@ -46,7 +46,7 @@ export async function createNotifierApp(
         templates: routing.templates,
         teams,
         env: options.env ?? process.env,
-        outbox: (name) => new OutboxWriter(config.HUB_DATA_DIR, name),
+        outbox: (name) => new CallRecorder(config.HUB_DATA_DIR, name),
         http: (vendor) => pools.of(vendor),
         retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
         replyHoldMs: config.NOTIFIER_REPLY_HOLD_MS,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type OutboxEntry } from '@hub/outbox';
+import { type RecordedCall } from '@hub/recorder';
 import { uniqueName, waitFor } from '@hub/testing';
 import { type NotifierHarness, startNotifier, update } from './__tests__/notifier.harness.js';
 
@@ -12,12 +12,12 @@ interface SlackRequest {
   blocks: unknown[];
 }
 
-async function outbox(dataDir: string, integration: string): Promise<OutboxEntry[]> {
+async function outbox(dataDir: string, integration: string): Promise<RecordedCall[]> {
   const text = await readFile(join(dataDir, 'outbox', `${integration}.jsonl`), 'utf8').catch(() => '');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as OutboxEntry);
+    .map((line) => JSON.parse(line) as RecordedCall);
 }
 
 describe('notifier without Slack and Teams accounts (embedded default)', () => {

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type OutboxEntry } from '@hub/outbox';
+import { type RecordedCall } from '@hub/recorder';
 import { ExecutorHarness } from './__tests__/executor.harness.js';
 
-const readOutbox = async (dataDir: string, integration: string): Promise<OutboxEntry[]> =>
+const readOutbox = async (dataDir: string, integration: string): Promise<RecordedCall[]> =>
   (await readFile(join(dataDir, 'outbox', `${integration}.jsonl`), 'utf8'))
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as OutboxEntry);
+    .map((line) => JSON.parse(line) as RecordedCall);
 
 describe('target systems not configured: the outbox', () => {
   let hub: ExecutorHarness;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type OutboxEntry } from '@hub/outbox';
+import { type RecordedCall } from '@hub/recorder';
 import { FakeStatuspage } from '@hub/testing';
 import { ExecutorHarness } from './__tests__/executor.harness.js';
 
@@ -71,7 +71,7 @@ describe('statuspage.update without a Statuspage: the outbox', () => {
     const { event } = await hub.result(request.data.actionId);
     expect(event).toMatchObject({ type: 'action.succeeded', data: { dryRun: true } });
     const lines = (await readFile(join(hub.dataDir, 'outbox', 'statuspage.jsonl'), 'utf8')).trim().split('\n');
-    expect(lines.map((line) => JSON.parse(line) as OutboxEntry)).toMatchObject([
+    expect(lines.map((line) => JSON.parse(line) as RecordedCall)).toMatchObject([
       {
         integration: 'statuspage',
         operation: 'statuspage.update',

@@ -5,7 +5,7 @@ import { createDatabase, type Database, migrated, RetentionSweeper } from '@hub/
 import { ticketRetentionRules } from './tickets/ticket-retention.js';
 import { TICKETING_CONSUMER } from './tickets/ticket.service.js';
 import { serviceQueues, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
-import { OutboxWriter } from '@hub/outbox';
+import { CallRecorder } from '@hub/recorder';
 import { createHubService } from '@hub/service';
 import { JiraCloudApi } from './providers/jira/jira-cloud.api.js';
 import { JiraServerApi } from './providers/jira/jira-server.api.js';
@@ -126,6 +126,6 @@ function buildProvider(config: TicketingConfig): TicketProvider {
         call,
       });
     case 'outbox':
-      return new OutboxTicketProvider(new OutboxWriter(config.HUB_DATA_DIR, 'jira'));
+      return new OutboxTicketProvider(new CallRecorder(config.HUB_DATA_DIR, 'jira'));
   }
 }

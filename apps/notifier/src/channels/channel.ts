@@ -1,6 +1,6 @@
 import { type Env, type TeamDirectory } from '@hub/config';
 import { type Database } from '@hub/database';
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 import { type z } from 'zod';
 import { type Destination, type Notification } from '../notification.js';
 import { type ReceiptStore } from '../receipts/receipt.store.js';
@@ -44,7 +44,7 @@ export interface ChannelContext {
   /** The process environment (variables a team names, like `msteams.webhookUrlEnv`). */
   readonly env: Env;
   /** The outbox file of `name` under `$HUB_DATA_DIR/outbox`, for a channel that is not configured. */
-  outbox(name: string): OutboxWriter;
+  outbox(name: string): CallRecorder;
   /** The keep-alive connection pool of a vendor (one per vendor name, closed on shutdown). */
   http(vendor: string): VendorHttp;
   /** `NOTIFIER_RETRY_DELAYS_MS`: the transport's retry tiers. */

@@ -1,4 +1,4 @@
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 
 /** Where a JSON vendor channel's requests go: the vendor (`live`) or the outbox. */
 export interface VendorSender<Request> {
@@ -15,7 +15,7 @@ export interface VendorSender<Request> {
 export abstract class OutboxClient {
   readonly mode = 'outbox';
 
-  constructor(protected readonly outbox: OutboxWriter) {}
+  constructor(protected readonly outbox: CallRecorder) {}
 
   get outboxPath(): string {
     return this.outbox.path;

@@ -1,5 +1,5 @@
 import { parseTeams } from '@hub/config';
-import { OutboxWriter } from '@hub/outbox';
+import { CallRecorder } from '@hub/recorder';
 import { buildTeamsWebhooks } from '../channels/teams/teams-webhooks.js';
 import { VendorHttp } from '../channels/vendor-http.js';
 import { parseRouting } from './routing.config.js';
@@ -112,7 +112,7 @@ describe('RoutingTable.destinationOf', () => {
 });
 
 describe(buildTeamsWebhooks.name, () => {
-  const outbox = new OutboxWriter('/tmp/hub-unused', 'teams');
+  const outbox = new CallRecorder('/tmp/hub-unused', 'teams');
   const http = new VendorHttp('teams');
 
   it('builds a webhook per team variable that is set; unset ones use the default', () => {

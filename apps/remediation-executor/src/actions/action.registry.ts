@@ -1,6 +1,6 @@
 import { type KubeConfig } from '@kubernetes/client-node';
 import { type ActionRequested } from '@hub/contracts';
-import { OutboxWriter } from '@hub/outbox';
+import { CallRecorder } from '@hub/recorder';
 import { type RemediationExecutorConfig } from '../remediation-executor.config.js';
 import { type Action, type PlannedCall } from './action.js';
 import { ArgoCdClient } from './argocd-sync/argocd.client.js';
@@ -101,7 +101,7 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
       : new OutboxAction(
           ARGOCD_SYNC_KIND,
           planArgoCdSync,
-          new OutboxWriter(config.HUB_DATA_DIR, 'argocd'),
+          new CallRecorder(config.HUB_DATA_DIR, 'argocd'),
           'set ARGOCD_URL and ARGOCD_TOKEN',
         );
   const kubeConfig = kubeConfigOf({
@@ -115,7 +115,7 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
     : new OutboxAction(
         EXTERNALSECRET_REFRESH_KIND,
         (request) => planExternalSecretRefresh(request, version),
-        new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes'),
+        new CallRecorder(config.HUB_DATA_DIR, 'kubernetes'),
         'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG',
       );
   return [
@@ -136,7 +136,7 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
  */
 function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: KubeConfig | undefined): Action[] {
   const kubernetesHint = 'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG';
-  const kubernetesOutbox = new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes');
+  const kubernetesOutbox = new CallRecorder(config.HUB_DATA_DIR, 'kubernetes');
   const kube = kubeConfig && new KubernetesClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS);
   const onKubernetes = (kind: string, planner: (request: ActionRequested) => PlannedCall, real?: Action): Action =>
     real ?? new OutboxAction(kind, planner, kubernetesOutbox, kubernetesHint);
@@ -152,7 +152,7 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     : new OutboxAction(
         ARGO_WORKFLOWS_SUBMIT_KIND,
         planWorkflowSubmit,
-        new OutboxWriter(config.HUB_DATA_DIR, 'argo-workflows'),
+        new CallRecorder(config.HUB_DATA_DIR, 'argo-workflows'),
         'set ARGO_WORKFLOWS_URL (and ARGO_WORKFLOWS_TOKEN)',
       );
   return [
@@ -177,7 +177,7 @@ function previewEnvironments(config: RemediationExecutorConfig, kubeConfig: Kube
     const client = new KubernetesObjectsClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS);
     return [new PreviewEnvironmentCreateAction(client), new PreviewEnvironmentDeleteAction(client)];
   }
-  const outbox = new OutboxWriter(config.HUB_DATA_DIR, 'kubernetes');
+  const outbox = new CallRecorder(config.HUB_DATA_DIR, 'kubernetes');
   const hint = 'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG';
   return [
     new OutboxAction(PREVIEW_ENVIRONMENT_CREATE_KIND, planPreviewCreate, outbox, hint),
@@ -195,7 +195,7 @@ function gitHubActions(config: RemediationExecutorConfig): Action[] {
     });
     return [new GitOpsImageBumpAction(client), new GitHubArtifactsPurgeAction(client)];
   }
-  const outbox = new OutboxWriter(config.HUB_DATA_DIR, 'github');
+  const outbox = new CallRecorder(config.HUB_DATA_DIR, 'github');
   const hint = 'set GITHUB_TOKEN (and GITHUB_API_URL)';
   return [
     new OutboxAction(GITOPS_IMAGE_BUMP_KIND, planImageBump, outbox, hint),
@@ -217,7 +217,7 @@ function argoCdRollback(config: RemediationExecutorConfig): Action {
     : new OutboxAction(
         ARGOCD_ROLLBACK_KIND,
         planArgoCdRollback,
-        new OutboxWriter(config.HUB_DATA_DIR, 'argocd'),
+        new CallRecorder(config.HUB_DATA_DIR, 'argocd'),
         'set ARGOCD_URL and ARGOCD_TOKEN',
       );
 }
@@ -236,7 +236,7 @@ function statuspageAction(config: RemediationExecutorConfig): Action {
     : new OutboxAction(
         STATUSPAGE_UPDATE_KIND,
         (request) => planStatuspageUpdate(request, config.STATUSPAGE_PAGE_ID),
-        new OutboxWriter(config.HUB_DATA_DIR, 'statuspage'),
+        new CallRecorder(config.HUB_DATA_DIR, 'statuspage'),
         'set STATUSPAGE_TOKEN and STATUSPAGE_PAGE_ID',
       );
 }
@@ -253,7 +253,7 @@ function httpRequestAction(config: RemediationExecutorConfig): Action {
           const url = String(request.params.url);
           return planHttpRequest(request, new Set(URL.canParse(url) ? [new URL(url).host] : []));
         },
-        new OutboxWriter(config.HUB_DATA_DIR, 'http'),
+        new CallRecorder(config.HUB_DATA_DIR, 'http'),
         'set HUB_HTTP_ALLOWED_HOSTS',
       );
 }

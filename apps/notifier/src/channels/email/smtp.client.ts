@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { createTransport, type Transporter } from 'nodemailer';
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 import { ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 import { type SmtpSettings } from './email.config.js';
 import { type EmailMessage } from './email.message.js';
@@ -104,7 +104,7 @@ export class EmailOutboxSender implements EmailSender {
   readonly mode = 'outbox';
 
   constructor(
-    private readonly outbox: OutboxWriter,
+    private readonly outbox: CallRecorder,
     readonly from: string,
   ) {}
 

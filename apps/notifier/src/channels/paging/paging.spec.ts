@@ -1,5 +1,5 @@
 import { ConfigError, parseTeams } from '@hub/config';
-import { OutboxWriter } from '@hub/outbox';
+import { CallRecorder } from '@hub/recorder';
 import { notification } from '../../__tests__/notification.fixture.js';
 import { loadNotifierConfig } from '../../notifier.config.js';
 import { ReceiptStore } from '../../receipts/receipt.store.js';
@@ -65,7 +65,7 @@ teams:
       templates: new Templates(),
       teams,
       env,
-      outbox: (name) => new OutboxWriter('/tmp/hub-unused', name),
+      outbox: (name) => new CallRecorder('/tmp/hub-unused', name),
       http: (vendor) => pools.of(vendor),
       retryDelaysMs: [1000],
       replyHoldMs: 0,

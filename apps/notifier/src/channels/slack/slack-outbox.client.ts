@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 import { type SlackApi, type SlackPostRequest, type SlackUpdateRequest } from './slack.channel.js';
 
 /**
@@ -11,7 +11,7 @@ import { type SlackApi, type SlackPostRequest, type SlackUpdateRequest } from '.
 export class SlackOutboxClient implements SlackApi {
   readonly kind = 'slack-outbox';
 
-  constructor(private readonly outbox: OutboxWriter) {}
+  constructor(private readonly outbox: CallRecorder) {}
 
   get outboxPath(): string {
     return this.outbox.path;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, type Env, type TeamDirectory } from '@hub/config';
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 import { type VendorHttp } from '../vendor-http.js';
 import { DEFAULT_WEBHOOK } from './teams.route.js';
 import { type TeamsWebhook, TeamsOutboxClient, TeamsWebhookClient } from './teams-webhook.client.js';
@@ -16,7 +16,7 @@ export function buildTeamsWebhooks(
   teams: TeamDirectory,
   env: Env,
   timeoutMs: number,
-  outbox: OutboxWriter,
+  outbox: CallRecorder,
   http: VendorHttp,
 ): Map<string, TeamsWebhook> {
   const logger = new Logger('TeamsWebhooks');

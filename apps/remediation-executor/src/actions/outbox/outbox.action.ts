@@ -1,5 +1,5 @@
 import { type ActionRequested } from '@hub/contracts';
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 import { type Action, type ActionOutcome, type PlannedCall } from '../action.js';
 
 /**
@@ -11,7 +11,7 @@ export class OutboxAction implements Action {
   constructor(
     readonly kind: string,
     private readonly planner: (request: ActionRequested) => PlannedCall,
-    private readonly writer: OutboxWriter,
+    private readonly writer: CallRecorder,
     /** Says which variables would configure the real system. */
     private readonly hint: string,
   ) {}

@@ -1,5 +1,5 @@
 import { type ProvisioningStepName } from '@hub/contracts';
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 import { type PlanRequest } from '../provisioning.request.js';
 import { type ProvisioningStep, type StepOutcome } from './step.js';
 
@@ -11,7 +11,7 @@ import { type ProvisioningStep, type StepOutcome } from './step.js';
 export class OutboxStep implements ProvisioningStep {
   constructor(
     readonly name: ProvisioningStepName,
-    private readonly writer: OutboxWriter,
+    private readonly writer: CallRecorder,
     /** What `apply` would send: the manifest, or the pull request's parts. */
     private readonly planOf: (request: PlanRequest) => Record<string, unknown>,
     private readonly hint: string,

@@ -1,5 +1,5 @@
 import { type KubeConfig } from '@kubernetes/client-node';
-import { OutboxWriter } from '@hub/outbox';
+import { CallRecorder } from '@hub/recorder';
 import { GitHubClient, repoOf } from '../github/github.client.js';
 import { branchOf, PipelinePullRequestStep, renderPipeline } from '../github/pipeline-pull-request.step.js';
 import { KubernetesObjectStep } from '../kubernetes/kubernetes-object.step.js';
@@ -45,7 +45,7 @@ export function provisioningSteps(settings: ProvisioningSettings, targets: PlanT
     ['argocd-application', (request) => applicationManifest(request, file), argoLink],
   ];
   const client = targets.kubeConfig && new KubernetesObjectsClient(targets.kubeConfig, targets.requestTimeoutMs);
-  const kubeOutbox = new OutboxWriter(targets.dataDir, 'kubernetes');
+  const kubeOutbox = new CallRecorder(targets.dataDir, 'kubernetes');
   const steps: ProvisioningStep[] = kubernetes.map(([name, manifestOf, linksOf]) =>
     client
       ? new KubernetesObjectStep(name, manifestOf, client, linksOf)
@@ -64,7 +64,7 @@ export function provisioningSteps(settings: ProvisioningSettings, targets: PlanT
         )
       : new OutboxStep(
           'pipeline-pull-request',
-          new OutboxWriter(targets.dataDir, 'github'),
+          new CallRecorder(targets.dataDir, 'github'),
           (request) => ({
             ...repoOf(request.repositoryUrl),
             branch: branchOf(request),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type OutboxWriter } from '@hub/outbox';
+import { type CallRecorder } from '@hub/recorder';
 import { type TicketContent, type TicketNote, type TicketRoute } from '../../tickets/ticket-content.js';
 import { type TicketProvider, type TicketRef } from '../ticket-provider.js';
 
@@ -13,7 +13,7 @@ export class OutboxTicketProvider implements TicketProvider {
   readonly name = 'outbox';
   readonly mode = 'outbox';
 
-  constructor(private readonly outbox: OutboxWriter) {}
+  constructor(private readonly outbox: CallRecorder) {}
 
   async create(content: TicketContent, route: TicketRoute): Promise<TicketRef> {
     const key = `HUB-${randomUUID().slice(0, 8).toUpperCase()}`;

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 
 /** One line of an outbox file: what the hub would have sent, and why it did not. */
-export interface OutboxEntry {
+export interface RecordedCall {
   at: string;
   integration: string;
   operation: string;
@@ -13,11 +13,12 @@ export interface OutboxEntry {
 }
 
 /**
- * The embedded default of every integration that is not configured (DESIGN.md): instead of calling
+ * The embedded recorder of unconfigured integrations (DESIGN.md's embedded default; not the sensor's
+ * transactional outbox, `apps/sensor/src/outbox/`): instead of calling
  * the vendor, append what would have been sent to `$HUB_DATA_DIR/outbox/<integration>.jsonl` and
  * log it, so the whole hub runs with no accounts and shows every call it would make.
  */
-export class OutboxWriter {
+export class CallRecorder {
   readonly path: string;
   private readonly logger: Logger;
   private ready?: Promise<unknown>;
@@ -32,8 +33,8 @@ export class OutboxWriter {
   }
 
   /** Appends one entry (appends are serialised, so lines never interleave). */
-  write(operation: string, request: unknown): Promise<OutboxEntry> {
-    const entry: OutboxEntry = {
+  write(operation: string, request: unknown): Promise<RecordedCall> {
+    const entry: RecordedCall = {
       at: new Date().toISOString(),
       integration: this.integration,
       operation,
