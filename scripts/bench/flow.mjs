@@ -196,9 +196,20 @@ async function runCases(label, target, done, activity) {
 /** Sum of a Prometheus counter's series whose labels include `match` (`outcome="repeat"`). */
 async function counterSum(port, name, match = '') {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([0-9.e+-]+)$`, 'gm'))]
-    .filter((m) => m[1].includes(match))
+  return [...text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([0-9.e+-]+)$`, 'gm'))]
+    .filter((m) => (m[1] ?? '').includes(match))
     .reduce((sum, m) => sum + Number(m[2]), 0);
+}
+
+/** Each service's `hub_db_statements_total` (SQL statements it sent, BEGIN and COMMIT included). */
+async function statementsOf(processes, services, gatewayPort) {
+  const entries = await Promise.all(
+    processes.map(async ([service]) => [
+      service,
+      await counterSum(services[service] ?? gatewayPort, 'hub_db_statements_total'),
+    ]),
+  );
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -270,6 +281,10 @@ async function repeatStorm(target, done, fakes, sensorPort) {
 }
 
 export async function benchFlow({ root, amqpUrl }) {
+  // BENCH_PORT_OFFSET moves every port of this suite, so two checkouts can run it side by side.
+  const offset = Number(process.env.BENCH_PORT_OFFSET ?? 0);
+  const gatewayPort = 18082 + offset;
+  const rawPort = 18083 + offset;
   const stamp = Date.now().toString(36);
   const vhost = `hub-bench-${stamp}`;
   execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
@@ -306,13 +321,13 @@ export async function benchFlow({ root, amqpUrl }) {
       SLACK_API_URL: fakes.slack,
       ...JSON.parse(process.env.BENCH_FLOW_ENV ?? '{}'),
       GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: '18082',
+      GATEWAY_PORT: String(gatewayPort),
     };
     execFileSync(process.execPath, ['libs/database/dist/migrate.cli.js'], {
       cwd: root,
       env: { ...process.env, ...env },
     });
-    const services = { sensor: 19101, 'remediation-executor': 19102, notifier: 19103 };
+    const services = { sensor: 19101 + offset, 'remediation-executor': 19102 + offset, notifier: 19103 + offset };
     const children = Object.entries(services).map(([service, port]) =>
       startProcess(
         root,
@@ -329,15 +344,17 @@ export async function benchFlow({ root, amqpUrl }) {
     );
     await Promise.all([
       ...Object.values(services).map((port) => waitReady(`http://127.0.0.1:${port}/readyz`)),
-      waitReady('http://127.0.0.1:18082/readyz'),
+      waitReady(`http://127.0.0.1:${gatewayPort}/readyz`),
     ]);
     const processes = [...Object.keys(services).map((s, i) => [s, children[i]]), ['ingest-gateway', gateway]];
     const cpuBefore = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
-    const target = { url: 'http://127.0.0.1:18082/v1/webhooks/alertmanager', token };
+    const statementsBefore = await statementsOf(processes, services, gatewayPort);
+    const target = { url: `http://127.0.0.1:${gatewayPort}/v1/webhooks/alertmanager`, token };
     const hubRows = await runCases('hub', target, fixedAt, () => fakes.calls);
     rows.push(...hubRows);
     const incidents = hubRows.reduce((sum, row) => sum + Number(row.completed.split('/')[0]), 0);
     const cpuAfter = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
+    const statementsAfter = await statementsOf(processes, services, gatewayPort);
     if (process.env.BENCH_STORM !== 'off') {
       console.log('  repeat storm: opening the incidents, then the repeats');
       const cpuStart = processes.reduce((sum, [, child]) => sum + cpuMs(child.pid), 0);
@@ -346,12 +363,13 @@ export async function benchFlow({ root, amqpUrl }) {
       storm['CPU ms/repeat'] = Number((cpu / Math.max(1, storm.repeats)).toFixed(2));
     }
     for (const [service, child] of processes) {
-      const port = services[service] ?? 18082;
+      const port = services[service] ?? gatewayPort;
       const cpu = cpuAfter[service] - cpuBefore[service];
       rss[service] = {
         'RSS MB': rssMb(child.pid),
         'CPU s (cases)': Number((cpu / 1000).toFixed(1)),
         'CPU ms/incident': Number((cpu / incidents).toFixed(2)),
+        'SQL/incident': Number(((statementsAfter[service] - statementsBefore[service]) / incidents).toFixed(1)),
         ...(await handling(port)),
       };
     }
@@ -364,7 +382,7 @@ export async function benchFlow({ root, amqpUrl }) {
       AMQP_URL,
       PREFIX: prefix,
       ROLE: 'endpoint',
-      PORT: '18083',
+      PORT: String(rawPort),
     });
     const relays = [1, 2, 3].map((hop) =>
       startProcess(root, ['scripts/bench/raw-relay.mjs'], {
@@ -388,7 +406,7 @@ export async function benchFlow({ root, amqpUrl }) {
     rows.push(
       ...(await runCases(
         'raw 4-hop relay',
-        { url: 'http://127.0.0.1:18083/v1/webhooks/alertmanager', token },
+        { url: `http://127.0.0.1:${rawPort}/v1/webhooks/alertmanager`, token },
         relayedAt,
       )),
     );

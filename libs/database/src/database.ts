@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { Counter, register } from 'prom-client';
 import { type HubDatabase } from './schema.js';
 
 export type Database = Kysely<HubDatabase>;
@@ -28,8 +29,33 @@ export function createDatabase(
   // an uncaught exception and kill the service. The query in flight rejects with the same error, so
   // the handler fails (and is retried), and the pool drops the broken client when it is released.
   pool.on('error', () => undefined);
+  const statements = statementsCounter();
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    countStatements(client, statements);
   });
   return { db: new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) }), pool };
+}
+
+/**
+ * `hub_db_statements_total`: the SQL statements this process sent (BEGIN and COMMIT included), one
+ * counter for every pool of the process. Statements per handled message is the first figure to
+ * read when a service's database time grows (the bench prints it per incident).
+ */
+function statementsCounter(): Counter {
+  const name = 'hub_db_statements_total';
+  return (
+    (register.getSingleMetric(name) as Counter | undefined) ??
+    new Counter({ name, help: 'SQL statements sent to PostgreSQL, BEGIN and COMMIT included', registers: [register] })
+  );
+}
+
+/** Counts every `query` of one pooled connection (Kysely, raw `pool.query` and transactions all end there). */
+function countStatements(client: pg.PoolClient, counter: Counter): void {
+  const query = (client as unknown as { query: (...args: unknown[]) => unknown }).query;
+  // One property on this connection object, ahead of pg's (and its instrumentation's) prototype method.
+  (client as { query: unknown }).query = function countedQuery(this: pg.PoolClient, ...args: unknown[]) {
+    counter.inc();
+    return query.apply(this, args);
+  };
 }
