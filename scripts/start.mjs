@@ -6,7 +6,7 @@
 // Ctrl-C / SIGTERM stops them all (SIGTERM, then SIGKILL after a grace period) and exits 0.
 // `SENSOR__HUB_METRICS_PORT=9201` sets HUB_METRICS_PORT for the sensor only (any service, any variable).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { formatLogLine } from './log-format.mjs';
@@ -129,6 +129,39 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     console.log(`hub: ${signal}, stopping ${[...children.keys()].join(', ') || 'nothing (no service is running)'}`);
     stopAll();
   });
+}
+
+// A supervisor that kills `npm start` (or an npm that does not pass the signal on) leaves this script
+// behind `sh -c`: when the process that started us or, under npm, its parent goes away, stop
+// everything as on SIGTERM, so no service outlives the command that ran the hub.
+const watched = [process.ppid, process.env.npm_lifecycle_event ? parentOf(process.ppid) : undefined].filter(
+  (pid) => pid !== undefined && pid > 1,
+);
+setInterval(() => {
+  if (stopping) return;
+  const gone = watched.find((pid) => !alive(pid));
+  if (gone === undefined) return;
+  console.log(`hub: the process that started me (pid ${gone}) is gone; stopping ${[...children.keys()].join(', ')}`);
+  stopAll();
+}, 1000).unref();
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** A process's parent, from /proc (Linux); undefined elsewhere. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The hub's environment plus the `<SERVICE>__<VAR>` overrides for this service (e.g. SENSOR__HUB_METRICS_PORT). */

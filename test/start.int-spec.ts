@@ -16,13 +16,18 @@ interface HubProcess {
   pid(service: string): number | undefined;
 }
 
-function startHub(args: string[], env: Record<string, string>): HubProcess {
-  // The developer's own port settings and per-service overrides must not leak into the test hub.
-  const inherited = Object.fromEntries(
+/** The environment without the developer's own port settings and per-service overrides. */
+function inheritedEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !name.includes('__') && !/^(GATEWAY_PORT|HUB_METRICS_PORT)$/.test(name),
     ),
   );
+}
+
+function startHub(args: string[], env: Record<string, string>): HubProcess {
+  // The developer's own port settings and per-service overrides must not leak into the test hub.
+  const inherited = inheritedEnv();
   const child = spawn(process.execPath, ['scripts/start.mjs', '--json', ...args], {
     cwd: ROOT,
     env: { ...inherited, ...env },
@@ -159,6 +164,41 @@ describe('npm start (scripts/start.mjs) supervising the services', () => {
       expect(running.filter(alive)).toEqual([]);
     }, 20_000);
   });
+
+  it('stops every service when the process that ran it dies without passing a signal on (npm → sh → start.mjs)', async () => {
+    // What a supervisor that SIGKILLs `npm start` leaves: npm gone, `sh -c` still waiting, start.mjs under it.
+    const port = await freePort();
+    const npmLike = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:child_process').spawn('sh', ['-c', 'node scripts/start.mjs --json ingest-gateway; true'], { stdio: 'inherit' }); setInterval(() => {}, 1000);`,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...inheritedEnv(), ...baseEnv(), npm_lifecycle_event: 'start', INGEST_GATEWAY__GATEWAY_PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    for (const stream of [npmLike.stdout, npmLike.stderr]) stream.on('data', (c: Buffer) => (output += c.toString()));
+    const gatewayPid = () => Number(/hub: ingest-gateway started \(pid (\d+)\)/.exec(output)?.[1] ?? 0);
+    try {
+      await waitFor('the gateway healthy', () => healthy(`http://127.0.0.1:${port}`), { timeoutMs: 40_000, intervalMs: 200 }).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}\n${output}`);
+        },
+      );
+      const pid = gatewayPid();
+      expect(pid).toBeGreaterThan(0);
+      pids.add(pid);
+      npmLike.kill('SIGKILL');
+      await waitFor('the gateway stopped', () => !alive(pid), { timeoutMs: 15_000, intervalMs: 200 });
+      expect(output).toMatch(/hub: the process that started me \(pid \d+\) is gone; stopping ingest-gateway/);
+    } finally {
+      if (npmLike.exitCode === null && npmLike.signalCode === null) npmLike.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('stops the hub with exit code 1 when a service crash-loops, naming it and its last exit', async () => {
     const hub = startHub(['ingest-gateway', 'sensor'], {
