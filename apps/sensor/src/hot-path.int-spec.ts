@@ -37,7 +37,7 @@ describe('statements per event (the hot path, issue 15)', () => {
     await sensor?.close();
   });
 
-  it('opens and remediates an incident in 8 statements (+1 delete when idle), counts a repeat in 5', async () => {
+  it('opens and remediates an incident in 7 statements (+1 delete when idle), counts a repeat in 5', async () => {
     const fp = fingerprint();
     const firing = alertEvent('firing', argocdLabels(), fp);
     let opened: Awaited<ReturnType<SensorHarness['received']>> = [];
@@ -58,7 +58,7 @@ describe('statements per event (the hot path, issue 15)', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     });
     // Idle after each step, so each step's published rows go by a delete of their own (+1).
-    expect(first).toBeLessThanOrEqual(9);
+    expect(first).toBeLessThanOrEqual(8);
     expect(repeat).toBeLessThanOrEqual(5);
     expect(result).toBeLessThanOrEqual(7);
     // BEGIN, the claim, COMMIT, the staged rows of the event (none left).

@@ -3,22 +3,11 @@ import { type IncidentState } from '@hub/contracts';
 import { type SilenceRow } from '@hub/database';
 import { type IncidentChanges, type IncidentStore, type NewIncident } from '../stores/sensor-stores.js';
 import { type TimelineEntry, timelineEntryOf } from './incident-events.js';
+import { type KeyState, readKeyState } from './key-state.js';
 import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 
 /** Advisory-lock class of incident keys (the first int of `pg_advisory_xact_lock(int, int)`): "SENS". */
 export const INCIDENT_LOCK_CLASS = 0x53454e53;
-
-/** What the work knows of a key it holds the lock of, read in one statement ({@link IncidentRepository.keyState}). */
-export interface KeyState {
-  /** The open incident (locked for the rest of the work). */
-  open?: IncidentRow;
-  /** Whether a remediation of the key waits for a decision (`approvals`). */
-  waiting: boolean;
-  /** When a remediation of the key last started, across all its incidents (the cooldown). */
-  lastRemediationAt?: Date;
-  /** The silences in force at the instant asked for, oldest first (as `SilenceGate` reads them), when asked. */
-  silences?: SilenceRow[];
-}
 
 /**
  * The incidents and their history in PostgreSQL. Every method runs in the given transaction;
@@ -33,6 +22,8 @@ export interface KeyState {
 export class IncidentRepository implements IncidentStore {
   private readonly locked = new Set<string>();
   private readonly keys = new Map<string, KeyState>();
+  /** The alert instance whose tombstone the work will ask about, per key ({@link expect}). */
+  private readonly expected = new Map<string, { readonly sensor: string; readonly startsAt: string }>();
   /** Rows this transaction locked or wrote, by id. */
   private readonly rows = new Map<string, IncidentRow>();
 
@@ -52,40 +43,36 @@ export class IncidentRepository implements IncidentStore {
 
   /**
    * The open incident of a locked key (row-locked), whether an approval of the key waits, the key's
-   * last remediation and, given `silencesAt`, the silences in force then: one statement, once per
-   * key and transaction.
+   * last remediation and, given `silencesAt`, the silences in force then, with the tombstone the
+   * work said it would ask about ({@link expect}): one statement, once per key and transaction.
    */
   async keyState(key: string, silencesAt?: Date): Promise<KeyState> {
     const known = this.keys.get(key);
     if (known) return known;
-    const silences = silencesAt
-      ? sql`(SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.created_at), '[]'::jsonb)
-          FROM silences s LEFT JOIN incidents si ON si.id = s.incident_id
-          WHERE s.expired_at IS NULL AND s.starts_at <= ${silencesAt}
-            AND (s.ends_at IS NULL OR s.ends_at > ${silencesAt})
-            AND (s.until_resolved = false OR si.resolved_at IS NULL))`
-      : sql`NULL::jsonb`;
-    const { rows } = await sql<
-      IncidentRow & { _waiting: boolean; _last_remediation_at: Date | null; _silences: SilenceJson[] | null }
-    >`
-      SELECT i.*,
-        EXISTS (SELECT 1 FROM approvals a WHERE a.incident_key = ${key} AND a.state = 'waiting') AS _waiting,
-        (SELECT max(h.at) FROM incident_history h JOIN incidents k ON k.id = h.incident_id
-          WHERE k.key = ${key} AND h.status = 'remediating') AS _last_remediation_at,
-        ${silences} AS _silences
-      FROM (SELECT 1) AS one
-      LEFT JOIN LATERAL (SELECT * FROM incidents WHERE key = ${key} AND resolved_at IS NULL FOR UPDATE) i ON true`.execute(
-      this.trx,
-    );
-    const { _waiting, _last_remediation_at, _silences, ...row } = rows[0]!;
-    const state: KeyState = {
-      waiting: _waiting,
-      ...(row.id ? { open: this.keep(row) } : {}), // no open incident: every column null
-      ...(_last_remediation_at ? { lastRemediationAt: new Date(_last_remediation_at) } : {}),
-      ...(_silences ? { silences: _silences.map(silenceRowOf) } : {}),
-    };
+    const instance = this.expected.get(key);
+    const state = await readKeyState(this.trx, key, {
+      ...(silencesAt ? { silencesAt } : {}),
+      ...(instance ? { instance } : {}),
+    });
+    if (state.open) this.keep(state.open);
     this.keys.set(key, state);
     return state;
+  }
+
+  expect(key: string, { sensor, startsAt }: { readonly sensor: string; readonly startsAt?: string }): void {
+    if (startsAt && !this.keys.has(key)) this.expected.set(key, { sensor, startsAt });
+  }
+
+  /** Until when that alert instance is marked resolved (null: it is not), when read with the key's state; else undefined. */
+  tombstoneUntil(sensor: string, key: string, startsAt: string): Date | null | undefined {
+    const tombstone = this.keys.get(key)?.tombstone;
+    return tombstone?.sensor === sensor && tombstone.startsAt === startsAt ? tombstone.until : undefined;
+  }
+
+  /** A tombstone of the key was written: what was read of it is old. */
+  forgetTombstone(key: string): void {
+    const state = this.keys.get(key);
+    if (state) delete state.tombstone;
   }
 
   /**
@@ -302,25 +289,4 @@ export class IncidentRepository implements IncidentStore {
     }
     return row;
   }
-}
-
-/** A `silences` row as `to_jsonb` gives it: timestamps as text. */
-type SilenceJson = Omit<SilenceRow, 'starts_at' | 'ends_at' | 'created_at' | 'expired_at' | 'last_suppressed_at'> & {
-  starts_at: string;
-  ends_at: string | null;
-  created_at: string;
-  expired_at: string | null;
-  last_suppressed_at: string | null;
-};
-
-function silenceRowOf(json: SilenceJson): SilenceRow {
-  const at = (value: string | null) => (value === null ? null : new Date(value));
-  return {
-    ...json,
-    starts_at: new Date(json.starts_at),
-    ends_at: at(json.ends_at),
-    created_at: new Date(json.created_at),
-    expired_at: at(json.expired_at),
-    last_suppressed_at: at(json.last_suppressed_at),
-  };
 }

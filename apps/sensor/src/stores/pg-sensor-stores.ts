@@ -20,7 +20,7 @@ export function pgStores(trx: SensorTransaction, options: PgStoresOptions = {}):
   const incidents = new IncidentRepository(trx, options.lockedKeys);
   return {
     incidents,
-    noise: new NoiseRepository(trx),
+    noise: new NoiseRepository(trx, incidents),
     correlations: new CorrelationRepository(trx),
     deadlines: new DeadlineRepository(trx),
     silences: new SilenceGate(trx, incidents),
