@@ -3,7 +3,7 @@ import { PeopleGates } from '../decisions/people-gates.js';
 import { type IncidentService } from '../incidents/incident.service.js';
 import { type Miss } from '../kinds/sensor-kind.js';
 import { type SensorPlanError } from '../matching/matching.errors.js';
-import { type SensorRegistry } from '../kinds/sensor.registry.js';
+import { type EventMatches, type SensorRegistry } from '../kinds/sensor.registry.js';
 import { planSuccess } from '../matching/success-plan.js';
 import { type SensorStores } from '../stores/sensor-stores.js';
 
@@ -46,9 +46,14 @@ export class EventEngine {
     this.gates = new PeopleGates(clock);
   }
 
-  /** The event log, then every sensor's plans for `event` in lock order. */
-  async handle(stores: SensorStores, event: HubEvent): Promise<HandledEvent> {
-    const { steps, misses, failures } = this.registry.match(event);
+  /** What `event` asks of the loaded sensors (pure): the plans {@link handle} applies, in lock order. */
+  match(event: HubEvent): EventMatches {
+    return this.registry.match(event);
+  }
+
+  /** The event log, then every sensor's plans for `event` (matched now, or before by {@link match}) in lock order. */
+  async handle(stores: SensorStores, event: HubEvent, matches = this.match(event)): Promise<HandledEvent> {
+    const { steps, misses, failures } = matches;
     const context = { incidents: this.incidents, gates: this.gates, options: this.registry.options };
     await stores.eventLog.record(event); // the event log (GET /v1/events, hub replay)
     for (const step of steps) await step.lock(stores);

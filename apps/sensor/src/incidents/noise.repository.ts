@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { type NoiseStore } from '../stores/sensor-stores.js';
+import { type IncidentRepository } from './incident.repository.js';
 import { type SensorTransaction } from './sensor-database.js';
 
 /** Advisory-lock class of trigger rate limits ("RATE"), apart from incident keys. */
@@ -12,7 +13,11 @@ const RATE_LOCK_CLASS = 0x52415445;
  * holds it); marks are claimed by one atomic upsert, safe without a lock.
  */
 export class NoiseRepository implements NoiseStore {
-  constructor(private readonly trx: SensorTransaction) {}
+  constructor(
+    private readonly trx: SensorTransaction,
+    /** Reads a tombstone with the key's incidents when the work said it would ask (`IncidentRepository.expect`). */
+    private readonly incidents?: IncidentRepository,
+  ) {}
 
   /**
    * Counts `eventId` into the sensor's window of `key` and returns the most events of the key that
@@ -98,6 +103,7 @@ export class NoiseRepository implements NoiseStore {
    */
   async tombstone(sensor: string, key: string, startsAt: string, at: Date, forMs: number): Promise<void> {
     const until = new Date(at.getTime() + forMs);
+    this.incidents?.forgetTombstone(key);
     await sql`
       INSERT INTO sensor_marks (sensor, scope, key, until) VALUES (${sensor}, 'resolved', ${instanceKey(key, startsAt)}, ${until})
       ON CONFLICT (sensor, scope, key) DO UPDATE SET until = GREATEST(sensor_marks.until, EXCLUDED.until)`.execute(
@@ -107,6 +113,8 @@ export class NoiseRepository implements NoiseStore {
 
   /** True while a {@link tombstone} of that alert instance stands. */
   async isTombstoned(sensor: string, key: string, startsAt: string, now: Date): Promise<boolean> {
+    const until = this.incidents?.tombstoneUntil(sensor, key, startsAt);
+    if (until !== undefined) return until !== null && until > now;
     const { rows } = await sql<{ key: string }>`
       SELECT key FROM sensor_marks
       WHERE sensor = ${sensor} AND scope = 'resolved' AND key = ${instanceKey(key, startsAt)} AND until > ${now}`.execute(
@@ -123,6 +131,6 @@ export async function sweepMarks(db: Pick<SensorTransaction, 'deleteFrom'>, now:
 }
 
 /** One alert instance: the incident key and Alertmanager's `startsAt` (normalised). */
-function instanceKey(key: string, startsAt: string): string {
+export function instanceKey(key: string, startsAt: string): string {
   return `${key}@${new Date(startsAt).toISOString()}`;
 }

@@ -1,21 +1,34 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type ActionResult, type HubEvent, eventIdentity } from '@hub/contracts';
-import { type Database, runOnce } from '@hub/database';
+import { type Database } from '@hub/database';
 import { EventEngine, type HandledEvent } from '../engine/event.engine.js';
-import { type SensorRegistry } from '../kinds/sensor.registry.js';
+import { PHASE } from '../kinds/sensor-kind.js';
+import { type EventMatches, type SensorRegistry } from '../kinds/sensor.registry.js';
 import { SensorMetrics } from '../metrics/sensor.metrics.js';
 import { SensorOutbox } from '../outbox/sensor.outbox.js';
 import { SENSOR_DATABASE, SENSOR_OPTIONS, SENSOR_REGISTRY, type SensorOptions } from '../sensor.options.js';
 import { pgStores } from '../stores/pg-sensor-stores.js';
+import { type SensorStores } from '../stores/sensor-stores.js';
+import { claimEvent } from './event-claim.js';
 import { IncidentService } from './incident.service.js';
 import { type SensorTables, type SensorTransaction } from './sensor-database.js';
 
-type Work = (trx: SensorTransaction) => Promise<HubEvent[]>;
+/** The event's work, over the transaction's stores (or, for a decision, the transaction itself). */
+type Work = (trx: SensorTransaction, stores: SensorStores) => Promise<HubEvent[]>;
+
+/** How an event's transaction begins (its first statement, `claimEvent`). */
+interface Start {
+  /** Record the event in the event log. */
+  readonly log: boolean;
+  /** Incident keys to lock with the first statement. */
+  readonly lockKeys: readonly string[];
+}
 
 /**
  * What the consumers call: the {@link EventEngine} over PostgreSQL, in ONE transaction per event
- * that also marks the event processed (`runOnce`) and stages the events to publish (outbox), then
- * publishes them once that transaction committed, and counts the outcomes.
+ * whose first statement marks the event processed (as `runOnce` does), records it in the event log
+ * and takes its incident keys' locks (`claimEvent`), and whose last stages the events to publish
+ * (outbox); then publishes them once that transaction committed, and counts the outcomes.
  */
 @Injectable()
 export class SensorEngine {
@@ -36,10 +49,16 @@ export class SensorEngine {
   /** An event some sensor may depend on (`alert.firing`) or resolve on (`alert.resolved`). */
   async handleEvent(event: HubEvent): Promise<void> {
     let handled: HandledEvent | undefined;
-    const duplicate = await this.process(event, async (trx) => {
-      handled = await this.engine.handle(pgStores(trx), event);
-      return handled.events;
-    });
+    const matches = this.engine.match(event);
+    const start = { log: true, lockKeys: incidentLocksOf(matches) };
+    const duplicate = await this.process(
+      event,
+      async (_trx, stores) => {
+        handled = await this.engine.handle(stores, event, matches);
+        return handled.events;
+      },
+      start,
+    );
     if (duplicate || !handled) return;
     for (const failure of handled.failures) {
       this.logger.error({
@@ -61,7 +80,12 @@ export class SensorEngine {
 
   /** `action.succeeded` / `action.failed` from the executor. */
   async handleActionResult(event: HubEvent<ActionResult>, succeeded: boolean): Promise<void> {
-    await this.process(event, (trx) => this.engine.handleActionResult(pgStores(trx), event, succeeded));
+    // Its incident key (the executor copies the request's) is locked with the first statement.
+    const lockKeys = typeof event.incidentkey === 'string' && event.incidentkey !== '' ? [event.incidentkey] : [];
+    await this.process(event, (_trx, stores) => this.engine.handleActionResult(stores, event, succeeded), {
+      log: false,
+      lockKeys,
+    });
   }
 
   /**
@@ -69,15 +93,26 @@ export class SensorEngine {
    * redelivery (a retry after a failed publish, a replica that died after committing) the work is
    * skipped and what is still staged for the event is published. Returns whether the event was a duplicate.
    */
-  async process(event: HubEvent, work: Work): Promise<boolean> {
+  async process(event: HubEvent, work: Work, start: Start = { log: false, lockKeys: [] }): Promise<boolean> {
     const identity = eventIdentity(event);
-    const outcome = await runOnce(this.db, this.options.consumer, identity, async (hubTrx) => {
-      const trx = hubTrx.withTables<SensorTables>();
-      const events = await work(trx);
-      await this.outbox.stage(trx, identity, events);
-      return events;
-    });
-    const pending = outcome.duplicate ? await this.outbox.pendingFor(identity) : (outcome.result ?? []);
+    const published = this.outbox.takeConfirmed();
+    let outcome: { duplicate: true } | { duplicate: false; events: HubEvent[] };
+    try {
+      outcome = await this.db.transaction().execute(async (hubTrx) => {
+        const trx = hubTrx.withTables<SensorTables>();
+        const claim = { consumer: this.options.consumer, identity, published, lockKeys: start.lockKeys };
+        if (!(await claimEvent(trx, { ...claim, ...(start.log ? { log: event } : {}) }))) {
+          return { duplicate: true as const };
+        }
+        const events = await work(trx, pgStores(trx, { lockedKeys: start.lockKeys, eventLogged: start.log }));
+        await this.outbox.stage(trx, identity, events);
+        return { duplicate: false as const, events };
+      });
+    } catch (error) {
+      this.outbox.giveBack(published);
+      throw error;
+    }
+    const pending = outcome.duplicate ? await this.outbox.pendingFor(identity) : outcome.events;
     if (outcome.duplicate && pending.length > 0) {
       this.logger.warn({
         msg: 'republishing events staged by an earlier delivery',
@@ -88,4 +123,14 @@ export class SensorEngine {
     await this.outbox.publish(pending);
     return outcome.duplicate;
   }
+}
+
+/**
+ * The incident keys an event's work locks, when it locks nothing else: taken with its first
+ * statement, in the plans' order. Plans of other kinds lock their own names first (one lock order
+ * for every handler), so then the incident kind takes its keys itself, after them.
+ */
+function incidentLocksOf({ steps }: EventMatches): string[] {
+  if (!steps.every((step) => step.plan.order.phase === PHASE.incident)) return [];
+  return [...new Set(steps.map((step) => step.plan.order.lock))];
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type IncidentRepository } from '../incidents/incident.repository.js';
 import { type SensorTransaction } from '../incidents/sensor-database.js';
 import { type SilenceStore } from '../stores/sensor-stores.js';
 import { Silence, type SilenceTarget } from './silence.js';
@@ -11,11 +12,27 @@ import { Silence, type SilenceTarget } from './silence.js';
  * if the silence had never been (expiry re-arms, it does not replay).
  */
 export class SilenceGate implements SilenceStore {
-  constructor(private readonly trx: SensorTransaction) {}
+  constructor(
+    private readonly trx: SensorTransaction,
+    /** Under the key's lock the silences come with the key's incident, in one statement. */
+    private readonly incidents?: IncidentRepository,
+  ) {}
 
   /** Whether a silence covers `target` at `now`; the first that does counts the suppression. */
   async silencing(target: SilenceTarget, now: Date): Promise<boolean> {
-    const rows = await this.trx
+    const rows = (await this.incidents?.silencesFor(target.key, now)) ?? (await this.inForce(now));
+    const silence = rows.map((row) => new Silence(row)).find((s) => s.activeAt(now) && s.covers(target));
+    if (!silence) return false;
+    await this.trx
+      .updateTable('silences')
+      .set({ suppressed: sql`suppressed + 1`, last_suppressed_at: now })
+      .where('id', '=', silence.id)
+      .execute();
+    return true;
+  }
+
+  private inForce(now: Date) {
+    return this.trx
       .selectFrom('silences as s')
       .leftJoin('incidents as i', 'i.id', 's.incident_id')
       .selectAll('s')
@@ -25,14 +42,6 @@ export class SilenceGate implements SilenceStore {
       .where((eb) => eb.or([eb('s.until_resolved', '=', false), eb('i.resolved_at', 'is', null)]))
       .orderBy('s.created_at')
       .execute();
-    const silence = rows.map((row) => new Silence(row)).find((s) => s.activeAt(now) && s.covers(target));
-    if (!silence) return false;
-    await this.trx
-      .updateTable('silences')
-      .set({ suppressed: sql`suppressed + 1`, last_suppressed_at: now })
-      .where('id', '=', silence.id)
-      .execute();
-    return true;
   }
 }
 

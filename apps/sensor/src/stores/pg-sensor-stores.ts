@@ -7,16 +7,25 @@ import { type SensorTransaction } from '../incidents/sensor-database.js';
 import { SilenceGate } from '../silences/silence.gate.js';
 import { type ApprovalStore, type DeadlineStore, type NewApproval, type SensorStores } from './sensor-stores.js';
 
+/** How the consuming event's transaction began (`claimEvent`). */
+export interface PgStoresOptions {
+  /** Incident keys the transaction's first statement locked already. */
+  readonly lockedKeys?: readonly string[];
+  /** The event log row was written by the first statement: `eventLog.record` has nothing left to do. */
+  readonly eventLogged?: boolean;
+}
+
 /** The sensor's state in PostgreSQL, every store bound to `trx` (the consuming event's transaction). */
-export function pgStores(trx: SensorTransaction): SensorStores {
+export function pgStores(trx: SensorTransaction, options: PgStoresOptions = {}): SensorStores {
+  const incidents = new IncidentRepository(trx, options.lockedKeys);
   return {
-    incidents: new IncidentRepository(trx),
-    noise: new NoiseRepository(trx),
+    incidents,
+    noise: new NoiseRepository(trx, incidents),
     correlations: new CorrelationRepository(trx),
     deadlines: new DeadlineRepository(trx),
-    silences: new SilenceGate(trx),
-    approvals: new ApprovalRepository(trx),
-    eventLog: { record: (event: HubEvent) => recordEvent(trx, event) },
+    silences: new SilenceGate(trx, incidents),
+    approvals: new ApprovalRepository(trx, incidents),
+    eventLog: { record: (event: HubEvent) => (options.eventLogged ? Promise.resolve() : recordEvent(trx, event)) },
   };
 }
 
@@ -40,9 +49,13 @@ class DeadlineRepository implements DeadlineStore {
 
 /** `approvals` (state `waiting` until a decision or the timeout). */
 class ApprovalRepository implements ApprovalStore {
-  constructor(private readonly trx: SensorTransaction) {}
+  constructor(
+    private readonly trx: SensorTransaction,
+    private readonly incidents: IncidentRepository,
+  ) {}
 
   async waitingFor(key: string): Promise<boolean> {
+    if (this.incidents.holds(key)) return (await this.incidents.keyState(key)).waiting; // read with the open incident
     const row = await this.trx
       .selectFrom('approvals')
       .select('id')
@@ -69,5 +82,6 @@ class ApprovalRepository implements ApprovalStore {
         timeout_at: approval.timeoutAt,
       })
       .execute();
+    this.incidents.noteWaiting(approval.incidentKey);
   }
 }

@@ -53,6 +53,12 @@ export interface IncidentStore {
   /** Whether the diagnostics `actionId` is already in the incident's history (a redelivered result). */
   hasDiagnostics(incidentId: string, actionId: string): Promise<boolean>;
   lockById(id: string): Promise<IncidentRow>;
+  /**
+   * Said before the work asks anything of `key` under its lock: which alert instance it may check
+   * for a tombstone (`NoiseStore.isTombstoned`), so a store can read that with the key's incidents
+   * (PostgreSQL: in one statement). A store that reads each question on its own leaves it out.
+   */
+  expect?(key: string, instance: { readonly sensor: string; readonly startsAt?: string }): void;
   /** When a remediation of `key` last started, across all its incidents (the cooldown spans them). */
   lastRemediationAt(key: string): Promise<Date | undefined>;
   /** Opens an incident in state firing (sequence 1, first fire counted). */

@@ -1,5 +1,6 @@
 import { type HubEvent } from '@hub/contracts';
 import { type Sensor } from '../../definitions/sensor.schema.js';
+import { startedAtOf } from '../../matching/event-facts.js';
 import { type IncidentPlan, planIncident, type PlanOptions } from '../../matching/incident-plan.js';
 import { type SensorStores } from '../../stores/sensor-stores.js';
 import { matchingDependency, missOf } from '../dependencies.js';
@@ -57,6 +58,7 @@ async function trigger(
   event: HubEvent,
   { incidents, gates }: ApplyContext,
 ): Promise<Applied> {
+  stores.incidents.expect?.(incident.key, { sensor: incident.sensor, startsAt: startedAtOf(event) });
   const held = await gates.hold(stores, incident, event);
   if (held === 'silenced') return { outcome: held, why: `a silence covers ${incident.key}`, events: [] };
   if (held) return { outcome: held, why: `a remediation of ${incident.key} waits for approval`, events: [] };
