@@ -59,7 +59,9 @@ describe(readEnvelope.name, () => {
   });
 
   it('reads the valid variants without the schema, and leaves the refused ones to it', () => {
-    const read = variants.filter(([, input]) => readEnvelope(JSON.parse(JSON.stringify(input) ?? 'null')) !== undefined);
+    const read = variants.filter(
+      ([, input]) => readEnvelope(JSON.parse(JSON.stringify(input) ?? 'null')) !== undefined,
+    );
     expect(read.map(([name]) => name)).toEqual(variants.slice(0, 5).map(([name]) => name));
   });
 });

@@ -1,4 +1,10 @@
-import { cloudEventSchema, type EventDefinition, findEventDefinition, type HubEvent, readEnvelope } from '@hub/contracts';
+import {
+  cloudEventSchema,
+  type EventDefinition,
+  findEventDefinition,
+  type HubEvent,
+  readEnvelope,
+} from '@hub/contracts';
 import { DeadLetterError } from './messaging.errors.js';
 
 /** A delivery's event, and its catalog entry (undefined for a type the catalog does not know). */

@@ -364,7 +364,9 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       span.recordException(failure as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: describe(failure) });
       context.with(trace.setSpan(context.active(), span), () =>
-        this.logger.warn(`${routingKey} ${messageId} attempt ${attempt} failed (${decision.action}): ${describe(failure)}`),
+        this.logger.warn(
+          `${routingKey} ${messageId} attempt ${attempt} failed (${decision.action}): ${describe(failure)}`,
+        ),
       );
     }
     span.setAttribute('hub.ack.decision', decision.action);
