@@ -37,6 +37,9 @@ if (build.status !== 0) {
   process.exit(1);
 }
 console.log(`hub dev: built in ${((Date.now() - started) / 1000).toFixed(1)} s; watching ${chosen.join(', ')}`);
+// The V8 heap flags of every service (libs/service/src/node-flags.ts).
+const { serviceNodeFlags } = await import('../libs/service/dist/node-flags.js');
+const nodeFlags = serviceNodeFlags().join(' ');
 
 const children = [
   spawn(process.execPath, [tsc, '-b', '--watch', '--preserveWatchOutput', ...libs.map((l) => `libs/${l}`)], {
@@ -54,7 +57,7 @@ const children = [
         '--watch',
         '--preserveWatchOutput',
         '--exec',
-        'node --enable-source-maps --import @hub/telemetry/register',
+        `node ${nodeFlags} --enable-source-maps --import @hub/telemetry/register`,
       ],
       { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, HUB_SERVICE: service } },
     ),

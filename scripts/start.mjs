@@ -41,6 +41,10 @@ if (migrate.status !== 0) {
   process.exit(1);
 }
 
+// The V8 heap flags of every service (libs/service/src/node-flags.ts), once the build made them.
+const { serviceNodeFlags } = await import('../libs/service/dist/node-flags.js');
+const nodeFlags = serviceNodeFlags();
+
 const services = readdirSync(`${root}apps`)
   .filter((name) => existsSync(`${root}apps/${name}/dist/main.js`))
   .filter((name) => only.length === 0 || only.includes(name));
@@ -63,7 +67,7 @@ console.log(`hub: started ${services.join(', ')} (Ctrl-C stops them all)`);
 function start(service, restarted) {
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--import', '@hub/telemetry/register', `apps/${service}/dist/main.js`],
+    [...nodeFlags, '--enable-source-maps', '--import', '@hub/telemetry/register', `apps/${service}/dist/main.js`],
     { cwd: root, env: serviceEnv(service), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const startedAt = Date.now();

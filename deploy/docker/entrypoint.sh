@@ -12,4 +12,6 @@ if [ -z "${HUB_SERVICE:-}" ] || [ ! -f "$main" ]; then
   exit 64
 fi
 export OTEL_SERVICE_NAME="${OTEL_SERVICE_NAME:-$HUB_SERVICE}"
-exec node --enable-source-maps --import @hub/telemetry/register "$main"
+# The V8 heap flags of every service, sized from the container's memory limit (libs/service/src/node-flags.ts).
+# shellcheck disable=SC2046
+exec node $(node libs/service/dist/node-flags.cli.js) --enable-source-maps --import @hub/telemetry/register "$main"

@@ -31,8 +31,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-export function startProcess(root, args, env, profileAs) {
-  const child = spawn(process.execPath, [...cpuProfileArgs(profileAs), ...args], {
+export function startProcess(root, args, env, profileAs, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, ...cpuProfileArgs(profileAs), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -328,12 +328,16 @@ export async function benchFlow({ root, amqpUrl }) {
       env: { ...process.env, ...env },
     });
     const services = { sensor: 19101 + offset, 'remediation-executor': 19102 + offset, notifier: 19103 + offset };
+    // The heap flags `npm start` and the image give every service (libs/service/src/node-flags.ts).
+    const { serviceNodeFlags } = await import('../../libs/service/dist/node-flags.js');
+    const nodeFlags = serviceNodeFlags();
     const children = Object.entries(services).map(([service, port]) =>
       startProcess(
         root,
         ['--import', '@hub/telemetry/register', `apps/${service}/dist/main.js`],
         { ...env, HUB_SERVICE: service, HUB_METRICS_PORT: String(port) },
         service,
+        nodeFlags,
       ),
     );
     const gateway = startProcess(
@@ -341,6 +345,7 @@ export async function benchFlow({ root, amqpUrl }) {
       ['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'],
       { ...env, HUB_SERVICE: 'ingest-gateway' },
       'ingest-gateway',
+      nodeFlags,
     );
     await Promise.all([
       ...Object.values(services).map((port) => waitReady(`http://127.0.0.1:${port}/readyz`)),

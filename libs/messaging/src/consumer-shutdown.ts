@@ -15,13 +15,33 @@ interface InFlight {
 export class InFlightDeliveries {
   private readonly deliveries = new Map<ConsumeMessage, InFlight>();
 
+  /** `failed`: what a delivery's work that rejected (it never should: it settles its own failures) says. */
+  constructor(private readonly failed: (error: unknown) => void) {}
+
   get size(): number {
     return this.deliveries.size;
   }
 
   track(message: ConsumeMessage, generation: Generation, work: Promise<void>): void {
     this.deliveries.set(message, { generation, work, abandoned: false });
-    void work.finally(() => this.deliveries.delete(message)).catch(() => undefined);
+    void work.then(
+      () => this.deliveries.delete(message),
+      (error: unknown) => {
+        this.deliveries.delete(message);
+        this.failed(error);
+      },
+    );
+  }
+
+  /** Settles once every delivery held now settled (abandoned ones included), or after `ms`. */
+  async settled(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled([...this.deliveries.values()].map((d) => d.work)), waited]);
+    clearTimeout(timer);
   }
 
   /** True once the shutdown took this delivery over: whatever its handler does now is not settled. */

@@ -1,17 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { lastValueFrom } from 'rxjs';
-import { findEventDefinition, type HubEvent, PARTITION_KEY_HEADER, topicMatches } from '@hub/contracts';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { type HubEvent, PARTITION_KEY_HEADER, topicMatches } from '@hub/contracts';
 import { MessagingMetrics } from '@hub/telemetry';
 import { decideAck } from './ack-policy.js';
 import { AmqpConnection, describe } from './amqp-connection.js';
 import { ConfirmTracker } from './confirm-tracker.js';
+import { ConsumerMetrics } from './consumer-metrics.js';
 import { InFlightDeliveries } from './consumer-shutdown.js';
 import { DeliverySettler, type Generation, HubHeaders, type Settlement } from './delivery-settler.js';
-import { decodeEnvelope } from './envelope-decoder.js';
+import { type DecodedEnvelope, decodeEnvelope } from './envelope-decoder.js';
 import { HubMessageContext } from './hub-message.context.js';
 import { assertIssuer } from './issuer-check.js';
 import { KeyedSerialExecutor } from './keyed-serial-executor.js';
@@ -59,8 +60,12 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private readonly exchange: string;
   private readonly retryDelaysMs: readonly number[];
   private readonly metrics = new MessagingMetrics();
-  private readonly running = new Set<Promise<void>>();
-  private readonly inFlight = new InFlightDeliveries();
+  private readonly consumerMetrics: ConsumerMetrics;
+  private readonly inFlight = new InFlightDeliveries((error) =>
+    this.logger.error(`Handling a delivery failed unexpectedly: ${describe(error)}`),
+  );
+  /** The handlers of each routing key seen, in registration order (patterns match the same way every time). */
+  private readonly handlersOf = new Map<string, MessageHandler[]>();
   private readonly settler: DeliverySettler;
   private generation?: Generation;
   private consumerTag?: string;
@@ -85,6 +90,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     if (options.partitioned) {
       this.partitionNames = partitionQueues(options.queue, options.partitions ?? DEFAULT_PARTITIONS);
     }
+    this.consumerMetrics = new ConsumerMetrics(this.metrics, options.queue);
     this.connection = new AmqpConnection(options, (model) => this.setup(model));
     this.settler = new DeliverySettler(
       options.queue,
@@ -162,7 +168,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         this.settler.settle(held, message, { action: 'requeue', reason: 'shutdown' }, metaOf(message)),
       ),
     );
-    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    await this.inFlight.settled(1_000);
     await this.connection.close();
   }
 
@@ -246,9 +252,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
         // Delivered between the cancel and its answer: back to the queue untouched, no attempt spent.
         void this.settler.settle(generation, message, { action: 'requeue', reason: 'shutdown' }, metaOf(message));
       } else if (message) {
-        const work = this.handleDelivery(generation, message);
-        this.inFlight.track(message, generation, work);
-        this.track(work);
+        this.inFlight.track(message, generation, this.handleDelivery(generation, message));
       }
       // null: the broker cancelled the consumer (queue deleted, node gone); close to start over.
       else void channel.close().catch(() => this.consumerLost(model, generation, 'the broker cancelled the consumer'));
@@ -270,7 +274,6 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
             this.stopping ? Promise.resolve() : this.handleDelivery(generation, message),
           );
           this.inFlight.track(message, generation, work);
-          this.track(work);
         } else if (!message) {
           void channel.close().catch(() => this.consumerLost(model, generation, 'the broker cancelled the consumer'));
         }
@@ -293,7 +296,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     const backoffMs = this.pauseBackoffMs;
     const tag = this.consumerTag;
     this.logger.warn(`${dependency} unavailable: pausing ${this.options.queue} for ${backoffMs} ms`);
-    this.metrics.consumerPauses.inc({ queue: this.options.queue, dependency });
+    this.consumerMetrics.paused(dependency);
     if (tag) void generation.channel.cancel(tag).catch(() => undefined);
     const timer = setTimeout(() => {
       this.paused = undefined;
@@ -330,65 +333,68 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     this.reopening.unref();
   }
 
-  private track(work: Promise<void>): void {
-    this.running.add(work);
-    void work
-      .catch((error: unknown) => this.logger.error(`Handling a delivery failed unexpectedly: ${describe(error)}`))
-      .finally(() => this.running.delete(work));
-  }
-
   private async handleDelivery(generation: Generation, message: ConsumeMessage): Promise<void> {
     const started = performance.now();
-    const headers = message.properties.headers ?? {};
-    const { routingKey } = metaOf(message);
-    let { attempt } = metaOf(message);
-    let event: HubEvent | undefined;
+    const meta = metaOf(message);
+    const { routingKey } = meta;
+    let decoded: DecodedEnvelope | undefined;
     let failure: unknown;
     try {
-      event = decodeEnvelope(message.content);
-      if (this.options.checkIssuers !== false) assertIssuer(event, routingKey);
+      decoded = decodeEnvelope(message.content);
+      if (this.options.checkIssuers !== false) assertIssuer(decoded.event, routingKey);
     } catch (error) {
       failure = error;
     }
+    const event = decoded?.event;
     const messageId = event?.id ?? String(message.properties.messageId ?? '');
-    const span = startProcessSpan(extractTraceContext(headers, event), this.options.queue, routingKey, messageId);
-    span.setAttribute('messaging.rabbitmq.delivery_attempt', attempt);
-    const typeLabel = event ? (findEventDefinition(event.type)?.type ?? 'unknown') : 'malformed';
-    await context.with(trace.setSpan(context.active(), span), async () => {
-      if (event && failure === undefined) {
-        const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
-        failure = await this.dispatch(routingKey, event, ctx);
-        if (this.partitionNames)
-          ({ failure, attempt } = await this.retryInPlace(routingKey, event, message, failure, attempt));
-      }
-      const decided = decideAck(failure, attempt, this.retryDelaysMs);
-      const interrupted = this.stopping && (decided.action === 'retry' || decided.action === 'hold');
-      // Failing while the service stops (interrupted by the shutdown) is not the message's fault.
-      const decision: Settlement = interrupted ? { action: 'requeue', reason: decided.reason } : decided;
-      if (failure !== undefined) {
-        span.recordException(failure as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: describe(failure) });
+    const headers = message.properties.headers ?? {};
+    const span = startProcessSpan(extractTraceContext(headers, event), this.options.queue, meta, messageId);
+    const type = decoded ? (decoded.definition?.type ?? 'unknown') : 'malformed';
+    if (event && failure === undefined) {
+      ({ failure, attempt: meta.attempt } = await context.with(trace.setSpan(context.active(), span), () =>
+        this.handle(routingKey, event, type, message, meta.attempt),
+      ));
+    }
+    const { attempt } = meta;
+    const decided = decideAck(failure, attempt, this.retryDelaysMs);
+    const interrupted = this.stopping && (decided.action === 'retry' || decided.action === 'hold');
+    // Failing while the service stops (interrupted by the shutdown) is not the message's fault.
+    const decision: Settlement = interrupted ? { action: 'requeue', reason: decided.reason } : decided;
+    if (failure !== undefined) {
+      span.recordException(failure as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: describe(failure) });
+      context.with(trace.setSpan(context.active(), span), () =>
         this.logger.warn(
           `${routingKey} ${messageId} attempt ${attempt} failed (${decision.action}): ${describe(failure)}`,
-        );
-      }
-      span.setAttribute('hub.ack.decision', decision.action);
-      // Past the grace period the shutdown requeued it already; a partitioned one goes back to the
-      // head of its partition when the connection closes.
-      if (!this.inFlight.isAbandoned(message) && !(interrupted && this.partitionNames)) {
-        await this.settler.settle(generation, message, decision, { attempt, routingKey });
-      }
-      if (decision.action === 'hold') this.pause(generation, decision.dependency);
-      else if (decision.action === 'ack') this.pauseBackoffMs = 0;
-      this.metrics.consumed.inc({ queue: this.options.queue, type: typeLabel, outcome: decision.action });
-      this.metrics.handlingSeconds.observe(
-        { queue: this.options.queue, type: typeLabel },
-        (performance.now() - started) / 1000,
+        ),
       );
-      const age = event ? Date.now() - Date.parse(event.time) : Number.NaN;
-      if (age >= 0) this.metrics.eventAgeSeconds.observe({ queue: this.options.queue, type: typeLabel }, age / 1000);
-      span.end();
-    });
+    }
+    span.setAttribute('hub.ack.decision', decision.action);
+    // Past the grace period the shutdown requeued it already; a partitioned one goes back to the
+    // head of its partition when the connection closes.
+    if (!this.inFlight.isAbandoned(message) && !(interrupted && this.partitionNames)) {
+      await this.settler.settle(generation, message, decision, meta);
+    }
+    if (decision.action === 'hold') this.pause(generation, decision.dependency);
+    else if (decision.action === 'ack') this.pauseBackoffMs = 0;
+    this.consumerMetrics.consumed(type, decision.action);
+    const age = event ? Date.now() - Date.parse(event.time) : Number.NaN;
+    this.consumerMetrics.handled(type, (performance.now() - started) / 1000, age / 1000);
+    span.end();
+  }
+
+  /** The handlers of one decoded delivery, and (partitioned) its retries in place, in its span's context. */
+  private async handle(
+    routingKey: string,
+    event: HubEvent,
+    type: string,
+    message: ConsumeMessage,
+    attempt: number,
+  ): Promise<{ failure: unknown; attempt: number }> {
+    const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
+    const failure = await this.dispatch(routingKey, event, ctx);
+    if (failure === undefined || !this.partitionNames) return { failure, attempt };
+    return this.retryInPlace(routingKey, event, type, message, failure, attempt);
   }
 
   /**
@@ -400,6 +406,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private async retryInPlace(
     routingKey: string,
     event: HubEvent,
+    type: string,
     message: ConsumeMessage,
     failed: unknown,
     firstAttempt: number,
@@ -417,8 +424,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       this.logger.warn(
         `${routingKey} ${event.id} attempt ${attempt} failed (${decision.action} in place, ${delayMs} ms): ${describe(failure)}`,
       );
-      const type = findEventDefinition(event.type)?.type ?? 'unknown';
-      this.metrics.consumed.inc({ queue: this.options.queue, type, outcome: decision.action });
+      this.consumerMetrics.consumed(type, decision.action);
       const waited = await sleep(delayMs, true, { signal: this.stopped.signal }).catch(() => false);
       if (!waited || this.stopping) break;
       if (decision.action === 'retry') attempt++;
@@ -430,20 +436,39 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
 
   /** Runs every handler whose pattern matches; returns the first failure, if any. */
   private async dispatch(routingKey: string, event: HubEvent, ctx: HubMessageContext): Promise<unknown> {
-    const handlers = [...this.messageHandlers].filter(([pattern]) => topicMatches(pattern, routingKey));
+    const handlers = this.handlersFor(routingKey);
     if (handlers.length === 0) {
       // A binding left from an older version, or a copy routed here by hand: never ack it away.
       return new DeadLetterError(`no handler for ${routingKey} on ${this.options.queue}`);
     }
     try {
-      for (const [, handler] of handlers) {
-        const result: unknown = await handler(event, ctx);
-        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      for (const handler of handlers) {
+        // What Nest's transformToObservable + lastValueFrom did, without rxjs for a handler's plain
+        // promise: a handler behind interceptors resolves to an observable, which is run to its end.
+        const returned: unknown = handler(event, ctx);
+        const result: unknown = isObservable(returned) ? returned : await returned;
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
       }
       return undefined;
     } catch (error) {
       return error ?? new Error('handler failed without an error');
     }
+  }
+
+  override addHandler(...args: Parameters<Server['addHandler']>): void {
+    super.addHandler(...args);
+    this.handlersOf.clear();
+  }
+
+  private handlersFor(routingKey: string): MessageHandler[] {
+    let handlers = this.handlersOf.get(routingKey);
+    if (!handlers) {
+      handlers = [...this.messageHandlers].filter(([pattern]) => topicMatches(pattern, routingKey)).map(([, h]) => h);
+      // The routing keys are the types bound to this queue, but a copy may carry any key: bounded.
+      if (this.handlersOf.size >= 1_000) this.handlersOf.clear();
+      this.handlersOf.set(routingKey, handlers);
+    }
+    return handlers;
   }
 }
 

@@ -6,7 +6,8 @@
  * task, so a key waits for its retries).
  */
 export class KeyedSerialExecutor {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** Per key with work: what its next task waits for (the last task's end, never rejected). */
+  private readonly tails = new Map<string, Promise<void>>();
 
   /** Keys with a task running or waiting. */
   get activeKeys(): number {
@@ -15,15 +16,14 @@ export class KeyedSerialExecutor {
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key);
-    const result = previous ? previous.then(task, task) : task();
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
+    const result = previous ? previous.then(task) : task();
+    // One promise per task besides its own: the key's new tail, which also forgets the key once
+    // nothing waits behind it.
+    const release = (): void => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
+    };
+    const tail = result.then(release, release);
+    this.tails.set(key, tail);
     return result;
   }
 }

@@ -60,8 +60,13 @@ export function extractTraceContext(
   return ROOT_CONTEXT;
 }
 
-/** Starts the CONSUMER span that processes one delivery. */
-export function startProcessSpan(parent: Context, queue: string, routingKey: string, messageId: string): Span {
+/** Starts the CONSUMER span that processes one delivery, with every attribute known before handling. */
+export function startProcessSpan(
+  parent: Context,
+  queue: string,
+  delivery: { readonly routingKey: string; readonly attempt: number },
+  messageId: string,
+): Span {
   return tracer.startSpan(
     `process ${queue}`,
     {
@@ -70,8 +75,9 @@ export function startProcessSpan(parent: Context, queue: string, routingKey: str
         'messaging.system': 'rabbitmq',
         'messaging.operation.type': 'process',
         'messaging.destination.name': queue,
-        'messaging.rabbitmq.destination.routing_key': routingKey,
+        'messaging.rabbitmq.destination.routing_key': delivery.routingKey,
         'messaging.message.id': messageId,
+        'messaging.rabbitmq.delivery_attempt': delivery.attempt,
       },
     },
     parent,
