@@ -4,10 +4,10 @@ import { type Env, loadTeams } from '@hub/config';
 import { createDatabase, type Database, migrated, RetentionSweeper } from '@hub/database';
 import { notifierRetentionRules } from './receipts/notifier-retention.js';
 import { serviceQueues, HubRmqServer } from '@hub/messaging';
-import { CallRecorder } from '@hub/recorder';
 import { createHubService } from '@hub/service';
 import { type Channel } from './channels/channel.js';
 import { buildChannels } from './channels/registry.js';
+import { OutboxFiles } from './channels/outbox-files.js';
 import { VendorHttpPools } from './channels/vendor-http.js';
 import { NOTIFIER_QUEUE, type NotifierConfig, ROUTING_FILE } from './notifier.config.js';
 import { NotifierModule } from './notifier.module.js';
@@ -36,6 +36,7 @@ export async function createNotifierApp(
   const routing = await loadRouting(config.HUB_CONFIG_DIR, ROUTING_FILE, teams);
   const db = await migrated(createDatabase(config.DATABASE_URL, config.NOTIFIER_DB_POOL_SIZE).db);
   const pools = new VendorHttpPools();
+  const outboxes = new OutboxFiles(config.HUB_DATA_DIR);
   let channels: Channel[];
   try {
     channels = buildChannels(
@@ -46,7 +47,7 @@ export async function createNotifierApp(
         templates: routing.templates,
         teams,
         env: options.env ?? process.env,
-        outbox: (name) => new CallRecorder(config.HUB_DATA_DIR, name),
+        outbox: (name) => outboxes.of(name),
         http: (vendor) => pools.of(vendor),
         retryDelaysMs: config.NOTIFIER_RETRY_DELAYS_MS,
         replyHoldMs: config.NOTIFIER_REPLY_HOLD_MS,
@@ -85,6 +86,7 @@ export async function createNotifierApp(
       grafana: { url: config.GRAFANA_URL, tempoDatasource: config.GRAFANA_TEMPO_DATASOURCE },
       database: new DatabaseLifecycle(db),
       http: pools,
+      outboxes,
       server,
       retention: new RetentionSweeper(
         db,

@@ -4,6 +4,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BusHealthController, HubRmqServer } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { type Channel, CHANNELS } from './channels/channel.js';
+import { OutboxFiles } from './channels/outbox-files.js';
 import { VendorHttpPools } from './channels/vendor-http.js';
 import { NotifierMetrics } from './metrics/notifier.metrics.js';
 import { NotificationConsumer } from './notifications/notification.consumer.js';
@@ -20,6 +21,8 @@ export interface NotifierParts {
   database: DatabaseLifecycle;
   /** The vendors' keep-alive pools, closed on shutdown. */
   http: VendorHttpPools;
+  /** The outbox files of unconfigured channels, closed on shutdown. */
+  outboxes: OutboxFiles;
   server: HubRmqServer;
   retention: RetentionSweeper;
 }
@@ -38,6 +41,7 @@ export class NotifierModule {
         { provide: GRAFANA_LINK, useValue: parts.grafana },
         { provide: DatabaseLifecycle, useValue: parts.database },
         { provide: VendorHttpPools, useValue: parts.http },
+        { provide: OutboxFiles, useValue: parts.outboxes },
         { provide: HubRmqServer, useValue: parts.server },
         { provide: RetentionSweeper, useValue: parts.retention },
         { provide: APP_INTERCEPTOR, useClass: HttpSpanNameInterceptor },

@@ -3,7 +3,7 @@ import { type Destination, type Notification } from '../notification.js';
 import { type ReceiptFacts, type ReceiptStore } from '../receipts/receipt.store.js';
 import { ChannelHeldError } from './channel.errors.js';
 import { type DeliveryOutcome } from './channel.js';
-import { claimEvents, markedEvents, releaseClaims } from './event-claims.js';
+import { claimEvents, releaseClaims } from './event-claims.js';
 import { VendorUnreachableError } from './vendor-http.js';
 
 /** What the vendor call answered, for its receipt. */
@@ -14,8 +14,8 @@ export interface SentFacts {
 
 /**
  * One vendor call per `(step, event id)`, with no transaction open while the vendor is called (the
- * Teams pattern): a short transaction claims the event (`claim:<step>`), the call runs, and a second
- * one marks it sent (`<step>`) with its receipt. A redelivery after success sends nothing; a claim
+ * Teams pattern): one statement claims the event (`claim:<step>`), the call runs, and a second one
+ * marks it sent (`<step>`) with its receipt. A redelivery after success sends nothing; a claim
  * without the sent mark is an earlier try that may still be in flight while younger than
  * `claimLeaseMs` (the delivery waits in a retry tier), after that it died and the call is made again
  * — the vendor's own key (PagerDuty's `dedup_key`, Opsgenie's alias, the webhook's idempotency key)
@@ -30,29 +30,21 @@ export async function sendOnce(
   send: () => Promise<SentFacts>,
 ): Promise<DeliveryOutcome> {
   const { db, receipts, claimLeaseMs } = parts;
-  const claimStep = `claim:${step}`;
-  const claimed = await db.transaction().execute(async (trx) => {
-    const sent = await markedEvents(trx, step, [n.eventId]);
-    if (sent.size > 0) return undefined;
-    const earlier = await markedEvents(trx, claimStep, [n.eventId]);
-    const mine = await claimEvents(trx, claimStep, [n.eventId]);
-    // Neither claimed before nor now: another replica's claim committed in between (it is sending).
-    return { earlier: earlier.get(n.eventId) ?? (mine.has(n.eventId) ? undefined : new Date()) };
-  });
-  if (!claimed) return 'duplicate';
-  if (claimed.earlier && Date.now() - claimed.earlier.getTime() < claimLeaseMs) {
+  const { unsent, earlier } = await claimEvents(db, step, [n.eventId]);
+  if (unsent.length === 0) return 'duplicate';
+  const claimedAt = earlier.get(n.eventId);
+  if (claimedAt && Date.now() - claimedAt.getTime() < claimLeaseMs) {
     throw new ChannelHeldError(facts.channel, `an earlier try of ${n.eventId} may still be sending`, claimLeaseMs);
   }
   let answer: SentFacts;
   try {
     answer = await send();
   } catch (error) {
-    if (!(error instanceof VendorUnreachableError)) await releaseClaims(db, claimStep, [n.eventId]);
+    if (!(error instanceof VendorUnreachableError)) await releaseClaims(db, step, [n.eventId]);
     throw error;
   }
-  return db.transaction().execute(async (trx) => {
-    const marked = await claimEvents(trx, step, [n.eventId]);
-    if (marked.has(n.eventId)) await receipts.record(trx, n, destination, { ...facts, ...answer });
-    return 'delivered' as const;
+  await receipts.record(db, [receipts.rowOf(n, destination, { ...facts, ...answer })], {
+    mark: { step, eventIds: [n.eventId] },
   });
+  return 'delivered';
 }

@@ -22,7 +22,16 @@ export class NotifierMetrics {
     );
   }
 
+  /** The counter of each (channel, outcome), looked up once: no label object hashed per delivery. */
+  private readonly children = new Map<string, Counter.Internal>();
+
   record(channel: string, outcome: DeliveryMetricOutcome): void {
-    this.deliveries.inc({ channel, outcome });
+    const key = `${channel}\0${outcome}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = this.deliveries.labels(channel, outcome);
+      this.children.set(key, child);
+    }
+    child.inc();
   }
 }

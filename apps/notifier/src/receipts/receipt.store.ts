@@ -1,5 +1,5 @@
-import { type Kysely } from 'kysely';
-import { type HubDatabase, type NewNotificationReceipt } from '@hub/database';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type HubDatabase } from '@hub/database';
 import { type Destination, type Notification } from '../notification.js';
 
 /** What one vendor call produced, as a channel reports it. */
@@ -16,19 +16,52 @@ export interface ReceiptFacts {
   readonly detail?: Record<string, unknown>;
 }
 
+/** One receipt as written (`notification_receipts` without its generated columns; `detail` an object). */
+export interface ReceiptRow {
+  readonly event_id: string;
+  readonly incident_key: string;
+  readonly incident_id: string;
+  readonly kind: string;
+  readonly team: string | null;
+  readonly destination: string;
+  readonly channel: string;
+  readonly mode: string;
+  readonly operation: string;
+  readonly target: string;
+  readonly conversation: string | null;
+  readonly message_ts: string | null;
+  readonly http_status: number | null;
+  readonly state: string | null;
+  readonly sequence: number | null;
+  readonly detail: Record<string, unknown>;
+}
+
+/** What else the statement that records receipts does. */
+export interface RecordOptions {
+  /**
+   * Marks these events done for `step` (`hub_processed_events`) in the same statement, and records
+   * only the receipts of the events it newly marked: the marker and the receipt commit together.
+   */
+  readonly mark?: { readonly step: string; readonly eventIds: readonly string[] };
+  /** Further writes of the same statement (data-modifying CTEs: a marker, a thread's update). */
+  readonly along?: readonly RawBuilder<unknown>[];
+}
+
+const COLUMNS = sql.raw(
+  'event_id, incident_key, incident_id, kind, team, destination, channel, mode, operation, target, ' +
+    'conversation, message_ts, http_status, state, sequence, detail',
+);
+
 /**
- * Delivery receipts (`notification_receipts`, migration 0012). Written on the connection or
- * transaction the channel already holds, right after the vendor call, so a receipt exists for every
- * call whose success was recorded (and commits with the idempotency marker where there is one).
+ * Delivery receipts (`notification_receipts`, migration 0012). Written on the connection the channel
+ * already holds, right after the vendor call, in one statement with the idempotency marker and the
+ * state the call moved (no BEGIN/COMMIT, one round trip): a receipt exists for every call whose
+ * success was recorded, and commits with its marker.
  */
 export class ReceiptStore {
-  async record(
-    conn: Kysely<HubDatabase>,
-    n: Notification,
-    destination: Destination,
-    facts: ReceiptFacts,
-  ): Promise<void> {
-    const row: NewNotificationReceipt = {
+  /** The receipt of one vendor call for `n`. */
+  rowOf(n: Notification, destination: Destination, facts: ReceiptFacts): ReceiptRow {
+    return {
       event_id: n.eventId,
       incident_key: n.incidentKey,
       incident_id: n.incidentId,
@@ -44,23 +77,26 @@ export class ReceiptStore {
       http_status: facts.httpStatus ?? null,
       state: n.kind === 'incident' ? n.state : null,
       sequence: n.sequence,
-      detail: JSON.stringify({ ...(n.traceId ? { traceId: n.traceId } : {}), ...facts.detail }),
+      detail: n.traceId ? { traceId: n.traceId, ...facts.detail } : { ...facts.detail },
     };
-    await conn.insertInto('notification_receipts').values(row).execute();
   }
 
-  /** Whether `channel` already sent something of this incident to `target` (a Teams card: later ones are follow-ups). */
-  async hasReceipt(conn: Kysely<HubDatabase>, n: Notification, channel: string, target: string): Promise<boolean> {
-    const row = await conn
-      .selectFrom('notification_receipts')
-      .select('id')
-      .where('incident_key', '=', n.incidentKey)
-      .where('incident_id', '=', n.incidentId)
-      .where('channel', '=', channel)
-      .where('target', '=', target)
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+  /** Records `rows` (and what `options` adds) in one statement. */
+  async record(conn: Kysely<HubDatabase>, rows: readonly ReceiptRow[], options: RecordOptions = {}): Promise<void> {
+    const { mark, along = [] } = options;
+    const ctes: RawBuilder<unknown>[] = [];
+    if (mark) {
+      ctes.push(sql`marked AS (
+        INSERT INTO hub_processed_events (consumer, event_id)
+        SELECT ${mark.step}, unnest(${[...mark.eventIds]}::text[])
+        ON CONFLICT DO NOTHING RETURNING event_id)`);
+    }
+    along.forEach((write, i) => ctes.push(sql`${sql.raw(`along_${i}`)} AS (${write})`));
+    await sql`
+      ${ctes.length > 0 ? sql`WITH ${sql.join(ctes)}` : sql``}
+      INSERT INTO notification_receipts (${COLUMNS})
+      SELECT ${COLUMNS} FROM json_populate_recordset(NULL::notification_receipts, ${JSON.stringify(rows)}::json) r
+      ${mark ? sql`WHERE r.event_id IN (SELECT event_id FROM marked)` : sql``}`.execute(conn);
   }
 
   /** The targets `channel` recorded `operation` for, for this incident (the pages a paging channel opened). */
@@ -76,4 +112,11 @@ export class ReceiptStore {
       .execute();
     return rows.map((row) => row.target);
   }
+}
+
+/** A condition on whether `channel` already sent something of this incident to `target` (a Teams card: later ones are follow-ups). */
+export function hasReceipt(n: Notification, channel: string, target: string): RawBuilder<boolean> {
+  return sql<boolean>`EXISTS (SELECT 1 FROM notification_receipts
+    WHERE incident_key = ${n.incidentKey} AND incident_id = ${n.incidentId}
+      AND channel = ${channel} AND target = ${target})`;
 }

@@ -1,15 +1,48 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type Database, type HubDatabase, type NotificationThread } from '@hub/database';
 import { ChannelHeldError } from '../channels/channel.errors.js';
 
 /** Advisory-lock namespace (first key of the two-key form), so other services' locks never collide. */
 const LOCK_NAMESPACE = 'hub.notifier.thread';
 
+/** What the Slack channel reads of a stored thread root. */
+export type ThreadRow = Pick<
+  NotificationThread,
+  'channel' | 'conversation' | 'thread_ts' | 'last_sequence' | 'reply_sequence'
+>;
+
+/** The markers a delivery of one update of an incident reads and sets when it opens the incident. */
+export interface OpenSteps {
+  /** The thread's channel key (`slack:<channel>`): its root-try marker is set when it has no root yet. */
+  readonly channel: string;
+  readonly eventId: string;
+  readonly incidentId: string;
+  /** Marked once the root's post was tried (id: the incident id). */
+  readonly rootTry: string;
+  /** Marked once the update's reply was recorded (id: the event id). */
+  readonly replyDone: string;
+  /** Marked once the update's reply was tried (id: the event id). */
+  readonly replyTry: string;
+}
+
+/** What {@link IncidentThreads.open} found. */
+export interface IncidentView {
+  readonly threads: ThreadRow[];
+  /** The update's reply was recorded before (a redelivery). */
+  readonly replied: boolean;
+  /** This delivery set the root-try marker: no earlier try may have posted the root. */
+  readonly rootFirstTry: boolean;
+  /** This delivery set the reply-try marker: no earlier try may have posted the reply. */
+  readonly replyFirstTry: boolean;
+}
+
 /**
  * The chat threads of one incident (`notification_threads`) and the notifier's per-step markers
- * (`hub_processed_events`), seen while holding the incident's lock. Every write commits at once: a
- * message posted to Slack is recorded before the next call, so a later failure never forgets it.
+ * (`hub_processed_events`), seen while holding the incident's lock. One statement opens the
+ * incident (threads, the reply's marker, and the try markers set before any post); the writes are
+ * statement parts ({@link RawBuilder}) that the channel records with its receipts in one statement
+ * right after its calls, so a message posted to Slack is recorded before the next delivery.
  */
 export class IncidentThreads {
   constructor(
@@ -18,69 +51,75 @@ export class IncidentThreads {
     readonly incidentKey: string,
   ) {}
 
-  list(): Promise<NotificationThread[]> {
-    return this.conn
-      .selectFrom('notification_threads')
-      .selectAll()
-      .where('incident_key', '=', this.incidentKey)
-      .execute();
+  /**
+   * Reads the threads and whether the reply was recorded, and sets the try markers (committed at
+   * once, before any post): the root's when the channel has no root yet, the reply's when it was
+   * not recorded. A marker that was there already is an earlier try that may have posted.
+   */
+  async open(steps: OpenSteps): Promise<IncidentView> {
+    const { rows } = await sql<{
+      threads: ThreadRow[] | null;
+      replied: boolean;
+      root_first_try: boolean;
+      reply_first_try: boolean;
+    }>`
+      WITH threads AS (
+        SELECT channel, conversation, thread_ts, last_sequence, reply_sequence FROM notification_threads
+        WHERE incident_key = ${this.incidentKey}),
+      done AS (
+        SELECT 1 FROM hub_processed_events WHERE consumer = ${steps.replyDone} AND event_id = ${steps.eventId}),
+      root_try AS (
+        INSERT INTO hub_processed_events (consumer, event_id)
+        SELECT ${steps.rootTry}, ${steps.incidentId}
+        WHERE NOT EXISTS (SELECT 1 FROM threads WHERE channel = ${steps.channel})
+        ON CONFLICT DO NOTHING RETURNING 1),
+      reply_try AS (
+        INSERT INTO hub_processed_events (consumer, event_id)
+        SELECT ${steps.replyTry}, ${steps.eventId} WHERE NOT EXISTS (SELECT 1 FROM done)
+        ON CONFLICT DO NOTHING RETURNING 1)
+      SELECT (SELECT json_agg(threads) FROM threads) AS threads,
+        EXISTS (SELECT 1 FROM done) AS replied,
+        EXISTS (SELECT 1 FROM root_try) AS root_first_try,
+        EXISTS (SELECT 1 FROM reply_try) AS reply_first_try`.execute(this.conn);
+    const row = rows[0]!;
+    return {
+      threads: row.threads ?? [],
+      replied: row.replied,
+      rootFirstTry: row.root_first_try,
+      replyFirstTry: row.reply_first_try,
+    };
   }
 
-  /** Records a new thread root; `sequence` is the update the root shows. */
-  create(channel: string, conversation: string, threadTs: string, sequence: number): Promise<NotificationThread> {
-    return this.conn
-      .insertInto('notification_threads')
-      .values({
-        incident_key: this.incidentKey,
-        channel,
-        conversation,
-        thread_ts: threadTs,
-        last_sequence: sequence,
-        reply_sequence: 0,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  /** Records a new thread root showing `thread.last_sequence` (and its reply, `reply_sequence`). */
+  create(thread: ThreadRow): RawBuilder<unknown> {
+    return sql`INSERT INTO notification_threads
+      (incident_key, channel, conversation, thread_ts, last_sequence, reply_sequence)
+      VALUES (${this.incidentKey}, ${thread.channel}, ${thread.conversation}, ${thread.thread_ts},
+        ${thread.last_sequence}, ${thread.reply_sequence})`;
   }
 
-  /** Moves the root's shown update forward to `sequence` (never back). */
-  async advance(channel: string, sequence: number): Promise<void> {
-    await this.conn
-      .updateTable('notification_threads')
-      .set({ last_sequence: sequence, updated_at: new Date() })
-      .where('incident_key', '=', this.incidentKey)
-      .where('channel', '=', channel)
-      .where('last_sequence', '<', sequence)
-      .execute();
+  /**
+   * Moves a stored root forward to `sequence` (never back): the update it shows when `edited`, its
+   * newest reply when `replied`. One write per root and statement.
+   */
+  moveTo(channel: string, sequence: number, moved: { edited: boolean; replied: boolean }): RawBuilder<unknown> {
+    const edited = sql`(${moved.edited}::boolean AND last_sequence < ${sequence})`;
+    return sql`UPDATE notification_threads SET
+        last_sequence = CASE WHEN ${edited} THEN ${sequence} ELSE last_sequence END,
+        updated_at = CASE WHEN ${edited} THEN now() ELSE updated_at END,
+        reply_sequence = CASE WHEN ${moved.replied}::boolean AND (reply_sequence IS NULL OR reply_sequence < ${sequence})
+          THEN ${sequence} ELSE reply_sequence END
+      WHERE incident_key = ${this.incidentKey} AND channel = ${channel}`;
   }
 
-  /** The thread has the reply of `sequence`: its newest reply moves forward to it (never back). */
-  async replied(channel: string, sequence: number): Promise<void> {
-    await this.conn
-      .updateTable('notification_threads')
-      .set({ reply_sequence: sequence })
-      .where('incident_key', '=', this.incidentKey)
-      .where('channel', '=', channel)
-      .where((eb) => eb.or([eb('reply_sequence', 'is', null), eb('reply_sequence', '<', sequence)]))
-      .execute();
+  markDone(step: string, eventId: string): RawBuilder<unknown> {
+    return sql`INSERT INTO hub_processed_events (consumer, event_id) VALUES (${step}, ${eventId})
+      ON CONFLICT DO NOTHING`;
   }
 
-  /** True when `step` was done for `eventId` before (a redelivery). */
-  async isDone(step: string, eventId: string): Promise<boolean> {
-    const row = await this.conn
-      .selectFrom('hub_processed_events')
-      .select('event_id')
-      .where('consumer', '=', step)
-      .where('event_id', '=', eventId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
-  async markDone(step: string, eventId: string): Promise<void> {
-    await this.conn
-      .insertInto('hub_processed_events')
-      .values({ consumer: step, event_id: eventId })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+  /** Removes a marker this delivery set and turned out not to need (a reply held, or never tried). */
+  unmark(step: string, eventId: string): RawBuilder<unknown> {
+    return sql`DELETE FROM hub_processed_events WHERE consumer = ${step} AND event_id = ${eventId}`;
   }
 }
 

@@ -6,7 +6,7 @@ import { type ReceiptStore } from '../../receipts/receipt.store.js';
 import { type Templates } from '../../templates/templates.js';
 import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';
-import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
+import { claimEvents, releaseClaims, youngestClaim } from '../event-claims.js';
 import { digestEmailOf, type EmailMessage, emailOf } from './email.message.js';
 import { messageIdDomain, threadRootId } from './email.thread.js';
 import { type EmailSender, SmtpUnreachableError } from './smtp.client.js';
@@ -83,8 +83,7 @@ export class EmailChannel implements Channel {
     const audience = items[0]!.audience ?? 'team';
     const to = this.recipients(destination.team!, audience);
     const step = `notifier:email:${target}:${audience}`;
-    const claimStep = `claim:${step}`;
-    const claimed = await this.claim(items, step, claimStep);
+    const claimed = await this.claim(items, step);
     if (!claimed) return 'duplicate';
     const message = render(to, claimed.items);
     let info;
@@ -93,74 +92,52 @@ export class EmailChannel implements Channel {
     } catch (error) {
       // An answer (4xx, 5xx) or no connection at all means no message: free the claim so the retry
       // sends at once. No answer after the message went out, and it may be there: the lease decides.
-      if (!(error instanceof SmtpUnreachableError)) await releaseClaims(this.db, claimStep, claimed.ids);
+      if (!(error instanceof SmtpUnreachableError)) await releaseClaims(this.db, step, claimed.ids);
       throw error;
     }
     if (info.rejected.length > 0) {
       this.logger.warn({ msg: 'the SMTP server refused some recipients', rejected: info.rejected, target });
     }
-    return this.db.transaction().execute(async (trx) => {
-      const marked = await claimEvents(trx, step, claimed.ids);
-      for (const n of claimed.items.filter((m) => marked.has(m.eventId))) {
-        await this.receipts.record(trx, n, destination, {
-          channel: 'email',
-          mode: this.sender.mode,
-          operation:
-            claimed.items.length > 1
-              ? 'digest'
-              : n.kind === 'message'
-                ? 'message'
-                : message.inReplyTo
-                  ? 'reply'
-                  : 'root',
-          target: to.join(', '),
-          ...(n.kind === 'incident' ? { conversation: threadRootId(n.incidentId, this.domain) } : {}),
-          detail: {
-            messageId: message.messageId,
-            audience,
-            accepted: info.accepted,
-            ...(info.rejected.length > 0 ? { rejected: info.rejected } : {}),
-            ...(info.response ? { response: info.response } : {}),
-            ...(this.sender.outboxPath ? { outbox: this.sender.outboxPath } : {}),
-            ...(claimed.items.length > 1 ? { digestOf: claimed.ids } : {}),
-          },
-        });
-      }
-      return 'delivered' as const;
-    });
+    const rows = claimed.items.map((n) =>
+      this.receipts.rowOf(n, destination, {
+        channel: 'email',
+        mode: this.sender.mode,
+        operation:
+          claimed.items.length > 1 ? 'digest' : n.kind === 'message' ? 'message' : message.inReplyTo ? 'reply' : 'root',
+        target: to.join(', '),
+        ...(n.kind === 'incident' ? { conversation: threadRootId(n.incidentId, this.domain) } : {}),
+        detail: {
+          messageId: message.messageId,
+          audience,
+          accepted: info.accepted,
+          ...(info.rejected.length > 0 ? { rejected: info.rejected } : {}),
+          ...(info.response ? { response: info.response } : {}),
+          ...(this.sender.outboxPath ? { outbox: this.sender.outboxPath } : {}),
+          ...(claimed.items.length > 1 ? { digestOf: claimed.ids } : {}),
+        },
+      }),
+    );
+    await this.receipts.record(this.db, rows, { mark: { step, eventIds: claimed.ids } });
+    return 'delivered';
   }
 
-  /** Claims the events not yet sent; undefined when all were. Throws held while an earlier try's claim is young. */
+  /** Claims the events not yet sent (one statement); undefined when all were. Throws held while an earlier try's claim is young. */
   private async claim(
     items: readonly Notification[],
     step: string,
-    claimStep: string,
-  ): Promise<{ items: readonly Notification[]; ids: string[] } | undefined> {
-    const claimed = await this.db.transaction().execute(async (trx) => {
-      const sent = await markedEvents(
-        trx,
-        step,
-        items.map((n) => n.eventId),
-      );
-      const unsent = items.filter((n) => !sent.has(n.eventId));
-      if (unsent.length === 0) return undefined;
-      const ids = unsent.map((n) => n.eventId);
-      const earlier = await markedEvents(trx, claimStep, ids);
-      const mine = await claimEvents(trx, claimStep, ids);
-      // Neither claimed before nor now: another replica's claim committed in between (it is sending).
-      for (const id of ids) if (!mine.has(id) && !earlier.has(id)) earlier.set(id, new Date());
-      return { items: unsent, ids, earlier };
-    });
-    if (!claimed) return undefined;
-    const youngest = Math.max(0, ...[...claimed.earlier.values()].map((at) => at.getTime()));
+  ): Promise<{ items: readonly Notification[]; ids: readonly string[] } | undefined> {
+    const { unsent, earlier } = await claimEvents(
+      this.db,
+      step,
+      items.map((n) => n.eventId),
+    );
+    if (unsent.length === 0) return undefined;
+    const open = new Set(unsent);
+    const youngest = youngestClaim(earlier);
     if (youngest > 0 && Date.now() - youngest < this.claimLeaseMs) {
-      throw new ChannelHeldError(
-        'email',
-        `an earlier try of ${claimed.ids[0]!} may still be sending`,
-        this.claimLeaseMs,
-      );
+      throw new ChannelHeldError('email', `an earlier try of ${unsent[0]!} may still be sending`, this.claimLeaseMs);
     }
-    return claimed;
+    return { items: items.filter((n) => open.has(n.eventId)), ids: unsent };
   }
 
   /** The team's addresses for an audience: `stakeholders` (else `email`) for reports, `email` otherwise. */

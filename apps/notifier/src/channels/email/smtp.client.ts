@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { createTransport, type Transporter } from 'nodemailer';
+import { type Transporter } from 'nodemailer';
 import { type CallRecorder } from '@hub/recorder';
 import { ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 import { type SmtpSettings } from './email.config.js';
@@ -40,22 +40,30 @@ const tracer = trace.getTracer('@hub/notifier');
 export class SmtpEmailSender implements EmailSender {
   readonly mode = 'live';
   readonly from: string;
-  private readonly transport: Transporter;
+  /** nodemailer is loaded with the first email (a notifier without SMTP never loads it: ~16 MB RSS). */
+  private transport?: Promise<Transporter>;
 
   constructor(private readonly settings: SmtpSettings) {
     this.from = settings.from;
-    this.transport = createTransport({
-      host: settings.host,
-      port: settings.port,
-      secure: settings.tls === 'implicit',
-      requireTLS: settings.tls === 'starttls',
-      ignoreTLS: settings.tls === 'none',
-      ...(settings.auth ? { auth: { user: settings.auth.user, pass: settings.auth.pass } } : {}),
-      ...(settings.ca ? { tls: { ca: settings.ca } } : {}),
-      connectionTimeout: settings.timeoutMs,
-      greetingTimeout: settings.timeoutMs,
-      socketTimeout: settings.timeoutMs,
-    });
+  }
+
+  private transportOf(): Promise<Transporter> {
+    const { settings } = this;
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.tls === 'implicit',
+        requireTLS: settings.tls === 'starttls',
+        ignoreTLS: settings.tls === 'none',
+        ...(settings.auth ? { auth: { user: settings.auth.user, pass: settings.auth.pass } } : {}),
+        ...(settings.ca ? { tls: { ca: settings.ca } } : {}),
+        connectionTimeout: settings.timeoutMs,
+        greetingTimeout: settings.timeoutMs,
+        socketTimeout: settings.timeoutMs,
+      }),
+    );
+    return this.transport;
   }
 
   send(message: EmailMessage): Promise<EmailSendInfo> {
@@ -67,7 +75,8 @@ export class SmtpEmailSender implements EmailSender {
       },
       async (span) => {
         try {
-          const info = (await this.transport.sendMail({
+          const transport = await this.transportOf();
+          const info = (await transport.sendMail({
             from: this.from,
             to: [...message.to],
             subject: message.subject,

@@ -108,10 +108,15 @@ describe('Slack messages: claim, post, record', () => {
     await hub.publish({ incidentKey, sequence: 1, state: 'firing' }, randomUUID());
     await waitFor('the reply in the earlier root', () => hub.slack.replies(CHANNEL, ts).length === 1);
     expect(hub.slack.roots(CHANNEL).filter((m) => m.text.includes(incidentKey))).toHaveLength(1);
-    const { rows } = await hub.schema.pool.query<{ thread_ts: string }>(
-      'SELECT thread_ts FROM notification_threads WHERE incident_key = $1',
-      [`${incidentKey}/${incidentId}`],
-    );
-    expect(rows).toEqual([{ thread_ts: ts }]);
+    // The thread is recorded with the update's other calls, in the statement after the reply.
+    const threads = async () =>
+      (
+        await hub.schema.pool.query<{ thread_ts: string }>(
+          'SELECT thread_ts FROM notification_threads WHERE incident_key = $1',
+          [`${incidentKey}/${incidentId}`],
+        )
+      ).rows;
+    await waitFor('the thread recorded', async () => (await threads()).length > 0);
+    expect(await threads()).toEqual([{ thread_ts: ts }]);
   });
 });

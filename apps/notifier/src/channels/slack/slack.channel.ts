@@ -1,5 +1,6 @@
-import { type Database, type NotificationThread } from '@hub/database';
-import { type ReceiptFacts, type ReceiptStore } from '../../receipts/receipt.store.js';
+import { type RawBuilder } from 'kysely';
+import { type Database } from '@hub/database';
+import { type ReceiptFacts, type ReceiptRow, type ReceiptStore } from '../../receipts/receipt.store.js';
 import {
   type SlackContent,
   slackDigestMessage,
@@ -8,10 +9,15 @@ import {
   slackRootMessage,
 } from './slack.blocks.js';
 import { type Templates } from '../../templates/templates.js';
-import { type IncidentThreads, type ThreadStore } from '../../threads/thread.store.js';
+import {
+  type IncidentThreads,
+  type IncidentView,
+  type ThreadRow,
+  type ThreadStore,
+} from '../../threads/thread.store.js';
 import { ChannelHeldError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';
-import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
+import { claimEvents, releaseClaims, youngestClaim } from '../event-claims.js';
 import { type Destination, type Notification } from '../../notification.js';
 
 /** `chat.postMessage` arguments the notifier sends (a root, or a reply when `thread_ts` is set). */
@@ -132,29 +138,24 @@ export class SlackChannel implements Channel {
     const target = destination.slack?.channel;
     if (!target) throw new ChannelRejectedError('slack', 'the destination has no Slack channel');
     const step = `notifier:slack-message:${this.api.kind}:${target}`;
-    const claimStep = `claim:${step}`;
-    const ids = items.map((n) => n.eventId);
-    const { open, earlier } = await this.db.transaction().execute(async (trx) => {
-      const sent = await markedEvents(trx, step, ids);
-      const unsent = ids.filter((id) => !sent.has(id));
-      const claims = await markedEvents(trx, claimStep, unsent);
-      await claimEvents(trx, claimStep, unsent);
-      return { open: new Set(unsent), earlier: claims };
-    });
+    const { unsent, earlier } = await claimEvents(
+      this.db,
+      step,
+      items.map((n) => n.eventId),
+    );
+    const open = new Set(unsent);
     const pending = items.filter((n) => open.has(n.eventId));
     const first = pending[0];
     if (!first) return 'duplicate';
-    const youngest = Math.max(0, ...pending.map((n) => earlier.get(n.eventId)?.getTime() ?? 0));
-    if (youngest > 0 && Date.now() - youngest < (this.order.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS)) {
-      throw new ChannelHeldError(
-        'slack',
-        `an earlier try of ${first.eventId} may still be posting`,
-        this.order.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
-      );
+    const claimLeaseMs = this.order.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+    // Only the claims of an earlier try count here (one racing this claim posts, and its key finds it).
+    const youngest = youngestClaim(earlier);
+    if (youngest > 0 && Date.now() - youngest < claimLeaseMs) {
+      throw new ChannelHeldError('slack', `an earlier try of ${first.eventId} may still be posting`, claimLeaseMs);
     }
     const look = this.templates.lookOf(first);
     const content = pending.length === 1 ? slackPlainMessage(first, look) : slackDigestMessage(pending, look);
-    const postKey = `${pending.map((n) => n.eventId).join(',')}:message:${target}`;
+    const postKey = `${unsent.join(',')}:message:${target}`;
     let posted;
     try {
       posted = await this.api.postMessage({
@@ -166,109 +167,116 @@ export class SlackChannel implements Channel {
       });
     } catch (error) {
       // Known not to have posted (refused, rate-limited): free the claim so the retry posts at once.
-      if (!(error instanceof ChannelUnavailableError))
-        await releaseClaims(
-          this.db,
-          claimStep,
-          pending.map((n) => n.eventId),
-        );
+      if (!(error instanceof ChannelUnavailableError)) await releaseClaims(this.db, step, unsent);
       throw error;
     }
     const operation = pending.length === 1 ? 'message' : 'digest';
-    return this.db.transaction().execute(async (trx) => {
-      const marked = await claimEvents(
-        trx,
-        step,
-        pending.map((n) => n.eventId),
-      );
-      for (const n of pending.filter((m) => marked.has(m.eventId))) {
-        const detail = pending.length === 1 ? {} : { digestOf: pending.map((m) => m.eventId) };
-        await this.receipts.record(trx, n, destination, this.facts(operation, target, posted, detail));
-      }
-      return 'delivered' as const;
-    });
+    const detail = pending.length === 1 ? {} : { digestOf: unsent };
+    const rows = pending.map((n) => this.receipts.rowOf(n, destination, this.facts(operation, target, posted, detail)));
+    await this.receipts.record(this.db, rows, { mark: { step, eventIds: unsent } });
+    return 'delivered';
   }
 
   private deliverIncident(n: Notification, destination: Destination, target: string): Promise<DeliveryOutcome> {
     const key = `${this.api.kind}:${target}`;
-    const look = this.templates.lookOf(n);
+    const replyStep = `notifier:slack-reply:${key}`;
+    const replyTry = `notifier:slack-reply-try:${key}`;
     // A thread belongs to one incident, not to its key: the same alert firing again after it was
     // resolved opens a new incident (sequence from 1), which gets a new root.
     return this.threads.withIncident(`${n.incidentKey}/${n.incidentId}`, async (incident) => {
-      let sent = false;
-      const threads = await incident.list();
-      let thread = threads.find((t) => t.channel === key);
-      if (!thread) {
-        // The try is marked (committed at once) before the post: a try that dies between the post and
-        // the thread's record leaves the mark, and the next one looks for its root by key first.
-        const rootTried = await this.markTry(incident, `notifier:slack-root-try:${key}`, n.incidentId);
-        const root = await this.api.postMessage({
-          channel: target,
-          ...slackRootMessage(n, look, { decisions: this.interactive }),
-          ...noUnfurl,
-          postKey: `${n.incidentKey}/${n.incidentId}:root:${key}`,
-          reconcile: rootTried,
-        });
-        thread = await incident.create(key, root.channel, root.ts, n.sequence);
-        await this.receipts.record(incident.conn, n, destination, this.facts('root', target, root));
-        threads.push(thread);
-        sent = true;
+      // The tries are marked (committed at once) before the posts: a try that dies between a post and
+      // its record leaves the mark, and the next one looks for that message by its key first.
+      const view = await incident.open({
+        channel: key,
+        eventId: n.eventId,
+        incidentId: n.incidentId,
+        rootTry: `notifier:slack-root-try:${key}`,
+        replyDone: replyStep,
+        replyTry,
+      });
+      const done = new IncidentCalls(view.threads);
+      try {
+        await this.callsOf(n, destination, target, key, view, done);
+      } finally {
+        // Every call made is recorded in one statement after the last one, or as soon as one fails.
+        const writes = done.writes(incident, n, key, replyStep);
+        if (!done.replyTried && view.replyFirstTry) writes.push(incident.unmark(replyTry, n.eventId));
+        if (done.receipts.length > 0 || writes.length > 0) {
+          await this.receipts.record(incident.conn, done.receipts, { along: writes });
+        }
       }
-      const replyStep = `notifier:slack-reply:${key}`;
-      const replied = await incident.isDone(replyStep, n.eventId);
-      const held = !replied && this.isEarly(n, threads);
-      if (!replied && !held) {
-        const mention = n.mention ? destination.oncall?.slack : undefined;
-        const escalation = n.mention || n.state === 'escalated';
-        const replyTried = await this.markTry(incident, `notifier:slack-reply-try:${key}`, n.eventId);
-        const reply = await this.api.postMessage({
-          channel: thread.conversation,
-          thread_ts: thread.thread_ts,
-          ...slackReplyMessage(n, look, mention),
-          ...(escalation ? { reply_broadcast: true } : {}),
-          ...(mention?.startsWith('@') ? { link_names: true } : {}),
-          ...noUnfurl,
-          postKey: `${n.eventId}:reply:${key}`,
-          reconcile: replyTried,
-        });
-        await incident.markDone(replyStep, n.eventId);
-        await incident.replied(key, n.sequence);
-        const detail = { threadTs: thread.thread_ts, ...(mention ? { mention } : {}), broadcast: escalation };
-        await this.receipts.record(incident.conn, n, destination, this.facts('reply', target, reply, detail));
-        sent = true;
-      }
-      for (const stale of threads.filter((t) => this.isOwn(t) && n.sequence > t.last_sequence)) {
-        await this.api.update({
-          channel: stale.conversation,
-          ts: stale.thread_ts,
-          ...slackRootMessage(n, look, { decisions: this.interactive }),
-        });
-        await incident.advance(stale.channel, n.sequence);
-        const edited = { channel: stale.conversation, ts: stale.thread_ts };
-        await this.receipts.record(
-          incident.conn,
-          n,
-          destination,
-          this.facts('update', stale.channel.slice(key.length - target.length), edited),
-        );
-        sent = true;
-      }
-      if (held) {
+      if (done.held) {
         throw new ChannelHeldError(
           'slack',
           `slack reply ${n.sequence} of ${n.incidentKey} waits for the reply of ${n.sequence - 1}`,
           this.order.retryAfterMs,
         );
       }
-      return sent ? 'delivered' : 'duplicate';
+      return done.receipts.length > 0 ? 'delivered' : 'duplicate';
     });
   }
 
-  /** Whether an earlier try got as far as `step` for `id`; marks this one (committed at once). */
-  private async markTry(incident: IncidentThreads, step: string, id: string): Promise<boolean> {
-    if (await incident.isDone(step, id)) return true;
-    await incident.markDone(step, id);
-    return false;
+  /** The root (if the channel has none), the reply (unless recorded or held) and the edits of stale roots. */
+  private async callsOf(
+    n: Notification,
+    destination: Destination,
+    target: string,
+    key: string,
+    view: IncidentView,
+    done: IncidentCalls,
+  ): Promise<void> {
+    const look = this.templates.lookOf(n);
+    const { threads } = done;
+    let thread = threads.find((t) => t.channel === key);
+    if (!thread) {
+      const root = await this.api.postMessage({
+        channel: target,
+        ...slackRootMessage(n, look, { decisions: this.interactive }),
+        ...noUnfurl,
+        postKey: `${n.incidentKey}/${n.incidentId}:root:${key}`,
+        reconcile: !view.rootFirstTry,
+      });
+      thread = {
+        channel: key,
+        conversation: root.channel,
+        thread_ts: root.ts,
+        last_sequence: n.sequence,
+        reply_sequence: 0,
+      };
+      done.created = thread;
+      threads.push(thread);
+      done.receipts.push(this.receipts.rowOf(n, destination, this.facts('root', target, root)));
+    }
+    done.held = !view.replied && this.isEarly(n, threads);
+    if (!view.replied && !done.held) {
+      const mention = n.mention ? destination.oncall?.slack : undefined;
+      const escalation = n.mention || n.state === 'escalated';
+      done.replyTried = true;
+      const reply = await this.api.postMessage({
+        channel: thread.conversation,
+        thread_ts: thread.thread_ts,
+        ...slackReplyMessage(n, look, mention),
+        ...(escalation ? { reply_broadcast: true } : {}),
+        ...(mention?.startsWith('@') ? { link_names: true } : {}),
+        ...noUnfurl,
+        postKey: `${n.eventId}:reply:${key}`,
+        reconcile: !view.replyFirstTry,
+      });
+      done.replied = true;
+      const detail = { threadTs: thread.thread_ts, ...(mention ? { mention } : {}), broadcast: escalation };
+      done.receipts.push(this.receipts.rowOf(n, destination, this.facts('reply', target, reply, detail)));
+    }
+    for (const stale of threads.filter((t) => t !== done.created && this.isOwn(t) && n.sequence > t.last_sequence)) {
+      await this.api.update({
+        channel: stale.conversation,
+        ts: stale.thread_ts,
+        ...slackRootMessage(n, look, { decisions: this.interactive }),
+      });
+      done.edited.add(stale);
+      const shown = { channel: stale.conversation, ts: stale.thread_ts };
+      const staleTarget = stale.channel.slice(key.length - target.length);
+      done.receipts.push(this.receipts.rowOf(n, destination, this.facts('update', staleTarget, shown)));
+    }
   }
 
   private facts(
@@ -289,7 +297,7 @@ export class SlackChannel implements Channel {
   }
 
   /** The update's predecessor has no reply in the incident's threads yet, and it may still wait. */
-  private isEarly(n: Notification, threads: readonly NotificationThread[]): boolean {
+  private isEarly(n: Notification, threads: readonly ThreadRow[]): boolean {
     if (n.sequence <= 1) return false;
     const own = threads.filter((t) => this.isOwn(t));
     if (own.some((t) => t.reply_sequence === null)) return false; // a thread made before replies were ordered
@@ -298,9 +306,36 @@ export class SlackChannel implements Channel {
     return (n.attempt ?? 1) <= this.order.holdAttempts && Date.now() - Date.parse(n.time) < this.order.holdMs;
   }
 
-  private isOwn(thread: NotificationThread): boolean {
+  private isOwn(thread: ThreadRow): boolean {
     return thread.channel.startsWith(`${this.api.kind}:`);
   }
 }
 
 const noUnfurl = { unfurl_links: false, unfurl_media: false } as const;
+
+/** What one delivery of an incident update did in Slack, to be recorded in one statement. */
+class IncidentCalls {
+  created?: ThreadRow;
+  replied = false;
+  replyTried = false;
+  held = false;
+  readonly edited = new Set<ThreadRow>();
+  readonly receipts: ReceiptRow[] = [];
+
+  constructor(readonly threads: ThreadRow[]) {}
+
+  /** The thread writes: the new root (with its reply), and each stored root moved forward. */
+  writes(incident: IncidentThreads, n: Notification, key: string, replyStep: string): RawBuilder<unknown>[] {
+    const writes: RawBuilder<unknown>[] = [];
+    if (this.created) {
+      writes.push(incident.create({ ...this.created, reply_sequence: this.replied ? n.sequence : 0 }));
+    }
+    for (const t of this.threads) {
+      if (t === this.created) continue;
+      const moved = { edited: this.edited.has(t), replied: this.replied && t.channel === key };
+      if (moved.edited || moved.replied) writes.push(incident.moveTo(t.channel, n.sequence, moved));
+    }
+    if (this.replied) writes.push(incident.markDone(replyStep, n.eventId));
+    return writes;
+  }
+}

@@ -1,11 +1,11 @@
-import { type Transaction } from 'kysely';
-import { type Database, type HubDatabase } from '@hub/database';
-import { type ReceiptStore } from '../../receipts/receipt.store.js';
+import { type RawBuilder } from 'kysely';
+import { type Database } from '@hub/database';
+import { hasReceipt, type ReceiptStore } from '../../receipts/receipt.store.js';
 import { teamsDigest, teamsMessage } from './teams.card.js';
 import { type Templates } from '../../templates/templates.js';
 import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';
-import { claimEvents, markedEvents, releaseClaims } from '../event-claims.js';
+import { claimEvents, releaseClaims, youngestClaim } from '../event-claims.js';
 import { type TeamsWebhook, TeamsWebhookUnreachableError } from './teams-webhook.client.js';
 import { type Destination, type Notification } from '../../notification.js';
 
@@ -50,65 +50,56 @@ export class TeamsChannel implements Channel {
 
   deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
     if (n.kind === 'message') return this.deliverDigest([n], destination);
-    return this.send([n], destination, async (trx, target) => {
-      const followUp = await this.receipts.hasReceipt(trx, n, this.name, target);
-      const mention = n.mention ? destination.oncall?.msteams : undefined;
-      const card = teamsMessage(n, { look: this.templates.lookOf(n), followUp, ...(mention ? { mention } : {}) });
-      return { card, operation: followUp ? 'follow-up' : 'card' };
-    });
+    return this.send(
+      [n],
+      destination,
+      (target) => hasReceipt(n, this.name, target),
+      (followUp) => {
+        const mention = n.mention ? destination.oncall?.msteams : undefined;
+        const card = teamsMessage(n, { look: this.templates.lookOf(n), followUp, ...(mention ? { mention } : {}) });
+        return { card, operation: followUp ? 'follow-up' : 'card' };
+      },
+    );
   }
 
   deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
-    return this.send(items, destination, (_trx, _target, todo) => {
+    return this.send(items, destination, undefined, (_followUp, todo) => {
       const look = this.templates.lookOf(todo[0]!);
       const card = todo.length === 1 ? teamsMessage(todo[0]!, { look }) : teamsDigest(todo, look);
-      return Promise.resolve({ card, operation: todo.length === 1 ? 'card' : 'digest' });
+      return { card, operation: todo.length === 1 ? 'card' : 'digest' };
     });
   }
 
   /**
-   * Claims the events and renders the card in one short transaction, posts it with no database
-   * connection held, and marks them sent with their receipts in another. A claim an earlier try left
-   * without its "sent" mark may still be posting while it is younger than `claimLeaseMs` (the
-   * delivery waits); older, that try died, and the card is posted again — Teams webhooks have no
-   * idempotency key and no way to look a card up, so at least once.
+   * Claims the events (and asks whether this is a follow-up) in one statement, renders and posts the
+   * card with no database connection held, and marks them sent with their receipts in another. A
+   * claim an earlier try left without its "sent" mark may still be posting while it is younger than
+   * `claimLeaseMs` (the delivery waits); older, that try died, and the card is posted again — Teams
+   * webhooks have no idempotency key and no way to look a card up, so at least once.
    */
   private async send(
     items: readonly Notification[],
     destination: Destination,
+    followUpOf: ((target: string) => RawBuilder<boolean>) | undefined,
     render: (
-      trx: Transaction<HubDatabase>,
-      target: string,
+      followUp: boolean,
       todo: readonly Notification[],
-    ) => Promise<{ card: ReturnType<typeof teamsMessage>; operation: 'card' | 'follow-up' | 'digest' }>,
+    ) => { card: ReturnType<typeof teamsMessage>; operation: 'card' | 'follow-up' | 'digest' },
   ): Promise<DeliveryOutcome> {
     const target = this.targetOf(destination);
     if (!target) throw new ChannelRejectedError('teams', 'the destination has no Teams webhook');
     const webhook = this.webhookFor(target);
     const step = target === this.fallback ? TEAMS_STEP : `${TEAMS_STEP}:${target}`;
-    const claimStep = `claim:${step}`;
-    const ids = items.map((n) => n.eventId);
-    const claimed = await this.db.transaction().execute(async (trx) => {
-      const sent = await markedEvents(trx, step, ids);
-      const todo = items.filter((n) => !sent.has(n.eventId));
-      if (todo.length === 0) return undefined;
-      const earlier = await markedEvents(
-        trx,
-        claimStep,
-        todo.map((n) => n.eventId),
-      );
-      const mine = await claimEvents(
-        trx,
-        claimStep,
-        todo.map((n) => n.eventId),
-      );
-      // Neither claimed before nor now: another replica's claim committed in between (it is posting).
-      for (const n of todo) if (!mine.has(n.eventId) && !earlier.has(n.eventId)) earlier.set(n.eventId, new Date());
-      return { todo, earlier, ...(await render(trx, target, todo)) };
-    });
-    if (!claimed) return 'duplicate';
-    const { todo, earlier, card, operation } = claimed;
-    const youngest = Math.max(0, ...[...earlier.values()].map((at) => at.getTime()));
+    const claim = await claimEvents(
+      this.db,
+      step,
+      items.map((n) => n.eventId),
+      followUpOf?.(target),
+    );
+    const open = new Set(claim.unsent);
+    const todo = items.filter((n) => open.has(n.eventId));
+    if (todo.length === 0) return 'duplicate';
+    const youngest = youngestClaim(claim.earlier);
     if (youngest > 0 && Date.now() - youngest < this.claimLeaseMs) {
       throw new ChannelHeldError(
         'teams',
@@ -116,41 +107,32 @@ export class TeamsChannel implements Channel {
         this.claimLeaseMs,
       );
     }
+    const { card, operation } = render(claim.probe === true, todo);
     let status: number | undefined;
     try {
       status = await webhook.post(card);
     } catch (error) {
       // An answer (refused, rate-limited, a 5xx) means no card: free the claim so the retry posts at
       // once. No answer at all, and the card may be there: the claim stays, and the lease decides.
-      if (!(error instanceof TeamsWebhookUnreachableError))
-        await releaseClaims(
-          this.db,
-          claimStep,
-          todo.map((n) => n.eventId),
-        );
+      if (!(error instanceof TeamsWebhookUnreachableError)) await releaseClaims(this.db, step, claim.unsent);
       throw error;
     }
-    return this.db.transaction().execute(async (trx) => {
-      const marked = await claimEvents(
-        trx,
-        step,
-        todo.map((n) => n.eventId),
-      );
-      for (const n of todo.filter((m) => marked.has(m.eventId))) {
-        await this.receipts.record(trx, n, destination, {
-          channel: 'teams',
-          mode: webhook.mode,
-          operation,
-          target,
-          ...(status !== undefined ? { httpStatus: status } : {}),
-          detail: {
-            ...(webhook.outboxPath ? { outbox: webhook.outboxPath } : {}),
-            ...(todo.length > 1 ? { digestOf: todo.map((m) => m.eventId) } : {}),
-          },
-        });
-      }
-      return 'delivered' as const;
-    });
+    const detail = {
+      ...(webhook.outboxPath ? { outbox: webhook.outboxPath } : {}),
+      ...(todo.length > 1 ? { digestOf: claim.unsent } : {}),
+    };
+    const rows = todo.map((n) =>
+      this.receipts.rowOf(n, destination, {
+        channel: 'teams',
+        mode: webhook.mode,
+        operation,
+        target,
+        ...(status !== undefined ? { httpStatus: status } : {}),
+        detail,
+      }),
+    );
+    await this.receipts.record(this.db, rows, { mark: { step, eventIds: claim.unsent } });
+    return 'delivered';
   }
 
   /** The webhook of a variable; a team whose variable is not set uses the default webhook. */
