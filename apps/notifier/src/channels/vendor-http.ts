@@ -1,6 +1,6 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import { Agent } from 'undici';
-import { parseRetryAfter } from '@hub/contracts';
+import { parseRetryAfter, VendorCircuitOpenError, VendorRetryPolicy } from '@hub/contracts';
 import {
   type ChannelError,
   ChannelRateLimitedError,
@@ -20,8 +20,11 @@ const CONNECTIONS_PER_ORIGIN = 64;
  */
 export class VendorHttp {
   private readonly agent: Agent;
+  /** The vendor's circuit (the hub's vendor retry policy): retries are the transport's retry tiers. */
+  readonly circuit: VendorRetryPolicy;
 
   constructor(readonly vendor: string) {
+    this.circuit = new VendorRetryPolicy({ vendor });
     this.agent = new Agent({
       keepAliveTimeout: KEEP_ALIVE_MS,
       keepAliveMaxTimeout: KEEP_ALIVE_MS,
@@ -64,9 +67,28 @@ export class VendorUnreachableError extends ChannelUnavailableError {}
 /**
  * `fetch` with the vendor's failures as channel errors: no answer → {@link VendorUnreachableError};
  * 429 → rate-limited (Retry-After); 5xx and 408 → unavailable; any other non-2xx → rejected, with
- * (the start of) the vendor's answer as the reason. Resolves to the 2xx response.
+ * (the start of) the vendor's answer as the reason. Resolves to the 2xx response. While the
+ * vendor's circuit is open (it failed many calls in a row), nothing is sent: unavailable at once.
  */
 export async function vendorCall(
+  http: VendorHttp,
+  channel: string,
+  what: string,
+  url: string,
+  init: RequestInit & { timeoutMs: number },
+): Promise<Response> {
+  try {
+    return await http.circuit.execute(() => send(http, channel, what, url, init));
+  } catch (error) {
+    if (!(error instanceof VendorCircuitOpenError)) throw error;
+    throw new ChannelUnavailableError(channel, `${what} not sent: ${error.message}`, {
+      retryAfterMs: error.retryAfterMs,
+      cause: error,
+    });
+  }
+}
+
+async function send(
   http: VendorHttp,
   channel: string,
   what: string,
