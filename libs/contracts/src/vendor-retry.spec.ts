@@ -77,6 +77,11 @@ describe(VendorRetryPolicy.name, () => {
     const long = scripted(new AnsweredError('slow', 429, 60_000));
     await expect(sut.execute(long.call)).rejects.toMatchObject({ retryAfterMs: 60_000 });
     expect(long.calls()).toBe(1);
+
+    // No inline waits configured: even `Retry-After: 0` goes to the caller's own attempts.
+    const none = scripted(new AnsweredError('slow', 429, 0));
+    await expect(new VendorRetryPolicy(quick).execute(none.call)).rejects.toMatchObject({ status: 429 });
+    expect(none.calls()).toBe(1);
   });
 
   it('opens the circuit after consecutive outages, fails fast while open, and closes after a good test call', async () => {

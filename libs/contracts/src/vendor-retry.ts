@@ -81,7 +81,7 @@ export interface VendorRetryOptions {
   readonly initialDelayMs?: number;
   /** Longest back-off (default 2 s); a longer `Retry-After` of an unavailable vendor is capped to it. */
   readonly maxDelayMs?: number;
-  /** Rate limits waited out inline (default 3); the next one is thrown. */
+  /** Rate limits waited out inline (default 3 with `maxRateLimitWaitMs`, else none); the next one is thrown. */
   readonly rateLimitWaits?: number;
   /** Longest rate-limit wait inline (default 0: none); a longer `Retry-After` is thrown to the caller. */
   readonly maxRateLimitWaitMs?: number;
@@ -146,7 +146,7 @@ export class VendorRetryPolicy {
       retries: options.retries ?? 0,
       initialDelayMs: options.initialDelayMs ?? 500,
       maxDelayMs: options.maxDelayMs ?? 2_000,
-      rateLimitWaits: options.rateLimitWaits ?? 3,
+      rateLimitWaits: options.rateLimitWaits ?? (options.maxRateLimitWaitMs === undefined ? 0 : 3),
       maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 0,
       defaultRateLimitMs: options.defaultRateLimitMs ?? 1_000,
       breakAfter: options.breakAfter ?? 5,
