@@ -77,8 +77,20 @@ export async function vendorCall(
   url: string,
   init: RequestInit & { timeoutMs: number },
 ): Promise<Response> {
+  const { timeoutMs, ...rest } = init;
+  const send = async (): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await http.fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new VendorUnreachableError(channel, `${what} unreachable: ${reason}`, { cause: error });
+    }
+    if (response.ok) return response;
+    throw await failureOf(channel, what, response);
+  };
   try {
-    return await http.circuit.execute(() => send(http, channel, what, url, init));
+    return await http.circuit.execute(send);
   } catch (error) {
     if (!(error instanceof VendorCircuitOpenError)) throw error;
     throw new ChannelUnavailableError(channel, `${what} not sent: ${error.message}`, {
@@ -86,25 +98,6 @@ export async function vendorCall(
       cause: error,
     });
   }
-}
-
-async function send(
-  http: VendorHttp,
-  channel: string,
-  what: string,
-  url: string,
-  init: RequestInit & { timeoutMs: number },
-): Promise<Response> {
-  const { timeoutMs, ...rest } = init;
-  let response: Response;
-  try {
-    response = await http.fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new VendorUnreachableError(channel, `${what} unreachable: ${reason}`, { cause: error });
-  }
-  if (response.ok) return response;
-  throw await failureOf(channel, what, response);
 }
 
 /**
