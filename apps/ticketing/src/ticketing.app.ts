@@ -1,10 +1,10 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadTeams, type TeamDirectory } from '@hub/config';
-import { createDatabase, type Database, migrated, RetentionSweeper } from '@hub/database';
+import { createDatabase, type Database, migrated, PgIdempotencyStore, RetentionSweeper } from '@hub/database';
 import { ticketRetentionRules } from './tickets/ticket-retention.js';
 import { TICKETING_CONSUMER } from './tickets/ticket.service.js';
-import { serviceQueues, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
+import { serviceQueues, HubRmqServer } from '@hub/messaging';
 import { CallRecorder } from '@hub/recorder';
 import { createHubService } from '@hub/service';
 import { JiraCloudApi } from './providers/jira/jira-cloud.api.js';

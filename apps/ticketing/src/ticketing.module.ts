@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { RetentionSweeper } from '@hub/database';
-import { BusHealthController, HubRmqServer, PgIdempotencyStore } from '@hub/messaging';
+import { PgIdempotencyStore, RetentionSweeper } from '@hub/database';
+import { BusHealthController, HubRmqServer } from '@hub/messaging';
 import { HttpSpanNameInterceptor, MetricsController } from '@hub/telemetry';
 import { TicketingMetrics } from './metrics/ticketing.metrics.js';
 import { TICKET_PROVIDER, type TicketProvider } from './providers/ticket-provider.js';

@@ -18,3 +18,4 @@ export * from './event-identity.js';
 export * from './redaction.js';
 export * from './partition-key.js';
 export * from './vendor-http.js';
+export * from './vendor-retry.js';

@@ -33,6 +33,8 @@ export function vendorUnreachableError<C extends string>(code: C) {
   return class extends HubError<C> {
     readonly code = code;
     readonly retryable = true;
+    /** The vendor is in trouble, not the request: counts toward its circuit ({@link vendorVerdict}). */
+    readonly outage = true;
   };
 }
 
@@ -61,5 +63,91 @@ export function vendorRequestError<C extends string>(
       super(message, { status, ...context });
       this.retryable = retryable;
     }
+  };
+}
+
+/** The optional facts of a service-level vendor error (see {@link vendorUnavailableError}). */
+export interface VendorErrorOptions {
+  readonly cause?: unknown;
+  /** The vendor's HTTP status, when it answered one. */
+  readonly status?: number;
+  /** From `Retry-After`, when the vendor sent one. */
+  readonly retryAfterMs?: number;
+  /** More context for logs, beside `vendor`, `status` and `retryAfterMs`. */
+  readonly context?: Record<string, unknown>;
+}
+
+/**
+ * The three outcomes a service's vendor boundary (a channel, a ticket provider, a sink) reports to
+ * its retry tiers, each a class factory for the service's own code — `class XUnavailableError
+ * extends vendorUnavailableError(XErrorCode.Unavailable) {}`:
+ * - {@link vendorUnavailableError}: the vendor did not take it now (no answer, timeout, 5xx); retry later;
+ * - {@link vendorRateLimitedError}: the vendor asked to come back after `retryAfterMs`;
+ * - {@link vendorRejectedError}: the vendor refused it for good (bad token, invalid payload).
+ * The per-request classes above ({@link vendorRequestError}) are what a client throws; these are
+ * what a service decides from them. `vendor` names the vendor (or the channel, or the sink).
+ */
+export function vendorUnavailableError<C extends string>(code: C) {
+  return class extends HubError<C> {
+    readonly code = code;
+    readonly retryable = true;
+    /** The vendor is in trouble, not the request: counts toward its circuit ({@link vendorVerdict}). */
+    readonly outage = true;
+    readonly status?: number;
+    readonly retryAfterMs?: number;
+
+    constructor(
+      readonly vendor: string,
+      message: string,
+      options: VendorErrorOptions = {},
+    ) {
+      super(message, vendorContext(vendor, options), { cause: options.cause });
+      this.status = options.status;
+      this.retryAfterMs = options.retryAfterMs;
+    }
+  };
+}
+
+/** See {@link vendorUnavailableError}: the vendor (or the hub's own ordering) asks to retry after `retryAfterMs`. */
+export function vendorRateLimitedError<C extends string>(code: C) {
+  return class extends HubError<C> {
+    readonly code = code;
+    readonly retryable = true;
+
+    constructor(
+      readonly vendor: string,
+      message: string,
+      readonly retryAfterMs: number,
+      options: Omit<VendorErrorOptions, 'retryAfterMs'> = {},
+    ) {
+      super(message, vendorContext(vendor, { ...options, retryAfterMs }), { cause: options.cause });
+    }
+  };
+}
+
+/** See {@link vendorUnavailableError}: refused for good; `status` when the vendor answered one. */
+export function vendorRejectedError<C extends string>(code: C) {
+  return class extends HubError<C> {
+    readonly code = code;
+    readonly retryable = false;
+    readonly status?: number;
+
+    constructor(
+      readonly vendor: string,
+      message: string,
+      options: Omit<VendorErrorOptions, 'retryAfterMs'> = {},
+    ) {
+      super(message, vendorContext(vendor, options), { cause: options.cause });
+      this.status = options.status;
+    }
+  };
+}
+
+function vendorContext(vendor: string, options: VendorErrorOptions): Record<string, unknown> {
+  return {
+    vendor,
+    ...(options.status === undefined ? {} : { status: options.status }),
+    ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+    ...options.context,
   };
 }

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { PeriodicTask } from '@hub/service';
 import { type Database } from './database.js';
 
 /**
@@ -30,15 +31,12 @@ export interface RetentionOptions {
 export type SweepResult = Record<string, number>;
 
 /**
- * Each service's retention sweeper: every `intervalMs` (and once at start-up, a few seconds in),
- * deletes the rows its rules allow, in batches. Replicas may sweep at once: a DELETE of rows
- * another replica already took deletes nothing. Registered as a Nest provider it starts and stops
- * with the app.
+ * Each service's retention sweeper: a {@link PeriodicTask} that every `intervalMs` (and once at
+ * start-up, a few seconds in) deletes the rows its rules allow, in batches. Replicas may sweep at
+ * once: a DELETE of rows another replica already took deletes nothing. Registered as a Nest provider
+ * it starts and stops with the app; with no rules it never starts.
  */
-export class RetentionSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private first: NodeJS.Timeout | undefined;
-  private running: Promise<SweepResult> | undefined;
+export class RetentionSweeper extends PeriodicTask {
   private readonly batch: number;
   private readonly maxBatches: number;
 
@@ -47,8 +45,22 @@ export class RetentionSweeper {
     readonly rules: readonly RetentionRule[],
     private readonly options: RetentionOptions,
   ) {
+    super({
+      name: 'retention sweep',
+      everyMs: options.intervalMs,
+      firstAfterMs: Math.min(5_000, options.intervalMs),
+    });
     this.batch = options.batch ?? 5_000;
     this.maxBatches = options.maxBatches ?? 100;
+  }
+
+  override start(): void {
+    if (this.rules.length > 0) super.start();
+  }
+
+  /** One pass of the schedule: how many rows every rule deleted together. */
+  protected async pass(): Promise<number> {
+    return Object.values(await this.sweep()).reduce((sum, deleted) => sum + deleted, 0);
   }
 
   /** Deletes what every rule allows as of `now`; a failing rule is logged and the others still run. */
@@ -85,32 +97,6 @@ export class RetentionSweeper {
       if (count < this.batch) break;
     }
     return total;
-  }
-
-  start(): void {
-    if (this.timer || this.rules.length === 0) return;
-    const run = () => {
-      this.running ??= this.sweep().finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(run, this.options.intervalMs);
-    this.timer.unref();
-    this.first = setTimeout(run, Math.min(5_000, this.options.intervalMs));
-    this.first.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    clearTimeout(this.first);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
   }
 }
 

@@ -6,7 +6,6 @@ export * from './hub-message.context.js';
 export * from './hub-rmq.server.js';
 export * from './hub-transport.js';
 export * from './hub.publisher.js';
-export * from './idempotency/pg-idempotency.store.js';
 export * from './issuer-check.js';
 export * from './messaging.errors.js';
 export * from './messaging.module.js';

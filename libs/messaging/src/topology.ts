@@ -183,10 +183,22 @@ export async function assertPartitionCount(model: ChannelModel, queue: string, p
     );
   }
   const last = topologyNames.partitionQueue(queue, partitions - 1);
-  if (partitions > 1 && (await exists(topologyNames.partitionQueue(queue, 0))) && !(await exists(last))) {
+  if (partitions > 1 && (await exists(topologyNames.partitionQueue(queue, 0))) && !(await lastAppears(exists, last))) {
     throw new PartitionCountError(
       `HUB_PARTITIONS is ${partitions} but the broker has no ${last}: another service runs with fewer partitions ` +
         '(HUB_PARTITIONS must be equal in every service; docs/architecture.md, Ordering per key)',
     );
   }
+}
+
+/**
+ * Whether the last partition queue exists, or appears within a second: a replica starting at the
+ * same moment declares the partitions one after the other, so the first may exist before the last.
+ */
+async function lastAppears(exists: (name: string) => Promise<boolean>, last: string): Promise<boolean> {
+  for (let check = 0; check < 5; check++) {
+    if (await exists(last)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
 }

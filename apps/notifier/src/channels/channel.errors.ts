@@ -1,4 +1,4 @@
-import { HubError } from '@hub/contracts';
+import { vendorRateLimitedError, vendorRejectedError, vendorUnavailableError } from '@hub/contracts';
 
 export enum ChannelErrorCode {
   Unavailable = 'CHANNEL_UNAVAILABLE',
@@ -7,61 +7,17 @@ export enum ChannelErrorCode {
   Rejected = 'CHANNEL_REJECTED',
 }
 
-/** The vendor cannot take the message now (network, timeout, 5xx): try again later. */
-export class ChannelUnavailableError extends HubError<ChannelErrorCode.Unavailable> {
-  readonly code = ChannelErrorCode.Unavailable;
-  readonly retryable = true;
-
-  constructor(
-    readonly channel: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, { channel }, options);
-  }
-}
+/** The vendor cannot take the message now (network, timeout, 5xx): try again later. `vendor` is the channel. */
+export class ChannelUnavailableError extends vendorUnavailableError(ChannelErrorCode.Unavailable) {}
 
 /** The vendor rate-limited us for longer than the handler waits: retry after `retryAfterMs`. */
-export class ChannelRateLimitedError extends HubError<ChannelErrorCode.RateLimited> {
-  readonly code = ChannelErrorCode.RateLimited;
-  readonly retryable = true;
-
-  constructor(
-    readonly channel: string,
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(message, { channel, retryAfterMs });
-  }
-}
+export class ChannelRateLimitedError extends vendorRateLimitedError(ChannelErrorCode.RateLimited) {}
 
 /** The message waits for an earlier one (a thread reply for its predecessor's): try again after `retryAfterMs`. */
-export class ChannelHeldError extends HubError<ChannelErrorCode.Held> {
-  readonly code = ChannelErrorCode.Held;
-  readonly retryable = true;
-
-  constructor(
-    readonly channel: string,
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(message, { channel, retryAfterMs });
-  }
-}
+export class ChannelHeldError extends vendorRateLimitedError(ChannelErrorCode.Held) {}
 
 /** The vendor refused the message for good (bad token, unknown channel, invalid payload). */
-export class ChannelRejectedError extends HubError<ChannelErrorCode.Rejected> {
-  readonly code = ChannelErrorCode.Rejected;
-  readonly retryable = false;
-
-  constructor(
-    readonly channel: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, { channel }, options);
-  }
-}
+export class ChannelRejectedError extends vendorRejectedError(ChannelErrorCode.Rejected) {}
 
 export type ChannelError = ChannelUnavailableError | ChannelRateLimitedError | ChannelHeldError | ChannelRejectedError;
 

@@ -1,6 +1,6 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import { Agent } from 'undici';
-import { parseRetryAfter } from '@hub/contracts';
+import { parseRetryAfter, VendorCircuitOpenError, VendorRetryPolicy } from '@hub/contracts';
 import {
   type ChannelError,
   ChannelRateLimitedError,
@@ -20,8 +20,11 @@ const CONNECTIONS_PER_ORIGIN = 64;
  */
 export class VendorHttp {
   private readonly agent: Agent;
+  /** The vendor's circuit (the hub's vendor retry policy): retries are the transport's retry tiers. */
+  readonly circuit: VendorRetryPolicy;
 
   constructor(readonly vendor: string) {
+    this.circuit = new VendorRetryPolicy({ vendor });
     this.agent = new Agent({
       keepAliveTimeout: KEEP_ALIVE_MS,
       keepAliveMaxTimeout: KEEP_ALIVE_MS,
@@ -64,7 +67,8 @@ export class VendorUnreachableError extends ChannelUnavailableError {}
 /**
  * `fetch` with the vendor's failures as channel errors: no answer → {@link VendorUnreachableError};
  * 429 → rate-limited (Retry-After); 5xx and 408 → unavailable; any other non-2xx → rejected, with
- * (the start of) the vendor's answer as the reason. Resolves to the 2xx response.
+ * (the start of) the vendor's answer as the reason. Resolves to the 2xx response. While the
+ * vendor's circuit is open (it failed many calls in a row), nothing is sent: unavailable at once.
  */
 export async function vendorCall(
   http: VendorHttp,
@@ -74,15 +78,26 @@ export async function vendorCall(
   init: RequestInit & { timeoutMs: number },
 ): Promise<Response> {
   const { timeoutMs, ...rest } = init;
-  let response: Response;
+  const send = async (): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await http.fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new VendorUnreachableError(channel, `${what} unreachable: ${reason}`, { cause: error });
+    }
+    if (response.ok) return response;
+    throw await failureOf(channel, what, response);
+  };
   try {
-    response = await http.fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
+    return await http.circuit.execute(send);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new VendorUnreachableError(channel, `${what} unreachable: ${reason}`, { cause: error });
+    if (!(error instanceof VendorCircuitOpenError)) throw error;
+    throw new ChannelUnavailableError(channel, `${what} not sent: ${error.message}`, {
+      retryAfterMs: error.retryAfterMs,
+      cause: error,
+    });
   }
-  if (response.ok) return response;
-  throw await failureOf(channel, what, response);
 }
 
 /**

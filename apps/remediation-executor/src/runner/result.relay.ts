@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HubPublisher } from '@hub/messaging';
-import { PeriodicTask } from '@hub/service';
+import { publishInOrder, PublishRelay } from '@hub/service';
 import { EXECUTOR_CONFIG, type RemediationExecutorConfig } from '../remediation-executor.config.js';
 import { resultEventOf } from './action-result.js';
 import { ActionRunsRepository } from './action-runs.repository.js';
@@ -12,16 +12,15 @@ import { ActionRunsRepository } from './action-runs.repository.js';
  * or by the relay racing a late confirm — is one event to the sensor.
  */
 @Injectable()
-export class ResultRelay extends PeriodicTask {
+export class ResultRelay extends PublishRelay {
   constructor(
     @Inject(ActionRunsRepository) private readonly runs: ActionRunsRepository,
     @Inject(HubPublisher) private readonly publisher: HubPublisher,
     @Inject(EXECUTOR_CONFIG) private readonly config: RemediationExecutorConfig,
   ) {
-    super({
+    super(publisher, {
       name: 'result relay',
       everyMs: config.EXECUTOR_RESULT_RELAY_MS,
-      ready: () => publisher.ready,
       done: 'republished action results',
     });
   }
@@ -29,20 +28,17 @@ export class ResultRelay extends PeriodicTask {
   /** Publishes what is pending; returns how many results went out. */
   protected async pass(): Promise<number> {
     const pending = await this.runs.unpublished(this.config.EXECUTOR_RESULT_RELAY_MS, 100);
-    let published = 0;
-    for (const run of pending) {
-      try {
-        await this.publisher.publish(resultEventOf(run, { incidentkey: run.incident_key ?? undefined }));
-        await this.runs.markPublished(run.action_id);
-        published++;
-      } catch (error) {
-        this.logger.warn({
-          msg: 'result relay stopped: cannot publish',
-          actionId: run.action_id,
-          error: String(error),
-        });
-        break;
-      }
+    const { published, failure } = await publishInOrder(
+      pending,
+      (run) => this.publisher.publish(resultEventOf(run, { incidentkey: run.incident_key ?? undefined })),
+      (run) => this.runs.markPublished(run.action_id),
+    );
+    if (failure) {
+      this.logger.warn({
+        msg: 'result relay stopped: cannot publish',
+        published,
+        error: failure instanceof Error ? failure.message : JSON.stringify(failure),
+      });
     }
     return published;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HubPublisher } from '@hub/messaging';
-import { PeriodicTask } from '@hub/service';
+import { PublishRelay } from '@hub/service';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from '../scheduler.config.js';
 import { SchedulerMetrics } from './scheduler.metrics.js';
 import { SlotRepository } from './slot.repository.js';
@@ -12,17 +12,16 @@ import { SlotRepository } from './slot.repository.js';
  * a slot relayed while its late confirm was in flight is still one event to consumers.
  */
 @Injectable()
-export class SlotRelay extends PeriodicTask {
+export class SlotRelay extends PublishRelay {
   constructor(
     @Inject(SlotRepository) private readonly slots: SlotRepository,
     @Inject(HubPublisher) private readonly publisher: HubPublisher,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     @Inject(SchedulerMetrics) private readonly metrics: SchedulerMetrics,
   ) {
-    super({
+    super(publisher, {
       name: 'slot relay',
       everyMs: config.SCHEDULER_RELAY_MS,
-      ready: () => publisher.ready,
       done: 'relayed unpublished schedule slots',
     });
   }

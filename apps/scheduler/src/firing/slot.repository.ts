@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type HubEvent } from '@hub/contracts';
 import { type Database } from '@hub/database';
+import { publishInOrder } from '@hub/service';
 import { type SlotPlan } from '../schedules/catch-up.js';
 
 /** A slot this replica claimed: its event is this replica's to publish. */
@@ -111,21 +112,19 @@ export class SlotRepository {
         .forUpdate()
         .skipLocked()
         .execute();
-      let published = 0;
-      for (const row of rows) {
-        try {
-          await publish(row.event as unknown as HubEvent);
-        } catch {
-          break; // the broker is away: what was confirmed so far is marked, the rest waits for the next pass
-        }
-        published++;
-        await trx
-          .updateTable('schedule_slots')
-          .set({ published_at: sql<Date>`now()` })
-          .where('schedule', '=', row.schedule)
-          .where('slot', '=', row.slot)
-          .execute();
-      }
+      // The broker away: what was confirmed so far is marked, the rest waits for the next pass.
+      const { published } = await publishInOrder(
+        rows,
+        (row) => publish(row.event as unknown as HubEvent),
+        async (row) => {
+          await trx
+            .updateTable('schedule_slots')
+            .set({ published_at: sql<Date>`now()` })
+            .where('schedule', '=', row.schedule)
+            .where('slot', '=', row.slot)
+            .execute();
+        },
+      );
       return published;
     });
   }

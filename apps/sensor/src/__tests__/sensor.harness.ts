@@ -239,9 +239,22 @@ export function startSensorProcess(world: SensorWorld): SensorProcess {
     child,
     lines,
     async ready() {
+      // A process that dies at start (its error is on stderr) fails the wait at once, not as a hang.
+      const exited = new Promise<never>((_, reject) => {
+        const fail = () =>
+          reject(
+            new Error(`the sensor process exited (${child.exitCode ?? child.signalCode}) before READY: see its stderr`),
+          );
+        if (child.exitCode !== null || child.signalCode !== null) fail();
+        else child.once('exit', fail);
+      });
+      exited.catch(() => undefined);
       // A cold start compiles the sensor's sources (tsx); beside a whole CI run on two cores that
       // has taken over 30 s: a bound for a hung start, not a deadline.
-      await waitFor('sensor process ready', () => lines.includes('READY'), { timeoutMs: 90_000 });
+      await Promise.race([
+        waitFor('sensor process ready', () => lines.includes('READY'), { timeoutMs: 90_000 }),
+        exited,
+      ]);
     },
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;

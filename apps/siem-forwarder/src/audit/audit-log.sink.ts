@@ -161,9 +161,7 @@ export class AuditLogSink implements Sink {
       await this.file.datasync();
     } catch (error) {
       await this.file.truncate(this.size).catch(() => undefined);
-      throw new SinkUnavailableError(this.name, `cannot write ${this.path}: ${String(error)}`, undefined, {
-        cause: error,
-      });
+      throw new SinkUnavailableError(this.name, `cannot write ${this.path}: ${String(error)}`, { cause: error });
     }
     this.size += Buffer.byteLength(text);
     this.firstSeq ??= records[0]!.seq;

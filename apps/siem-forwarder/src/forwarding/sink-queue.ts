@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { isHubError } from '@hub/contracts';
+import { VendorRetryPolicy } from '@hub/contracts';
 import { type SiemMetrics } from '../metrics/siem.metrics.js';
 import { type Sink } from '../sinks/sink.js';
 import { SinkRejectedError, SinkUnavailableError } from '../sinks/sink.errors.js';
@@ -32,7 +32,13 @@ export class SinkQueue {
   private timer?: NodeJS.Timeout;
   private busy = false;
   private closed = false;
-  private wake?: () => void;
+  private readonly closing = new AbortController();
+  /**
+   * Every failure is retried (records are never dropped) with the vendor retry policy's jittered
+   * back-off from `retryInitialMs` to `retryMaxMs`, a `Retry-After` honoured up to that; a sink that
+   * keeps failing opens its circuit, which is probed again after `retryMaxMs`.
+   */
+  private readonly policy: VendorRetryPolicy;
 
   constructor(
     readonly sink: Sink,
@@ -40,6 +46,24 @@ export class SinkQueue {
     private readonly metrics: SiemMetrics,
   ) {
     this.logger = new Logger(`SinkQueue(${sink.name})`);
+    this.policy = new VendorRetryPolicy({
+      vendor: sink.name,
+      retries: Infinity,
+      initialDelayMs: options.retryInitialMs,
+      maxDelayMs: options.retryMaxMs,
+      halfOpenAfterMs: options.retryMaxMs,
+      classify: (error) => ({
+        kind: 'unavailable',
+        retryAfterMs: error instanceof SinkUnavailableError ? error.retryAfterMs : undefined,
+      }),
+      onRetry: ({ attempt, delayMs, error, kind }) => {
+        if (kind !== 'circuit open') this.metrics.failedAttempts.inc({ sink: sink.name });
+        const why = error instanceof Error ? error.message : String(error);
+        this.logger.warn(
+          `${sink.name} did not take the batch (attempt ${attempt}): ${why}; sending it again in ${Math.round(delayMs)} ms`,
+        );
+      },
+    });
   }
 
   submit(record: SiemRecord): Promise<void> {
@@ -54,7 +78,7 @@ export class SinkQueue {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
-    this.wake?.();
+    this.closing.abort();
     await this.sink.close();
   }
 
@@ -87,27 +111,21 @@ export class SinkQueue {
 
   /** Sends the batch until the sink takes it; undefined when the queue closed first. */
   private async deliverUntilTaken(records: SiemRecord[]): Promise<ReadonlyMap<number, string> | undefined> {
-    let delayMs = this.options.retryInitialMs;
-    for (let attempt = 1; !this.closed; attempt++) {
-      try {
-        const outcome = await this.sink.deliver(records);
-        this.metrics.batchSize.observe({ sink: this.sink.name }, records.length);
-        if (attempt > 1) this.logger.log(`${this.sink.name} took the batch again after ${attempt} attempts`);
-        return outcome.rejected;
-      } catch (error) {
-        this.metrics.failedAttempts.inc({ sink: this.sink.name });
-        const asked = error instanceof SinkUnavailableError ? (error.retryAfterMs ?? 0) : 0;
-        const waitMs = Math.min(this.options.retryMaxMs, Math.max(asked, delayMs * (0.5 + Math.random() / 2)));
-        const why = isHubError(error) || error instanceof Error ? error.message : String(error);
-        this.logger.warn(
-          `${this.sink.name} did not take ${records.length} record(s) (attempt ${attempt}): ${why}; ` +
-            `sending them again in ${Math.round(waitMs)} ms`,
-        );
-        await this.sleep(waitMs);
-        delayMs = Math.min(this.options.retryMaxMs, delayMs * 2);
-      }
+    try {
+      const outcome = await this.policy.execute(
+        async (attempt) => {
+          const taken = await this.sink.deliver(records);
+          if (attempt > 1) this.logger.log(`${this.sink.name} took the batch again after ${attempt} attempts`);
+          return taken;
+        },
+        { signal: this.closing.signal },
+      );
+      this.metrics.batchSize.observe({ sink: this.sink.name }, records.length);
+      return outcome.rejected;
+    } catch (error) {
+      if (this.closing.signal.aborted) return undefined;
+      throw error;
     }
-    return undefined;
   }
 
   private settle(batch: Pending[], rejected: ReadonlyMap<number, string>): void {
@@ -118,15 +136,5 @@ export class SinkQueue {
       if (reason === undefined) entry.resolve();
       else entry.reject(new SinkRejectedError(this.sink.name, reason));
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

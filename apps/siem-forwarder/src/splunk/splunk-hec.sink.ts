@@ -76,7 +76,7 @@ export class SplunkHecSink implements Sink {
       throw new SinkUnavailableError(
         this.name,
         `HEC answered ${reply.status}: ${reply.body.text ?? 'no text'} (code ${reply.body.code ?? '?'})`,
-        reply.retryAfterMs,
+        { retryAfterMs: reply.retryAfterMs },
       );
     }
     return { rejected };
@@ -97,9 +97,7 @@ export class SplunkHecSink implements Sink {
       });
       return await readHecReply(response);
     } catch (error) {
-      throw new SinkUnavailableError(this.name, `cannot reach the HEC: ${describe(error)}`, undefined, {
-        cause: error,
-      });
+      throw new SinkUnavailableError(this.name, `cannot reach the HEC: ${describe(error)}`, { cause: error });
     }
   }
 
@@ -111,7 +109,7 @@ export class SplunkHecSink implements Sink {
       timeoutMs: this.options.ackTimeoutMs,
       pollMs: this.options.ackPollMs,
       requestTimeoutMs: this.options.timeoutMs,
-      fail: (message, retryAfterMs) => new SinkUnavailableError(this.name, message, retryAfterMs),
+      fail: (message, retryAfterMs) => new SinkUnavailableError(this.name, message, { retryAfterMs }),
     });
   }
 

@@ -56,9 +56,7 @@ export class SyslogSink implements Sink {
       });
     }).catch((error: unknown) => {
       this.drop(socket);
-      throw new SinkUnavailableError(this.name, `writing to ${this.target} failed: ${String(error)}`, undefined, {
-        cause: error,
-      });
+      throw new SinkUnavailableError(this.name, `writing to ${this.target} failed: ${String(error)}`, { cause: error });
     });
     return ALL_TAKEN;
   }
@@ -102,9 +100,7 @@ export class SyslogSink implements Sink {
       fresh.once('error', reject);
       fresh.once('timeout', () => fresh.destroy(new Error(`no connection within ${this.options.timeoutMs} ms`)));
     }).catch((error: unknown) => {
-      throw new SinkUnavailableError(this.name, `cannot connect to ${this.target}: ${String(error)}`, undefined, {
-        cause: error,
-      });
+      throw new SinkUnavailableError(this.name, `cannot connect to ${this.target}: ${String(error)}`, { cause: error });
     });
     socket.setTimeout(0);
     socket.setKeepAlive(true, 30_000);

@@ -1,4 +1,10 @@
-import { HubError } from '@hub/contracts';
+import {
+  HubError,
+  type VendorErrorOptions,
+  vendorRateLimitedError,
+  vendorRejectedError,
+  vendorUnavailableError,
+} from '@hub/contracts';
 
 export enum TicketingErrorCode {
   Unavailable = 'TICKETING_UNAVAILABLE',
@@ -11,51 +17,25 @@ export enum TicketingErrorCode {
  * The vendor did not answer, timed out or answered 5xx: try again later. `maybeApplied` is true
  * when the request may have taken effect anyway (a create that timed out may have created the ticket).
  */
-export class TicketUnavailableError extends HubError<TicketingErrorCode.Unavailable> {
-  readonly code = TicketingErrorCode.Unavailable;
-  readonly retryable = true;
-
+export class TicketUnavailableError extends vendorUnavailableError(TicketingErrorCode.Unavailable) {
   constructor(
-    readonly vendor: string,
+    vendor: string,
     message: string,
     readonly maybeApplied: boolean,
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options: VendorErrorOptions = {},
   ) {
-    super(message, { vendor, maybeApplied, retryAfterMs }, options);
+    super(vendor, message, { ...options, context: { ...options.context, maybeApplied } });
   }
 }
 
 /** The vendor rate-limited us for longer than the handler waits: retry after `retryAfterMs`. */
-export class TicketRateLimitedError extends HubError<TicketingErrorCode.RateLimited> {
-  readonly code = TicketingErrorCode.RateLimited;
-  readonly retryable = true;
+export class TicketRateLimitedError extends vendorRateLimitedError(TicketingErrorCode.RateLimited) {}
 
-  constructor(
-    readonly vendor: string,
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(message, { vendor, retryAfterMs });
-  }
-}
-
-/** The vendor refused the request for good (bad credentials, unknown project, invalid field): park it. */
-export class TicketRejectedError extends HubError<TicketingErrorCode.Rejected> {
-  readonly code = TicketingErrorCode.Rejected;
-  readonly retryable = false;
-  /** The vendor's HTTP status, when it answered one (404 on a known key: the ticket was deleted). */
-  readonly status?: number;
-
-  constructor(
-    readonly vendor: string,
-    message: string,
-    options?: { cause?: unknown; status?: number },
-  ) {
-    super(message, { vendor, status: options?.status }, options);
-    this.status = options?.status;
-  }
-}
+/**
+ * The vendor refused the request for good (bad credentials, unknown project, invalid field): park
+ * it. `status` is the vendor's answer, when it gave one (404 on a known key: the ticket was deleted).
+ */
+export class TicketRejectedError extends vendorRejectedError(TicketingErrorCode.Rejected) {}
 
 /** The ticket is gone at the vendor (deleted by a person): the map forgets it. */
 export function isTicketGone(error: unknown): boolean {

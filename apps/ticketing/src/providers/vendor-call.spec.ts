@@ -1,5 +1,5 @@
 import { TicketRateLimitedError, TicketRejectedError, TicketUnavailableError } from './provider.errors.js';
-import { callVendor, type VendorFailure } from './vendor-call.js';
+import { VendorCaller, type VendorFailure } from './vendor-call.js';
 
 const options = { retries: 2, maxRateLimitWaitMs: 50 };
 
@@ -14,25 +14,31 @@ function scripted(...failures: VendorFailure[]) {
 }
 const classify = (error: unknown) => (error as { failure: VendorFailure }).failure;
 
-describe(callVendor.name, () => {
+describe(VendorCaller.name, () => {
+  const jira = () => new VendorCaller('jira', options, classify);
+
   it('waits out short 429s inline and hands a long one to the retry tiers', async () => {
     const short = scripted(
       { status: 429, retryAfterMs: 10, message: 'slow' },
       { status: 429, retryAfterMs: 10, message: 'slow' },
     );
-    await expect(callVendor('jira', 'create', false, options, short.send, classify)).resolves.toBe('ok');
+    await expect(jira().call('create', false, short.send)).resolves.toBe('ok');
     expect(short.calls()).toBe(3);
     const long = scripted({ status: 429, retryAfterMs: 60_000, message: 'slow' });
-    const error = await callVendor('jira', 'create', false, options, long.send, classify).catch((e: unknown) => e);
+    const error = await jira()
+      .call('create', false, long.send)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TicketRateLimitedError);
     expect((error as TicketRateLimitedError).retryAfterMs).toBe(60_000);
   });
 
   it('retries a 5xx inline only for safe calls; an unsafe one may have been applied', async () => {
     const safe = scripted({ status: 502, message: 'bad gateway' });
-    await expect(callVendor('jira', 'search', true, options, safe.send, classify)).resolves.toBe('ok');
+    await expect(jira().call('search', true, safe.send)).resolves.toBe('ok');
     const unsafe = scripted({ status: 502, message: 'bad gateway' });
-    const error = await callVendor('jira', 'create', false, options, unsafe.send, classify).catch((e: unknown) => e);
+    const error = await jira()
+      .call('create', false, unsafe.send)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TicketUnavailableError);
     expect((error as TicketUnavailableError).maybeApplied).toBe(true);
     expect(unsafe.calls()).toBe(1);
@@ -40,10 +46,22 @@ describe(callVendor.name, () => {
 
   it("turns any other 4xx into a final refusal with the vendor's message", async () => {
     const refused = scripted({ status: 400, message: 'project: valid project is required' });
-    const error = await callVendor('jira', 'create issue', false, options, refused.send, classify).catch(
-      (e: unknown) => e,
-    );
+    const error = await jira()
+      .call('create issue', false, refused.send)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TicketRejectedError);
     expect((error as Error).message).toBe('jira create issue refused (HTTP 400): project: valid project is required');
+  });
+
+  it('stops calling a vendor that failed five times in a row: unavailable, not applied, not sent', async () => {
+    const sut = jira();
+    const down = scripted(...Array.from({ length: 6 }, () => ({ message: 'ECONNREFUSED' })));
+    for (let i = 0; i < 5; i++) await expect(sut.call('create', false, down.send)).rejects.toThrow('ECONNREFUSED');
+    const error = await sut.call('create', false, down.send).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TicketUnavailableError);
+    expect((error as TicketUnavailableError).maybeApplied).toBe(false);
+    expect((error as TicketUnavailableError).retryAfterMs).toBeGreaterThan(0);
+    expect((error as Error).message).toMatch(/^jira create not sent: jira failed too many calls in a row/);
+    expect(down.calls()).toBe(5);
   });
 });

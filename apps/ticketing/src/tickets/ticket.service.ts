@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type TicketRequested } from '@hub/contracts';
-import { type TicketRow } from '@hub/database';
-import { PgIdempotencyStore } from '@hub/messaging';
+import { PgIdempotencyStore, type TicketRow } from '@hub/database';
 import { grafanaTraceUrl, type GrafanaLinkOptions } from '@hub/telemetry';
 import { isTicketGone, TicketClaimPendingError, TicketUnavailableError } from '../providers/provider.errors.js';
 import { TICKET_PROVIDER, type TicketProvider, type TicketRef } from '../providers/ticket-provider.js';

@@ -4,8 +4,8 @@
  */
 import pg from 'pg';
 import { type HubEvent, eventIdentity } from '@hub/contracts';
+import { PgIdempotencyStore } from '@hub/database';
 import { HubRmqServer } from '../hub-rmq.server.js';
-import { PgIdempotencyStore } from '../idempotency/pg-idempotency.store.js';
 
 const env = (name: string): string => {
   const value = process.env[name];

@@ -10,6 +10,7 @@ import {
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
+import { VendorCircuitOpenError, type VendorFailureVerdict, VendorRetryPolicy } from '@hub/contracts';
 import { VendorHttp } from '../vendor-http.js';
 import { slackApiBase } from './slack.config.js';
 import {
@@ -39,7 +40,6 @@ export interface SlackWebClientOptions {
 
 /** Slack platform errors that are worth another try; every other `ok:false` is final. */
 const TRANSIENT = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
-const MAX_INLINE_WAITS = 3;
 
 /**
  * The real `@slack/web-api` client. Rate limits are turned into our own decision
@@ -61,8 +61,17 @@ export class SlackWebClient implements SlackApi {
   private readonly poster: WebClient;
   private readonly reconciler: SlackPostReconciler;
   private readonly logger = new Logger(SlackWebClient.name);
+  /** Rate-limit waits and the circuit; inline retries of 5xx stay the client's own (`retryConfig`). */
+  private readonly policy: VendorRetryPolicy;
 
   constructor(private readonly options: SlackWebClientOptions) {
+    this.policy = new VendorRetryPolicy({
+      vendor: 'slack',
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs,
+      classify: slackVerdict,
+      onRetry: ({ delayMs }) =>
+        this.logger.warn({ msg: 'Slack rate limit: waiting before retrying', retryAfterMs: delayMs }),
+    });
     const http = options.http ?? new VendorHttp('slack');
     const fetch = http.fetch as FetchFunction;
     this.client = new WebClient(options.token, {
@@ -131,21 +140,36 @@ export class SlackWebClient implements SlackApi {
     await this.call('chat.update', () => this.client.chat.update(request));
   }
 
+  /** One Slack call under the vendor retry policy: short rate limits waited out, an open circuit not sent. */
   private async call<T>(method: string, send: () => Promise<T>): Promise<T> {
-    for (let waits = 0; ; waits++) {
-      try {
-        return await send();
-      } catch (error) {
-        if (!(error instanceof WebAPIRateLimitedError)) throw slackError(method, error);
-        const waitMs = error.retryAfter * 1_000;
-        if (waitMs > this.options.maxRateLimitWaitMs || waits >= MAX_INLINE_WAITS) {
-          throw new ChannelRateLimitedError('slack', `${method} rate-limited for ${error.retryAfter} s`, waitMs);
-        }
-        this.logger.warn({ msg: 'Slack rate limit: waiting before retrying', method, retryAfterMs: waitMs });
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
+    try {
+      return await this.policy.execute(send);
+    } catch (error) {
+      if (error instanceof WebAPIRateLimitedError) {
+        throw new ChannelRateLimitedError(
+          'slack',
+          `${method} rate-limited for ${error.retryAfter} s`,
+          error.retryAfter * 1_000,
+        );
       }
+      if (error instanceof VendorCircuitOpenError) {
+        throw new ChannelUnavailableError('slack', `${method} not sent: ${error.message}`, {
+          retryAfterMs: error.retryAfterMs,
+          cause: error,
+        });
+      }
+      throw slackError(method, error);
     }
   }
+}
+
+/**
+ * How a Slack failure counts for the retry policy: a rate limit waits its Retry-After; what
+ * {@link slackError} calls unavailable counts toward the circuit; the rest is final.
+ */
+function slackVerdict(error: unknown): VendorFailureVerdict {
+  if (error instanceof WebAPIRateLimitedError) return { kind: 'rate-limited', retryAfterMs: error.retryAfter * 1_000 };
+  return slackError('slack', error).retryable ? { kind: 'unavailable' } : { kind: 'final' };
 }
 
 /** True when a failed post may still have reached Slack: no answer, or a 5xx (not a refused connection). */

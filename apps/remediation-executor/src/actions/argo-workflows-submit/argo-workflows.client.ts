@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '@hub/contracts';
+import { parseRetryAfter, VendorRetryPolicy } from '@hub/contracts';
 import {
   ArgoWorkflowsNotFoundError,
   ArgoWorkflowsRequestError,
@@ -35,6 +35,8 @@ export interface WorkflowSubmit {
  * each call is a child span of the action's trace). Every failure leaves as a typed error.
  */
 export class ArgoWorkflowsClient {
+  /** Retries are the runner's attempts; this is the vendor's circuit (fails fast while it is down). */
+  private readonly circuit = new VendorRetryPolicy({ vendor: 'argo-workflows' });
   private readonly base: string;
 
   constructor(private readonly options: ArgoWorkflowsClientOptions) {
@@ -68,7 +70,16 @@ export class ArgoWorkflowsClient {
     return list.items ?? [];
   }
 
-  private async call<T = ArgoWorkflow>(method: string, path: string, signal: AbortSignal, body?: unknown): Promise<T> {
+  private call<T = ArgoWorkflow>(method: string, path: string, signal: AbortSignal, body?: unknown): Promise<T> {
+    return this.circuit.execute(() => this.request<T>(method, path, signal, body));
+  }
+
+  private async request<T = ArgoWorkflow>(
+    method: string,
+    path: string,
+    signal: AbortSignal,
+    body?: unknown,
+  ): Promise<T> {
     const context = { method, path };
     let response: Response;
     try {

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '@hub/contracts';
+import { parseRetryAfter, VendorRetryPolicy } from '@hub/contracts';
 import {
   ArgoCdApplicationNotFoundError,
   ArgoCdOperationInProgressError,
@@ -31,6 +31,8 @@ const GRPC_NOT_FOUND = 5;
  * the action's trace). Every failure leaves as a typed `ArgoCd*Error`.
  */
 export class ArgoCdClient {
+  /** Retries are the runner's attempts; this is the vendor's circuit (fails fast while it is down). */
+  private readonly circuit = new VendorRetryPolicy({ vendor: 'argocd' });
   private readonly base: string;
 
   constructor(private readonly options: ArgoCdClientOptions) {
@@ -51,7 +53,7 @@ export class ArgoCdClient {
     return this.call('GET', name, '', appNamespace, undefined, signal);
   }
 
-  private async call(
+  private call(
     method: string,
     name: string,
     suffix: string,
@@ -62,6 +64,16 @@ export class ArgoCdClient {
     const url = new URL(`${this.base}/api/v1/applications/${encodeURIComponent(name)}${suffix}`);
     if (appNamespace) url.searchParams.set('appNamespace', appNamespace);
     const context = { method, application: name, appNamespace };
+    return this.circuit.execute(() => this.request(url, context, body, signal));
+  }
+
+  private async request(
+    url: URL,
+    context: { method: string; application: string; appNamespace?: string },
+    body: unknown,
+    signal: AbortSignal,
+  ): Promise<ArgoCdApplication> {
+    const { method } = context;
     let response: Response;
     try {
       response = await fetch(url, {

@@ -8,7 +8,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { parseRetryAfter } from '@hub/contracts';
+import { parseRetryAfter, VendorRetryPolicy } from '@hub/contracts';
 import { KubernetesNotFoundError, KubernetesRequestError, KubernetesUnreachableError } from './kubernetes.errors.js';
 
 /** Where the API server is: a URL (+ bearer token, CA file), or a kubeconfig file's current context. */
@@ -88,6 +88,7 @@ export function kubeConfigOf(connection: KubernetesConnection): KubeConfig | und
 export class KubernetesClient {
   private readonly api: CustomObjectsApi;
   private readonly core: CoreV1Api;
+  private readonly circuit = new VendorRetryPolicy({ vendor: 'kubernetes' });
   /** The API server this client talks to. */
   readonly server: string;
 
@@ -202,12 +203,15 @@ export class KubernetesClient {
     return { middleware: [middleware], middlewareMergeStrategy: 'append' as const };
   }
 
-  private async call<T>(ref: CustomObjectRef, request: () => Promise<T>): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      throw toKubernetesError(error, ref);
-    }
+  /** One request under the API server's circuit (retries are the runner's attempts). */
+  private call<T>(ref: CustomObjectRef, request: () => Promise<T>): Promise<T> {
+    return this.circuit.execute(async () => {
+      try {
+        return await request();
+      } catch (error) {
+        throw toKubernetesError(error, ref);
+      }
+    });
   }
 }
 

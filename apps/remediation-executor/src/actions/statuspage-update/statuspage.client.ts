@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '@hub/contracts';
+import { parseRetryAfter, VendorRetryPolicy } from '@hub/contracts';
 import { StatuspageRequestError, StatuspageUnreachableError } from './statuspage.errors.js';
 
 export interface StatuspageClientOptions {
@@ -36,6 +36,8 @@ export interface StatuspageIncidentBody {
  * span of the action's trace). Every failure leaves as a typed `Statuspage*Error`.
  */
 export class StatuspageClient {
+  /** Retries are the runner's attempts; this is the vendor's circuit (fails fast while it is down). */
+  private readonly circuit = new VendorRetryPolicy({ vendor: 'statuspage' });
   private readonly base: string;
 
   constructor(private readonly options: StatuspageClientOptions) {
@@ -62,7 +64,11 @@ export class StatuspageClient {
     return this.call<StatuspageIncident>('PATCH', `/incidents/${encodeURIComponent(id)}`, { incident }, signal);
   }
 
-  private async call<T>(method: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
+  private call<T>(method: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
+    return this.circuit.execute(() => this.request<T>(method, path, body, signal));
+  }
+
+  private async request<T>(method: string, path: string, body: unknown, signal: AbortSignal): Promise<T> {
     const url = `${this.base}${path}`;
     const context = { method, path: `/v1/pages/${this.options.pageId}${path}` };
     let response: Response;

@@ -1,7 +1,7 @@
 import { type TicketContent, type TicketNote, type TicketRoute } from '../../tickets/ticket-content.js';
 import { TicketRejectedError } from '../provider.errors.js';
 import { type TicketProvider, type TicketRef, type TicketState } from '../ticket-provider.js';
-import { callVendor, type VendorCallOptions } from '../vendor-call.js';
+import { type VendorCallOptions, VendorCaller } from '../vendor-call.js';
 import { type JiraApi, jiraFailure, type JiraTransition } from './jira-api.js';
 
 export interface JiraProviderOptions {
@@ -26,11 +26,13 @@ export class JiraProvider implements TicketProvider {
   readonly name = 'jira';
   readonly mode = 'live';
   private readonly wontFix: Set<string>;
+  private readonly vendor: VendorCaller;
 
   constructor(
     private readonly api: JiraApi,
     private readonly options: JiraProviderOptions,
   ) {
+    this.vendor = new VendorCaller('jira', options.call, jiraFailure);
     this.wontFix = new Set(options.wontFixResolutions.map((name) => name.toLowerCase()));
   }
 
@@ -103,6 +105,6 @@ export class JiraProvider implements TicketProvider {
   }
 
   private call<T>(operation: string, safe: boolean, send: () => Promise<T>): Promise<T> {
-    return callVendor(`jira`, operation, safe, this.options.call, send, jiraFailure);
+    return this.vendor.call(operation, safe, send);
   }
 }

@@ -7,7 +7,7 @@ import {
 } from '../../tickets/ticket-content.js';
 import { parseRetryAfter } from '@hub/contracts';
 import { type TicketProvider, type TicketRef, type TicketState } from '../ticket-provider.js';
-import { callVendor, type VendorCallOptions, type VendorFailure } from '../vendor-call.js';
+import { type VendorCallOptions, VendorCaller, type VendorFailure } from '../vendor-call.js';
 
 export interface ServiceNowOptions {
   url: string;
@@ -54,8 +54,10 @@ export class ServiceNowProvider implements TicketProvider {
   readonly mode = 'live';
   private readonly base: string;
   private readonly wontFix: Set<string>;
+  private readonly vendor: VendorCaller;
 
   constructor(private readonly options: ServiceNowOptions) {
+    this.vendor = new VendorCaller('servicenow', options.call, serviceNowFailure);
     this.base = `${options.url.replace(/\/+$/, '')}/api/now/table/incident`;
     this.wontFix = new Set(options.wontFixCloseCodes.map((c) => c.toLowerCase()));
   }
@@ -133,7 +135,7 @@ export class ServiceNowProvider implements TicketProvider {
       if (!response.ok) throw new ServiceNowHttpError(response.status, text, response.headers.get('retry-after'));
       return (JSON.parse(text) as { result: T }).result;
     };
-    return callVendor('servicenow', operation, safe, this.options.call, send, serviceNowFailure);
+    return this.vendor.call(operation, safe, send);
   }
 
   private authorization(): string {

@@ -1,16 +1,12 @@
 import type pg from 'pg';
-
-export interface RunOnceResult<T> {
-  /** True when this consumer had already processed the event: `work` did not run. */
-  readonly duplicate: boolean;
-  readonly result?: T;
-}
+import { type RunOnceOutcome } from './run-once.js';
 
 /**
- * Makes a consumer idempotent on the event (its `eventIdentity`: source + id) with PostgreSQL: the "processed" marker and the
- * handler's database effects commit in one transaction. A redelivery after a crash finds either
- * both (and skips) or neither (and runs again); two replicas given the same event serialise on the
- * marker's primary key, and the second sees a duplicate.
+ * Makes a consumer idempotent on the event (its `eventIdentity`: source + id) with PostgreSQL over a
+ * plain `pg` pool — {@link runOnce} is the same over Kysely, and both write `hub_processed_events`:
+ * the "processed" marker and the handler's database effects commit in one transaction. A redelivery
+ * after a crash finds either both (and skips) or neither (and runs again); two replicas given the
+ * same event serialise on the marker's primary key, and the second sees a duplicate.
  */
 export class PgIdempotencyStore {
   private readonly table: string;
@@ -42,7 +38,7 @@ export class PgIdempotencyStore {
     consumer: string,
     event: string,
     work: (tx: pg.PoolClient) => Promise<T>,
-  ): Promise<RunOnceResult<T>> {
+  ): Promise<RunOnceOutcome<T>> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -77,7 +73,7 @@ export class PgIdempotencyStore {
     event: string,
     lock: readonly [string, string],
     work: () => Promise<T>,
-  ): Promise<RunOnceResult<T>> {
+  ): Promise<RunOnceOutcome<T>> {
     const client = await this.pool.connect();
     let broken = false;
     try {
