@@ -29,12 +29,11 @@ export class ResultRelay extends PeriodicTask {
   /** Publishes what is pending; returns how many results went out. */
   protected async pass(): Promise<number> {
     const pending = await this.runs.unpublished(this.config.EXECUTOR_RESULT_RELAY_MS, 100);
-    let published = 0;
+    const published: string[] = [];
     for (const run of pending) {
       try {
         await this.publisher.publish(resultEventOf(run, { incidentkey: run.incident_key ?? undefined }));
-        await this.runs.markPublished(run.action_id);
-        published++;
+        published.push(run.action_id);
       } catch (error) {
         this.logger.warn({
           msg: 'result relay stopped: cannot publish',
@@ -44,6 +43,7 @@ export class ResultRelay extends PeriodicTask {
         break;
       }
     }
-    return published;
+    await this.runs.markPublished(published);
+    return published.length;
   }
 }
