@@ -1,14 +1,16 @@
+import { register } from 'prom-client';
 import { waitFor } from '@hub/testing';
 import { ActionInterruptedError } from './runner/runner.errors.js';
 import { ExecutorHarness, requestEvent } from './__tests__/executor.harness.js';
 import { resultEventId } from './runner/action-result.js';
+import { PublishedMarks } from './runner/published-marks.js';
 
 describe('execution policy: locks, idempotency, dry runs, unknown kinds', () => {
   let hub: ExecutorHarness;
 
   beforeAll(async () => {
     hub = await ExecutorHarness.start();
-    for (const app of ['shared-target', 'replicated', 'once-only', 'dry', 'resumed', 'synced-unrecorded']) {
+    for (const app of ['counted', 'shared-target', 'replicated', 'once-only', 'dry', 'resumed', 'synced-unrecorded']) {
       hub.argo.addApplication(app, { phases: ['Running', 'Running', 'Running', 'Succeeded'] });
     }
     hub.argo.addApplication('slow', { phases: [...Array<'Running'>(40).fill('Running'), 'Succeeded'] });
@@ -16,6 +18,18 @@ describe('execution policy: locks, idempotency, dry runs, unknown kinds', () => 
 
   afterAll(async () => {
     await hub?.close();
+  });
+
+  it('costs two statements per action, and a share of one batched "published" mark', async () => {
+    const statements = async () =>
+      (await register.getSingleMetric('hub_db_statements_total')?.get())?.values[0]?.value ?? 0;
+    const before = await statements();
+    for (let i = 0; i < 3; i++) await hub.executor.runner.handle(requestEvent('argocd.sync', 'counted'));
+    await hub.executor.app.get(PublishedMarks).flush();
+    const sent = (await statements()) - before;
+    // Per action: the claim (lock + insert), the finish (update + unlock); the marks: 1–3 statements.
+    expect(sent).toBeGreaterThanOrEqual(3 * 2 + 1);
+    expect(sent).toBeLessThanOrEqual(3 * 2 + 3);
   });
 
   it('never runs two actions on the same target at once', async () => {

@@ -4,10 +4,10 @@ import { migrated } from '@hub/database';
 import { serviceQueues, HubPublisher, HubRmqServer } from '@hub/messaging';
 import { createHubService } from '@hub/service';
 import { createActions } from './actions/action.registry.js';
-import { kubeConfigOf } from './actions/externalsecret-refresh/kubernetes.client.js';
 import { provisioningSteps } from './provisioning/plan/provisioning.steps.js';
 import { loadProvisioningSettings } from './provisioning/provisioning.config.js';
 import { ExecutorDatabase } from './database/executor.database.js';
+import { loadKubernetesClients } from './kubernetes/kubernetes.clients.js';
 import { REMEDIATION_EXECUTOR_QUEUE, type RemediationExecutorConfig } from './remediation-executor.config.js';
 import { RemediationExecutorModule } from './remediation-executor.module.js';
 import { ActionRunner } from './runner/action.runner.js';
@@ -38,18 +38,21 @@ export async function createRemediationExecutorApp(
   config: RemediationExecutorConfig,
   options: RemediationExecutorAppOptions = {},
 ): Promise<RemediationExecutorApp> {
-  const actions = createActions(config);
+  const kube = await loadKubernetesClients(
+    {
+      apiUrl: config.KUBE_API_URL,
+      token: config.KUBE_TOKEN,
+      caFile: config.KUBE_CA_FILE,
+      kubeconfigPath: config.KUBECONFIG,
+    },
+    config.HUB_ACTION_REQUEST_TIMEOUT_MS,
+  );
+  const actions = createActions(config, kube);
   const settings = await loadProvisioningSettings(config.HUB_CONFIG_DIR);
-  const kubeConfig = kubeConfigOf({
-    apiUrl: config.KUBE_API_URL,
-    token: config.KUBE_TOKEN,
-    caFile: config.KUBE_CA_FILE,
-    kubeconfigPath: config.KUBECONFIG,
-  });
   const live = !config.HUB_DRY_RUN;
   const steps = settings
     ? provisioningSteps(settings, {
-        kubeConfig: live ? kubeConfig : undefined,
+        kubernetes: live ? kube?.objects : undefined,
         github: live && config.GITHUB_TOKEN ? { url: config.GITHUB_API_URL, token: config.GITHUB_TOKEN } : undefined,
         dataDir: config.HUB_DATA_DIR,
         requestTimeoutMs: config.HUB_ACTION_REQUEST_TIMEOUT_MS,

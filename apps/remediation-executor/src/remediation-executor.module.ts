@@ -12,6 +12,7 @@ import { EXECUTOR_CONFIG, type RemediationExecutorConfig } from './remediation-e
 import { ActionRunsRepository } from './runner/action-runs.repository.js';
 import { ActionRunner } from './runner/action.runner.js';
 import { EXECUTION_POLICY, executionPolicyOf } from './runner/execution.policy.js';
+import { PublishedMarks, publishedMarkMs } from './runner/published-marks.js';
 import { ResultRelay } from './runner/result.relay.js';
 import { runRetentionRules } from './runner/run-retention.js';
 import { provisioningProviders, type ProvisioningDeps } from './provisioning/provisioning.providers.js';
@@ -54,6 +55,11 @@ export class RemediationExecutorModule {
         { provide: ActionRegistry, useValue: new ActionRegistry(deps.actions) },
         { provide: ActionRunsRepository, useValue: new ActionRunsRepository(deps.database.db) },
         { provide: EXECUTION_POLICY, useValue: executionPolicyOf(config) },
+        {
+          provide: PublishedMarks,
+          useFactory: (runs: ActionRunsRepository) => new PublishedMarks(runs, publishedMarkMs(config)),
+          inject: [ActionRunsRepository],
+        },
         ActionRunner,
         ResultRelay,
         {

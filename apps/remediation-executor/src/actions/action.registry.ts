@@ -1,6 +1,6 @@
-import { type KubeConfig } from '@kubernetes/client-node';
 import { type ActionRequested } from '@hub/contracts';
 import { CallRecorder } from '@hub/recorder';
+import { type KubernetesClients } from '../kubernetes/kubernetes.clients.js';
 import { type RemediationExecutorConfig } from '../remediation-executor.config.js';
 import { type Action, type PlannedCall } from './action.js';
 import { ArgoCdClient } from './argocd-sync/argocd.client.js';
@@ -13,7 +13,6 @@ import {
   EXTERNALSECRET_REFRESH_KIND,
   planExternalSecretRefresh,
 } from './externalsecret-refresh/externalsecret-refresh.plan.js';
-import { KubernetesClient, kubeConfigOf } from './externalsecret-refresh/kubernetes.client.js';
 import { OutboxAction } from './outbox/outbox.action.js';
 import { ArgoWorkflowsClient } from './argo-workflows-submit/argo-workflows.client.js';
 import { ArgoWorkflowsSubmitAction } from './argo-workflows-submit/argo-workflows-submit.action.js';
@@ -40,9 +39,7 @@ import { planTeamReport, QUOTA_TEAM_REPORT_KIND } from './quota-team-report/quot
 import { environmentSecrets, HttpRequestAction } from './http-request/http-request.action.js';
 import { HTTP_REQUEST_KIND, planHttpRequest } from './http-request/http-request.plan.js';
 import { KubernetesApplyAction } from './kubernetes-apply/kubernetes-apply.action.js';
-import { KubernetesApplyClient } from './kubernetes-apply/kubernetes-apply.client.js';
 import { KUBERNETES_APPLY_KIND, planKubernetesApply } from './kubernetes-apply/kubernetes-apply.plan.js';
-import { KubernetesObjectsClient } from '../provisioning/kubernetes/kubernetes-objects.client.js';
 import { PreviewEnvironmentCreateAction } from './preview-environment-create/preview-environment-create.action.js';
 import {
   planPreviewCreate,
@@ -84,9 +81,10 @@ export class ActionRegistry {
 
 /**
  * One action per kind: the real one when its target system is configured, else the outbox
- * (embedded default). Throws when KUBECONFIG names a file that cannot be read.
+ * (embedded default). `kube`: the Kubernetes clients (`loadKubernetesClients`), when KUBE_API_URL or
+ * KUBECONFIG is set.
  */
-export function createActions(config: RemediationExecutorConfig): Action[] {
+export function createActions(config: RemediationExecutorConfig, kube?: KubernetesClients): Action[] {
   const requestTimeoutMs = config.HUB_ACTION_REQUEST_TIMEOUT_MS;
   const version = config.EXTERNAL_SECRETS_API_VERSION;
   const argoCd =
@@ -104,14 +102,8 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
           new CallRecorder(config.HUB_DATA_DIR, 'argocd'),
           'set ARGOCD_URL and ARGOCD_TOKEN',
         );
-  const kubeConfig = kubeConfigOf({
-    apiUrl: config.KUBE_API_URL,
-    token: config.KUBE_TOKEN,
-    caFile: config.KUBE_CA_FILE,
-    kubeconfigPath: config.KUBECONFIG,
-  });
-  const externalSecrets = kubeConfig
-    ? new ExternalSecretRefreshAction(new KubernetesClient(kubeConfig, requestTimeoutMs), version)
+  const externalSecrets = kube
+    ? new ExternalSecretRefreshAction(kube.api, version)
     : new OutboxAction(
         EXTERNALSECRET_REFRESH_KIND,
         (request) => planExternalSecretRefresh(request, version),
@@ -124,8 +116,8 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
     externalSecrets,
     statuspageAction(config),
     httpRequestAction(config),
-    ...scheduledOperations(config, kubeConfig),
-    ...previewEnvironments(config, kubeConfig),
+    ...scheduledOperations(config, kube),
+    ...previewEnvironments(config, kube),
     ...gitHubActions(config),
   ];
 }
@@ -134,10 +126,10 @@ export function createActions(config: RemediationExecutorConfig): Action[] {
  * The S7 scheduled operations: three on the Kubernetes API, one on Argo Workflows; each to the
  * outbox when its system is not configured.
  */
-function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: KubeConfig | undefined): Action[] {
+function scheduledOperations(config: RemediationExecutorConfig, clients: KubernetesClients | undefined): Action[] {
   const kubernetesHint = 'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG';
   const kubernetesOutbox = new CallRecorder(config.HUB_DATA_DIR, 'kubernetes');
-  const kube = kubeConfig && new KubernetesClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS);
+  const kube = clients?.api;
   const onKubernetes = (kind: string, planner: (request: ActionRequested) => PlannedCall, real?: Action): Action =>
     real ?? new OutboxAction(kind, planner, kubernetesOutbox, kubernetesHint);
   const argoWorkflows = config.ARGO_WORKFLOWS_URL
@@ -163,8 +155,7 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
     onKubernetes(
       KUBERNETES_APPLY_KIND,
       planKubernetesApply,
-      kubeConfig &&
-        new KubernetesApplyAction(new KubernetesApplyClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS)),
+      clients && new KubernetesApplyAction(clients.apply),
     ),
     onKubernetes(KUBERNETES_DIAGNOSTICS_KIND, planDiagnostics, kube && new KubernetesDiagnosticsAction(kube)),
     argoWorkflows,
@@ -172,10 +163,9 @@ function scheduledOperations(config: RemediationExecutorConfig, kubeConfig: Kube
 }
 
 /** "Pull request opened → preview environment" and its removal: the Kubernetes API, or the outbox without KUBE_*. */
-function previewEnvironments(config: RemediationExecutorConfig, kubeConfig: KubeConfig | undefined): Action[] {
-  if (kubeConfig) {
-    const client = new KubernetesObjectsClient(kubeConfig, config.HUB_ACTION_REQUEST_TIMEOUT_MS);
-    return [new PreviewEnvironmentCreateAction(client), new PreviewEnvironmentDeleteAction(client)];
+function previewEnvironments(config: RemediationExecutorConfig, kube: KubernetesClients | undefined): Action[] {
+  if (kube) {
+    return [new PreviewEnvironmentCreateAction(kube.objects), new PreviewEnvironmentDeleteAction(kube.objects)];
   }
   const outbox = new CallRecorder(config.HUB_DATA_DIR, 'kubernetes');
   const hint = 'set KUBE_API_URL (and KUBE_TOKEN) or KUBECONFIG';

@@ -8,9 +8,11 @@ import { ActionInterruptedError, ActionLockTimeoutError } from './runner.errors.
  * targets never collide with each other or with other services' locks.
  */
 export const LockSpace = {
-  /** One live run per action id: a redelivery waits instead of running it twice. */
-  action: 0x48554201,
-  /** One action at a time per `kind:target`, across replicas. */
+  /**
+   * One action at a time per `kind:target`, across replicas; held by every live run, so it also
+   * tells a dead replica's `running` row from a live one (`ActionRunsRepository.claim`). (0x48554201,
+   * the action-id lock the runner once took as well, is retired.)
+   */
   target: 0x48554202,
   /** One live plan per provisioning request (S3), across replicas. */
   request: 0x48554203,

@@ -28,18 +28,24 @@ export class ResultRelay extends PublishRelay {
   /** Publishes what is pending; returns how many results went out. */
   protected async pass(): Promise<number> {
     const pending = await this.runs.unpublished(this.config.EXECUTOR_RESULT_RELAY_MS, 100);
-    const { published, failure } = await publishInOrder(
+    const ids: string[] = [];
+    const { failure } = await publishInOrder(
       pending,
       (run) => this.publisher.publish(resultEventOf(run, { incidentkey: run.incident_key ?? undefined })),
-      (run) => this.runs.markPublished(run.action_id),
+      (run) => {
+        ids.push(run.action_id);
+        return Promise.resolve();
+      },
     );
     if (failure) {
       this.logger.warn({
         msg: 'result relay stopped: cannot publish',
-        published,
+        published: ids.length,
         error: failure instanceof Error ? failure.message : JSON.stringify(failure),
       });
     }
-    return published;
+    // The pass's marks in one statement (a mark lost to a crash only means the result goes out again, same id).
+    await this.runs.markPublished(ids);
+    return ids.length;
   }
 }

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import { Agent, errors, request as httpRequest } from 'undici';
 import { parseRetryAfter, VendorRetryPolicy } from '@hub/contracts';
 import {
   ArgoCdApplicationNotFoundError,
@@ -16,6 +18,11 @@ export interface ArgoCdClientOptions {
   requestTimeoutMs: number;
 }
 
+/** Idle connections are kept this long for the next call (a sync's polls, the next action). */
+const KEEP_ALIVE_MS = 30_000;
+/** Connections to Argo CD at most: beyond the actions running at once, so a poll never waits for a socket. */
+const CONNECTIONS = 64;
+
 /** Argo CD's error body: grpc-gateway's `{error, code, message}`. */
 interface ArgoCdErrorBody {
   error?: string;
@@ -27,16 +34,33 @@ const IN_PROGRESS = 'another operation is already in progress';
 const GRPC_NOT_FOUND = 5;
 
 /**
- * The Argo CD REST API over the global `fetch` (undici, instrumented: each call is a child span of
- * the action's trace). Every failure leaves as a typed `ArgoCd*Error`.
+ * The Argo CD REST API over undici's `request` on a keep-alive pool of the client's own, built once
+ * per process: no TCP/TLS handshake per call, and none of `fetch`'s WHATWG Request/Response/stream
+ * objects (fetch was a fifth of the executor's CPU). The undici instrumentation traces these calls
+ * as it did fetch's (each a child span of the action's trace). `requestTimeoutMs` bounds the wait
+ * for the answer's headers and each pause in its body. Every failure leaves as a typed `ArgoCd*Error`.
  */
 export class ArgoCdClient {
   /** Retries are the runner's attempts; this is the vendor's circuit (fails fast while it is down). */
   private readonly circuit = new VendorRetryPolicy({ vendor: 'argocd' });
   private readonly base: string;
+  private readonly agent: Agent;
+  private readonly headers: Record<string, string>;
+  private readonly jsonHeaders: Record<string, string>;
 
-  constructor(private readonly options: ArgoCdClientOptions) {
+  constructor(options: ArgoCdClientOptions) {
     this.base = options.url.replace(/\/+$/, '');
+    const timeout = options.requestTimeoutMs;
+    this.agent = new Agent({
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      keepAliveMaxTimeout: KEEP_ALIVE_MS,
+      connections: CONNECTIONS,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connect: { timeout },
+    });
+    this.headers = { authorization: `Bearer ${options.token}`, accept: 'application/json' };
+    this.jsonHeaders = { ...this.headers, 'content-type': 'application/json' };
   }
 
   /** Starts a sync; the answer is the Application with its `operation` set. */
@@ -53,63 +77,67 @@ export class ArgoCdClient {
     return this.call('GET', name, '', appNamespace, undefined, signal);
   }
 
+  /** Closes the kept-alive connections (on shutdown). */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
   private call(
-    method: string,
+    method: 'GET' | 'POST',
     name: string,
     suffix: string,
     appNamespace: string | undefined,
     body: unknown,
     signal: AbortSignal,
   ): Promise<ArgoCdApplication> {
-    const url = new URL(`${this.base}/api/v1/applications/${encodeURIComponent(name)}${suffix}`);
-    if (appNamespace) url.searchParams.set('appNamespace', appNamespace);
-    const context = { method, application: name, appNamespace };
-    return this.circuit.execute(() => this.request(url, context, body, signal));
+    return this.circuit.execute(() => this.request(method, name, suffix, appNamespace, body, signal));
   }
 
   private async request(
-    url: URL,
-    context: { method: string; application: string; appNamespace?: string },
+    method: 'GET' | 'POST',
+    name: string,
+    suffix: string,
+    appNamespace: string | undefined,
     body: unknown,
     signal: AbortSignal,
   ): Promise<ArgoCdApplication> {
-    const { method } = context;
-    let response: Response;
+    const path = `/api/v1/applications/${encodeURIComponent(name)}${suffix}`;
+    const query = appNamespace ? `?appNamespace=${encodeURIComponent(appNamespace)}` : '';
+    const context = { method, application: name, appNamespace };
+    let status: number;
+    let retryAfter: string | undefined;
+    let text: string;
     try {
-      response = await fetch(url, {
+      const response = await httpRequest(`${this.base}${path}${query}`, {
         method,
-        headers: {
-          authorization: `Bearer ${this.options.token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
+        dispatcher: this.agent,
+        headers: body === undefined ? this.headers : this.jsonHeaders,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)]),
+        signal,
       });
+      status = response.statusCode;
+      const header = response.headers['retry-after'];
+      retryAfter = Array.isArray(header) ? header[0] : header;
+      text = await response.body.text();
     } catch (error) {
-      throw new ArgoCdUnreachableError(
-        `Argo CD did not answer ${method} ${url.pathname}: ${describe(error)}`,
-        context,
-        {
-          cause: error,
-        },
-      );
+      throw new ArgoCdUnreachableError(`Argo CD did not answer ${method} ${path}: ${describe(error)}`, context, {
+        cause: error,
+      });
     }
-    const text = await response.text().catch(() => '');
-    if (response.ok) return parseJson<ArgoCdApplication>(text) ?? {};
+    if (status >= 200 && status < 300) return parseJson<ArgoCdApplication>(text) ?? {};
     const error = parseJson<ArgoCdErrorBody>(text);
-    const message = error?.message ?? error?.error ?? (text.slice(0, 200) || response.statusText);
-    const details = { ...context, status: response.status, grpcCode: error?.code, message };
-    if ((response.status === 400 || response.status === 409) && message.includes(IN_PROGRESS)) {
+    const message = error?.message ?? error?.error ?? (text.slice(0, 200) || STATUS_CODES[status] || String(status));
+    const details = { ...context, status, grpcCode: error?.code, message };
+    if ((status === 400 || status === 409) && message.includes(IN_PROGRESS)) {
       throw new ArgoCdOperationInProgressError(`Argo CD: ${message}`, details);
     }
-    if (response.status === 404 || error?.code === GRPC_NOT_FOUND) {
+    if (status === 404 || error?.code === GRPC_NOT_FOUND) {
       throw new ArgoCdApplicationNotFoundError(`Argo CD: ${message}`, details);
     }
     throw new ArgoCdRequestError(
-      `Argo CD answered ${response.status} to ${method} ${url.pathname}: ${message}`,
-      response.status,
-      parseRetryAfter(response.headers.get('retry-after')),
+      `Argo CD answered ${status} to ${method} ${path}: ${message}`,
+      status,
+      parseRetryAfter(retryAfter ?? null),
       details,
     );
   }
@@ -126,5 +154,6 @@ function parseJson<T>(text: string): T | undefined {
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.name === 'TimeoutError' ? 'timed out' : error.message}${cause}`;
+  const timedOut = error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
+  return `${timedOut || error.name === 'TimeoutError' ? 'timed out' : error.message}${cause}`;
 }

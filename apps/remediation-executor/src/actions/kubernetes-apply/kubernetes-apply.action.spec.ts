@@ -5,6 +5,7 @@ import { type ActionRequested } from '@hub/contracts';
 import { FakeKubernetesCluster } from '@hub/testing';
 import { loadRemediationExecutorConfig } from '../../remediation-executor.config.js';
 import { InvalidActionParamsError } from '../action.errors.js';
+import { loadKubernetesClients } from '../../kubernetes/kubernetes.clients.js';
 import { createActions } from '../action.registry.js';
 import { kubeConfigOf } from '../externalsecret-refresh/kubernetes.client.js';
 import { KubernetesRequestError } from '../externalsecret-refresh/kubernetes.errors.js';
@@ -178,6 +179,7 @@ describe('kubernetes.apply in the registry', () => {
   it('without KUBE_API_URL or KUBECONFIG writes the manifests to outbox/kubernetes.jsonl and calls nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hub-apply-'));
     try {
+      expect(await loadKubernetesClients({}, 2_000)).toBeUndefined();
       const actions = createActions(loadRemediationExecutorConfig({ HUB_DATA_DIR: dir }));
       const apply = actions.find((a) => a.kind === 'kubernetes.apply')!;
       const outcome = await apply.run(request({ manifests: manifests.slice(0, 1) }), {
@@ -197,7 +199,8 @@ describe('kubernetes.apply in the registry', () => {
     const kube = await new FakeKubernetesCluster().start();
     try {
       const config = loadRemediationExecutorConfig({ KUBE_API_URL: kube.url, KUBE_TOKEN: kube.token });
-      const apply = createActions(config).find((a) => a.kind === 'kubernetes.apply')!;
+      const clients = await loadKubernetesClients({ apiUrl: kube.url, token: kube.token }, 2_000);
+      const apply = createActions(config, clients).find((a) => a.kind === 'kubernetes.apply')!;
       await apply.run(request({ manifests: manifests.slice(0, 1) }), {
         signal: new AbortController().signal,
         attempt: 1,

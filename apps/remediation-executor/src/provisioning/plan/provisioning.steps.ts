@@ -1,9 +1,8 @@
-import { type KubeConfig } from '@kubernetes/client-node';
 import { CallRecorder } from '@hub/recorder';
 import { GitHubClient, repoOf } from '../github/github.client.js';
 import { branchOf, PipelinePullRequestStep, renderPipeline } from '../github/pipeline-pull-request.step.js';
 import { KubernetesObjectStep } from '../kubernetes/kubernetes-object.step.js';
-import { KubernetesObjectsClient } from '../kubernetes/kubernetes-objects.client.js';
+import { type KubernetesObjectsClient } from '../kubernetes/kubernetes-objects.client.js';
 import {
   applicationManifest,
   limitRangeManifest,
@@ -19,7 +18,8 @@ import { type ProvisioningStep } from './step.js';
 
 /** Where the plan's systems are; each one that is not set sends its steps to the outbox. */
 export interface PlanTargets {
-  readonly kubeConfig?: KubeConfig;
+  /** The Kubernetes API (KUBE_API_URL or KUBECONFIG, see `loadKubernetesClients`). */
+  readonly kubernetes?: KubernetesObjectsClient;
   readonly github?: { url: string; token: string };
   readonly dataDir: string;
   readonly requestTimeoutMs: number;
@@ -44,7 +44,7 @@ export function provisioningSteps(settings: ProvisioningSettings, targets: PlanT
     ['role-binding', (request) => roleBindingManifest(request, file, groupOf(request))],
     ['argocd-application', (request) => applicationManifest(request, file), argoLink],
   ];
-  const client = targets.kubeConfig && new KubernetesObjectsClient(targets.kubeConfig, targets.requestTimeoutMs);
+  const client = targets.kubernetes;
   const kubeOutbox = new CallRecorder(targets.dataDir, 'kubernetes');
   const steps: ProvisioningStep[] = kubernetes.map(([name, manifestOf, linksOf]) =>
     client
