@@ -49,7 +49,7 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
     return child;
   }
 
-  async function waitReady(url, timeoutMs = 20_000) {
+  async function waitReady(url, timeoutMs = 90_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
@@ -63,6 +63,10 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
   }
 
   const fixedRate = Number(process.env.BENCH_RATE ?? 500);
+  // BENCH_PORT_OFFSET moves every port of this suite, so two checkouts can run it side by side.
+  const offset = Number(process.env.BENCH_PORT_OFFSET ?? 0);
+  const gatewayPort = 18080 + offset;
+  const rawPort = 18081 + offset;
 
   function load(port, rate) {
     return autocannon({
@@ -109,7 +113,7 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
     const child = start(
       ['--import', '@hub/telemetry/register', 'apps/ingest-gateway/dist/main.js'],
       {
-        GATEWAY_PORT: '18080',
+        GATEWAY_PORT: String(gatewayPort),
         GATEWAY_HOST: '127.0.0.1',
         HUB_EXCHANGE: exchange,
         HUB_INGEST_TOKENS: `bench:${token}`,
@@ -122,8 +126,8 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
       `gateway-${rows.length}`,
     );
     child.stdout.resume();
-    await waitReady('http://127.0.0.1:18080/readyz');
-    rows.push(await measure(name, 18080, child, exchange, sink));
+    await waitReady(`http://127.0.0.1:${gatewayPort}/readyz`);
+    rows.push(await measure(name, gatewayPort, child, exchange, sink));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
@@ -134,11 +138,11 @@ export async function benchGateway({ root, amqpUrl: AMQP_URL, seconds, connectio
     const sink = await drain(exchange);
     const child = start(
       ['scripts/bench/raw-baseline.mjs'],
-      { AMQP_URL, BENCH_EXCHANGE: exchange, PORT: '18081' },
+      { AMQP_URL, BENCH_EXCHANGE: exchange, PORT: String(rawPort) },
       'gateway-raw',
     );
     await new Promise((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('READY') && resolve()));
-    rows.push(await measure('raw fastify+amqplib', 18081, child, exchange, sink));
+    rows.push(await measure('raw fastify+amqplib', rawPort, child, exchange, sink));
     child.kill('SIGTERM');
     await sink.close();
   }
