@@ -107,7 +107,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isProbe(req.url) }),
       new UndiciInstrumentation(),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // A span per statement inside a trace (lock waits and outbox writes show in a message's
+      // trace), none for a statement no request or message started; no span per pool checkout or
+      // connect; no statement parameters on spans (secrets, and a copy of each per span).
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true, enhancedDatabaseReporting: false }),
       // The hub's own mixin puts trace_id/span_id on every line; the instrumentation only sends logs.
       new PinoInstrumentation({ disableLogCorrelation: true, disableLogSending: exporters.logs.length === 0 }),
     ],
