@@ -111,8 +111,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       // trace), none for a statement no request or message started; no span per pool checkout or
       // connect; no statement parameters on spans (secrets, and a copy of each per span).
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true, enhancedDatabaseReporting: false }),
-      // The hub's own mixin puts trace_id/span_id on every line; the instrumentation only sends logs.
-      new PinoInstrumentation({ disableLogCorrelation: true, disableLogSending: exporters.logs.length === 0 }),
+      // The hub's own mixin puts trace_id/span_id on every line; the instrumentation only sends
+      // logs, so without a logs exporter pino is not patched at all (no second mixin per line).
+      ...(exporters.logs.length > 0 ? [new PinoInstrumentation({ disableLogCorrelation: true })] : []),
     ],
   });
   sdk.start();
