@@ -176,7 +176,12 @@ describe('npm start (scripts/start.mjs) supervising the services', () => {
       ],
       {
         cwd: ROOT,
-        env: { ...inheritedEnv(), ...baseEnv(), npm_lifecycle_event: 'start', INGEST_GATEWAY__GATEWAY_PORT: String(port) },
+        env: {
+          ...inheritedEnv(),
+          ...baseEnv(),
+          npm_lifecycle_event: 'start',
+          INGEST_GATEWAY__GATEWAY_PORT: String(port),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -184,11 +189,12 @@ describe('npm start (scripts/start.mjs) supervising the services', () => {
     for (const stream of [npmLike.stdout, npmLike.stderr]) stream.on('data', (c: Buffer) => (output += c.toString()));
     const gatewayPid = () => Number(/hub: ingest-gateway started \(pid (\d+)\)/.exec(output)?.[1] ?? 0);
     try {
-      await waitFor('the gateway healthy', () => healthy(`http://127.0.0.1:${port}`), { timeoutMs: 40_000, intervalMs: 200 }).catch(
-        (error: Error) => {
-          throw new Error(`${error.message}\n${output}`);
-        },
-      );
+      await waitFor('the gateway healthy', () => healthy(`http://127.0.0.1:${port}`), {
+        timeoutMs: 40_000,
+        intervalMs: 200,
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}\n${output}`);
+      });
       const pid = gatewayPid();
       expect(pid).toBeGreaterThan(0);
       pids.add(pid);

@@ -152,11 +152,7 @@ function scheduledOperations(config: RemediationExecutorConfig, clients: Kuberne
     onKubernetes(NAMESPACES_CLEANUP_PREVIEW_KIND, planCleanup, kube && new NamespacesCleanupPreviewAction(kube)),
     onKubernetes(QUOTA_TEAM_REPORT_KIND, planTeamReport, kube && new QuotaTeamReportAction(kube)),
     onKubernetes(KUBERNETES_ROLLOUT_RESTART_KIND, planRolloutRestart, kube && new KubernetesRolloutRestartAction(kube)),
-    onKubernetes(
-      KUBERNETES_APPLY_KIND,
-      planKubernetesApply,
-      clients && new KubernetesApplyAction(clients.apply),
-    ),
+    onKubernetes(KUBERNETES_APPLY_KIND, planKubernetesApply, clients && new KubernetesApplyAction(clients.apply)),
     onKubernetes(KUBERNETES_DIAGNOSTICS_KIND, planDiagnostics, kube && new KubernetesDiagnosticsAction(kube)),
     argoWorkflows,
   ];

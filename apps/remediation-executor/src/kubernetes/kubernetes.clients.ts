@@ -26,11 +26,12 @@ export async function loadKubernetesClients(
   requestTimeoutMs: number,
 ): Promise<KubernetesClients | undefined> {
   if (!connection.apiUrl && !connection.kubeconfigPath) return undefined;
-  const [{ kubeConfigOf, KubernetesClient }, { KubernetesApplyClient }, { KubernetesObjectsClient }] = await Promise.all([
-    import('../actions/externalsecret-refresh/kubernetes.client.js'),
-    import('../actions/kubernetes-apply/kubernetes-apply.client.js'),
-    import('../provisioning/kubernetes/kubernetes-objects.client.js'),
-  ]);
+  const [{ kubeConfigOf, KubernetesClient }, { KubernetesApplyClient }, { KubernetesObjectsClient }] =
+    await Promise.all([
+      import('../actions/externalsecret-refresh/kubernetes.client.js'),
+      import('../actions/kubernetes-apply/kubernetes-apply.client.js'),
+      import('../provisioning/kubernetes/kubernetes-objects.client.js'),
+    ]);
   const kubeConfig = kubeConfigOf(connection);
   if (!kubeConfig) return undefined;
   return {

@@ -93,7 +93,12 @@ export class ActionRunsRepository {
         LIMIT 1
       ) AS run ON true`.execute(session);
     const { locked, claimed, resumed, ...run } = rows[0]!;
-    return { locked, claimed, resumed: claimed && resumed, run: run.action_id === null ? undefined : (run as ActionRun) };
+    return {
+      locked,
+      claimed,
+      resumed: claimed && resumed,
+      run: run.action_id === null ? undefined : (run as ActionRun),
+    };
   }
 
   /** Records a retry's attempt number before it is made (a resumed run counts on from it). */

@@ -137,7 +137,10 @@ export class ActionRunner implements BeforeApplicationShutdown {
   private prepare(request: ActionRequested, dryRun: boolean): Prepared {
     const action = this.actions.get(request.kind);
     if (!action) {
-      return { firstAttempts: 0, outcome: failed(new UnknownActionKindError(request.kind, this.actions.kinds), 0, dryRun) };
+      return {
+        firstAttempts: 0,
+        outcome: failed(new UnknownActionKindError(request.kind, this.actions.kinds), 0, dryRun),
+      };
     }
     let plan: PlannedCall;
     try {
