@@ -90,20 +90,20 @@ export class ArgoCdClient {
     body: unknown,
     signal: AbortSignal,
   ): Promise<ArgoCdApplication> {
-    return this.circuit.execute(() => this.request(method, name, suffix, appNamespace, body, signal));
-  }
-
-  private async request(
-    method: 'GET' | 'POST',
-    name: string,
-    suffix: string,
-    appNamespace: string | undefined,
-    body: unknown,
-    signal: AbortSignal,
-  ): Promise<ArgoCdApplication> {
     const path = `/api/v1/applications/${encodeURIComponent(name)}${suffix}`;
     const query = appNamespace ? `?appNamespace=${encodeURIComponent(appNamespace)}` : '';
     const context = { method, application: name, appNamespace };
+    return this.circuit.execute(() => this.request(path, query, context, body, signal));
+  }
+
+  private async request(
+    path: string,
+    query: string,
+    context: { method: 'GET' | 'POST'; application: string; appNamespace?: string },
+    body: unknown,
+    signal: AbortSignal,
+  ): Promise<ArgoCdApplication> {
+    const { method } = context;
     let status: number;
     let retryAfter: string | undefined;
     let text: string;
