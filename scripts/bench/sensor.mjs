@@ -56,7 +56,7 @@ export async function benchSensor({ events = 20_000, dbEvents = 2_000 } = {}) {
     for (const event of batch.slice(0, 500)) registry.match(event); // warm-up
     let triggered = 0;
     const started = process.hrtime.bigint();
-    for (const event of batch) triggered += registry.match(event).triggered.length;
+    for (const event of batch) triggered += registry.match(event).steps.length;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     matching.push({
       'loaded sensors': count,
