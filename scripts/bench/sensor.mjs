@@ -72,7 +72,6 @@ export async function benchSensor({ events = 20_000, dbEvents = 2_000 } = {}) {
   const aggregation = [];
   try {
     await migrateToLatest(db);
-    const noise = new NoiseRepository();
     const measure = async (label, work) => {
       const started = process.hrtime.bigint();
       for (let i = 0; i < dbEvents; i++) await work(i);
@@ -82,7 +81,7 @@ export async function benchSensor({ events = 20_000, dbEvents = 2_000 } = {}) {
     await measure('bare transaction (runOnce marker)', (i) => runOnce(db, 'bench', `bare-${i}`, async () => {}));
     await measure('+ count within a 5m window (20 keys)', (i) =>
       runOnce(db, 'bench', `agg-${i}`, async (trx) => {
-        await noise.countInWindow(trx, 'bench', `key-${i % 20}`, randomUUID(), new Date(), 300_000);
+        await new NoiseRepository(trx).countInWindow('bench', `key-${i % 20}`, randomUUID(), new Date(), 300_000);
       }),
     );
   } finally {
