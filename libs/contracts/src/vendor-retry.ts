@@ -89,7 +89,7 @@ export interface VendorRetryOptions {
   readonly defaultRateLimitMs?: number;
   /** Consecutive `unavailable` failures that open the circuit (default 5); 0: no circuit. */
   readonly breakAfter?: number;
-  /** How long an open circuit fails calls fast before one call may test the vendor (default 30 s). */
+  /** How long an open circuit fails calls fast before one call may test the vendor (default 5 s: short enough that a vendor back after a blip is used again within seconds). */
   readonly halfOpenAfterMs?: number;
   /** How a failure counts (default {@link vendorVerdict}: the hub's vendor error family). */
   readonly classify?: (error: unknown) => VendorFailureVerdict;
@@ -150,7 +150,7 @@ export class VendorRetryPolicy {
       maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 0,
       defaultRateLimitMs: options.defaultRateLimitMs ?? 1_000,
       breakAfter: options.breakAfter ?? 5,
-      halfOpenAfterMs: options.halfOpenAfterMs ?? 30_000,
+      halfOpenAfterMs: options.halfOpenAfterMs ?? 5_000,
     };
     this.classify = options.classify ?? vendorVerdict;
     this.jitter = new ExponentialBackoff({
