@@ -63,10 +63,10 @@ export class TeamsChannel implements Channel {
   }
 
   deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
-    return this.send(items, destination, undefined, (_followUp, todo) => {
-      const look = this.templates.lookOf(todo[0]!);
-      const card = todo.length === 1 ? teamsMessage(todo[0]!, { look }) : teamsDigest(todo, look);
-      return { card, operation: todo.length === 1 ? 'card' : 'digest' };
+    return this.send(items, destination, undefined, (_followUp, unsent) => {
+      const look = this.templates.lookOf(unsent[0]!);
+      const card = unsent.length === 1 ? teamsMessage(unsent[0]!, { look }) : teamsDigest(unsent, look);
+      return { card, operation: unsent.length === 1 ? 'card' : 'digest' };
     });
   }
 
@@ -83,7 +83,7 @@ export class TeamsChannel implements Channel {
     followUpOf: ((target: string) => RawBuilder<boolean>) | undefined,
     render: (
       followUp: boolean,
-      todo: readonly Notification[],
+      unsent: readonly Notification[],
     ) => { card: ReturnType<typeof teamsMessage>; operation: 'card' | 'follow-up' | 'digest' },
   ): Promise<DeliveryOutcome> {
     const target = this.targetOf(destination);
@@ -97,17 +97,17 @@ export class TeamsChannel implements Channel {
       followUpOf?.(target),
     );
     const open = new Set(claim.unsent);
-    const todo = items.filter((n) => open.has(n.eventId));
-    if (todo.length === 0) return 'duplicate';
+    const unsent = items.filter((n) => open.has(n.eventId));
+    if (unsent.length === 0) return 'duplicate';
     const youngest = youngestClaim(claim.earlier);
     if (youngest > 0 && Date.now() - youngest < this.claimLeaseMs) {
       throw new ChannelHeldError(
         'teams',
-        `an earlier try of ${todo[0]!.eventId} may still be posting`,
+        `an earlier try of ${unsent[0]!.eventId} may still be posting`,
         this.claimLeaseMs,
       );
     }
-    const { card, operation } = render(claim.probe === true, todo);
+    const { card, operation } = render(claim.probe === true, unsent);
     let status: number | undefined;
     try {
       status = await webhook.post(card);
@@ -119,9 +119,9 @@ export class TeamsChannel implements Channel {
     }
     const detail = {
       ...(webhook.outboxPath ? { outbox: webhook.outboxPath } : {}),
-      ...(todo.length > 1 ? { digestOf: claim.unsent } : {}),
+      ...(unsent.length > 1 ? { digestOf: claim.unsent } : {}),
     };
-    const rows = todo.map((n) =>
+    const rows = unsent.map((n) =>
       this.receipts.rowOf(n, destination, {
         channel: 'teams',
         mode: webhook.mode,
