@@ -96,6 +96,11 @@ const secretListVar = z.string().transform((value, ctx) => {
 export const coreEnvSchema = z.object({
   AMQP_URL: urlVar(['amqp', 'amqps']).default(DEFAULT_AMQP_URL),
   DATABASE_URL: urlVar(['postgres', 'postgresql']).default(DEFAULT_DATABASE_URL),
+  /**
+   * Each connection prepares a statement once and then only runs it (libs/database). Off for a
+   * pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+   */
+  DATABASE_PREPARED_STATEMENTS: boolVar.default(true),
   HUB_CONFIG_DIR: z.string().default('./config'),
   HUB_DATA_DIR: z.string().default('./data'),
   HUB_EXCHANGE: z

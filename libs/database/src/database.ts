@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { Counter, register } from 'prom-client';
 import { type HubDatabase } from './schema.js';
+import { isStalePlanError, StatementNames } from './statement-names.js';
 
 export type Database = Kysely<HubDatabase>;
 
@@ -14,6 +15,20 @@ export interface DatabaseOptions {
   connectionTimeoutMillis?: number;
   /** `application_name` of the connections (`pg_stat_activity`); default: `PGAPPNAME`, `HUB_SERVICE`, else "hub". */
   applicationName?: string;
+  /**
+   * Prepare each statement once per connection ({@link StatementNames}); default: on unless
+   * `DATABASE_PREPARED_STATEMENTS` is false (a pooler in transaction mode without prepared
+   * statement support — PgBouncer before 1.21 — needs it off).
+   */
+  preparedStatements?: boolean;
+}
+
+/** One process-wide set of statement names, shared by its pools (a name means the same text everywhere). */
+const statementNames = new StatementNames();
+
+/** `DATABASE_PREPARED_STATEMENTS` (validated with the core settings): off only when false, 0 or no. */
+function preparedStatementsByDefault(): boolean {
+  return !['false', '0', 'no'].includes((process.env.DATABASE_PREPARED_STATEMENTS ?? '').toLowerCase());
 }
 
 /** A Kysely handle on `DATABASE_URL` (a `?options=-c search_path=…` in the URL picks a schema). */
@@ -22,7 +37,11 @@ export function createDatabase(
   poolSize = 10,
   options: DatabaseOptions = {},
 ): { db: Database; pool: pg.Pool } {
-  const { applicationName = process.env.PGAPPNAME ?? process.env.HUB_SERVICE ?? 'hub', ...rest } = options;
+  const {
+    applicationName = process.env.PGAPPNAME ?? process.env.HUB_SERVICE ?? 'hub',
+    preparedStatements = preparedStatementsByDefault(),
+    ...rest
+  } = options;
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: applicationName, ...rest });
   // A connection PostgreSQL ends (restart, failover, pg_terminate_backend) emits 'error' on its
   // client. pg-pool listens only while the client is idle; checked out, an unheard 'error' would be
@@ -32,7 +51,7 @@ export function createDatabase(
   const statements = statementsCounter();
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
-    countStatements(client, statements);
+    wrapQueries(client, statements, preparedStatements ? statementNames : undefined);
   });
   return { db: new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
@@ -50,12 +69,26 @@ function statementsCounter(): Counter {
   );
 }
 
-/** Counts every `query` of one pooled connection (Kysely, raw `pool.query` and transactions all end there). */
-function countStatements(client: pg.PoolClient, counter: Counter): void {
+/**
+ * Wraps every `query` of one pooled connection (Kysely, raw `pool.query` and transactions all end
+ * there): counts it, and sends a statement with parameters as a named (prepared) one when `names`
+ * gives it a name. A statement PostgreSQL refuses as a stale plan is retired (unprepared from then
+ * on); the statement still fails, and its handler's retry runs it unprepared.
+ */
+function wrapQueries(client: pg.PoolClient, counter: Counter, names: StatementNames | undefined): void {
   const query = (client as unknown as { query: (...args: unknown[]) => unknown }).query;
   // One property on this connection object, ahead of pg's (and its instrumentation's) prototype method.
-  (client as { query: unknown }).query = function countedQuery(this: pg.PoolClient, ...args: unknown[]) {
+  (client as { query: unknown }).query = function wrappedQuery(this: pg.PoolClient, ...args: unknown[]) {
     counter.inc();
-    return query.apply(this, args);
+    const [text, values, callback] = args;
+    const name =
+      names && typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
+        ? names.nameOf(text)
+        : undefined;
+    if (name === undefined) return query.apply(this, args);
+    return (query.call(this, { name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+      if (isStalePlanError(error)) names!.retire(text as string);
+      throw error;
+    });
   };
 }
