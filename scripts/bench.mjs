@@ -48,7 +48,7 @@ if (run('gateway')) {
 if (run('flow')) {
   console.log('\nWhole-path suite: the hub, then the raw 4-hop relay (a progress line every 3 s) …');
   results.flow = await benchFlow({ root, amqpUrl });
-  const { rows, rss, storm } = results.flow;
+  const { rows, rss, servers, storm } = results.flow;
   console.log(
     '\nWhole path — webhook → sensor → executor (Argo CD fake) → sensor → notifier (Slack fake), vs raw 4-hop relay',
   );
@@ -58,6 +58,10 @@ if (run('flow')) {
   console.table(rows);
   console.log("Hub services after the runs (CPU s: time used over all runs; handling: from each service's /metrics):");
   console.table(rss);
+  if (Object.keys(servers).length > 0) {
+    console.log('The servers over the same cases (each whole server: whatever else used it meanwhile counts too):');
+    console.table(servers);
+  }
   const max = (path) => rows.find((r) => r.path === path && r.load.startsWith('max'))?.['completed/s'] ?? NaN;
   console.log(`ratio: ${(max('hub') / max('raw 4-hop relay')).toFixed(2)}`);
   if (storm) {

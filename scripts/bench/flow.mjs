@@ -3,7 +3,7 @@
 // side by side with the raw baseline: Fastify + a 4-hop amqplib relay chain on the same broker.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
@@ -18,6 +18,7 @@ import {
   refusals,
   rssMb,
   saturate,
+  serverCpuMs,
   settle,
 } from './load.mjs';
 
@@ -280,6 +281,31 @@ async function repeatStorm(target, done, fakes, sensorPort) {
   };
 }
 
+/**
+ * Readers of the CPU time of the PostgreSQL server (postmaster and backends, from its
+ * `postmaster.pid`) and the RabbitMQ node (`os:getpid()`), when they run on this machine and are
+ * readable; the whole server counts, whatever else uses it meanwhile.
+ */
+async function serverCpuReaders(admin) {
+  const readers = {};
+  try {
+    const { rows } = await admin.query(`SELECT setting FROM pg_settings WHERE name = 'data_directory'`);
+    const pid = Number(readFileSync(join(rows[0].setting, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isFinite(serverCpuMs(pid))) readers.postgresql = () => serverCpuMs(pid);
+  } catch {
+    // not a superuser, or not on this machine: no row
+  }
+  try {
+    const pid = Number(
+      execFileSync('rabbitmqctl', ['-q', 'eval', 'os:getpid().'], { encoding: 'utf8' }).replace(/\D/g, ''),
+    );
+    if (Number.isFinite(cpuMs(pid))) readers.rabbitmq = () => cpuMs(pid);
+  } catch {
+    // no rabbitmqctl here: no row
+  }
+  return readers;
+}
+
 export async function benchFlow({ root, amqpUrl }) {
   // BENCH_PORT_OFFSET moves every port of this suite, so two checkouts can run it side by side.
   const offset = Number(process.env.BENCH_PORT_OFFSET ?? 0);
@@ -301,6 +327,8 @@ export async function benchFlow({ root, amqpUrl }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   const rows = [];
   const rss = {};
+  const servers = {};
+  const serverPids = await serverCpuReaders(admin);
   let storm;
   try {
     const fixedAt = new Map();
@@ -353,12 +381,21 @@ export async function benchFlow({ root, amqpUrl }) {
     ]);
     const processes = [...Object.keys(services).map((s, i) => [s, children[i]]), ['ingest-gateway', gateway]];
     const cpuBefore = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
+    const serversBefore = Object.fromEntries(Object.entries(serverPids).map(([name, read]) => [name, read()]));
     const statementsBefore = await statementsOf(processes, services, gatewayPort);
     const target = { url: `http://127.0.0.1:${gatewayPort}/v1/webhooks/alertmanager`, token };
     const hubRows = await runCases('hub', target, fixedAt, () => fakes.calls);
     rows.push(...hubRows);
     const incidents = hubRows.reduce((sum, row) => sum + Number(row.completed.split('/')[0]), 0);
     const cpuAfter = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
+    for (const [name, read] of Object.entries(serverPids)) {
+      const cpu = read() - serversBefore[name];
+      if (!Number.isFinite(cpu)) continue;
+      servers[name] = {
+        'CPU s (cases)': Number((cpu / 1000).toFixed(1)),
+        'CPU ms/incident': Number((cpu / incidents).toFixed(2)),
+      };
+    }
     const statementsAfter = await statementsOf(processes, services, gatewayPort);
     if (process.env.BENCH_STORM !== 'off') {
       console.log('  repeat storm: opening the incidents, then the repeats');
@@ -424,5 +461,5 @@ export async function benchFlow({ root, amqpUrl }) {
     execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { rows, rss, storm };
+  return { rows, rss, servers, storm };
 }

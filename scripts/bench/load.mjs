@@ -156,6 +156,22 @@ export function cpuMs(pid) {
   }
 }
 
+/**
+ * CPU time (ms) of a server made of a parent and its worker processes (PostgreSQL's postmaster and
+ * backends): the parent's own, its children that ended (reaped: `cutime`/`cstime`), and the ones
+ * alive now. NaN when the parent is not on this machine or not readable.
+ */
+export function serverCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const reaped = (Number(fields[13]) + Number(fields[14])) * 10;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+    return cpuMs(pid) + reaped + children.reduce((sum, child) => sum + (cpuMs(child) || 0), 0);
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU time (user + system) a process has used so far, in seconds. */
 export function cpuSeconds(pid) {
   return Math.round(cpuMs(pid) / 1000);
