@@ -1,4 +1,4 @@
-import { HubError } from './hub.error.js';
+import { HubError, hubError } from './hub.error.js';
 
 /**
  * Whether another attempt can help after an HTTP status from a vendor: request timeouts, rate
@@ -30,9 +30,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * vendor's code: always worth another attempt. `class XUnreachableError extends vendorUnreachableError(XErrorCode.Unreachable) {}`.
  */
 export function vendorUnreachableError<C extends string>(code: C) {
-  return class extends HubError<C> {
-    readonly code = code;
-    readonly retryable = true;
+  return class extends hubError(code, { retryable: true }) {
     /** The vendor is in trouble, not the request: counts toward its circuit ({@link vendorVerdict}). */
     readonly outage = true;
   };
@@ -88,9 +86,7 @@ export interface VendorErrorOptions {
  * what a service decides from them. `vendor` names the vendor (or the channel, or the sink).
  */
 export function vendorUnavailableError<C extends string>(code: C) {
-  return class extends HubError<C> {
-    readonly code = code;
-    readonly retryable = true;
+  return class extends hubError(code, { retryable: true }) {
     /** The vendor is in trouble, not the request: counts toward its circuit ({@link vendorVerdict}). */
     readonly outage = true;
     readonly status?: number;
@@ -110,10 +106,7 @@ export function vendorUnavailableError<C extends string>(code: C) {
 
 /** See {@link vendorUnavailableError}: the vendor (or the hub's own ordering) asks to retry after `retryAfterMs`. */
 export function vendorRateLimitedError<C extends string>(code: C) {
-  return class extends HubError<C> {
-    readonly code = code;
-    readonly retryable = true;
-
+  return class extends hubError(code, { retryable: true }) {
     constructor(
       readonly vendor: string,
       message: string,
@@ -127,9 +120,7 @@ export function vendorRateLimitedError<C extends string>(code: C) {
 
 /** See {@link vendorUnavailableError}: refused for good; `status` when the vendor answered one. */
 export function vendorRejectedError<C extends string>(code: C) {
-  return class extends HubError<C> {
-    readonly code = code;
-    readonly retryable = false;
+  return class extends hubError(code, { retryable: false }) {
     readonly status?: number;
 
     constructor(

@@ -14,7 +14,7 @@ import {
   retry,
   type RetryPolicy,
 } from 'cockatiel';
-import { HubError, isHubError } from './hub.error.js';
+import { hubError, isHubError } from './hub.error.js';
 
 /**
  * What a failed vendor call means for the next one: `rate-limited` (the vendor refused it for now
@@ -53,10 +53,7 @@ export enum VendorRetryErrorCode {
  * The vendor failed so many calls in a row that its circuit is open: this call was not sent. The
  * vendor gets one test call after `retryAfterMs`; until then every call fails as fast as this one.
  */
-export class VendorCircuitOpenError extends HubError<VendorRetryErrorCode.CircuitOpen> {
-  readonly code = VendorRetryErrorCode.CircuitOpen;
-  readonly retryable = true;
-
+export class VendorCircuitOpenError extends hubError(VendorRetryErrorCode.CircuitOpen, { retryable: true }) {
   constructor(
     readonly vendor: string,
     readonly retryAfterMs: number,

@@ -1,4 +1,4 @@
-import { HubError, isHubError } from '@hub/contracts';
+import { hubError, isHubError } from '@hub/contracts';
 
 export enum MessagingErrorCode {
   BrokerUnavailable = 'BROKER_UNAVAILABLE',
@@ -13,49 +13,28 @@ export enum MessagingErrorCode {
 }
 
 /** No connection or channel to the broker right now; try again later. */
-export class BrokerUnavailableError extends HubError<MessagingErrorCode.BrokerUnavailable> {
-  readonly code = MessagingErrorCode.BrokerUnavailable;
-  readonly retryable = true;
-}
+export class BrokerUnavailableError extends hubError(MessagingErrorCode.BrokerUnavailable, { retryable: true }) {}
 
 /** The broker blocked publishing (memory or disk alarm). */
-export class BrokerBlockedError extends HubError<MessagingErrorCode.BrokerBlocked> {
-  readonly code = MessagingErrorCode.BrokerBlocked;
-  readonly retryable = true;
-}
+export class BrokerBlockedError extends hubError(MessagingErrorCode.BrokerBlocked, { retryable: true }) {}
 
 /** Too many publishes await a confirm; the caller should shed load rather than queue more. */
-export class PublishOverloadError extends HubError<MessagingErrorCode.PublishOverload> {
-  readonly code = MessagingErrorCode.PublishOverload;
-  readonly retryable = true;
-}
+export class PublishOverloadError extends hubError(MessagingErrorCode.PublishOverload, { retryable: true }) {}
 
 /** The broker refused responsibility for a message (basic.nack). */
-export class PublishNackedError extends HubError<MessagingErrorCode.PublishNacked> {
-  readonly code = MessagingErrorCode.PublishNacked;
-  readonly retryable = true;
-}
+export class PublishNackedError extends hubError(MessagingErrorCode.PublishNacked, { retryable: true }) {}
 
 /** No confirm arrived in time; the message may or may not have been taken. */
-export class PublishTimeoutError extends HubError<MessagingErrorCode.PublishTimeout> {
-  readonly code = MessagingErrorCode.PublishTimeout;
-  readonly retryable = true;
-}
+export class PublishTimeoutError extends hubError(MessagingErrorCode.PublishTimeout, { retryable: true }) {}
 
 /** The message was returned: no queue, not even the alternate exchange's, took it. */
-export class UnroutableError extends HubError<MessagingErrorCode.Unroutable> {
-  readonly code = MessagingErrorCode.Unroutable;
-  readonly retryable = false;
-}
+export class UnroutableError extends hubError(MessagingErrorCode.Unroutable, { retryable: false }) {}
 
 /**
  * Thrown by a handler to ask for another attempt later (a vendor answered 429 or 503, say).
  * `delayMs` picks the first retry tier at least that long.
  */
-export class RetryLaterError extends HubError<MessagingErrorCode.RetryLater> {
-  readonly code = MessagingErrorCode.RetryLater;
-  readonly retryable = true;
-
+export class RetryLaterError extends hubError(MessagingErrorCode.RetryLater, { retryable: true }) {
   constructor(
     message: string,
     readonly delayMs?: number,
@@ -66,20 +45,16 @@ export class RetryLaterError extends HubError<MessagingErrorCode.RetryLater> {
 }
 
 /** Thrown by a handler when retrying cannot help: park the message in `<queue>.dlq` with this reason. */
-export class DeadLetterError extends HubError<MessagingErrorCode.DeadLetter> {
-  readonly code = MessagingErrorCode.DeadLetter;
-  readonly retryable = false;
-}
+export class DeadLetterError extends hubError(MessagingErrorCode.DeadLetter, { retryable: false }) {}
 
 /**
  * Thrown by a handler when something every delivery needs is away (the database, a vendor that
  * answers 503 to everything): the message keeps its attempt count and the consumer pauses, so an
  * outage longer than the retry tiers parks nothing. See {@link unavailableDependency}.
  */
-export class DependencyUnavailableError extends HubError<MessagingErrorCode.DependencyUnavailable> {
-  readonly code = MessagingErrorCode.DependencyUnavailable;
-  readonly retryable = true;
-
+export class DependencyUnavailableError extends hubError(MessagingErrorCode.DependencyUnavailable, {
+  retryable: true,
+}) {
   constructor(
     readonly dependency: string,
     message: string,

@@ -1,5 +1,5 @@
 import { configFilesError } from '@hub/config';
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 
 export enum SourceErrorCode {
   InvalidSources = 'EVENT_SOURCES_INVALID_SOURCES',
@@ -10,7 +10,4 @@ export enum SourceErrorCode {
 export class InvalidSourcesError extends configFilesError(SourceErrorCode.InvalidSources, 'sources') {}
 
 /** A message a bridge cannot turn into a hub event (not a CloudEvent and no mapping, bad data, internal type). */
-export class RefusedMessageError extends HubError<SourceErrorCode.Refused> {
-  readonly code = SourceErrorCode.Refused;
-  readonly retryable = false;
-}
+export class RefusedMessageError extends hubError(SourceErrorCode.Refused, { retryable: false }) {}

@@ -1,4 +1,4 @@
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 import { type z } from 'zod';
 
 /** Every error the gateway answers with; the exception filter maps each code to one HTTP status. */
@@ -26,25 +26,16 @@ export interface Problem {
 }
 
 /** The request is not authenticated: no `Authorization: Bearer <token>` header. */
-export class MissingCredentialsError extends HubError<GatewayErrorCode.Unauthenticated> {
-  readonly code = GatewayErrorCode.Unauthenticated;
-  readonly retryable = false;
-}
+export class MissingCredentialsError extends hubError(GatewayErrorCode.Unauthenticated, { retryable: false }) {}
 
 /** The bearer token is not one of `HUB_INGEST_TOKENS`. */
-export class UnknownTokenError extends HubError<GatewayErrorCode.Forbidden> {
-  readonly code = GatewayErrorCode.Forbidden;
-  readonly retryable = false;
-}
+export class UnknownTokenError extends hubError(GatewayErrorCode.Forbidden, { retryable: false }) {}
 
 /**
  * The caller may not send events of this type: an internal command or result of the bus, or a
  * type outside its token's list (`HUB_INGEST_TOKEN_TYPES`); `problems` names each refused event.
  */
-export class EventTypeForbiddenError extends HubError<GatewayErrorCode.Forbidden> {
-  readonly code = GatewayErrorCode.Forbidden;
-  readonly retryable = false;
-
+export class EventTypeForbiddenError extends hubError(GatewayErrorCode.Forbidden, { retryable: false }) {
   constructor(
     message: string,
     readonly problems: readonly Problem[],
@@ -54,34 +45,19 @@ export class EventTypeForbiddenError extends HubError<GatewayErrorCode.Forbidden
 }
 
 /** The JSON body nests objects and arrays deeper than `GATEWAY_MAX_JSON_DEPTH`. */
-export class JsonTooDeepError extends HubError<GatewayErrorCode.JsonTooDeep> {
-  readonly code = GatewayErrorCode.JsonTooDeep;
-  readonly retryable = false;
-}
+export class JsonTooDeepError extends hubError(GatewayErrorCode.JsonTooDeep, { retryable: false }) {}
 
 /** The request carries text the hub cannot store (a NUL character: PostgreSQL text and JSONB refuse it). */
-export class UnstorableTextError extends HubError<GatewayErrorCode.BadRequest> {
-  readonly code = GatewayErrorCode.BadRequest;
-  readonly retryable = false;
-}
+export class UnstorableTextError extends hubError(GatewayErrorCode.BadRequest, { retryable: false }) {}
 
 /** The content type names no format this endpoint reads. */
-export class UnsupportedMediaTypeError extends HubError<GatewayErrorCode.UnsupportedMediaType> {
-  readonly code = GatewayErrorCode.UnsupportedMediaType;
-  readonly retryable = false;
-}
+export class UnsupportedMediaTypeError extends hubError(GatewayErrorCode.UnsupportedMediaType, { retryable: false }) {}
 
 /** A request holds more events than one request may carry (a CloudEvents batch, an Alertmanager group). */
-export class BatchTooLargeError extends HubError<GatewayErrorCode.BatchTooLarge> {
-  readonly code = GatewayErrorCode.BatchTooLarge;
-  readonly retryable = false;
-}
+export class BatchTooLargeError extends hubError(GatewayErrorCode.BatchTooLarge, { retryable: false }) {}
 
 /** The body parsed but does not match the expected schema; `problems` lists every bad field. */
-export class ValidationError extends HubError<GatewayErrorCode.ValidationFailed> {
-  readonly code = GatewayErrorCode.ValidationFailed;
-  readonly retryable = false;
-
+export class ValidationError extends hubError(GatewayErrorCode.ValidationFailed, { retryable: false }) {
   constructor(
     message: string,
     readonly problems: readonly Problem[],
@@ -91,10 +67,7 @@ export class ValidationError extends HubError<GatewayErrorCode.ValidationFailed>
 }
 
 /** The token (or, without one, the address) sent more than `GATEWAY_RATE_LIMIT` requests in the window. */
-export class RateLimitedError extends HubError<GatewayErrorCode.RateLimited> {
-  readonly code = GatewayErrorCode.RateLimited;
-  readonly retryable = true;
-
+export class RateLimitedError extends hubError(GatewayErrorCode.RateLimited, { retryable: true }) {
   constructor(
     message: string,
     /** Whole seconds until the window lets this caller in again (`Retry-After`). */
@@ -105,10 +78,7 @@ export class RateLimitedError extends HubError<GatewayErrorCode.RateLimited> {
 }
 
 /** The gateway cannot take events now (`GET /readyz`). */
-export class NotReadyError extends HubError<GatewayErrorCode.NotReady> {
-  readonly code = GatewayErrorCode.NotReady;
-  readonly retryable = true;
-}
+export class NotReadyError extends hubError(GatewayErrorCode.NotReady, { retryable: true }) {}
 
 /** Turns zod issues into problems, each path prefixed (`3.data.appName` for the fourth event of a batch). */
 export function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): Problem[] {

@@ -1,4 +1,4 @@
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 
 export enum EventLogErrorCode {
   Unavailable = 'EVENT_LOG_UNAVAILABLE',
@@ -8,7 +8,4 @@ export enum EventLogErrorCode {
  * The event log cannot be read now (PostgreSQL down or slow, or not migrated yet): 503 with
  * Retry-After. Ingest does not depend on it and keeps working.
  */
-export class EventLogUnavailableError extends HubError<EventLogErrorCode.Unavailable> {
-  readonly code = EventLogErrorCode.Unavailable;
-  readonly retryable = true;
-}
+export class EventLogUnavailableError extends hubError(EventLogErrorCode.Unavailable, { retryable: true }) {}

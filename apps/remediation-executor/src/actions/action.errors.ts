@@ -1,4 +1,4 @@
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 
 /** Codes of requests that can never run. */
 export enum ActionErrorCode {
@@ -7,10 +7,7 @@ export enum ActionErrorCode {
 }
 
 /** No action of this kind exists here: retrying cannot help. */
-export class UnknownActionKindError extends HubError<ActionErrorCode.UnknownKind> {
-  readonly code = ActionErrorCode.UnknownKind;
-  readonly retryable = false;
-
+export class UnknownActionKindError extends hubError(ActionErrorCode.UnknownKind, { retryable: false }) {
   constructor(
     readonly kind: string,
     knownKinds: readonly string[],
@@ -20,7 +17,4 @@ export class UnknownActionKindError extends HubError<ActionErrorCode.UnknownKind
 }
 
 /** The request's target or params do not fit the action kind. */
-export class InvalidActionParamsError extends HubError<ActionErrorCode.InvalidParams> {
-  readonly code = ActionErrorCode.InvalidParams;
-  readonly retryable = false;
-}
+export class InvalidActionParamsError extends hubError(ActionErrorCode.InvalidParams, { retryable: false }) {}

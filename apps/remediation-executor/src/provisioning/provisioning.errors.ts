@@ -1,5 +1,5 @@
 import { configFilesError } from '@hub/config';
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 
 export enum ProvisioningErrorCode {
   InvalidConfig = 'PROVISIONING_INVALID_CONFIG',
@@ -14,13 +14,7 @@ export class InvalidProvisioningConfigError extends configFilesError(
 ) {}
 
 /** The object a step would create exists and is not the one the plan wants (someone else's): permanent. */
-export class ResourceConflictError extends HubError<ProvisioningErrorCode.Conflict> {
-  readonly code = ProvisioningErrorCode.Conflict;
-  readonly retryable = false;
-}
+export class ResourceConflictError extends hubError(ProvisioningErrorCode.Conflict, { retryable: false }) {}
 
 /** Another replica runs this request's plan (its lock stayed taken): the delivery is retried later. */
-export class RequestLockTimeoutError extends HubError<ProvisioningErrorCode.LockTimeout> {
-  readonly code = ProvisioningErrorCode.LockTimeout;
-  readonly retryable = true;
-}
+export class RequestLockTimeoutError extends hubError(ProvisioningErrorCode.LockTimeout, { retryable: true }) {}

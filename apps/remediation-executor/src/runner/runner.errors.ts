@@ -1,4 +1,4 @@
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 
 /** Codes of the runner's own errors (the action did not finish here; it will be retried). */
 export enum RunnerErrorCode {
@@ -10,13 +10,7 @@ export enum RunnerErrorCode {
  * The service is shutting down: the run stopped between two steps and its `action_runs` row stays
  * `running`, so the redelivery resumes it. Nothing is recorded as failed.
  */
-export class ActionInterruptedError extends HubError<RunnerErrorCode.Interrupted> {
-  readonly code = RunnerErrorCode.Interrupted;
-  readonly retryable = true;
-}
+export class ActionInterruptedError extends hubError(RunnerErrorCode.Interrupted, { retryable: true }) {}
 
 /** Another action held the target (or the same action id) for longer than HUB_ACTION_LOCK_WAIT_MS. */
-export class ActionLockTimeoutError extends HubError<RunnerErrorCode.LockTimeout> {
-  readonly code = RunnerErrorCode.LockTimeout;
-  readonly retryable = true;
-}
+export class ActionLockTimeoutError extends hubError(RunnerErrorCode.LockTimeout, { retryable: true }) {}

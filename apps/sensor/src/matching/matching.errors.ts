@@ -1,4 +1,4 @@
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 
 export enum MatchingErrorCode {
   PlanFailed = 'SENSOR_PLAN_FAILED',
@@ -15,10 +15,7 @@ export interface PlanProblem {
  * A matching event lacks values the sensor's templates need. Reported on that event (logged with
  * the sensor, the event id and every problem, counted in a metric); retrying cannot help.
  */
-export class SensorPlanError extends HubError<MatchingErrorCode.PlanFailed> {
-  readonly code = MatchingErrorCode.PlanFailed;
-  readonly retryable = false;
-
+export class SensorPlanError extends hubError(MatchingErrorCode.PlanFailed, { retryable: false }) {
   constructor(
     readonly sensor: string,
     readonly eventId: string,

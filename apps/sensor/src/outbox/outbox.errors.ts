@@ -1,4 +1,4 @@
-import { HubError } from '@hub/contracts';
+import { hubError } from '@hub/contracts';
 
 export enum OutboxErrorCode {
   PublishFailed = 'SENSOR_OUTBOX_PUBLISH_FAILED',
@@ -8,7 +8,4 @@ export enum OutboxErrorCode {
  * Events of a committed state change could not all be published. Retryable: they stay in
  * `sensor_outbox`, and the retried delivery (or the relay) publishes them again.
  */
-export class OutboxPublishError extends HubError<OutboxErrorCode.PublishFailed> {
-  readonly code = OutboxErrorCode.PublishFailed;
-  readonly retryable = true;
-}
+export class OutboxPublishError extends hubError(OutboxErrorCode.PublishFailed, { retryable: true }) {}

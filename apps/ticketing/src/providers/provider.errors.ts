@@ -1,5 +1,5 @@
 import {
-  HubError,
+  hubError,
   type VendorErrorOptions,
   vendorRateLimitedError,
   vendorRejectedError,
@@ -43,10 +43,7 @@ export function isTicketGone(error: unknown): boolean {
 }
 
 /** An earlier create of the fingerprint may have reached the vendor but is not searchable yet: wait. */
-export class TicketClaimPendingError extends HubError<TicketingErrorCode.ClaimPending> {
-  readonly code = TicketingErrorCode.ClaimPending;
-  readonly retryable = true;
-
+export class TicketClaimPendingError extends hubError(TicketingErrorCode.ClaimPending, { retryable: true }) {
   constructor(
     readonly fingerprint: string,
     readonly retryAfterMs: number,

@@ -1,4 +1,4 @@
-import { HubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
+import { hubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
 
 /** Codes of the Argo Workflows failures, wrapped at the client boundary. */
 export enum ArgoWorkflowsErrorCode {
@@ -16,22 +16,13 @@ export class ArgoWorkflowsUnreachableError extends vendorUnreachableError(ArgoWo
 export class ArgoWorkflowsRequestError extends vendorRequestError(ArgoWorkflowsErrorCode.RequestFailed) {}
 
 /** The WorkflowTemplate (or workflow) does not exist: permanent. */
-export class ArgoWorkflowsNotFoundError extends HubError<ArgoWorkflowsErrorCode.NotFound> {
-  readonly code = ArgoWorkflowsErrorCode.NotFound;
-  readonly retryable = false;
-}
+export class ArgoWorkflowsNotFoundError extends hubError(ArgoWorkflowsErrorCode.NotFound, { retryable: false }) {}
 
 /**
  * The workflow ended Failed or Error. Permanent for this action: another attempt would run the
  * backup again on top of a failed one; the sensor escalates instead.
  */
-export class ArgoWorkflowFailedError extends HubError<ArgoWorkflowsErrorCode.WorkflowFailed> {
-  readonly code = ArgoWorkflowsErrorCode.WorkflowFailed;
-  readonly retryable = false;
-}
+export class ArgoWorkflowFailedError extends hubError(ArgoWorkflowsErrorCode.WorkflowFailed, { retryable: false }) {}
 
 /** The workflow did not finish within ARGO_WORKFLOWS_TIMEOUT_MS (it may still run: people look). */
-export class ArgoWorkflowTimeoutError extends HubError<ArgoWorkflowsErrorCode.WorkflowTimeout> {
-  readonly code = ArgoWorkflowsErrorCode.WorkflowTimeout;
-  readonly retryable = false;
-}
+export class ArgoWorkflowTimeoutError extends hubError(ArgoWorkflowsErrorCode.WorkflowTimeout, { retryable: false }) {}

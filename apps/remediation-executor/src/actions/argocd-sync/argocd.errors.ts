@@ -1,4 +1,4 @@
-import { HubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
+import { hubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
 
 /** Codes of the Argo CD failures, wrapped at the client boundary. */
 export enum ArgoCdErrorCode {
@@ -18,34 +18,23 @@ export class ArgoCdUnreachableError extends vendorUnreachableError(ArgoCdErrorCo
 export class ArgoCdRequestError extends vendorRequestError(ArgoCdErrorCode.RequestFailed) {}
 
 /** No such Application (404, gRPC NotFound): permanent. */
-export class ArgoCdApplicationNotFoundError extends HubError<ArgoCdErrorCode.ApplicationNotFound> {
-  readonly code = ArgoCdErrorCode.ApplicationNotFound;
-  readonly retryable = false;
-}
+export class ArgoCdApplicationNotFoundError extends hubError(ArgoCdErrorCode.ApplicationNotFound, {
+  retryable: false,
+}) {}
 
 /**
  * A sync was refused because another operation runs on the app ("another operation is already in
  * progress", gRPC FailedPrecondition). The sync action follows that operation instead of failing.
  */
-export class ArgoCdOperationInProgressError extends HubError<ArgoCdErrorCode.OperationInProgress> {
-  readonly code = ArgoCdErrorCode.OperationInProgress;
-  readonly retryable = true;
-}
+export class ArgoCdOperationInProgressError extends hubError(ArgoCdErrorCode.OperationInProgress, {
+  retryable: true,
+}) {}
 
 /** The sync operation ended in phase Failed or Error: retrying the same sync would fail the same way. */
-export class ArgoCdSyncFailedError extends HubError<ArgoCdErrorCode.SyncFailed> {
-  readonly code = ArgoCdErrorCode.SyncFailed;
-  readonly retryable = false;
-}
+export class ArgoCdSyncFailedError extends hubError(ArgoCdErrorCode.SyncFailed, { retryable: false }) {}
 
 /** The operation was still running when ARGOCD_SYNC_TIMEOUT_MS ran out. */
-export class ArgoCdSyncTimeoutError extends HubError<ArgoCdErrorCode.SyncTimeout> {
-  readonly code = ArgoCdErrorCode.SyncTimeout;
-  readonly retryable = false;
-}
+export class ArgoCdSyncTimeoutError extends hubError(ArgoCdErrorCode.SyncTimeout, { retryable: false }) {}
 
 /** A rollback has nothing to go back to (one deployment in the history, or no such id): permanent. */
-export class ArgoCdNoRollbackTargetError extends HubError<ArgoCdErrorCode.NoRollbackTarget> {
-  readonly code = ArgoCdErrorCode.NoRollbackTarget;
-  readonly retryable = false;
-}
+export class ArgoCdNoRollbackTargetError extends hubError(ArgoCdErrorCode.NoRollbackTarget, { retryable: false }) {}

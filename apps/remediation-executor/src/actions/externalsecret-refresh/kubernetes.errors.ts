@@ -1,4 +1,4 @@
-import { HubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
+import { hubError, vendorRequestError, vendorUnreachableError } from '@hub/contracts';
 
 /** Codes of the Kubernetes API failures, wrapped at the client boundary. */
 export enum KubernetesErrorCode {
@@ -15,13 +15,7 @@ export class KubernetesUnreachableError extends vendorUnreachableError(Kubernete
 export class KubernetesRequestError extends vendorRequestError(KubernetesErrorCode.RequestFailed) {}
 
 /** The object (or its resource type) does not exist: permanent. */
-export class KubernetesNotFoundError extends HubError<KubernetesErrorCode.NotFound> {
-  readonly code = KubernetesErrorCode.NotFound;
-  readonly retryable = false;
-}
+export class KubernetesNotFoundError extends hubError(KubernetesErrorCode.NotFound, { retryable: false }) {}
 
 /** The object changed between read and write (409 on a `resourceVersion` precondition): read again and retry. */
-export class KubernetesConflictError extends HubError<KubernetesErrorCode.Conflict> {
-  readonly code = KubernetesErrorCode.Conflict;
-  readonly retryable = true;
-}
+export class KubernetesConflictError extends hubError(KubernetesErrorCode.Conflict, { retryable: true }) {}

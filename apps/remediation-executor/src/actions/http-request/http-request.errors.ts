@@ -1,4 +1,4 @@
-import { HubError, isRetryableStatus } from '@hub/contracts';
+import { HubError, hubError, isRetryableStatus } from '@hub/contracts';
 
 export enum HttpRequestErrorCode {
   Failed = 'HTTP_REQUEST_FAILED',
@@ -22,7 +22,4 @@ export class HttpRequestFailedError extends HubError<HttpRequestErrorCode.Failed
 }
 
 /** A header names a secret that is not set (`HUB_SECRET_<NAME>`): permanent until configured. */
-export class MissingSecretError extends HubError<HttpRequestErrorCode.MissingSecret> {
-  readonly code = HttpRequestErrorCode.MissingSecret;
-  readonly retryable = false;
-}
+export class MissingSecretError extends hubError(HttpRequestErrorCode.MissingSecret, { retryable: false }) {}
