@@ -5,6 +5,7 @@ import { type z } from 'zod';
 import { type Destination, type Notification } from '../notification.js';
 import { type ReceiptStore } from '../receipts/receipt.store.js';
 import { type Templates } from '../templates/templates.js';
+import { type ClaimRequest, type EventClaim } from './event-claims.js';
 import { type VendorHttp } from './vendor-http.js';
 
 /** A channel's name (`slack`, `teams`): its metric label, receipt `channel` and idempotency step prefix. */
@@ -29,7 +30,14 @@ export interface Channel {
   accepts(destination: Destination): boolean;
   /** Where in this channel a destination delivers (Slack channel, Teams webhook): one delivery per target and event. */
   targetOf(destination: Destination): string | undefined;
-  deliver(notification: Notification, destination: Destination): Promise<DeliveryOutcome>;
+  /**
+   * What the channel claims before its call (a channel that claims, calls, then records), so the
+   * claims of all such channels of a notification share one statement: `deliver` then gets its claim
+   * instead of making it. Undefined: the channel claims on its own, or would send nothing.
+   */
+  claimOf?(notification: Notification, destination: Destination): ClaimRequest | undefined;
+  /** `claim`: the claim of {@link Channel.claimOf}, made for it. */
+  deliver(notification: Notification, destination: Destination, claim?: EventClaim<unknown>): Promise<DeliveryOutcome>;
   /** Several one-off messages for one destination as one message (the digest of a burst). */
   deliverDigest(notifications: readonly Notification[], destination: Destination): Promise<DeliveryOutcome>;
 }

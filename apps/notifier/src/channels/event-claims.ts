@@ -14,6 +14,13 @@ export interface EventClaim<P = undefined> {
   readonly probe: P;
 }
 
+/** The events one channel claims for one step, and the further condition its claim asks (`probe`). */
+export interface ClaimRequest<P = unknown> {
+  readonly step: string;
+  readonly eventIds: readonly string[];
+  readonly probe?: RawBuilder<P>;
+}
+
 /**
  * Claims `(claim:<step>, id)` for each id not yet marked sent (`<step>`), in one statement (no
  * BEGIN/COMMIT): reads both markers and inserts the missing claims under one snapshot. A claim
@@ -27,34 +34,69 @@ export async function claimEvents<P = undefined>(
   eventIds: readonly string[],
   probe?: RawBuilder<P>,
 ): Promise<EventClaim<P>> {
-  if (eventIds.length === 0) return { unsent: [], earlier: new Map(), probe: undefined as P };
-  const claimStep = `claim:${step}`;
-  const { rows } = await sql<{ event_id: string; sent: boolean; claimed_at: Date | null; mine: boolean; probe: P }>`
-    WITH ids AS (SELECT unnest(${[...eventIds]}::text[]) AS event_id),
+  const [claim] = await claimAll(db, [{ step, eventIds, ...(probe ? { probe } : {}) }]);
+  return claim as EventClaim<P>;
+}
+
+/**
+ * {@link claimEvents} for several steps at once (the channels of one notification that claim before
+ * their call), still one statement: one claim per request, in the order asked.
+ */
+export async function claimAll(
+  db: Kysely<HubDatabase>,
+  requests: readonly ClaimRequest[],
+): Promise<EventClaim<unknown>[]> {
+  const asked = requests.flatMap((request, i) =>
+    request.eventIds.map((eventId) => ({ i, eventId, step: request.step })),
+  );
+  if (asked.length === 0) return requests.map(() => ({ unsent: [], earlier: new Map(), probe: undefined }));
+  const probes = requests.some((r) => r.probe)
+    ? sql`CASE ids.request ${sql.join(
+        requests.map((r, i) => sql`WHEN ${i} THEN ${r.probe ?? sql`NULL`}`),
+        sql` `,
+      )} END`
+    : sql`NULL`;
+  const { rows } = await sql<{
+    request: number;
+    event_id: string;
+    sent: boolean;
+    claimed_at: Date | null;
+    mine: boolean;
+    probe: unknown;
+  }>`
+    WITH ids AS (
+      SELECT request, 'claim:' || step AS claim_step, step, event_id, n
+      FROM unnest(${asked.map((a) => a.i)}::int[], ${asked.map((a) => a.step)}::text[],
+        ${asked.map((a) => a.eventId)}::text[]) WITH ORDINALITY AS t(request, step, event_id, n)),
     prior AS (
       SELECT consumer, event_id, processed_at FROM hub_processed_events
-      WHERE consumer IN (${step}, ${claimStep}) AND event_id = ANY(${[...eventIds]}::text[])),
+      WHERE (consumer, event_id) IN (SELECT step, event_id FROM ids UNION ALL SELECT claim_step, event_id FROM ids)),
     mine AS (
       INSERT INTO hub_processed_events (consumer, event_id)
-      SELECT ${claimStep}, ids.event_id FROM ids
-      WHERE NOT EXISTS (SELECT 1 FROM prior WHERE prior.event_id = ids.event_id AND prior.consumer = ${step})
-      ON CONFLICT DO NOTHING RETURNING event_id)
-    SELECT ids.event_id,
-      EXISTS (SELECT 1 FROM prior WHERE prior.event_id = ids.event_id AND prior.consumer = ${step}) AS sent,
-      (SELECT processed_at FROM prior WHERE prior.event_id = ids.event_id AND prior.consumer = ${claimStep}) AS claimed_at,
-      EXISTS (SELECT 1 FROM mine WHERE mine.event_id = ids.event_id) AS mine,
-      ${probe ?? sql`NULL`} AS probe
-    FROM ids`.execute(db);
-  const unsent: string[] = [];
-  const earlier = new Map<string, Date>();
+      SELECT ids.claim_step, ids.event_id FROM ids
+      WHERE NOT EXISTS (SELECT 1 FROM prior WHERE prior.event_id = ids.event_id AND prior.consumer = ids.step)
+      ON CONFLICT DO NOTHING RETURNING consumer, event_id)
+    SELECT ids.request, ids.event_id,
+      EXISTS (SELECT 1 FROM prior WHERE prior.event_id = ids.event_id AND prior.consumer = ids.step) AS sent,
+      (SELECT processed_at FROM prior WHERE prior.event_id = ids.event_id AND prior.consumer = ids.claim_step) AS claimed_at,
+      EXISTS (SELECT 1 FROM mine WHERE mine.event_id = ids.event_id AND mine.consumer = ids.claim_step) AS mine,
+      ${probes} AS probe
+    FROM ids ORDER BY ids.n`.execute(db);
+  const claims: { unsent: string[]; earlier: Map<string, Date>; probe: unknown }[] = requests.map(() => ({
+    unsent: [],
+    earlier: new Map(),
+    probe: undefined,
+  }));
   const now = new Date();
   for (const row of rows) {
+    const claim = claims[row.request]!;
+    claim.probe = row.probe ?? undefined;
     if (row.sent) continue;
-    unsent.push(row.event_id);
-    if (row.claimed_at) earlier.set(row.event_id, new Date(row.claimed_at));
-    else if (!row.mine) earlier.set(row.event_id, now);
+    claim.unsent.push(row.event_id);
+    if (row.claimed_at) claim.earlier.set(row.event_id, new Date(row.claimed_at));
+    else if (!row.mine) claim.earlier.set(row.event_id, now);
   }
-  return { unsent, earlier, probe: (rows[0]?.probe ?? undefined) as P };
+  return claims;
 }
 
 /** The time the youngest earlier claim was made, 0 when none (`Math.max` of the claims). */

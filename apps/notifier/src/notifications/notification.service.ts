@@ -2,10 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type NotificationRequested } from '@hub/contracts';
 import { type Channel, CHANNELS, type ChannelName, type DeliveryOutcome } from '../channels/channel.js';
 import { asChannelError, type ChannelError } from '../channels/channel.errors.js';
+import { type EventClaim } from '../channels/event-claims.js';
 import { NotifierMetrics } from '../metrics/notifier.metrics.js';
 import { grafanaTraceUrl, type GrafanaLinkOptions } from '../render/trace-link.js';
 import { RoutingTable } from '../routing/routing.config.js';
+import { DatabaseLifecycle } from '../threads/database.lifecycle.js';
 import { DigestBuffer } from './digest.buffer.js';
+import { type ChannelPair, NotificationClaims } from './notification.claims.js';
 import { type Destination, type Notification } from '../notification.js';
 
 /** Injection token of the Grafana link settings. */
@@ -41,6 +44,7 @@ export class NotificationService {
     @Inject(CHANNELS) private readonly channels: readonly Channel[],
     @Inject(NotifierMetrics) private readonly metrics: NotifierMetrics,
     @Inject(GRAFANA_LINK) private readonly grafana: GrafanaLinkOptions,
+    @Inject(DatabaseLifecycle) private readonly database: DatabaseLifecycle,
   ) {
     this.digest = new DigestBuffer(routing.digest);
   }
@@ -66,24 +70,34 @@ export class NotificationService {
         this.deliver(destinations, (channel, destination) => channel.deliverDigest(items, destination)),
       );
     }
-    return this.deliver(destinations, (channel, destination) => channel.deliver(notification, destination));
+    return this.deliver(
+      destinations,
+      (channel, destination, claim) => channel.deliver(notification, destination, claim),
+      notification,
+    );
   }
 
-  /** Each channel of each destination once per target (a team channel that is also the route's gets one thread). */
+  /**
+   * Each channel of each destination once per target (a team channel that is also the route's gets
+   * one thread). With `claiming`, the channels that claim before their call share one claim statement.
+   */
   private async deliver(
     destinations: readonly Destination[],
-    send: (channel: Channel, destination: Destination) => Promise<DeliveryOutcome>,
+    send: (channel: Channel, destination: Destination, claim?: EventClaim<unknown>) => Promise<DeliveryOutcome>,
+    claiming?: Notification,
   ): Promise<ChannelReport[]> {
     const reports: ChannelReport[] = [];
     const seen = new Set<string>();
-    const pairs = destinations.flatMap((destination) =>
+    const pairs: ChannelPair[] = destinations.flatMap((destination) =>
       this.channels.filter((c) => c.accepts(destination)).map((channel) => ({ channel, destination })),
     );
-    for (const { channel, destination } of pairs) {
+    const claims = claiming ? new NotificationClaims(this.database.db, claiming, pairs) : undefined;
+    for (const pair of pairs) {
+      const { channel, destination } = pair;
       const target = `${channel.name}:${channel.targetOf(destination) ?? ''}`;
       if (seen.has(target)) continue;
       try {
-        const outcome = await send(channel, destination);
+        const outcome = await send(channel, destination, await claims?.of(pair));
         if (outcome === 'skipped') continue; // another destination of the same target may still need it
         seen.add(target);
         const shown = outcome === 'delivered' && channel.mode === 'outbox' ? 'outbox' : outcome;

@@ -45,6 +45,12 @@ export interface RecordOptions {
   readonly mark?: { readonly step: string; readonly eventIds: readonly string[] };
   /** Further writes of the same statement (data-modifying CTEs: a marker, a thread's update). */
   readonly along?: readonly RawBuilder<unknown>[];
+  /**
+   * An expression the statement's primary query evaluates (the writes, all data-modifying CTEs then,
+   * run to completion regardless): the release of the lock they were made under
+   * (`IncidentThreads.finish`), so that no statement of its own frees it.
+   */
+  readonly release?: RawBuilder<unknown>;
 }
 
 const COLUMNS = sql.raw(
@@ -83,7 +89,7 @@ export class ReceiptStore {
 
   /** Records `rows` (and what `options` adds) in one statement. */
   async record(conn: Kysely<HubDatabase>, rows: readonly ReceiptRow[], options: RecordOptions = {}): Promise<void> {
-    const { mark, along = [] } = options;
+    const { mark, along = [], release } = options;
     const ctes: RawBuilder<unknown>[] = [];
     if (mark) {
       ctes.push(sql`marked AS (
@@ -92,11 +98,14 @@ export class ReceiptStore {
         ON CONFLICT DO NOTHING RETURNING event_id)`);
     }
     along.forEach((write, i) => ctes.push(sql`${sql.raw(`along_${i}`)} AS (${write})`));
-    await sql`
-      ${ctes.length > 0 ? sql`WITH ${sql.join(ctes)}` : sql``}
-      INSERT INTO notification_receipts (${COLUMNS})
+    const insert = sql`INSERT INTO notification_receipts (${COLUMNS})
       SELECT ${COLUMNS} FROM json_populate_recordset(NULL::notification_receipts, ${JSON.stringify(rows)}::json) r
-      ${mark ? sql`WHERE r.event_id IN (SELECT event_id FROM marked)` : sql``}`.execute(conn);
+      ${mark ? sql`WHERE r.event_id IN (SELECT event_id FROM marked)` : sql``}`;
+    if (release) {
+      await sql`WITH ${sql.join([...ctes, sql`receipts AS (${insert})`])} SELECT ${release}`.execute(conn);
+      return;
+    }
+    await sql`${ctes.length > 0 ? sql`WITH ${sql.join(ctes)}` : sql``} ${insert}`.execute(conn);
   }
 
   /** The targets `channel` recorded `operation` for, for this incident (the pages a paging channel opened). */

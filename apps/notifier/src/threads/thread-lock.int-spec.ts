@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { sql } from 'kysely';
 import { createDatabase, type Database, migrateToLatest } from '@hub/database';
 import { createTestSchema, type TestSchema } from '@hub/testing';
 import { ChannelHeldError } from '../channels/channel.errors.js';
@@ -37,5 +38,28 @@ describe('the notifier’s per-incident lock', () => {
 
     await holder.query(`SELECT pg_advisory_unlock(hashtext('hub.notifier.thread'), hashtext('inc-1/1'))`);
     expect(await store.withIncident('inc-1/1', () => Promise.resolve('ran'))).toBe('ran');
+  });
+
+  it('frees the lock in the statement that records the delivery, once that statement commits', async () => {
+    const store = new ThreadStore(db, 400);
+    const tryLock = async () =>
+      (
+        await holder.query<{ locked: boolean }>(
+          `SELECT pg_try_advisory_lock(hashtext('hub.notifier.thread'), hashtext('inc-3/1')) AS locked`,
+        )
+      ).rows[0]?.locked;
+    const seen: (boolean | undefined)[] = [];
+    await store.withIncident('inc-3/1', async (incident) => {
+      // The record's statement in a transaction that stays open: the incident stays locked until it ends.
+      await sql`BEGIN`.execute(incident.conn);
+      await incident.finish(async (release) => {
+        await sql`SELECT ${release}`.execute(incident.conn);
+      });
+      seen.push(await tryLock());
+      await sql`COMMIT`.execute(incident.conn);
+      seen.push(await tryLock());
+    });
+    expect(seen).toEqual([false, true]);
+    await holder.query(`SELECT pg_advisory_unlock(hashtext('hub.notifier.thread'), hashtext('inc-3/1'))`);
   });
 });

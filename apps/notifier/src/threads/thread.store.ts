@@ -6,6 +6,11 @@ import { ChannelHeldError } from '../channels/channel.errors.js';
 /** Advisory-lock namespace (first key of the two-key form), so other services' locks never collide. */
 const LOCK_NAMESPACE = 'hub.notifier.thread';
 
+/** The two keys of an incident's advisory lock. */
+function lockKeys(incidentKey: string): RawBuilder<unknown> {
+  return sql`hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey})`;
+}
+
 /** What the Slack channel reads of a stored thread root. */
 export type ThreadRow = Pick<
   NotificationThread,
@@ -42,14 +47,37 @@ export interface IncidentView {
  * (`hub_processed_events`), seen while holding the incident's lock. One statement opens the
  * incident (threads, the reply's marker, and the try markers set before any post); the writes are
  * statement parts ({@link RawBuilder}) that the channel records with its receipts in one statement
- * right after its calls, so a message posted to Slack is recorded before the next delivery.
+ * right after its calls, so a message posted to Slack is recorded before the next delivery. That
+ * statement also frees the incident's lock ({@link IncidentThreads.finish}).
  */
 export class IncidentThreads {
+  private released = false;
+
   constructor(
     /** The locked session's connection (receipts are written on it too). */
     readonly conn: Kysely<HubDatabase>,
     readonly incidentKey: string,
   ) {}
+
+  /** Whether the statement that recorded the delivery freed the lock already. */
+  get unlocked(): boolean {
+    return this.released;
+  }
+
+  /**
+   * Runs the statement that records the delivery with the lock's release in it (`release`: an
+   * expression its primary query evaluates), so the delivery costs no unlock statement of its own.
+   * The session lock is handed to the statement's transaction first (`pg_advisory_xact_lock` on the
+   * same keys, granted at once to the session that holds them), then freed: the incident stays locked
+   * until the records commit, so the next delivery's snapshot sees them. Freeing the session lock
+   * alone would let another delivery in before the commit, reading the threads without this one's root.
+   */
+  async finish(record: (release: RawBuilder<unknown>) => Promise<void>): Promise<void> {
+    const keys = lockKeys(this.incidentKey);
+    await record(sql`(WITH handed AS (SELECT pg_advisory_xact_lock(${keys}))
+      SELECT pg_advisory_unlock(${keys}) FROM handed)`);
+    this.released = true;
+  }
 
   /**
    * Reads the threads and whether the reply was recorded, and sets the try markers (committed at
@@ -128,7 +156,9 @@ export class IncidentThreads {
  * on `hashtext(incident key)`, held on one pooled connection for the whole delivery. A transaction
  * lock (`pg_advisory_xact_lock`) would roll back the record of a root already posted to Slack when a
  * later call fails; with a session lock each write commits at once. The lock dies with the session,
- * so a crashed replica never leaves it held.
+ * so a crashed replica never leaves it held. It is taken by a statement of its own, before the one
+ * that reads the threads: a statement's snapshot is taken when it starts, so taking the lock inside
+ * the read would let it miss what the lock's previous holder committed in between.
  *
  * The wait is bounded (`NOTIFIER_LOCK_WAIT_MS`): a delivery that cannot get the lock in time —
  * another one of the same incident is stuck in a slow vendor call — gives up with
@@ -141,19 +171,24 @@ export class ThreadStore {
     private readonly lockWaitMs = 30_000,
   ) {}
 
+  /**
+   * Runs `work` under the incident's lock. It is freed by the statement that records the delivery
+   * ({@link IncidentThreads.finish}), else by an unlock of its own after `work` (nothing to record,
+   * or that statement failed).
+   */
   withIncident<T>(incidentKey: string, work: (threads: IncidentThreads) => Promise<T>): Promise<T> {
     return this.db.connection().execute(async (conn) => {
-      const unlock = () =>
-        sql`SELECT pg_advisory_unlock(hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey}))`.execute(conn);
+      const unlock = () => sql`SELECT pg_advisory_unlock(${lockKeys(incidentKey)})`.execute(conn);
       await this.lock(conn, incidentKey);
+      const incident = new IncidentThreads(conn, incidentKey);
       let result: T;
       try {
-        result = await work(new IncidentThreads(conn, incidentKey));
+        result = await work(incident);
       } catch (error) {
-        await unlock().catch(() => undefined);
+        if (!incident.unlocked) await unlock().catch(() => undefined);
         throw error;
       }
-      await unlock();
+      if (!incident.unlocked) await unlock();
       return result;
     });
   }
@@ -162,7 +197,7 @@ export class ThreadStore {
     const deadline = Date.now() + this.lockWaitMs;
     for (let pollMs = 25; ; pollMs = Math.min(pollMs * 2, 500)) {
       const { rows } = await sql<{ locked: boolean }>`
-        SELECT pg_try_advisory_lock(hashtext(${LOCK_NAMESPACE}), hashtext(${incidentKey})) AS locked`.execute(conn);
+        SELECT pg_try_advisory_lock(${lockKeys(incidentKey)}) AS locked`.execute(conn);
       if (rows[0]?.locked === true) return;
       const left = deadline - Date.now();
       if (left <= 0) {

@@ -6,7 +6,7 @@ import { type ReceiptStore } from '../../receipts/receipt.store.js';
 import { type Templates } from '../../templates/templates.js';
 import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';
-import { claimEvents, releaseClaims, youngestClaim } from '../event-claims.js';
+import { claimEvents, type ClaimRequest, type EventClaim, releaseClaims, youngestClaim } from '../event-claims.js';
 import { digestEmailOf, type EmailMessage, emailOf } from './email.message.js';
 import { messageIdDomain, threadRootId } from './email.thread.js';
 import { type EmailSender, SmtpUnreachableError } from './smtp.client.js';
@@ -52,8 +52,14 @@ export class EmailChannel implements Channel {
     return team !== undefined && this.teams.has(team) && this.teams.team(team).team.email ? `team:${team}` : undefined;
   }
 
-  deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
-    return this.send([n], destination, (to) => emailOf(n, to, this.domain, this.templates.lookOf(n)));
+  /** The event's claim for the destination team's list (of its audience). */
+  claimOf(n: Notification, destination: Destination): ClaimRequest | undefined {
+    const target = this.targetOf(destination);
+    return target ? { step: this.stepOf(target, n.audience ?? 'team'), eventIds: [n.eventId] } : undefined;
+  }
+
+  deliver(n: Notification, destination: Destination, claim?: EventClaim<unknown>): Promise<DeliveryOutcome> {
+    return this.send([n], destination, (to) => emailOf(n, to, this.domain, this.templates.lookOf(n)), claim);
   }
 
   /** One email per audience of the burst (a report to the stakeholders does not join the team's digest). */
@@ -77,13 +83,22 @@ export class EmailChannel implements Channel {
     items: readonly Notification[],
     destination: Destination,
     render: (to: readonly string[], unsent: readonly Notification[]) => EmailMessage,
+    claim?: EventClaim<unknown>,
   ): Promise<DeliveryOutcome> {
     const target = this.targetOf(destination);
     if (!target) throw new ChannelRejectedError('email', 'the destination has no team with an email list');
     const audience = items[0]!.audience ?? 'team';
     const to = this.recipients(destination.team!, audience);
-    const step = `notifier:email:${target}:${audience}`;
-    const claimed = await this.claim(items, step);
+    const step = this.stepOf(target, audience);
+    const claimed = this.claimed(
+      items,
+      claim ??
+        (await claimEvents(
+          this.db,
+          step,
+          items.map((n) => n.eventId),
+        )),
+    );
     if (!claimed) return 'duplicate';
     const message = render(to, claimed.items);
     let info;
@@ -121,16 +136,15 @@ export class EmailChannel implements Channel {
     return 'delivered';
   }
 
-  /** Claims the events not yet sent (one statement); undefined when all were. Throws held while an earlier try's claim is young. */
-  private async claim(
+  private stepOf(target: string, audience: 'team' | 'stakeholders'): string {
+    return `notifier:email:${target}:${audience}`;
+  }
+
+  /** The events the claim found not yet sent; undefined when all were. Throws held while an earlier try's claim is young. */
+  private claimed(
     items: readonly Notification[],
-    step: string,
-  ): Promise<{ items: readonly Notification[]; ids: readonly string[] } | undefined> {
-    const { unsent, earlier } = await claimEvents(
-      this.db,
-      step,
-      items.map((n) => n.eventId),
-    );
+    { unsent, earlier }: EventClaim<unknown>,
+  ): { items: readonly Notification[]; ids: readonly string[] } | undefined {
     if (unsent.length === 0) return undefined;
     const open = new Set(unsent);
     const youngest = youngestClaim(earlier);

@@ -198,11 +198,14 @@ export class SlackChannel implements Channel {
       try {
         await this.callsOf(n, destination, target, key, view, done);
       } finally {
-        // Every call made is recorded in one statement after the last one, or as soon as one fails.
+        // Every call made is recorded in one statement after the last one, or as soon as one fails;
+        // the same statement frees the incident's lock.
         const writes = done.writes(incident, n, key, replyStep);
         if (!done.replyTried && view.replyFirstTry) writes.push(incident.unmark(replyTry, n.eventId));
         if (done.receipts.length > 0 || writes.length > 0) {
-          await this.receipts.record(incident.conn, done.receipts, { along: writes });
+          await incident.finish((release) =>
+            this.receipts.record(incident.conn, done.receipts, { along: writes, release }),
+          );
         }
       }
       if (done.held) {

@@ -5,7 +5,7 @@ import { teamsDigest, teamsMessage } from './teams.card.js';
 import { type Templates } from '../../templates/templates.js';
 import { ChannelHeldError, ChannelRejectedError } from '../channel.errors.js';
 import { type Channel, type DeliveryOutcome } from '../channel.js';
-import { claimEvents, releaseClaims, youngestClaim } from '../event-claims.js';
+import { claimEvents, type ClaimRequest, type EventClaim, releaseClaims, youngestClaim } from '../event-claims.js';
 import { type TeamsWebhook, TeamsWebhookUnreachableError } from './teams-webhook.client.js';
 import { type Destination, type Notification } from '../../notification.js';
 
@@ -48,8 +48,19 @@ export class TeamsChannel implements Channel {
     return this.webhooks.has(destination.teams) ? destination.teams : this.fallback;
   }
 
-  deliver(n: Notification, destination: Destination): Promise<DeliveryOutcome> {
-    if (n.kind === 'message') return this.deliverDigest([n], destination);
+  /** The event's claim on the destination's webhook (asking, for an incident, whether the card is a follow-up). */
+  claimOf(n: Notification, destination: Destination): ClaimRequest | undefined {
+    const target = this.targetOf(destination);
+    if (!target || !this.webhooks.has(target)) return undefined;
+    return {
+      step: this.stepOf(target),
+      eventIds: [n.eventId],
+      ...(n.kind === 'incident' ? { probe: hasReceipt(n, this.name, target) } : {}),
+    };
+  }
+
+  deliver(n: Notification, destination: Destination, claim?: EventClaim<unknown>): Promise<DeliveryOutcome> {
+    if (n.kind === 'message') return this.send([n], destination, undefined, messageCard(this.templates), claim);
     return this.send(
       [n],
       destination,
@@ -59,15 +70,12 @@ export class TeamsChannel implements Channel {
         const card = teamsMessage(n, { look: this.templates.lookOf(n), followUp, ...(mention ? { mention } : {}) });
         return { card, operation: followUp ? 'follow-up' : 'card' };
       },
+      claim,
     );
   }
 
   deliverDigest(items: readonly Notification[], destination: Destination): Promise<DeliveryOutcome> {
-    return this.send(items, destination, undefined, (_followUp, unsent) => {
-      const look = this.templates.lookOf(unsent[0]!);
-      const card = unsent.length === 1 ? teamsMessage(unsent[0]!, { look }) : teamsDigest(unsent, look);
-      return { card, operation: unsent.length === 1 ? 'card' : 'digest' };
-    });
+    return this.send(items, destination, undefined, messageCard(this.templates));
   }
 
   /**
@@ -81,21 +89,21 @@ export class TeamsChannel implements Channel {
     items: readonly Notification[],
     destination: Destination,
     followUpOf: ((target: string) => RawBuilder<boolean>) | undefined,
-    render: (
-      followUp: boolean,
-      unsent: readonly Notification[],
-    ) => { card: ReturnType<typeof teamsMessage>; operation: 'card' | 'follow-up' | 'digest' },
+    render: (followUp: boolean, unsent: readonly Notification[]) => TeamsCard,
+    claimed?: EventClaim<unknown>,
   ): Promise<DeliveryOutcome> {
     const target = this.targetOf(destination);
     if (!target) throw new ChannelRejectedError('teams', 'the destination has no Teams webhook');
     const webhook = this.webhookFor(target);
-    const step = target === this.fallback ? TEAMS_STEP : `${TEAMS_STEP}:${target}`;
-    const claim = await claimEvents(
-      this.db,
-      step,
-      items.map((n) => n.eventId),
-      followUpOf?.(target),
-    );
+    const step = this.stepOf(target);
+    const claim =
+      claimed ??
+      (await claimEvents(
+        this.db,
+        step,
+        items.map((n) => n.eventId),
+        followUpOf?.(target),
+      ));
     const open = new Set(claim.unsent);
     const unsent = items.filter((n) => open.has(n.eventId));
     if (unsent.length === 0) return 'duplicate';
@@ -135,10 +143,29 @@ export class TeamsChannel implements Channel {
     return 'delivered';
   }
 
+  private stepOf(target: string): string {
+    return target === this.fallback ? TEAMS_STEP : `${TEAMS_STEP}:${target}`;
+  }
+
   /** The webhook of a variable; a team whose variable is not set uses the default webhook. */
   private webhookFor(name: string): TeamsWebhook {
     const webhook = this.webhooks.get(name) ?? this.webhooks.get(this.fallback);
     if (!webhook) throw new ChannelRejectedError('teams', `no Teams webhook ${name} and no default webhook`);
     return webhook;
   }
+}
+
+/** A rendered card and what it is, for its receipt. */
+interface TeamsCard {
+  readonly card: ReturnType<typeof teamsMessage>;
+  readonly operation: 'card' | 'follow-up' | 'digest';
+}
+
+/** One-off messages: a card for one, a digest card for several. */
+function messageCard(templates: Templates): (followUp: boolean, unsent: readonly Notification[]) => TeamsCard {
+  return (_followUp, unsent) => {
+    const look = templates.lookOf(unsent[0]!);
+    const card = unsent.length === 1 ? teamsMessage(unsent[0]!, { look }) : teamsDigest(unsent, look);
+    return { card, operation: unsent.length === 1 ? 'card' : 'digest' };
+  };
 }
