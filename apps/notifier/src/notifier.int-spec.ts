@@ -177,6 +177,10 @@ describe('notifier: one Slack thread per incident, a Teams card per update', () 
     const urls = clients.map((s) => String(s.attributes['url.full']));
     expect(urls.filter((u) => u.startsWith(`${hub.slack.url}/api/chat.postMessage`))).toHaveLength(2);
     expect(urls.filter((u) => u.startsWith(hub.teams.url))).toHaveLength(1);
+    expect(clients.map((s) => s.attributes['http.response.status_code'])).not.toContain(undefined);
+    // The vendor request carries the client span's context (the instrumentation adds `traceparent`).
+    const sent = hub.slack.calls('chat.postMessage').map((r) => String(r.headers.traceparent));
+    expect(sent.filter((header) => header.includes(traceId))).toHaveLength(2);
   });
 
   function processSpans(eventId: string) {

@@ -1,3 +1,4 @@
+import { WebAPIRequestError } from '@slack/web-api';
 import { FakeSlack } from '@hub/testing';
 import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 import { SlackWebClient, type SlackWebClientOptions } from './slack-web.client.js';
@@ -96,6 +97,30 @@ describe(`${SlackWebClient.name} against the Slack fake`, () => {
     const again = await sut.postMessage(reply);
     expect(slack.replies('#platform-alerts', root.ts)).toMatchObject([{ ts: again.ts }]);
     expect(slack.calls('chat.postMessage')).toHaveLength(2);
+  });
+
+  it('looks for a post whose answer timed out before posting it again', async () => {
+    const sut = client({ timeoutMs: 300 });
+    const key = 'inc-3:root:slack:#platform-alerts';
+    slack.fault('hang');
+    await expect(sut.postMessage({ ...post, postKey: key })).rejects.toThrow(ChannelUnavailableError);
+    slack.fault();
+    const lookUps = slack.calls('conversations.history').length;
+    await sut.postMessage({ ...post, postKey: key });
+    expect(slack.calls('conversations.history')).toHaveLength(lookUps + 1);
+    expect(slack.roots('#platform-alerts')).toHaveLength(1);
+  });
+
+  it('reports a refused connection by its code, so a post that never left is not taken for one that may have', async () => {
+    const closed = await new FakeSlack({ token: TOKEN }).start();
+    await closed.stop();
+    const error = await client({ apiUrl: closed.url, retries: 0 })
+      .postMessage({ ...post, postKey: 'inc-4:root:slack:#platform-alerts' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelUnavailableError);
+    const cause = (error as ChannelUnavailableError).cause;
+    expect(cause).toBeInstanceOf(WebAPIRequestError);
+    expect((cause as WebAPIRequestError).original).toMatchObject({ code: 'ECONNREFUSED' });
   });
 
   it('retries a 5xx once itself, then reports the channel unavailable', async () => {

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
   type ChatPostMessageArguments,
-  type FetchFunction,
   type Logger as SlackLogger,
   LogLevel,
   WebAPIHTTPError,
@@ -73,7 +72,7 @@ export class SlackWebClient implements SlackApi {
         this.logger.warn({ msg: 'Slack rate limit: waiting before retrying', retryAfterMs: delayMs }),
     });
     const http = options.http ?? new VendorHttp('slack');
-    const fetch = http.fetch as FetchFunction;
+    const { fetch } = http;
     this.client = new WebClient(options.token, {
       fetch,
       slackApiUrl: slackApiBase(options.apiUrl),

@@ -1,6 +1,6 @@
 import { parseRetryAfter } from '@hub/contracts';
 import { OutboxClient } from '../outbox-client.js';
-import { type VendorHttp } from '../vendor-http.js';
+import { type VendorHttp, type VendorResponse } from '../vendor-http.js';
 import { type TeamsMessage } from './teams.card.js';
 import { ChannelRateLimitedError, ChannelRejectedError, ChannelUnavailableError } from '../channel.errors.js';
 
@@ -17,7 +17,7 @@ export interface TeamsWebhook {
 }
 
 /**
- * POSTs to a Teams Workflows webhook with `fetch` over Teams' keep-alive pool (traced by the undici instrumentation as a child
+ * POSTs to a Teams Workflows webhook over Teams' keep-alive pool (traced by the undici instrumentation as a child
  * of the handler's span). 2xx (Workflows answers 202) is done; 429 and 5xx are retried later
  * (honouring Retry-After); any other 4xx is final, with the webhook's answer as the reason.
  */
@@ -32,7 +32,7 @@ export class TeamsWebhookClient implements TeamsWebhook {
   ) {}
 
   async post(message: TeamsMessage): Promise<number> {
-    let response: Response;
+    let response: VendorResponse;
     try {
       response = await this.http.fetch(this.url, {
         method: 'POST',
@@ -44,10 +44,7 @@ export class TeamsWebhookClient implements TeamsWebhook {
       const reason = error instanceof Error ? error.message : String(error);
       throw new TeamsWebhookUnreachableError('teams', `Teams webhook unreachable: ${reason}`, { cause: error });
     }
-    if (response.ok) {
-      await response.body?.cancel();
-      return response.status;
-    }
+    if (response.ok) return response.status;
     const answer = (await response.text().catch(() => '')).slice(0, 500);
     const reason = `Teams webhook answered ${response.status}${answer ? `: ${answer}` : ''}`;
     if (response.status === 429) {
