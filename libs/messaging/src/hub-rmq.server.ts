@@ -118,6 +118,11 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     return undefined;
   }
 
+  /** Deliveries taken and not settled yet: running, retried in place, or waiting behind their key. */
+  get deliveriesInHand(): number {
+    return this.inFlight.size;
+  }
+
   /** Binding patterns: one per `@EventPattern`. */
   get bindings(): string[] {
     return [...this.messageHandlers.keys()];
