@@ -48,7 +48,7 @@ if (run('gateway')) {
 if (run('flow')) {
   console.log('\nWhole-path suite: the hub, then the raw 4-hop relay (a progress line every 3 s) …');
   results.flow = await benchFlow({ root, amqpUrl });
-  const { rows, rss, servers, storm } = results.flow;
+  const { rows, rss, servers, storm, slack } = results.flow;
   console.log(
     '\nWhole path — webhook → sensor → executor (Argo CD fake) → sensor → notifier (Slack fake), vs raw 4-hop relay',
   );
@@ -62,6 +62,7 @@ if (run('flow')) {
     console.log('The servers over the same cases (each whole server: whatever else used it meanwhile counts too):');
     console.table(servers);
   }
+  console.log(`Slack calls per incident (cases): ${JSON.stringify(slack)}`);
   const max = (path) => rows.find((r) => r.path === path && r.load.startsWith('max'))?.['completed/s'] ?? NaN;
   console.log(`ratio: ${(max('hub') / max('raw 4-hop relay')).toFixed(2)}`);
   if (storm) {

@@ -159,22 +159,23 @@ describe('self-healing end to end (S1, S2)', () => {
 
     const server = spans.spans().find((s) => s.kind === SpanKind.SERVER && s.name === 'POST /v1/webhooks/alertmanager');
     expect(server?.attributes['http.route']).toBe('/v1/webhooks/alertmanager');
-    const traced = await waitFor('the Slack update span', () => {
-      const all = spans.trace(server!.spanContext().traceId);
-      return all.some(
-        (s) =>
-          s.kind === SpanKind.CLIENT &&
-          String(s.attributes['url.full'] ?? s.attributes['http.url']).includes('chat.update'),
-      )
-        ? all
-        : undefined;
-    });
-    const byId = new Map(traced.map((s) => [s.spanContext().spanId, s]));
-    const ancestors = (span: ReadableSpan): ReadableSpan[] => {
-      const parent = byId.get(parentSpanId(span) ?? '');
-      return parent ? [parent, ...ancestors(parent)] : [];
-    };
     const url = (s: ReadableSpan) => String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '');
+    const ancestorsIn = (all: readonly ReadableSpan[]) => {
+      const byId = new Map(all.map((s) => [s.spanContext().spanId, s]));
+      const ancestorsOf = (span: ReadableSpan): ReadableSpan[] => {
+        const parent = byId.get(parentSpanId(span) ?? '');
+        return parent ? [parent, ...ancestorsOf(parent)] : [];
+      };
+      return ancestorsOf;
+    };
+    // A span is recorded when it ends, its parents after it: the Slack edit may be the flow's last
+    // call (the notifier leaves an edit to a newer update waiting behind), so wait for its chain too.
+    const traced = await waitFor('the Slack update span and the spans it descends from', () => {
+      const all = spans.trace(server!.spanContext().traceId);
+      const edit = all.find((s) => s.kind === SpanKind.CLIENT && url(s).includes('chat.update'));
+      return edit && ancestorsIn(all)(edit).includes(server!) ? all : undefined;
+    });
+    const ancestors = ancestorsIn(traced);
     const argoSync = traced.find((s) => s.kind === SpanKind.CLIENT && url(s).includes('/catalog-api/sync'));
     const slackUpdate = traced.find((s) => s.kind === SpanKind.CLIENT && url(s).includes('chat.update'));
     for (const leaf of [argoSync, slackUpdate]) {

@@ -92,6 +92,8 @@ async function startFakes(fixedAt) {
   let ts = 0;
   const syncs = new Map();
   let calls = 0;
+  /** Slack Web API calls by method (`chat.postMessage`, `chat.update`). */
+  const slackCalls = {};
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -104,6 +106,8 @@ async function startFakes(fixedAt) {
         res.end(JSON.stringify({ metadata: {}, status: { operationState: { phase: 'Succeeded', message: 'ok' } } }));
         return;
       }
+      const method = req.url.split('?')[0].split('/').pop();
+      slackCalls[method] = (slackCalls[method] ?? 0) + 1;
       const text = decodeURIComponent(body.replace(/\+/g, ' '));
       const app = APP.exec(text)?.[0];
       if (app && text.includes('Remediation succeeded') && !fixedAt.has(app)) fixedAt.set(app, performance.now());
@@ -117,6 +121,7 @@ async function startFakes(fixedAt) {
     argocd: `${base}/argocd`,
     slack: `${base}/slack`,
     syncs,
+    slackCalls,
     /** Requests the fakes answered so far: the hub is still working while this grows. */
     get calls() {
       return calls;
@@ -330,6 +335,8 @@ export async function benchFlow({ root, amqpUrl }) {
   const servers = {};
   const serverPids = await serverCpuReaders(admin);
   let storm;
+  /** Slack calls per completed incident over the cases, by method. */
+  let slack = {};
   try {
     const fixedAt = new Map();
     const fakes = await startFakes(fixedAt);
@@ -383,6 +390,7 @@ export async function benchFlow({ root, amqpUrl }) {
     const cpuBefore = Object.fromEntries(processes.map(([service, child]) => [service, cpuMs(child.pid)]));
     const serversBefore = Object.fromEntries(Object.entries(serverPids).map(([name, read]) => [name, read()]));
     const statementsBefore = await statementsOf(processes, services, gatewayPort);
+    const slackBefore = { ...fakes.slackCalls };
     const target = { url: `http://127.0.0.1:${gatewayPort}/v1/webhooks/alertmanager`, token };
     const hubRows = await runCases('hub', target, fixedAt, () => fakes.calls);
     rows.push(...hubRows);
@@ -397,6 +405,12 @@ export async function benchFlow({ root, amqpUrl }) {
       };
     }
     const statementsAfter = await statementsOf(processes, services, gatewayPort);
+    slack = Object.fromEntries(
+      Object.entries(fakes.slackCalls).map(([method, n]) => [
+        method,
+        Number(((n - (slackBefore[method] ?? 0)) / incidents).toFixed(2)),
+      ]),
+    );
     if (process.env.BENCH_STORM !== 'off') {
       console.log('  repeat storm: opening the incidents, then the repeats');
       const cpuStart = processes.reduce((sum, [, child]) => sum + cpuMs(child.pid), 0);
@@ -461,5 +475,5 @@ export async function benchFlow({ root, amqpUrl }) {
     execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { rows, rss, servers, storm };
+  return { rows, rss, servers, storm, slack };
 }

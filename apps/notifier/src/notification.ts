@@ -13,6 +13,12 @@ export interface Notification extends NotificationRequested {
   readonly traceId?: string;
   /** Which delivery of the event this is (1 = the first); a thread reply is held only while it is early. */
   readonly attempt?: number;
+  /**
+   * True while a newer update of this incident, for the same destinations, waits in this process
+   * behind this delivery (`isNewerUpdateOf`), as of the call: an edit of the incident's roots may
+   * be left to it. Absent: nothing is known to wait.
+   */
+  readonly newerWaiting?: () => boolean;
   /** Grafana Explore link to the trace, when `GRAFANA_URL` is set. */
   readonly traceUrl?: string;
 }

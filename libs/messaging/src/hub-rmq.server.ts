@@ -13,7 +13,7 @@ import { ConsumerMetrics } from './consumer-metrics.js';
 import { InFlightDeliveries } from './consumer-shutdown.js';
 import { DeliverySettler, type Generation, HubHeaders, type Settlement } from './delivery-settler.js';
 import { type DecodedEnvelope, decodeEnvelope } from './envelope-decoder.js';
-import { HubMessageContext } from './hub-message.context.js';
+import { HubMessageContext, type QueuedEvent } from './hub-message.context.js';
 import { assertIssuer } from './issuer-check.js';
 import { KeyedSerialExecutor } from './keyed-serial-executor.js';
 import { DeadLetterError, RetryLaterError } from './messaging.errors.js';
@@ -79,7 +79,10 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private pauseBackoffMs = 0;
   /** Partitioned: the queues consumed (`<queue>.pN`), or undefined for the plain `<queue>`. */
   private readonly partitionNames?: readonly string[];
-  private readonly keys = new KeyedSerialExecutor();
+  /** Partitioned: each key's deliveries one at a time (the deliveries waiting are its items). */
+  private readonly keys = new KeyedSerialExecutor<ConsumeMessage>();
+  /** What a waiting delivery decodes to, once asked ({@link HubMessageContext.getQueuedBehind}); null: never handled. */
+  private readonly queuedEvents = new WeakMap<ConsumeMessage, QueuedEvent | null>();
   /** Ends the in-place retry waits when the service stops. */
   private readonly stopped = new AbortController();
 
@@ -113,6 +116,11 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     if (!this.connection.ready || !this.consuming) return 'not consuming from the broker';
     if (this.paused) return `paused: ${this.paused.dependency} unavailable`;
     return undefined;
+  }
+
+  /** Deliveries taken and not settled yet: running, retried in place, or waiting behind their key. */
+  get deliveriesInHand(): number {
+    return this.inFlight.size;
   }
 
   /** Binding patterns: one per `@EventPattern`. */
@@ -270,8 +278,11 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     for (const partition of this.partitionNames ?? []) {
       const { consumerTag } = await channel.consume(partition, (message) => {
         if (message && !this.stopping) {
-          const work = this.keys.run(partitionKeyOfDelivery(message), () =>
-            this.stopping ? Promise.resolve() : this.handleDelivery(generation, message),
+          const key = partitionKeyOfDelivery(message);
+          const work = this.keys.run(
+            key,
+            () => (this.stopping ? Promise.resolve() : this.handleDelivery(generation, message, key)),
+            message,
           );
           this.inFlight.track(message, generation, work);
         } else if (!message) {
@@ -333,7 +344,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     this.reopening.unref();
   }
 
-  private async handleDelivery(generation: Generation, message: ConsumeMessage): Promise<void> {
+  /** `key`: the partition key the delivery waited behind (partitioned only). */
+  private async handleDelivery(generation: Generation, message: ConsumeMessage, key?: string): Promise<void> {
     const started = performance.now();
     const meta = metaOf(message);
     const { routingKey } = meta;
@@ -352,7 +364,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     const type = decoded ? (decoded.definition?.type ?? 'unknown') : 'malformed';
     if (event && failure === undefined) {
       ({ failure, attempt: meta.attempt } = await context.with(trace.setSpan(context.active(), span), () =>
-        this.handle(routingKey, event, type, message, meta.attempt),
+        this.handle(routingKey, event, type, message, meta.attempt, key),
       ));
     }
     const { attempt } = meta;
@@ -390,11 +402,32 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     type: string,
     message: ConsumeMessage,
     attempt: number,
+    key?: string,
   ): Promise<{ failure: unknown; attempt: number }> {
-    const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
+    const queued = key === undefined ? undefined : () => this.queuedBehind(key);
+    const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt, queued]);
     const failure = await this.dispatch(routingKey, event, ctx);
     if (failure === undefined || !this.partitionNames) return { failure, attempt };
-    return this.retryInPlace(routingKey, event, type, message, failure, attempt);
+    return this.retryInPlace(routingKey, event, type, message, failure, attempt, queued);
+  }
+
+  /** The deliveries of `key` waiting behind the one running, decoded (each once) as `handleDelivery` will. */
+  private queuedBehind(key: string): QueuedEvent[] {
+    return this.keys.waiting(key).flatMap((message) => {
+      let queued = this.queuedEvents.get(message);
+      if (queued === undefined) {
+        const { routingKey } = metaOf(message);
+        try {
+          const { event } = decodeEnvelope(message.content);
+          if (this.options.checkIssuers !== false) assertIssuer(event, routingKey);
+          queued = { routingKey, event };
+        } catch {
+          queued = null;
+        }
+        this.queuedEvents.set(message, queued);
+      }
+      return queued ? [queued] : [];
+    });
   }
 
   /**
@@ -410,6 +443,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     message: ConsumeMessage,
     failed: unknown,
     firstAttempt: number,
+    queued?: () => readonly QueuedEvent[],
   ): Promise<{ failure: unknown; attempt: number }> {
     let failure = failed;
     let attempt = firstAttempt;
@@ -428,7 +462,7 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
       const waited = await sleep(delayMs, true, { signal: this.stopped.signal }).catch(() => false);
       if (!waited || this.stopping) break;
       if (decision.action === 'retry') attempt++;
-      const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt]);
+      const ctx = new HubMessageContext([message, this.options.queue, routingKey, attempt, queued]);
       failure = await this.dispatch(routingKey, event, ctx);
     }
     return { failure, attempt };

@@ -10,6 +10,7 @@ import {
   unavailableDependency,
 } from '@hub/messaging';
 import { ChannelHeldError, ChannelRateLimitedError } from '../channels/channel.errors.js';
+import { isNewerUpdateOf } from './newer-update.js';
 import { type ChannelReport, NotificationService } from './notification.service.js';
 
 /** Takes `notification.requested` off the bus and maps the channels' reports to ack / retry / park. */
@@ -27,6 +28,7 @@ export class NotificationConsumer {
       time: event.time,
       traceId,
       attempt: ctx.getAttempt(),
+      newerWaiting: () => ctx.getQueuedBehind().some((queued) => isNewerUpdateOf(queued, event.data)),
     });
     this.logger.log({
       msg: 'notification handled',

@@ -26,6 +26,8 @@ export interface NotificationMeta {
   readonly traceId?: string;
   /** Which delivery of the event this is (1 = the first). */
   readonly attempt?: number;
+  /** See {@link Notification.newerWaiting}. */
+  readonly newerWaiting?: () => boolean;
 }
 
 /**

@@ -78,7 +78,9 @@ export interface ReplyOrder {
  * Incidents: one Slack thread per incident and channel. Under the incident's lock: the first update
  * seen posts the root; every update posts a reply in the thread (once per event id); and every root
  * of the incident is edited to this update's state when its sequence is newer than what the root
- * shows — a late, older update is still a reply but never rolls a root back. An update with
+ * shows — a late, older update is still a reply but never rolls a root back — unless a newer update
+ * of the incident already waits behind this one in this process, which edits them next (the roots
+ * are left stale for it, `Notification.newerWaiting`). An update with
  * `mention` names the team's on-call in its reply, and escalations are broadcast to the channel.
  *
  * Replies follow `sequence`: a reply whose predecessor has no reply in any of the incident's threads
@@ -269,7 +271,14 @@ export class SlackChannel implements Channel {
       const detail = { threadTs: thread.thread_ts, ...(mention ? { mention } : {}), broadcast: escalation };
       done.receipts.push(this.receipts.rowOf(n, destination, this.facts('reply', target, reply, detail)));
     }
-    for (const stale of threads.filter((t) => t !== done.created && this.isOwn(t) && n.sequence > t.last_sequence)) {
+    const staleRoots = threads.filter((t) => t !== done.created && this.isOwn(t) && n.sequence > t.last_sequence);
+    // A newer update of the incident waiting behind this one (here, now) edits these roots again at
+    // once: leave the edits to it. Not recorded, so `last_sequence` stays and they are still stale
+    // for it. If it fails instead, the roots lag until a try of it succeeds; if it is parked, until
+    // it is replayed or the incident's next update; if the service stops or dies first, it is
+    // delivered again and edits then. docs/notifications.md, "Root edits left to a newer update".
+    if (staleRoots.length === 0 || n.newerWaiting?.()) return;
+    for (const stale of staleRoots) {
       await this.api.update({
         channel: stale.conversation,
         ts: stale.thread_ts,
