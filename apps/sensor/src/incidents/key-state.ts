@@ -1,6 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
 import { type SilenceRow } from '@hub/database';
-import { instanceKey } from './noise.repository.js';
 import { type IncidentRow, type SensorTransaction } from './sensor-database.js';
 
 /** What the work knows of a key it holds the lock of, read in one statement ({@link readKeyState}). */
@@ -100,4 +99,9 @@ function silenceRowOf(json: SilenceJson): SilenceRow {
     expired_at: at(json.expired_at),
     last_suppressed_at: at(json.last_suppressed_at),
   };
+}
+
+/** One alert instance: the incident key and Alertmanager's `startsAt` (normalised); its tombstone's key. */
+export function instanceKey(key: string, startsAt: string): string {
+  return `${key}@${new Date(startsAt).toISOString()}`;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { type NoiseStore } from '../stores/sensor-stores.js';
 import { type IncidentRepository } from './incident.repository.js';
+import { instanceKey } from './key-state.js';
 import { type SensorTransaction } from './sensor-database.js';
 
 /** Advisory-lock class of trigger rate limits ("RATE"), apart from incident keys. */
@@ -128,9 +129,4 @@ export class NoiseRepository implements NoiseStore {
 export async function sweepMarks(db: Pick<SensorTransaction, 'deleteFrom'>, now: Date): Promise<number> {
   const result = await db.deleteFrom('sensor_marks').where('until', '<', now).executeTakeFirst();
   return Number(result.numDeletedRows);
-}
-
-/** One alert instance: the incident key and Alertmanager's `startsAt` (normalised). */
-export function instanceKey(key: string, startsAt: string): string {
-  return `${key}@${new Date(startsAt).toISOString()}`;
 }
