@@ -31,6 +31,9 @@ describe('prepared statements (DATABASE_PREPARED_STATEMENTS)', () => {
       }
       const statements = await prepared(db);
       expect(statements.filter((s) => s.includes('FROM probes WHERE id = $1'))).toHaveLength(1);
+      // Planned for its values on every call: a generic plan can be far worse on grown tables.
+      const { rows } = await sql<{ plan_cache_mode: string }>`SHOW plan_cache_mode`.execute(db);
+      expect(rows[0]?.plan_cache_mode).toBe('force_custom_plan');
     } finally {
       await db.destroy();
     }

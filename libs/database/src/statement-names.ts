@@ -4,8 +4,11 @@ export const MAX_PREPARED_STATEMENTS = 500;
 /**
  * Names for the statements a process sends again and again, so each connection prepares a
  * statement once and then only binds and executes it: PostgreSQL parses and plans a hot-path
- * statement once per connection (after five runs it may keep a generic plan) instead of once per
- * call — half of its CPU per statement for the hub's CTE statements, measured on this machine.
+ * statement once per connection instead of once per call. Each call is still planned for its
+ * values (`plan_cache_mode = force_custom_plan` on every connection that prepares): a generic plan
+ * made the sensor's key-state read 400 times slower on grown tables. Measured on this machine,
+ * prepared and custom-planned statements cost PostgreSQL 30 % less CPU than unnamed ones (the
+ * hub's CTE statements: 317 against 207 µs, 250 against 180).
  *
  * A name stands for one SQL text for the life of the process (`hub_<verb>_<n>`; the pg
  * instrumentation names its spans after it). At most {@link MAX_PREPARED_STATEMENTS} texts get one
