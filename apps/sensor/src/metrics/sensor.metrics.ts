@@ -66,7 +66,21 @@ export class SensorMetrics {
   }
 }
 
-/** A failed read (the database away) shows as no open incidents rather than failing the scrape. */
-async function openIncidents(count: OpenIncidentCounter): Promise<Record<string, OpenIncidents>> {
-  return count().catch(() => ({}));
+/** Reads in flight, shared: the two gauges of one scrape (collected concurrently) read the database once. */
+const reading = new Map<OpenIncidentCounter, Promise<Record<string, OpenIncidents>>>();
+
+/**
+ * The open incidents `count` reads, once per scrape however many gauges ask (the read is
+ * O(open incidents): 200 ms of PostgreSQL with 10,000 open in the bench). A failed read (the
+ * database away) shows as no open incidents rather than failing the scrape.
+ */
+function openIncidents(count: OpenIncidentCounter): Promise<Record<string, OpenIncidents>> {
+  let read = reading.get(count);
+  if (!read) {
+    read = count()
+      .catch(() => ({}))
+      .finally(() => reading.delete(count));
+    reading.set(count, read);
+  }
+  return read;
 }
