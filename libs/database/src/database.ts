@@ -77,10 +77,13 @@ function statementsCounter(): Counter {
  */
 function wrapQueries(client: pg.PoolClient, counter: Counter, names: StatementNames | undefined): void {
   const query = (client as unknown as { query: (...args: unknown[]) => unknown }).query;
-  // Prepared statements keep their parse, never a generic plan: one planned without the values
-  // went from 0.07 to 29 ms per call for the sensor's key-state read once the tables grew (it
-  // chose scans the values would not have). Sent before any other statement, and not counted.
-  if (names) (query.call(client, 'SET plan_cache_mode = force_custom_plan') as Promise<unknown>).catch(() => undefined);
+  // Sent before any other statement, and not counted. No JIT: the hub's statements are point
+  // reads and writes, and an estimate inflated by stale statistics (the key-state read: cost
+  // 187,000 for one row) made PostgreSQL compile the statement on every call — 15 ms of its CPU
+  // each, the repeat storm's bound. Prepared statements keep their parse, never a generic plan:
+  // one planned without the values went from 0.07 to 29 ms per call for the same read.
+  const settings = ['SET jit = off', ...(names ? ['SET plan_cache_mode = force_custom_plan'] : [])];
+  (query.call(client, settings.join('; ')) as Promise<unknown>).catch(() => undefined);
   // One property on this connection object, ahead of pg's (and its instrumentation's) prototype method.
   (client as { query: unknown }).query = function wrappedQuery(this: pg.PoolClient, ...args: unknown[]) {
     counter.inc();

@@ -34,6 +34,9 @@ describe('prepared statements (DATABASE_PREPARED_STATEMENTS)', () => {
       // Planned for its values on every call: a generic plan can be far worse on grown tables.
       const { rows } = await sql<{ plan_cache_mode: string }>`SHOW plan_cache_mode`.execute(db);
       expect(rows[0]?.plan_cache_mode).toBe('force_custom_plan');
+      // No JIT for the hub's point statements, whatever a stale estimate says.
+      const jit = await sql<{ jit: string }>`SHOW jit`.execute(db);
+      expect(jit.rows[0]?.jit).toBe('off');
     } finally {
       await db.destroy();
     }
