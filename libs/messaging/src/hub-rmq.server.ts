@@ -37,6 +37,12 @@ export { copyProperties, HubHeaders } from './delivery-settler.js';
 /** Default of `shutdownGraceMs`: inside `npm start`'s 10 s before SIGKILL (the chart sets its own). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 8_000;
 
+/** What a delivery decodes to: its envelope, and the failure that parks it unhandled, if any. */
+interface Decoding {
+  readonly decoded?: DecodedEnvelope;
+  readonly failure?: unknown;
+}
+
 /**
  * Nest transport on amqplib for the hub bus. Handlers stay `@EventPattern('alert.firing')`; each
  * pattern becomes a binding of the service's quorum queue. Every delivery is acked only after its
@@ -81,8 +87,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   private readonly partitionNames?: readonly string[];
   /** Partitioned: each key's deliveries one at a time (the deliveries waiting are its items). */
   private readonly keys = new KeyedSerialExecutor<ConsumeMessage>();
-  /** What a waiting delivery decodes to, once asked ({@link HubMessageContext.getQueuedBehind}); null: never handled. */
-  private readonly queuedEvents = new WeakMap<ConsumeMessage, QueuedEvent | null>();
+  /** A waiting delivery decoded early ({@link HubMessageContext.getQueuedBehind}): its turn reuses it. */
+  private readonly decodings = new WeakMap<ConsumeMessage, Decoding>();
   /** Ends the in-place retry waits when the service stops. */
   private readonly stopped = new AbortController();
 
@@ -349,14 +355,8 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
     const started = performance.now();
     const meta = metaOf(message);
     const { routingKey } = meta;
-    let decoded: DecodedEnvelope | undefined;
-    let failure: unknown;
-    try {
-      decoded = decodeEnvelope(message.content);
-      if (this.options.checkIssuers !== false) assertIssuer(decoded.event, routingKey);
-    } catch (error) {
-      failure = error;
-    }
+    const { decoded, failure: refused } = this.decodings.get(message) ?? this.decode(message, routingKey);
+    let failure = refused;
     const event = decoded?.event;
     const messageId = event?.id ?? String(message.properties.messageId ?? '');
     const headers = message.properties.headers ?? {};
@@ -414,20 +414,26 @@ export class HubRmqServer extends Server implements CustomTransportStrategy {
   /** The deliveries of `key` waiting behind the one running, decoded (each once) as `handleDelivery` will. */
   private queuedBehind(key: string): QueuedEvent[] {
     return this.keys.waiting(key).flatMap((message) => {
-      let queued = this.queuedEvents.get(message);
-      if (queued === undefined) {
-        const { routingKey } = metaOf(message);
-        try {
-          const { event } = decodeEnvelope(message.content);
-          if (this.options.checkIssuers !== false) assertIssuer(event, routingKey);
-          queued = { routingKey, event };
-        } catch {
-          queued = null;
-        }
-        this.queuedEvents.set(message, queued);
+      const { routingKey } = metaOf(message);
+      let decoding = this.decodings.get(message);
+      if (!decoding) {
+        decoding = this.decode(message, routingKey);
+        this.decodings.set(message, decoding);
       }
-      return queued ? [queued] : [];
+      return decoding.decoded && decoding.failure === undefined ? [{ routingKey, event: decoding.decoded.event }] : [];
     });
+  }
+
+  /** The delivery's envelope, or why it is parked unhandled (not a hub envelope, not from its issuer). */
+  private decode(message: ConsumeMessage, routingKey: string): Decoding {
+    let decoded: DecodedEnvelope | undefined;
+    try {
+      decoded = decodeEnvelope(message.content);
+      if (this.options.checkIssuers !== false) assertIssuer(decoded.event, routingKey);
+      return { decoded };
+    } catch (failure) {
+      return { decoded, failure };
+    }
   }
 
   /**

@@ -9,6 +9,11 @@ export interface ChannelPair {
   readonly destination: Destination;
 }
 
+/** What a channel delivers to once per notification: its name and its target in the destination. */
+export function targetKeyOf({ channel, destination }: ChannelPair): string {
+  return `${channel.name}:${channel.targetOf(destination) ?? ''}`;
+}
+
 /**
  * The claims of a notification's channels that claim before their call (`Channel.claimOf`: Teams,
  * email), made in one statement when the first of them is delivered instead of one each. Each
@@ -27,7 +32,7 @@ export class NotificationClaims {
   ) {
     const targets = new Set<string>();
     for (const pair of pairs) {
-      const target = `${pair.channel.name}:${pair.channel.targetOf(pair.destination) ?? ''}`;
+      const target = targetKeyOf(pair);
       if (targets.has(target)) continue;
       targets.add(target);
       const request = pair.channel.claimOf?.(n, pair.destination);

@@ -8,7 +8,7 @@ import { grafanaTraceUrl, type GrafanaLinkOptions } from '../render/trace-link.j
 import { RoutingTable } from '../routing/routing.config.js';
 import { DatabaseLifecycle } from '../threads/database.lifecycle.js';
 import { DigestBuffer } from './digest.buffer.js';
-import { type ChannelPair, NotificationClaims } from './notification.claims.js';
+import { type ChannelPair, NotificationClaims, targetKeyOf } from './notification.claims.js';
 import { type Destination, type Notification } from '../notification.js';
 
 /** Injection token of the Grafana link settings. */
@@ -96,7 +96,7 @@ export class NotificationService {
     const claims = claiming ? new NotificationClaims(this.database.db, claiming, pairs) : undefined;
     for (const pair of pairs) {
       const { channel, destination } = pair;
-      const target = `${channel.name}:${channel.targetOf(destination) ?? ''}`;
+      const target = targetKeyOf(pair);
       if (seen.has(target)) continue;
       try {
         const outcome = await send(channel, destination, await claims?.of(pair));
